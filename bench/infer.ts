@@ -1,0 +1,139 @@
+/**
+ * npm run bench:infer — inference speed of the SIMD stepper vs a stateful tf.layers model (the baseline),
+ * measured in the same run on the design's model. Prints JSON. Options: --model DIR, --trials N, --backend B.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import * as os from 'os';
+import { parseArgs } from 'util';
+import { makeSpec, ModelWeights } from '../src/model/architecture';
+import { initWeights } from '../src/model/initializers';
+import { loadCheckpoint } from '../src/model/checkpoint';
+import { buildLayersModel, setLayersModelWeights } from '../src/model/layers-model';
+import { selectBackend, BackendPreference } from '../src/engine/backend';
+import { LstmStepper } from '../src/inference/lstm-stepper';
+import { InferenceSession } from '../src/inference/session';
+import { sampleIndex } from '../src/inference/sampling';
+import { mulberry32 } from '../src/inference/rng';
+import { encode } from '../src/model/vocab';
+
+const { values } = parseArgs({ options: { model: { type: 'string' }, trials: { type: 'string' }, backend: { type: 'string' } } });
+const TRIALS = Number(values.trials ?? 200);
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+function makeDoc(n: number): string {
+  const lines: string[] = [];
+  for (let i = 0; lines.join('\n').length < n; i++) lines.push(i % 5 === 0 ? `def handler_${i}(request, *args):` : `    value_${i} = compute(request.data[${i}], key="k${i}")`);
+  return lines.join('\n').slice(0, n);
+}
+
+function benchStepper(weights: ModelWeights, doc: string) {
+  const stepper = new LstmStepper(weights);
+  const ids = encode(doc);
+  for (let i = 0; i < 200; i++) stepper.step(ids[i]); // warm up
+  let t0 = performance.now();
+  const N = 4000;
+  for (let i = 0; i < N; i++) stepper.step(ids[i % ids.length]);
+  const stepMs = (performance.now() - t0) / N;
+  t0 = performance.now();
+  for (let i = 0; i < N; i++) {
+    stepper.step(ids[i % ids.length]);
+    stepper.logits();
+  }
+  const stepWithLogitsMs = (performance.now() - t0) / N;
+
+  const primes: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const s = new InferenceSession(stepper);
+    t0 = performance.now();
+    s.feed(doc);
+    primes.push(performance.now() - t0);
+  }
+  const session = new InferenceSession(stepper);
+  session.feed(doc);
+  const lat: number[] = [];
+  const rng = mulberry32(1);
+  const keys = 'abcdefghij';
+  let text = doc;
+  for (let t = 0; t < TRIALS; t++) {
+    text += keys[t % keys.length];
+    t0 = performance.now();
+    session.feed(text);
+    session.generate({ maxChars: 60, temperature: 0.5, rng });
+    lat.push(performance.now() - t0);
+  }
+  return {
+    ms_per_char_step: r3(stepMs),
+    ms_per_char_step_with_logits: r3(stepWithLogitsMs),
+    prime_2000_ms: r3(percentile(primes, 50)),
+    completion_60_after_keystroke_ms: { p50: r3(percentile(lat, 50)), p95: r3(percentile(lat, 95)), trials: TRIALS },
+  };
+}
+
+function benchLayers(weights: ModelWeights, doc: string) {
+  const model = buildLayersModel(weights.spec, { stateful: true });
+  setLayersModelWeights(model, weights);
+  const lstms = model.layers.filter((l) => l.getClassName() === 'LSTM') as unknown as { states: tf.Tensor[]; resetStates(s?: tf.Tensor[]): void }[];
+  const ids = encode(doc);
+  const step = (id: number): Float32Array =>
+    tf.tidy(() => (model.predict(tf.tensor2d([id], [1, 1], 'int32')) as tf.Tensor).dataSync() as Float32Array);
+  for (let i = 0; i < 50; i++) step(ids[i]);
+  const N = 500;
+  let t0 = performance.now();
+  for (let i = 0; i < N; i++) step(ids[i % ids.length]);
+  const stepMs = (performance.now() - t0) / N;
+  model.resetStates();
+  t0 = performance.now();
+  for (const id of ids) step(id);
+  const primeMs = performance.now() - t0;
+  const lat: number[] = [];
+  const rng = mulberry32(1);
+  const trials = Math.min(TRIALS, 100);
+  for (let t = 0; t < trials; t++) {
+    t0 = performance.now();
+    let probs = step(ids[t % ids.length]); // the new keystroke
+    const saved = lstms.map((l) => l.states.map((s) => s.clone()));
+    for (let i = 0; i < 60; i++) {
+      const logp = Array.from(probs, (p) => Math.log(p + 1e-12));
+      probs = step(sampleIndex(logp, { temperature: 0.5 }, rng));
+    }
+    lstms.forEach((l, i) => {
+      l.resetStates(saved[i]);
+      saved[i].forEach((s) => s.dispose());
+    });
+    lat.push(performance.now() - t0);
+  }
+  model.dispose();
+  return {
+    ms_per_char_step: r3(stepMs),
+    prime_2000_ms: r3(primeMs),
+    completion_60_after_keystroke_ms: { p50: r3(percentile(lat, 50)), p95: r3(percentile(lat, 95)), trials },
+  };
+}
+
+async function main() {
+  const sel = await selectBackend({ preferred: (values.backend as BackendPreference) ?? 'wasm' });
+  const weights = values.model ? loadCheckpoint(values.model).weights : initWeights(makeSpec(), 1);
+  const doc = makeDoc(2000);
+  const ours = benchStepper(weights, doc);
+  const baseline = benchLayers(weights, doc);
+  void tfl;
+  const out = {
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
+    model: values.model ?? 'design spec, random weights',
+    simd_stepper: { engine: 'WebAssembly SIMD gemv kernel', ...ours },
+    baseline_stateful_tf_layers: { backend: sel.name, ...baseline },
+    targets: { ms_per_char_step: 0.2, prime_2000_ms: 300, completion_p95_ms: 20 },
+  };
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

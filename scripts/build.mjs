@@ -1,0 +1,48 @@
+// Bundles the extension, the CLI, the training worker and the benchmarks with esbuild, and copies the
+// tfjs wasm binaries next to the bundles, where src/engine/backend.ts looks for them at run time.
+import * as esbuild from 'esbuild';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const dist = path.join(root, 'dist');
+const watch = process.argv.includes('--watch');
+
+const entries = {
+  cli: 'src/cli.ts',
+  extension: 'src/extension.ts',
+  'training-worker': 'src/training/worker-main.ts',
+};
+for (const f of fs.existsSync(path.join(root, 'bench')) ? fs.readdirSync(path.join(root, 'bench')) : []) {
+  if (f.endsWith('.ts')) entries[`bench/${f.slice(0, -3)}`] = `bench/${f}`;
+}
+const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, f]) => fs.existsSync(path.join(root, f))));
+
+fs.mkdirSync(dist, { recursive: true });
+const options = {
+  absWorkingDir: root,
+  entryPoints,
+  outdir: dist,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  // Native backends are optional and loaded at run time if they resolve; vscode comes from the host.
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  banner: { js: '' },
+};
+
+await esbuild.build(options);
+fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+const cli = path.join(dist, 'cli.js');
+const src = fs.readFileSync(cli, 'utf8');
+if (!src.startsWith('#!')) fs.writeFileSync(cli, '#!/usr/bin/env node\n' + src.replace(/^#!.*\n/m, ''));
+
+const wasmDir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+  fs.copyFileSync(path.join(wasmDir, f), path.join(dist, f));
+}
+console.error(`built ${Object.keys(entryPoints).join(', ')} -> dist/`);
+if (watch) console.error('(--watch is not supported; rerun npm run build)');

@@ -1,0 +1,51 @@
+/** Argument helpers shared by the CLI commands: usage errors exit 2, failures exit 1. */
+import { parseArgs, ParseArgsConfig } from 'util';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parse(argv: string[], options: Options, allowPositionals = false): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    const r = parseArgs({ args: argv, options, strict: true, allowPositionals });
+    return { values: r.values as Record<string, unknown>, positionals: r.positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export function numberOpt(values: Record<string, unknown>, name: string, fallback: number, check: { min?: number; max?: number; integer?: boolean } = {}): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!Number.isFinite(v)) throw new UsageError(`--${name} must be a number, got "${raw}"`);
+  if (check.integer && !Number.isInteger(v)) throw new UsageError(`--${name} must be a whole number, got "${raw}"`);
+  if (check.min !== undefined && v < check.min) throw new UsageError(`--${name} must be at least ${check.min}, got ${v}`);
+  if (check.max !== undefined && v > check.max) throw new UsageError(`--${name} must be at most ${check.max}, got ${v}`);
+  return v;
+}
+
+export function stringList(values: Record<string, unknown>, name: string): string[] {
+  const raw = values[name];
+  if (raw === undefined) return [];
+  return Array.isArray(raw) ? (raw as string[]) : [raw as string];
+}
+
+/** Log lines go to stderr so stdout stays clean for --json output. */
+export function logger(verbose: boolean): { info: (l: string) => void; debug: (l: string) => void } {
+  return {
+    info: (l) => process.stderr.write(l + '\n'),
+    debug: (l) => {
+      if (verbose) process.stderr.write(l + '\n');
+    },
+  };
+}
+
+export const COMMON_OPTIONS: Options = {
+  json: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', short: 'v', default: false },
+  backend: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+};

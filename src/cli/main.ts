@@ -1,0 +1,42 @@
+/** The `lstm-complete` command: dispatches to one module per subcommand. Exit 2: bad arguments, 1: failure. */
+import { UsageError } from './args';
+import { runGenerate } from './generate';
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  generate: { run: runGenerate, summary: 'sample text from a checkpoint' },
+};
+
+export function registerCommand(name: string, run: Command, summary: string): void {
+  COMMANDS[name] = { run, summary };
+}
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`);
+  return `Usage: lstm-complete <command> [options]   (lstm-complete <command> --help for its options)\n\nCommands:\n${lines.join('\n')}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`lstm-complete: unknown command "${name}"\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`lstm-complete ${name}: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`lstm-complete ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.LSTM_COMPLETE_DEBUG) console.error(e);
+    return 1;
+  }
+}

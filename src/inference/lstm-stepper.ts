@@ -1,0 +1,165 @@
+/**
+ * Batch-1 LSTM stepping for inference: advances the state of every layer by one character and computes the
+ * next-character logits on demand. The maths is the layers model's (Keras gate order i, f, c, o; sigmoid
+ * recurrent activation; tanh), the matrix-vector products run in the SIMD kernel, the gate nonlinearities
+ * in JS. The first layer's input projection is folded into a [vocab, 4*units] table (embedding · kernel +
+ * bias), so a step costs one recurrent product on layer 1 and one [input; state] product per upper layer.
+ * Holds no tfjs tensors, so it cannot leak them and works whatever backend training uses.
+ */
+import { ModelSpec, ModelWeights } from '../model/architecture';
+import { createGemvKernel, GemvKernel, packColumnBlocks, paddedWidth, BLOCK } from './simd-kernel';
+
+interface LayerPlan {
+  units: number;
+  /** Input size of the packed matrix (units for layer 0, inputSize + units above). */
+  k: number;
+  packedOffset: number; // in floats
+  nBlocks: number;
+  /** Index in the h region of this layer's hidden state. */
+  hOffset: number;
+  /** Layers above the first start their gate vector from the bias. */
+  bias?: Float32Array;
+}
+
+export class LstmStepper {
+  readonly spec: ModelSpec;
+  /** Floats in a state snapshot: h and c of every layer. */
+  readonly stateSize: number;
+  private readonly kernel: GemvKernel;
+  private readonly layers: LayerPlan[];
+  private readonly inputTable: Float32Array; // [vocab, 4*units0]
+  private readonly denseOffset: number;
+  private readonly denseBlocks: number;
+  private readonly denseBias: Float32Array;
+  private readonly hStart: number; // float index of h region
+  private readonly zStart: number;
+  private readonly logitsStart: number;
+  private readonly c: Float32Array;
+  private readonly totalUnits: number;
+  private mem!: Float32Array;
+
+  constructor(weights: ModelWeights) {
+    const spec = weights.spec;
+    this.spec = spec;
+    this.kernel = createGemvKernel();
+    let floats = 0;
+    const layers: LayerPlan[] = [];
+    let hOffset = 0;
+    weights.lstm.forEach((l, i) => {
+      const k = i === 0 ? l.units : l.inputSize + l.units;
+      const nBlocks = paddedWidth(4 * l.units) / BLOCK;
+      layers.push({ units: l.units, k, packedOffset: floats, nBlocks, hOffset, bias: i === 0 ? undefined : l.bias });
+      floats += nBlocks * BLOCK * k;
+      hOffset += l.units;
+    });
+    this.totalUnits = hOffset;
+    const last = weights.lstm[weights.lstm.length - 1];
+    this.denseOffset = floats;
+    this.denseBlocks = paddedWidth(spec.vocabSize) / BLOCK;
+    floats += this.denseBlocks * BLOCK * last.units;
+    this.hStart = floats;
+    floats += this.totalUnits;
+    this.zStart = floats;
+    floats += Math.max(...layers.map((l) => l.nBlocks * BLOCK));
+    this.logitsStart = floats;
+    floats += this.denseBlocks * BLOCK;
+    const bytes = floats * 4;
+    const pages = Math.ceil(bytes / 65536);
+    const have = this.kernel.memory.buffer.byteLength / 65536;
+    if (pages > have) this.kernel.memory.grow(pages - have);
+    this.mem = new Float32Array(this.kernel.memory.buffer);
+    this.layers = layers;
+    this.c = new Float32Array(this.totalUnits);
+    this.stateSize = 2 * this.totalUnits;
+
+    // Pack weights.
+    weights.lstm.forEach((l, i) => {
+      const plan = layers[i];
+      const n = 4 * l.units;
+      if (i === 0) {
+        packColumnBlocks(l.recurrentKernel, l.units, n, this.mem.subarray(plan.packedOffset));
+      } else {
+        const stacked = new Float32Array((l.inputSize + l.units) * n);
+        stacked.set(l.kernel, 0);
+        stacked.set(l.recurrentKernel, l.inputSize * n);
+        packColumnBlocks(stacked, plan.k, n, this.mem.subarray(plan.packedOffset));
+      }
+    });
+    packColumnBlocks(weights.denseKernel, last.units, spec.vocabSize, this.mem.subarray(this.denseOffset));
+    this.denseBias = weights.denseBias.slice();
+
+    const first = weights.lstm[0];
+    const n0 = 4 * first.units;
+    const E = spec.embeddingDim;
+    this.inputTable = new Float32Array(spec.vocabSize * n0);
+    for (let v = 0; v < spec.vocabSize; v++) {
+      const row = this.inputTable.subarray(v * n0, (v + 1) * n0);
+      row.set(first.bias);
+      for (let e = 0; e < E; e++) {
+        const x = weights.embedding[v * E + e];
+        const kRow = e * n0;
+        for (let j = 0; j < n0; j++) row[j] += x * first.kernel[kRow + j];
+      }
+    }
+    this.resetState();
+  }
+
+  resetState(): void {
+    this.mem.fill(0, this.hStart, this.hStart + this.totalUnits);
+    this.c.fill(0);
+  }
+
+  readState(into = new Float32Array(this.stateSize)): Float32Array {
+    into.set(this.mem.subarray(this.hStart, this.hStart + this.totalUnits), 0);
+    into.set(this.c, this.totalUnits);
+    return into;
+  }
+
+  writeState(state: Float32Array): void {
+    if (state.length !== this.stateSize) throw new Error(`state has ${state.length} values, expected ${this.stateSize}`);
+    this.mem.set(state.subarray(0, this.totalUnits), this.hStart);
+    this.c.set(state.subarray(this.totalUnits));
+  }
+
+  /** Advances every layer by one character (a vocabulary index). */
+  step(index: number): void {
+    const mem = this.mem;
+    const z = this.zStart;
+    for (let i = 0; i < this.layers.length; i++) {
+      const l = this.layers[i];
+      const n = 4 * l.units;
+      if (i === 0) {
+        mem.set(this.inputTable.subarray(index * n, (index + 1) * n), z);
+        this.kernel.gemv((this.hStart + l.hOffset) * 4, l.packedOffset * 4, z * 4, l.k, l.nBlocks);
+      } else {
+        mem.set(l.bias!, z);
+        const inputStart = this.hStart + this.layers[i - 1].hOffset;
+        this.kernel.gemv(inputStart * 4, l.packedOffset * 4, z * 4, l.k, l.nBlocks);
+      }
+      this.applyGates(z, l.units, this.hStart + l.hOffset, l.hOffset);
+    }
+  }
+
+  private applyGates(z: number, u: number, h: number, cOff: number): void {
+    const mem = this.mem;
+    const c = this.c;
+    for (let j = 0; j < u; j++) {
+      const ig = 1 / (1 + Math.exp(-mem[z + j]));
+      const fg = 1 / (1 + Math.exp(-mem[z + u + j]));
+      const gg = Math.tanh(mem[z + 2 * u + j]);
+      const og = 1 / (1 + Math.exp(-mem[z + 3 * u + j]));
+      const cj = fg * c[cOff + j] + ig * gg;
+      c[cOff + j] = cj;
+      mem[h + j] = og * Math.tanh(cj);
+    }
+  }
+
+  /** Next-character logits for the current state, written into `out` (vocabSize values). */
+  logits(out = new Float32Array(this.spec.vocabSize)): Float32Array {
+    const last = this.layers[this.layers.length - 1];
+    this.mem.set(this.denseBias, this.logitsStart);
+    this.kernel.gemv((this.hStart + last.hOffset) * 4, this.denseOffset * 4, this.logitsStart * 4, last.units, this.denseBlocks);
+    out.set(this.mem.subarray(this.logitsStart, this.logitsStart + this.spec.vocabSize));
+    return out;
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * Checkpoints: a folder with model.json (tfjs layers topology + weights manifest), weights.bin and meta.json.
+ * Written atomically: files go to `<dir>.tmp`, the old folder is moved to `<dir>.bak`, the new one renamed
+ * into place, then the backup removed. A crash at any point leaves either the old or the new checkpoint,
+ * and load() falls back to `<dir>.bak` when `<dir>` is missing.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { createHash } from 'crypto';
+import { ModelSpec, ModelWeights, weightEntries, weightList, weightsFromList } from './architecture';
+import { modelTopology } from './layers-model';
+import { vocabDescriptor, vocabMismatch, VocabDescriptor } from './vocab';
+import { toFloat16Bits, fromFloat16Bits } from './float16';
+
+export const CHECKPOINT_FORMAT = 'lstm-complete-checkpoint';
+export const CHECKPOINT_FORMAT_VERSION = 1;
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  trainAccuracy?: number;
+  valAccuracy?: number;
+  learningRate?: number;
+  chars: number;
+  seconds: number;
+}
+
+export interface CorpusSummary {
+  roots: string[];
+  files: number;
+  chars: number;
+  trainChars?: number;
+  valChars?: number;
+  unknownRate?: number;
+  skipped?: Record<string, number>;
+  validationFiles?: string[];
+}
+
+export interface TrainingInfo {
+  mode: 'windows' | 'carried-state';
+  hyperParameters: Record<string, number | string | boolean>;
+  epochsDone: number;
+  history: EpochRecord[];
+  bestValLoss: number | null;
+  wallSeconds: number;
+  backend?: string;
+  fineTunedFrom?: string;
+}
+
+export interface CheckpointMeta {
+  format: typeof CHECKPOINT_FORMAT;
+  formatVersion: number;
+  name: string;
+  createdAt: string;
+  spec: ModelSpec;
+  vocab: VocabDescriptor;
+  weightsDtype: 'float32' | 'float16';
+  weightsSha256: string;
+  training?: TrainingInfo;
+  corpus?: CorpusSummary;
+}
+
+export interface Checkpoint {
+  dir: string;
+  meta: CheckpointMeta;
+  weights: ModelWeights;
+  /** Set when the folder was missing and its backup from an interrupted write was loaded instead. */
+  recoveredFrom?: string;
+}
+
+export class CheckpointError extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: ${detail}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+export interface SaveOptions {
+  name?: string;
+  training?: TrainingInfo;
+  corpus?: CorpusSummary;
+  float16?: boolean;
+  /** Extra files (e.g. optimizer state) written into the folder with the checkpoint. */
+  extraFiles?: Record<string, Buffer | string>;
+}
+
+interface ManifestWeight {
+  name: string;
+  shape: number[];
+  dtype: string;
+  quantization?: { dtype: string };
+}
+
+function encodeWeights(weights: ModelWeights, float16: boolean): Buffer {
+  const list = weightList(weights);
+  const total = list.reduce((s, a) => s + a.length, 0);
+  if (!float16) {
+    const out = new Float32Array(total);
+    let off = 0;
+    for (const a of list) {
+      out.set(a, off);
+      off += a.length;
+    }
+    return Buffer.from(out.buffer);
+  }
+  const out = new Uint16Array(total);
+  let off = 0;
+  for (const a of list) for (let i = 0; i < a.length; i++) out[off++] = toFloat16Bits(a[i]);
+  return Buffer.from(out.buffer);
+}
+
+function writeFileSynced(file: string, data: Buffer | string): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function saveCheckpoint(dir: string, weights: ModelWeights, opts: SaveOptions = {}): CheckpointMeta {
+  dir = path.resolve(dir);
+  const float16 = opts.float16 ?? false;
+  const bin = encodeWeights(weights, float16);
+  const manifestWeights: ManifestWeight[] = weightEntries(weights.spec).map((e) => ({
+    name: e.name,
+    shape: e.shape,
+    dtype: 'float32',
+    ...(float16 ? { quantization: { dtype: 'float16' } } : {}),
+  }));
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: 'lstm-complete',
+    convertedBy: null,
+    modelTopology: modelTopology(weights.spec),
+    weightsManifest: [{ paths: ['weights.bin'], weights: manifestWeights }],
+  };
+  const meta: CheckpointMeta = {
+    format: CHECKPOINT_FORMAT,
+    formatVersion: CHECKPOINT_FORMAT_VERSION,
+    name: opts.name ?? path.basename(dir),
+    createdAt: new Date().toISOString(),
+    spec: weights.spec,
+    vocab: vocabDescriptor(),
+    weightsDtype: float16 ? 'float16' : 'float32',
+    weightsSha256: createHash('sha256').update(bin).digest('hex'),
+    training: opts.training,
+    corpus: opts.corpus,
+  };
+  const tmp = `${dir}.tmp`;
+  const bak = `${dir}.bak`;
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp);
+  writeFileSynced(path.join(tmp, 'weights.bin'), bin);
+  writeFileSynced(path.join(tmp, 'model.json'), JSON.stringify(modelJson));
+  for (const [name, data] of Object.entries(opts.extraFiles ?? {})) writeFileSynced(path.join(tmp, name), data);
+  writeFileSynced(path.join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
+  if (fs.existsSync(dir)) {
+    fs.rmSync(bak, { recursive: true, force: true });
+    fs.renameSync(dir, bak);
+  }
+  fs.renameSync(tmp, dir);
+  fs.rmSync(bak, { recursive: true, force: true });
+  return meta;
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CheckpointError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : String(e));
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CheckpointError(file, 'is not valid JSON (truncated or corrupted?)');
+  }
+}
+
+export function readCheckpointMeta(dir: string): CheckpointMeta {
+  const file = path.join(dir, 'meta.json');
+  const meta = readJson(file) as Partial<CheckpointMeta>;
+  if (meta.format !== CHECKPOINT_FORMAT) {
+    throw new CheckpointError(file, `is not an lstm-complete checkpoint (format ${JSON.stringify(meta.format)})`);
+  }
+  if (meta.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
+    throw new CheckpointError(file, `has format version ${meta.formatVersion}; this build reads ${CHECKPOINT_FORMAT_VERSION}`);
+  }
+  const mismatch = vocabMismatch(meta.vocab);
+  if (mismatch) throw new CheckpointError(file, `vocabulary mismatch: ${mismatch}`);
+  const spec = meta.spec;
+  if (!spec || !Array.isArray(spec.lstmUnits) || !(spec.embeddingDim > 0) || spec.vocabSize !== meta.vocab!.chars.length) {
+    throw new CheckpointError(file, 'has no valid model spec');
+  }
+  return meta as CheckpointMeta;
+}
+
+/** Resolves the folder to read: the folder itself, or its backup when a write was interrupted. */
+export function resolveCheckpointDir(dir: string): { dir: string; recoveredFrom?: string } {
+  dir = path.resolve(dir);
+  if (fs.existsSync(path.join(dir, 'meta.json'))) return { dir };
+  const bak = `${dir}.bak`;
+  if (!fs.existsSync(dir) && fs.existsSync(path.join(bak, 'meta.json'))) return { dir: bak, recoveredFrom: bak };
+  if (!fs.existsSync(dir)) throw new CheckpointError(dir, 'checkpoint folder does not exist');
+  throw new CheckpointError(path.join(dir, 'meta.json'), 'file is missing (not a checkpoint folder?)');
+}
+
+export function loadCheckpoint(dirArg: string): Checkpoint {
+  const { dir, recoveredFrom } = resolveCheckpointDir(dirArg);
+  const meta = readCheckpointMeta(dir);
+  const modelFile = path.join(dir, 'model.json');
+  const modelJson = readJson(modelFile) as { weightsManifest?: { paths: string[]; weights: ManifestWeight[] }[] };
+  const group = modelJson.weightsManifest?.[0];
+  if (!group || !Array.isArray(group.weights)) throw new CheckpointError(modelFile, 'has no weightsManifest');
+  const binFile = path.join(dir, group.paths?.[0] ?? 'weights.bin');
+  let bin: Buffer;
+  try {
+    bin = fs.readFileSync(binFile);
+  } catch {
+    throw new CheckpointError(binFile, 'file is missing');
+  }
+  const entries = weightEntries(meta.spec);
+  const byName = new Map(group.weights.map((w) => [w.name, w]));
+  let expectedBytes = 0;
+  for (const w of group.weights) {
+    const bytes = w.quantization?.dtype === 'float16' ? 2 : 4;
+    expectedBytes += w.shape.reduce((p, d) => p * d, 1) * bytes;
+  }
+  if (bin.length !== expectedBytes) {
+    throw new CheckpointError(binFile, `has ${bin.length} bytes, the manifest needs ${expectedBytes} (truncated?)`);
+  }
+  if (meta.weightsSha256 && createHash('sha256').update(bin).digest('hex') !== meta.weightsSha256) {
+    throw new CheckpointError(binFile, 'checksum does not match meta.json (corrupted or from another checkpoint)');
+  }
+  // Offsets follow manifest order; map them by name onto the architecture's entries.
+  const offsets = new Map<string, number>();
+  let off = 0;
+  for (const w of group.weights) {
+    offsets.set(w.name, off);
+    off += w.shape.reduce((p, d) => p * d, 1) * (w.quantization?.dtype === 'float16' ? 2 : 4);
+  }
+  const list = entries.map((e) => {
+    const w = byName.get(e.name);
+    if (!w) throw new CheckpointError(modelFile, `weight ${e.name} is missing from the manifest`);
+    if (w.shape.join(',') !== e.shape.join(',')) {
+      throw new CheckpointError(modelFile, `weight ${e.name} has shape [${w.shape}], the spec needs [${e.shape}]`);
+    }
+    const n = e.shape.reduce((p, d) => p * d, 1);
+    const start = offsets.get(e.name)!;
+    const out = new Float32Array(n);
+    if (w.quantization?.dtype === 'float16') {
+      for (let i = 0; i < n; i++) out[i] = fromFloat16Bits(bin.readUInt16LE(start + 2 * i));
+    } else {
+      out.set(new Float32Array(bin.buffer.slice(bin.byteOffset + start, bin.byteOffset + start + 4 * n)));
+    }
+    return out;
+  });
+  return { dir, meta, weights: weightsFromList(meta.spec, list), recoveredFrom };
+}

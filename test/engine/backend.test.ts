@@ -1,0 +1,51 @@
+import { strict as assert } from 'assert';
+import * as tf from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { selectBackend, backendOrder } from '../../src/engine/backend';
+
+describe('backend selection', () => {
+  afterEach(() => {
+    if (tf.findBackendFactory('tensorflow')) tf.removeBackend('tensorflow');
+  });
+
+  it('falls back past missing native packages and logs why each was skipped', async () => {
+    const lines: string[] = [];
+    const sel = await selectBackend({ log: (l) => lines.push(l) });
+    assert.equal(sel.name, 'wasm');
+    assert.deepEqual(sel.attempts.map((a) => [a.name, a.ok]), [['tensorflow-gpu', false], ['tensorflow', false], ['wasm', true]]);
+    assert.match(lines[0], /skipped tensorflow-gpu: package is not installed/);
+    assert.match(lines[2], /using wasm/);
+    assert.equal(tf.getBackend(), 'wasm');
+  });
+
+  it('tries a named backend first, then the rest of the ladder', async () => {
+    assert.deepEqual(backendOrder('cpu'), ['cpu', 'tensorflow-gpu', 'tensorflow', 'wasm']);
+    const sel = await selectBackend({ preferred: 'cpu' });
+    assert.equal(sel.name, 'cpu');
+    assert.equal(tf.getBackend(), 'cpu');
+    assert.throws(() => backendOrder('gpu' as never), /unknown backend/);
+  });
+
+  it('loads a native package when it resolves (fake module registering "tensorflow")', async () => {
+    const asked: string[] = [];
+    const sel = await selectBackend({
+      requireModule: (id) => {
+        asked.push(id);
+        if (id === '@tensorflow/tfjs-node-gpu') throw new Error('libcudart.so.11.0: cannot open shared object file');
+        tf.registerBackend('tensorflow', () => new MathBackendCPU());
+        return {};
+      },
+    });
+    assert.deepEqual(asked, ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
+    assert.equal(sel.name, 'tensorflow');
+    assert.equal(sel.attempts[0].reason, 'libcudart.so.11.0: cannot open shared object file');
+    assert.equal(tf.getBackend(), 'tensorflow');
+  });
+
+  it('reports a package that loads but registers nothing', async () => {
+    const sel = await selectBackend({ requireModule: () => ({}), preferred: 'tensorflow' });
+    assert.equal(sel.attempts[0].name, 'tensorflow');
+    assert.match(sel.attempts[0].reason!, /registered no tensorflow backend/);
+    assert.equal(sel.name, 'wasm');
+  });
+});

@@ -1,0 +1,91 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { makeSpec, weightList } from '../../src/model/architecture';
+import { initWeights } from '../../src/model/initializers';
+import { saveCheckpoint, loadCheckpoint, CheckpointError } from '../../src/model/checkpoint';
+import { tempDir, useBackend } from '../helpers';
+
+const spec = makeSpec({ embeddingDim: 8, lstmUnits: [16, 12] });
+
+describe('checkpoint', () => {
+  before(() => useBackend('cpu'));
+
+  it('round-trips weights and meta exactly', () => {
+    const dir = path.join(tempDir(), 'ckpt');
+    const w = initWeights(spec, 3);
+    saveCheckpoint(dir, w, { name: 'tiny' });
+    for (const f of ['model.json', 'weights.bin', 'meta.json']) assert.ok(fs.existsSync(path.join(dir, f)), f);
+    const ck = loadCheckpoint(dir);
+    assert.equal(ck.meta.name, 'tiny');
+    assert.deepEqual(ck.meta.spec, spec);
+    const a = weightList(w);
+    const b = weightList(ck.weights);
+    a.forEach((arr, i) => assert.deepEqual(b[i], arr));
+  });
+
+  it('stores float16 weights within half precision', () => {
+    const dir = path.join(tempDir(), 'ckpt16');
+    const w = initWeights(spec, 4);
+    saveCheckpoint(dir, w, { float16: true });
+    const ck = loadCheckpoint(dir);
+    assert.equal(ck.meta.weightsDtype, 'float16');
+    const a = weightList(w);
+    const b = weightList(ck.weights);
+    a.forEach((arr, i) => arr.forEach((v, j) => assert.ok(Math.abs(v - b[i][j]) <= Math.abs(v) * 1e-3 + 1e-7)));
+  });
+
+  it('replaces an existing checkpoint and leaves no temp folders', () => {
+    const root = tempDir();
+    const dir = path.join(root, 'ck');
+    saveCheckpoint(dir, initWeights(spec, 1), { name: 'first' });
+    saveCheckpoint(dir, initWeights(spec, 2), { name: 'second' });
+    assert.equal(loadCheckpoint(dir).meta.name, 'second');
+    assert.deepEqual(fs.readdirSync(root), ['ck']);
+  });
+
+  it('recovers the previous checkpoint when a write was interrupted after the old one moved aside', () => {
+    const root = tempDir();
+    const dir = path.join(root, 'ck');
+    saveCheckpoint(dir, initWeights(spec, 1), { name: 'old' });
+    // Simulate a crash between the two renames: old moved to .bak, new still in .tmp.
+    fs.renameSync(dir, `${dir}.bak`);
+    fs.mkdirSync(`${dir}.tmp`);
+    const ck = loadCheckpoint(dir);
+    assert.equal(ck.meta.name, 'old');
+    assert.equal(ck.recoveredFrom, `${dir}.bak`);
+  });
+
+  it('names the file and the problem for missing, truncated and foreign checkpoints', () => {
+    const root = tempDir();
+    assert.throws(() => loadCheckpoint(path.join(root, 'nope')), (e: Error) => e instanceof CheckpointError && /does not exist/.test(e.message));
+
+    const dir = path.join(root, 'ck');
+    saveCheckpoint(dir, initWeights(spec, 1));
+    const bin = path.join(dir, 'weights.bin');
+    fs.truncateSync(bin, 100);
+    assert.throws(() => loadCheckpoint(dir), (e: Error) => e.message.includes(bin) && /truncated/.test(e.message));
+
+    saveCheckpoint(dir, initWeights(spec, 1));
+    const buf = fs.readFileSync(bin);
+    buf[10] ^= 0xff;
+    fs.writeFileSync(bin, buf);
+    assert.throws(() => loadCheckpoint(dir), /checksum/);
+
+    saveCheckpoint(dir, initWeights(spec, 1));
+    const metaFile = path.join(dir, 'meta.json');
+    const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+    meta.vocab.chars[40] = '€';
+    fs.writeFileSync(metaFile, JSON.stringify(meta));
+    assert.throws(() => loadCheckpoint(dir), (e: Error) => e.message.includes(metaFile) && /vocabulary mismatch/.test(e.message));
+
+    fs.writeFileSync(metaFile, '{"format": "something-else"}');
+    assert.throws(() => loadCheckpoint(dir), /not an lstm-complete checkpoint/);
+    fs.writeFileSync(metaFile, '{"form');
+    assert.throws(() => loadCheckpoint(dir), /not valid JSON/);
+
+    saveCheckpoint(dir, initWeights(spec, 1));
+    fs.rmSync(path.join(dir, 'model.json'));
+    assert.throws(() => loadCheckpoint(dir), (e: Error) => e.message.includes('model.json') && /missing/.test(e.message));
+  });
+});
