@@ -1,11 +1,15 @@
 /** The `lstm-complete` command: dispatches to one module per subcommand. Exit 2: bad arguments, 1: failure. */
 import { UsageError } from './args';
 import { runGenerate } from './generate';
+import { runTrain } from './train';
+import { runEval } from './eval';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   generate: { run: runGenerate, summary: 'sample text from a checkpoint' },
+  train: { run: runTrain, summary: 'train or fine-tune a checkpoint on folders of Python files' },
+  eval: { run: runEval, summary: 'measure a checkpoint on Python files (nats/bits per char, accuracy)' },
 };
 
 export function registerCommand(name: string, run: Command, summary: string): void {

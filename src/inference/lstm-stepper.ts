@@ -109,7 +109,7 @@ export class LstmStepper {
     this.c.fill(0);
   }
 
-  readState(into = new Float32Array(this.stateSize)): Float32Array {
+  readState(into: Float32Array = new Float32Array(this.stateSize)): Float32Array {
     into.set(this.mem.subarray(this.hStart, this.hStart + this.totalUnits), 0);
     into.set(this.c, this.totalUnits);
     return into;
@@ -155,7 +155,7 @@ export class LstmStepper {
   }
 
   /** Next-character logits for the current state, written into `out` (vocabSize values). */
-  logits(out = new Float32Array(this.spec.vocabSize)): Float32Array {
+  logits(out: Float32Array = new Float32Array(this.spec.vocabSize)): Float32Array {
     const last = this.layers[this.layers.length - 1];
     this.mem.set(this.denseBias, this.logitsStart);
     this.kernel.gemv((this.hStart + last.hOffset) * 4, this.denseOffset * 4, this.logitsStart * 4, last.units, this.denseBlocks);

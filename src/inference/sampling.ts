@@ -9,7 +9,7 @@ export interface SamplingOptions {
 }
 
 /** Softmax of logits / temperature (temperature 1 when 0 is given, as probabilities are then for reporting). */
-export function softmax(logits: ArrayLike<number>, temperature = 1, out = new Float64Array(logits.length)): Float64Array {
+export function softmax(logits: ArrayLike<number>, temperature = 1, out: Float64Array = new Float64Array(logits.length)): Float64Array {
   const t = temperature > 0 ? temperature : 1;
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];

@@ -10,6 +10,7 @@
  * Weights are the Keras/tfjs layout: kernel [D, 4H], recurrent kernel [H, 4H], bias [4H], gates i, f, c, o.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { customOp } from './custom-op';
 
 export interface LstmState {
   /** [B, H] */
@@ -50,7 +51,7 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
   const chunk = Math.max(1, Math.min(opts.chunk ?? 16, T));
   if (x.shape[0] !== T * B || x.shape[1] !== D) throw new Error(`lstmSequence: x is [${x.shape}], expected [${T * B}, ${D}]`);
 
-  const op = tf.customGrad((xT: tf.Tensor, W: tf.Tensor, U: tf.Tensor, bT: tf.Tensor) => {
+  const op = customOp((xT: tf.Tensor, W: tf.Tensor, U: tf.Tensor, bT: tf.Tensor) => {
     const xData = xT.dataSync() as Float32Array;
     const h0 = opts.initial?.h.slice() ?? new Float32Array(B * H);
     const c0 = opts.initial?.c.slice() ?? new Float32Array(B * H);
@@ -103,7 +104,7 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
       let db = tf.zeros([1, G]) as tf.Tensor2D;
       const dX = new Float32Array(T * B * D);
       const dZ = new Float32Array(chunk * B * G);
-      let dhNext = new Float32Array(B * H);
+      let dhNext: Float32Array = new Float32Array(B * H);
       const dcNext = new Float32Array(B * H);
       const ones = tf.ones([1, chunk * B]) as tf.Tensor2D;
 

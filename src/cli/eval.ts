@@ -1,0 +1,53 @@
+/** `lstm-complete eval`: loss and accuracy of a checkpoint on a folder of Python files, state carried per file. */
+import * as path from 'path';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError } from './args';
+import { loadModelOrBundled } from '../model/model-store';
+import { buildCorpus } from '../training/corpus';
+import { evaluateFiles } from '../training/evaluate';
+
+export const EVAL_HELP = `Usage: lstm-complete eval [--model DIR] --data DIR [--data DIR...] [--split all|validation|train] [--max-chars N] [--json]
+
+Prints {"chars", "nats_per_char", "bits_per_char", "accuracy"}; the LSTM state is carried through each file.
+  --split validation   only the files the checkpoint held out for validation (from its meta.json)
+  --split train        only the files it trained on`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  model: { type: 'string' },
+  data: { type: 'string', multiple: true },
+  split: { type: 'string' },
+  'max-chars': { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+} as const;
+
+export async function runEval(argv: string[]): Promise<number> {
+  const { values: v } = parse(argv, OPTIONS);
+  if (v.help) {
+    process.stdout.write(EVAL_HELP + '\n');
+    return 0;
+  }
+  const data = stringList(v, 'data');
+  if (!data.length) throw new UsageError('--data DIR is required');
+  const split = (v.split as string | undefined) ?? 'all';
+  if (!['all', 'validation', 'train'].includes(split)) throw new UsageError(`--split must be all, validation or train, got "${split}"`);
+  const maxChars = v['max-chars'] === undefined ? undefined : numberOpt(v, 'max-chars', 0, { min: 1, integer: true });
+  const ck = loadModelOrBundled(v.model as string | undefined);
+  const corpus = buildCorpus(data, { exclude: stringList(v, 'exclude') });
+  let files = corpus.files;
+  if (split !== 'all') {
+    const val = ck.meta.corpus?.validationFiles;
+    if (!val) throw new UsageError(`${path.join(ck.dir, 'meta.json')} records no validation files; use --split all`);
+    const set = new Set(val);
+    files = files.filter((f) => set.has(f.relative) === (split === 'validation'));
+    if (!files.length) throw new Error(`none of the checkpoint's ${split} files were found under ${data.join(', ')}`);
+  }
+  const t0 = Date.now();
+  const r = evaluateFiles(ck.weights, files.map((f) => f.text), {
+    maxChars,
+    onProgress: v.verbose ? (c) => process.stderr.write(`evaluated ${c} chars\n`) : undefined,
+  });
+  const out = { model: ck.dir, split, ...r, seconds: (Date.now() - t0) / 1000 };
+  if (v.json) process.stdout.write(JSON.stringify(out) + '\n');
+  else process.stdout.write(`${r.chars} chars in ${r.files} files: ${r.nats_per_char.toFixed(4)} nats/char, ${r.bits_per_char.toFixed(4)} bits/char, accuracy ${(r.accuracy * 100).toFixed(2)}%\n`);
+  return 0;
+}

@@ -1,0 +1,65 @@
+/** Training progress on stderr: a redrawn bar on a terminal, periodic plain lines otherwise. */
+import { TrainEvent } from '../training/trainer';
+
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '?';
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+export function progressLine(e: Extract<TrainEvent, { type: 'batch' }>, width = 24): string {
+  const frac = e.batch / e.batchesPerEpoch;
+  const filled = Math.round(frac * width);
+  const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
+  return `epoch ${e.epoch + 1} [${bar}] ${e.batch}/${e.batchesPerEpoch} loss ${e.loss.toFixed(3)} acc ${(e.accuracy * 100).toFixed(1)}% ${e.charsPerSec} chars/s ETA ${formatDuration(e.etaSeconds)}`;
+}
+
+export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr, quiet = false): (e: TrainEvent) => void {
+  const tty = Boolean(stream.isTTY);
+  let lastPlain = 0;
+  let barShown = false;
+  const clearBar = () => {
+    if (barShown) stream.write('\r\x1b[K');
+    barShown = false;
+  };
+  return (e) => {
+    if (quiet && e.type !== 'log') return;
+    switch (e.type) {
+      case 'log':
+        clearBar();
+        stream.write(e.message + '\n');
+        break;
+      case 'corpus':
+        clearBar();
+        stream.write(
+          `corpus: ${e.report.files} files, ${e.report.chars} chars (train ${e.trainChars}, validation ${e.valChars} in ${e.validationFiles} files), unknown ${(e.report.unknownRate * 100).toFixed(3)}%` +
+            (Object.keys(e.report.skipped).length ? `, skipped ${Object.entries(e.report.skipped).map(([k, v]) => `${v} ${k}`).join(', ')}` : '') +
+            '\n',
+        );
+        break;
+      case 'batch':
+        if (tty) {
+          stream.write('\r\x1b[K' + progressLine(e));
+          barShown = true;
+        } else if (Date.now() - lastPlain > 30_000) {
+          lastPlain = Date.now();
+          stream.write(progressLine(e) + '\n');
+        }
+        break;
+      case 'eval': {
+        clearBar();
+        const r = e.record;
+        stream.write(
+          `eval @ epoch ${r.epoch}: train ${r.trainLoss.toFixed(4)} nats/char, validation ${Number.isFinite(r.valLoss) ? `${r.valLoss.toFixed(4)} nats/char (${(r.valLoss / Math.LN2).toFixed(4)} bits/char, acc ${((r.valAccuracy ?? 0) * 100).toFixed(1)}%)` : 'n/a'}${e.best ? ' *best*' : ''}\n`,
+        );
+        break;
+      }
+      case 'checkpoint':
+        clearBar();
+        stream.write(`saved best checkpoint ${e.dir}\n`);
+        break;
+    }
+  };
+}

@@ -1,0 +1,138 @@
+/** `lstm-complete train`: trains or fine-tunes a checkpoint in a worker thread, with progress on stderr. */
+import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError } from './args';
+import { startTraining } from '../training/worker-client';
+import { TrainConfig } from '../training/trainer';
+import { createProgressReporter } from './progress';
+import { BACKEND_LADDER, BackendPreference } from '../engine/backend';
+import { TrainingMode } from '../training/dataset';
+
+export const TRAIN_HELP = `Usage: lstm-complete train --data DIR [--data DIR...] --out DIR [options]
+
+Trains the design's model on the .py files under each DIR; the best-validation checkpoint goes to
+--out DIR, the resumable latest state to DIR-latest, the loss curve to DIR/loss-curve.html.
+  --from CKPT            fine-tune: start from this checkpoint's weights
+  --resume               continue DIR-latest (weights, optimizer state, history, position)
+  --epochs N             passes over the training text, may be fractional (default 10)
+  --batch-size N         sequences per batch (default 512)
+  --seq-len N            characters per window (default 256)
+  --lr X                 Adam learning rate (default 1.8e-4, the design's)
+  --lr-schedule S        constant | cosine (decays to --lr-min over the run)   (default constant)
+  --lr-min X             final learning rate of the cosine schedule (default lr/10)
+  --mode M               windows | carried-state (truncated BPTT, state carried between windows)
+  --max-minutes M        stop cleanly after M minutes
+  --eval-every N         validate and checkpoint every N batches (default: every epoch)
+  --val-max-chars N      cap on validation characters per evaluation
+  --validation-split F   fraction of files held out for validation (default 0.05)
+  --seed S               split and shuffling seed (default 1)
+  --max-corpus-mb N      stop reading files after N MB of text
+  --exclude GLOB         skip matching paths (repeatable)
+  --no-tests             skip test/ and tests/ folders
+  --units A,B            LSTM layer sizes for a new model (default 256,256)
+  --embedding-dim N      embedding size for a new model (default 64)
+  --backend B            auto | ${BACKEND_LADDER.join(' | ')}
+  --json                 print the summary as JSON on stdout`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  data: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  from: { type: 'string' },
+  resume: { type: 'boolean', default: false },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'seq-len': { type: 'string' },
+  lr: { type: 'string' },
+  'lr-schedule': { type: 'string' },
+  'lr-min': { type: 'string' },
+  mode: { type: 'string' },
+  'max-minutes': { type: 'string' },
+  'eval-every': { type: 'string' },
+  'val-max-chars': { type: 'string' },
+  'validation-split': { type: 'string' },
+  seed: { type: 'string' },
+  'max-corpus-mb': { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  'no-tests': { type: 'boolean', default: false },
+  units: { type: 'string' },
+  'embedding-dim': { type: 'string' },
+  name: { type: 'string' },
+} as const;
+
+export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boolean } {
+  const { values: v } = parse(argv, OPTIONS);
+  const data = stringList(v, 'data');
+  if (!data.length) throw new UsageError('--data DIR is required (a folder of Python files)');
+  if (!v.out) throw new UsageError('--out DIR is required (where the checkpoint goes)');
+  if (v.resume && v.from) throw new UsageError('--resume and --from cannot be combined');
+  const mode = (v.mode as string | undefined) ?? 'windows';
+  if (mode !== 'windows' && mode !== 'carried-state') throw new UsageError(`--mode must be windows or carried-state, got "${mode}"`);
+  const schedule = (v['lr-schedule'] as string | undefined) ?? 'constant';
+  if (schedule !== 'constant' && schedule !== 'cosine') throw new UsageError(`--lr-schedule must be constant or cosine, got "${schedule}"`);
+  const backend = (v.backend as string | undefined) ?? 'auto';
+  if (backend !== 'auto' && !BACKEND_LADDER.includes(backend as never)) throw new UsageError(`--backend must be auto or one of ${BACKEND_LADDER.join(', ')}`);
+  let units: number[] | undefined;
+  if (v.units !== undefined) {
+    units = String(v.units).split(',').map(Number);
+    if (!units.length || units.some((u) => !Number.isInteger(u) || u < 1 || u > 4096)) throw new UsageError(`--units must be sizes like 256,256, got "${v.units}"`);
+  }
+  const lr = numberOpt(v, 'lr', 1.8e-4, { min: 1e-7, max: 1 });
+  const maxMb = v['max-corpus-mb'] === undefined ? undefined : numberOpt(v, 'max-corpus-mb', 0, { min: 0.001 });
+  const config: TrainConfig = {
+    data,
+    out: v.out as string,
+    from: v.from as string | undefined,
+    resume: Boolean(v.resume),
+    epochs: numberOpt(v, 'epochs', 10, { min: 0.0001 }),
+    batchSize: numberOpt(v, 'batch-size', 512, { min: 1, integer: true }),
+    seqLen: numberOpt(v, 'seq-len', 256, { min: 2, integer: true }),
+    lr,
+    lrSchedule: schedule,
+    lrMin: v['lr-min'] === undefined ? undefined : numberOpt(v, 'lr-min', 0, { min: 0 }),
+    mode: mode as TrainingMode,
+    maxMinutes: v['max-minutes'] === undefined ? undefined : numberOpt(v, 'max-minutes', 0, { min: 0.01 }),
+    evalEvery: v['eval-every'] === undefined ? undefined : numberOpt(v, 'eval-every', 0, { min: 1, integer: true }),
+    valMaxChars: v['val-max-chars'] === undefined ? undefined : numberOpt(v, 'val-max-chars', 0, { min: 100, integer: true }),
+    validationSplit: numberOpt(v, 'validation-split', 0.05, { min: 0, max: 0.5 }),
+    seed: numberOpt(v, 'seed', 1, { integer: true, min: 0 }),
+    maxCorpusChars: maxMb === undefined ? undefined : Math.round(maxMb * 1e6),
+    exclude: stringList(v, 'exclude'),
+    includeTests: !v['no-tests'],
+    backend: backend as BackendPreference,
+    spec: { ...(units ? { lstmUnits: units } : {}), ...(v['embedding-dim'] !== undefined ? { embeddingDim: numberOpt(v, 'embedding-dim', 64, { min: 1, integer: true }) } : {}) },
+    name: v.name as string | undefined,
+  };
+  return { config, json: Boolean(v.json) };
+}
+
+export async function runTrain(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(TRAIN_HELP + '\n');
+    return 0;
+  }
+  const { config, json } = parseTrainArgs(argv);
+  const job = startTraining(config, createProgressReporter());
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\nstopping after this batch (the best checkpoint is kept); Ctrl-C again to quit now\n');
+      job.cancel();
+    } else {
+      void job.terminate().then(() => process.exit(130));
+    }
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const s = await job.done;
+    if (json) process.stdout.write(JSON.stringify(s) + '\n');
+    else {
+      process.stdout.write(
+        `${s.stoppedBy}: ${s.steps} steps, ${s.epochs.toFixed(3)} epochs, ${s.chars} chars in ${s.seconds.toFixed(0)} s (${s.charsPerSec} chars/s on ${s.backend}); ` +
+          `best validation ${s.bestValLoss === null ? 'n/a' : `${s.bestValLoss.toFixed(4)} nats/char (${s.bestValBitsPerChar!.toFixed(4)} bits/char)`}; checkpoint ${s.out}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Datasets for training: a by-file train/validation split (deterministic from a seed, so validation text
+ * never appears in training), the text as one compact byte stream, and batches in time-major order for
+ * either independent shuffled windows or truncated BPTT with carried state (each of B streams continues
+ * where its previous window ended, as char-rnn trains).
+ */
+import { encode } from '../model/vocab';
+import { CorpusFile } from './corpus';
+import { mulberry32, Rng } from '../inference/rng';
+
+export type TrainingMode = 'windows' | 'carried-state';
+
+export interface Split {
+  train: CorpusFile[];
+  validation: CorpusFile[];
+}
+
+function hash32(s: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
+/**
+ * Files go to validation in an order fixed by (seed, relative path) until they hold `fraction` of the
+ * characters. A single file is split at its line nearest to the fraction instead.
+ */
+export function splitByFile(files: CorpusFile[], fraction: number, seed = 1): Split {
+  if (fraction <= 0) return { train: files, validation: [] };
+  if (files.length === 1) {
+    const f = files[0];
+    let cut = f.text.lastIndexOf('\n', Math.floor(f.text.length * (1 - fraction))) + 1;
+    if (cut <= 0) cut = Math.floor(f.text.length * (1 - fraction));
+    return {
+      train: [{ ...f, text: f.text.slice(0, cut) }],
+      validation: [{ ...f, relative: f.relative + '#validation-tail', text: f.text.slice(cut) }],
+    };
+  }
+  const total = files.reduce((s, f) => s + f.text.length, 0);
+  const order = [...files].sort((a, b) => hash32(a.relative, seed) - hash32(b.relative, seed) || (a.relative < b.relative ? -1 : 1));
+  const validation: CorpusFile[] = [];
+  let valChars = 0;
+  for (const f of order) {
+    if (valChars >= fraction * total || validation.length >= files.length - 1) break;
+    validation.push(f);
+    valChars += f.text.length;
+  }
+  const inVal = new Set(validation);
+  return { train: files.filter((f) => !inVal.has(f)), validation };
+}
+
+export function encodeFiles(files: CorpusFile[]): Uint8Array {
+  const total = files.reduce((s, f) => s + f.text.length, 0);
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const f of files) {
+    out.set(encode(f.text), off);
+    off += f.text.length;
+  }
+  return out;
+}
+
+export interface Batch {
+  steps: number;
+  batch: number;
+  /** Time-major [steps * batch]: inputs[t * batch + r] is step t of sequence r. */
+  inputs: Int32Array;
+  targets: Int32Array;
+  /** True for the first batch of a pass in carried-state mode (state resets). */
+  resetState: boolean;
+}
+
+/** Fills a time-major batch from window start offsets into the stream. */
+export function makeBatch(stream: Uint8Array, starts: number[], steps: number, resetState = true): Batch {
+  const B = starts.length;
+  const inputs = new Int32Array(steps * B);
+  const targets = new Int32Array(steps * B);
+  for (let r = 0; r < B; r++) {
+    const s = starts[r];
+    for (let t = 0; t < steps; t++) {
+      inputs[t * B + r] = stream[s + t];
+      targets[t * B + r] = stream[s + t + 1];
+    }
+  }
+  return { steps, batch: B, inputs, targets, resetState };
+}
+
+export interface BatchPlan {
+  batchesPerEpoch: number;
+  /** The batch at position `index` of epoch `epoch` (order shuffled per epoch in windows mode). */
+  batch(epoch: number, index: number): Batch;
+}
+
+export function planBatches(stream: Uint8Array, mode: TrainingMode, batchSize: number, steps: number, seed = 1): BatchPlan {
+  if (stream.length < steps + 1) {
+    throw new Error(`the text (${stream.length} chars) is shorter than one window of ${steps + 1} characters; use a smaller --seq-len`);
+  }
+  if (mode === 'windows') {
+    const nWindows = Math.floor((stream.length - 1) / steps);
+    const B = Math.min(batchSize, nWindows);
+    const batchesPerEpoch = Math.ceil(nWindows / B);
+    let orderEpoch = -1;
+    let order: Uint32Array = new Uint32Array(0);
+    return {
+      batchesPerEpoch,
+      batch(epoch, index) {
+        if (epoch !== orderEpoch) {
+          order = shuffled(nWindows, mulberry32(seed * 1000003 + epoch));
+          orderEpoch = epoch;
+        }
+        const ids = Array.from(order.subarray(index * B, Math.min(nWindows, (index + 1) * B)));
+        return makeBatch(stream, ids.map((w) => w * steps), steps);
+      },
+    };
+  }
+  // Carried state: B contiguous streams; batch k holds window k of each.
+  const B = Math.max(1, Math.min(batchSize, Math.floor((stream.length - 1) / steps)));
+  const streamLen = Math.floor((stream.length - 1) / B);
+  const batchesPerEpoch = Math.max(1, Math.floor(streamLen / steps));
+  return {
+    batchesPerEpoch,
+    batch(_epoch, index) {
+      const starts = Array.from({ length: B }, (_, r) => r * streamLen + index * steps);
+      return makeBatch(stream, starts, steps, index === 0);
+    },
+  };
+}
+
+function shuffled(n: number, rng: Rng): Uint32Array {
+  const a = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+  return a;
+}

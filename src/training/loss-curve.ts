@@ -1,0 +1,56 @@
+/** The loss curve of a training run as a standalone SVG and a self-contained HTML page with the numbers. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { EpochRecord } from '../model/checkpoint';
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+export function lossCurveSvg(history: EpochRecord[], title: string, width = 640, height = 360): string {
+  const m = { l: 56, r: 16, t: 32, b: 44 };
+  const pts = history.filter((h) => Number.isFinite(h.trainLoss) || Number.isFinite(h.valLoss));
+  const xs = pts.map((h) => h.epoch);
+  const ys = pts.flatMap((h) => [h.trainLoss, h.valLoss]).filter(Number.isFinite);
+  const xMax = Math.max(1e-9, ...xs);
+  const yMin = Math.min(...ys, Infinity);
+  const yMax = Math.max(...ys, -Infinity);
+  const lo = Number.isFinite(yMin) ? Math.max(0, yMin - 0.1) : 0;
+  const hi = Number.isFinite(yMax) ? yMax + 0.1 : 1;
+  const X = (x: number) => m.l + (x / xMax) * (width - m.l - m.r);
+  const Y = (y: number) => m.t + (1 - (y - lo) / (hi - lo)) * (height - m.t - m.b);
+  const line = (key: 'trainLoss' | 'valLoss', color: string) => {
+    const p = pts.filter((h) => Number.isFinite(h[key])).map((h) => `${X(h.epoch).toFixed(1)},${Y(h[key]).toFixed(1)}`);
+    return p.length ? `<polyline fill="none" stroke="${color}" stroke-width="2" points="${p.join(' ')}"/>` + p.map((q) => `<circle cx="${q.split(',')[0]}" cy="${q.split(',')[1]}" r="2.5" fill="${color}"/>`).join('') : '';
+  };
+  const ticks: string[] = [];
+  for (let i = 0; i <= 5; i++) {
+    const y = lo + ((hi - lo) * i) / 5;
+    ticks.push(`<line x1="${m.l}" x2="${width - m.r}" y1="${Y(y)}" y2="${Y(y)}" stroke="#ddd"/><text x="${m.l - 6}" y="${Y(y) + 4}" text-anchor="end" font-size="11">${y.toFixed(2)}</text>`);
+    const x = (xMax * i) / 5;
+    ticks.push(`<text x="${X(x)}" y="${height - m.b + 16}" text-anchor="middle" font-size="11">${x.toFixed(2)}</text>`);
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}: loss (nats/char)</text>
+${ticks.join('\n')}
+<text x="${width / 2}" y="${height - 6}" text-anchor="middle" font-size="12">epoch</text>
+${line('trainLoss', '#1f77b4')}${line('valLoss', '#d62728')}
+<text x="${width - m.r - 120}" y="${m.t + 14}" font-size="12" fill="#1f77b4">train</text>
+<text x="${width - m.r - 60}" y="${m.t + 14}" font-size="12" fill="#d62728">validation</text>
+</svg>`;
+}
+
+/** Writes `<file>` (HTML) and the SVG beside it (same name, .svg). */
+export function writeLossCurve(file: string, history: EpochRecord[], title: string): void {
+  const svg = lossCurveSvg(history, title);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file.replace(/\.html$/, '') + '.svg', svg);
+  const rows = history
+    .map((h) => `<tr><td>${h.epoch}</td><td>${h.trainLoss.toFixed(4)}</td><td>${Number.isFinite(h.valLoss) ? h.valLoss.toFixed(4) : '-'}</td><td>${Number.isFinite(h.valLoss) ? (h.valLoss / Math.LN2).toFixed(4) : '-'}</td><td>${h.chars}</td><td>${h.seconds}</td></tr>`)
+    .join('\n');
+  fs.writeFileSync(
+    file,
+    `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)} loss</title>
+<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}</style></head>
+<body>${svg}<table><tr><th>epoch</th><th>train nats/char</th><th>val nats/char</th><th>val bits/char</th><th>chars seen</th><th>seconds</th></tr>${rows}</table></body></html>`,
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Adam with global gradient clipping, and its state saved next to a checkpoint so `--resume` continues the
+ * same optimisation (moments and step count), not just the weights.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface OptimizerFiles {
+  'optimizer.json': string;
+  'optimizer.bin': Buffer;
+}
+
+export function createAdam(lr: number): tf.AdamOptimizer {
+  return tf.train.adam(lr, 0.9, 0.999, 1e-7);
+}
+
+export function setLearningRate(opt: tf.AdamOptimizer, lr: number): void {
+  (opt as unknown as { learningRate: number }).learningRate = lr;
+}
+
+/** Scales gradients so their global norm is at most clipNorm; returns the norm before clipping. */
+export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, clipNorm: number): number {
+  const norm = Math.sqrt(
+    Object.values(grads).reduce((s, g) => s + tf.tidy(() => (tf.sum(tf.square(g)).dataSync() as Float32Array)[0]), 0),
+  );
+  if (clipNorm > 0 && norm > clipNorm) {
+    const scale = clipNorm / norm;
+    for (const k of Object.keys(grads)) {
+      const old = grads[k];
+      grads[k] = tf.mul(old, scale);
+      old.dispose();
+    }
+  }
+  return norm;
+}
+
+export async function serializeOptimizer(opt: tf.AdamOptimizer): Promise<OptimizerFiles> {
+  const weights = await opt.getWeights();
+  const entries: { name: string; shape: number[] }[] = [];
+  const arrays: Float32Array[] = [];
+  for (const w of weights) {
+    entries.push({ name: w.name, shape: w.tensor.shape });
+    arrays.push((await w.tensor.data()) as Float32Array);
+  }
+  const total = arrays.reduce((s, a) => s + a.length, 0);
+  const bin = new Float32Array(total);
+  let off = 0;
+  for (const a of arrays) {
+    bin.set(a, off);
+    off += a.length;
+  }
+  return { 'optimizer.json': JSON.stringify({ optimizer: 'adam', entries }), 'optimizer.bin': Buffer.from(bin.buffer) };
+}
+
+export async function restoreOptimizer(opt: tf.AdamOptimizer, json: string, bin: Buffer): Promise<void> {
+  const { entries } = JSON.parse(json) as { entries: { name: string; shape: number[] }[] };
+  const data = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length));
+  let off = 0;
+  const named = entries.map((e) => {
+    const n = e.shape.reduce((p, d) => p * d, 1);
+    const t = tf.tensor(data.subarray(off, off + n), e.shape);
+    off += n;
+    return { name: e.name, tensor: t };
+  });
+  if (off !== data.length) throw new Error(`optimizer.bin has ${data.length} values, optimizer.json describes ${off}`);
+  await opt.setWeights(named);
+  tf.dispose(named.map((n) => n.tensor));
+}

@@ -1,0 +1,317 @@
+/**
+ * The training loop: corpus -> by-file split -> batches -> Adam with global clip-norm -> periodic validation,
+ * best-validation checkpoint in `out`, resumable latest state in `<out>-latest` (weights, optimizer moments,
+ * history, position). Cancellation is checked between batches and keeps the best checkpoint; a
+ * `maxMinutes` budget ends training cleanly the same way. Runs wherever it is called: the CLI and the
+ * extension call it inside a worker (see worker-client.ts).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import { makeSpec, ModelSpec, ModelWeights } from '../model/architecture';
+import { initWeights } from '../model/initializers';
+import { saveCheckpoint, loadCheckpoint, EpochRecord, TrainingInfo, CorpusSummary, resolveCheckpointDir } from '../model/checkpoint';
+import { selectBackend, BackendPreference } from '../engine/backend';
+import { buildCorpus, CorpusReport } from './corpus';
+import { splitByFile, encodeFiles, planBatches, TrainingMode, Batch } from './dataset';
+import { TrainableModel } from './train-graph';
+import { LstmState } from './lstm-op';
+import { createAdam, setLearningRate, clipByGlobalNorm, serializeOptimizer, restoreOptimizer } from './optimizer-state';
+import { writeLossCurve } from './loss-curve';
+
+export interface TrainConfig {
+  data: string[];
+  out: string;
+  /** Fine-tune: start from this checkpoint's weights (fresh optimizer and history). */
+  from?: string;
+  /** Continue from `<out>-latest` (or `out`) with its optimizer state, history and position. */
+  resume?: boolean;
+  epochs: number;
+  batchSize: number;
+  seqLen: number;
+  lr: number;
+  lrSchedule?: 'constant' | 'cosine';
+  lrMin?: number;
+  clipNorm?: number;
+  validationSplit?: number;
+  seed?: number;
+  mode?: TrainingMode;
+  maxMinutes?: number;
+  /** Validate and checkpoint every N batches (default: once per epoch). */
+  evalEvery?: number;
+  /** Cap on validation characters per evaluation. */
+  valMaxChars?: number;
+  maxCorpusChars?: number;
+  maxFileBytes?: number;
+  exclude?: string[];
+  includeTests?: boolean;
+  backend?: BackendPreference;
+  /** Model size overrides (tests use tiny models); ignored when starting from a checkpoint. */
+  spec?: Partial<ModelSpec>;
+  name?: string;
+}
+
+export type TrainEvent =
+  | { type: 'log'; message: string }
+  | { type: 'corpus'; report: CorpusReport; trainChars: number; valChars: number; validationFiles: number }
+  | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; step: number; loss: number; accuracy: number; charsPerSec: number; etaSeconds: number | null; learningRate: number }
+  | { type: 'eval'; record: EpochRecord; best: boolean }
+  | { type: 'checkpoint'; dir: string; valLoss: number };
+
+export interface TrainSummary {
+  out: string;
+  latest: string;
+  stoppedBy: 'completed' | 'cancelled' | 'time-budget';
+  epochs: number;
+  steps: number;
+  chars: number;
+  seconds: number;
+  charsPerSec: number;
+  bestValLoss: number | null;
+  bestValBitsPerChar: number | null;
+  history: EpochRecord[];
+  backend: string;
+  mode: TrainingMode;
+}
+
+interface ResumeState {
+  epoch: number;
+  batch: number;
+  step: number;
+  charsSeen: number;
+  wallSeconds: number;
+}
+
+export const latestDir = (out: string): string => `${path.resolve(out)}-latest`;
+const LN2 = Math.log(2);
+
+export function learningRateAt(cfg: TrainConfig, progress: number): number {
+  if ((cfg.lrSchedule ?? 'constant') === 'constant') return cfg.lr;
+  const min = cfg.lrMin ?? cfg.lr / 10;
+  const p = Math.min(1, Math.max(0, progress));
+  return min + 0.5 * (cfg.lr - min) * (1 + Math.cos(Math.PI * p));
+}
+
+/** Mean cross-entropy and accuracy over a stream, state carried within each of B streams when asked. */
+export function evaluateStream(model: TrainableModel, stream: Uint8Array, mode: TrainingMode, batchSize: number, seqLen: number, maxChars?: number): { loss: number; accuracy: number; chars: number } {
+  if (stream.length < seqLen + 1) return { loss: NaN, accuracy: NaN, chars: 0 };
+  const limited = maxChars && stream.length > maxChars + 1 ? stream.subarray(0, maxChars + 1) : stream;
+  const plan = planBatches(limited, mode, batchSize, seqLen, 1);
+  let total = 0;
+  let correct = 0;
+  let chars = 0;
+  let states: (LstmState | undefined)[] | undefined = mode === 'carried-state' ? [] : undefined;
+  for (let i = 0; i < plan.batchesPerEpoch; i++) {
+    const b = plan.batch(0, i);
+    if (b.resetState && states) states = [];
+    tf.tidy(() => {
+      const r = model.loss(b.inputs, b.targets, b.steps, b.batch, { training: false, states });
+      r.loss.dataSync();
+      total += r.stats.crossEntropy * r.stats.chars;
+      correct += r.stats.accuracy * r.stats.chars;
+      chars += r.stats.chars;
+    });
+  }
+  return { loss: total / chars, accuracy: correct / chars, chars };
+}
+
+function readResume(dir: string): { weights: ModelWeights; info?: TrainingInfo; state?: ResumeState; optJson?: string; optBin?: Buffer; corpus?: CorpusSummary } {
+  const ck = loadCheckpoint(dir);
+  const stateFile = path.join(ck.dir, 'trainer-state.json');
+  const optJson = path.join(ck.dir, 'optimizer.json');
+  return {
+    weights: ck.weights,
+    info: ck.meta.training,
+    corpus: ck.meta.corpus,
+    state: fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as ResumeState) : undefined,
+    optJson: fs.existsSync(optJson) ? fs.readFileSync(optJson, 'utf8') : undefined,
+    optBin: fs.existsSync(optJson) ? fs.readFileSync(path.join(ck.dir, 'optimizer.bin')) : undefined,
+  };
+}
+
+export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void = () => undefined, isCancelled: () => boolean = () => false): Promise<TrainSummary> {
+  const log = (message: string) => onEvent({ type: 'log', message });
+  const backend = await selectBackend({ preferred: cfg.backend ?? 'auto', log });
+  const mode: TrainingMode = cfg.mode ?? 'windows';
+  const seed = cfg.seed ?? 1;
+  const out = path.resolve(cfg.out);
+  const latest = latestDir(out);
+
+  // Starting point.
+  let weights: ModelWeights;
+  let history: EpochRecord[] = [];
+  let state: ResumeState = { epoch: 0, batch: 0, step: 0, charsSeen: 0, wallSeconds: 0 };
+  let bestValLoss: number | null = null;
+  let optFiles: { json: string; bin: Buffer } | undefined;
+  let fineTunedFrom: string | undefined;
+  if (cfg.resume) {
+    let dir: string;
+    try {
+      dir = resolveCheckpointDir(latest).dir;
+    } catch {
+      dir = resolveCheckpointDir(out).dir;
+    }
+    const r = readResume(dir);
+    weights = r.weights;
+    history = r.info?.history ?? [];
+    bestValLoss = fs.existsSync(path.join(out, 'meta.json')) ? (loadCheckpoint(out).meta.training?.bestValLoss ?? null) : (r.info?.bestValLoss ?? null);
+    if (r.state) state = r.state;
+    if (r.optJson && r.optBin) optFiles = { json: r.optJson, bin: r.optBin };
+    fineTunedFrom = r.info?.fineTunedFrom;
+    log(`resuming from ${dir} at epoch ${state.epoch}, batch ${state.batch} (${history.length} evaluations so far)`);
+  } else if (cfg.from) {
+    const ck = loadCheckpoint(cfg.from);
+    weights = ck.weights;
+    fineTunedFrom = ck.dir;
+    log(`fine-tuning from ${ck.dir} (${ck.meta.name})`);
+  } else {
+    weights = initWeights(makeSpec(cfg.spec), seed);
+  }
+
+  // Data.
+  const corpus = buildCorpus(cfg.data, { maxTotalChars: cfg.maxCorpusChars, maxFileBytes: cfg.maxFileBytes, exclude: cfg.exclude, includeTests: cfg.includeTests });
+  const split = splitByFile(corpus.files, cfg.validationSplit ?? 0.05, seed);
+  const trainStream = encodeFiles(split.train);
+  const valStream = encodeFiles(split.validation);
+  const corpusSummary: CorpusSummary = {
+    roots: corpus.report.roots,
+    files: corpus.report.files,
+    chars: corpus.report.chars,
+    trainChars: trainStream.length,
+    valChars: valStream.length,
+    unknownRate: corpus.report.unknownRate,
+    skipped: corpus.report.skipped as Record<string, number>,
+    validationFiles: split.validation.map((f) => f.relative),
+  };
+  onEvent({ type: 'corpus', report: corpus.report, trainChars: trainStream.length, valChars: valStream.length, validationFiles: split.validation.length });
+  const plan = planBatches(trainStream, mode, cfg.batchSize, cfg.seqLen, seed);
+  const bpe = plan.batchesPerEpoch;
+  const totalBatches = Math.max(1, Math.round(cfg.epochs * bpe));
+  const evalEvery = Math.max(1, cfg.evalEvery ?? bpe);
+
+  const model = new TrainableModel(weights);
+  const opt = createAdam(cfg.lr);
+  if (optFiles) await restoreOptimizer(opt, optFiles.json, optFiles.bin);
+
+  const hyperParameters: Record<string, number | string | boolean> = {
+    epochs: cfg.epochs, batchSize: cfg.batchSize, seqLen: cfg.seqLen, learningRate: cfg.lr,
+    lrSchedule: cfg.lrSchedule ?? 'constant', lrMin: cfg.lrMin ?? cfg.lr / 10, clipNorm: cfg.clipNorm ?? 1,
+    validationSplit: cfg.validationSplit ?? 0.05, seed, dropout: model.spec.dropout, denseL2: model.spec.denseL2,
+    evalEvery,
+  };
+  const info = (): TrainingInfo => ({
+    mode, hyperParameters, epochsDone: state.step / bpe, history, bestValLoss, wallSeconds: state.wallSeconds,
+    backend: backend.name, fineTunedFrom,
+  });
+
+  const t0 = Date.now();
+  const wall0 = state.wallSeconds;
+  const deadline = cfg.maxMinutes ? t0 + cfg.maxMinutes * 60_000 : Infinity;
+  let stoppedBy: TrainSummary['stoppedBy'] = 'completed';
+  let states: (LstmState | undefined)[] | undefined = mode === 'carried-state' ? [] : undefined;
+  let sinceEval = { loss: 0, acc: 0, chars: 0, t: Date.now() };
+  let charsThisRun = 0;
+  let batchesThisRun = 0;
+
+  const evaluateAndSave = async (): Promise<void> => {
+    state.wallSeconds = wall0 + (Date.now() - t0) / 1000;
+    const v = valStream.length > cfg.seqLen ? evaluateStream(model, valStream, mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars) : { loss: NaN, accuracy: NaN, chars: 0 };
+    const trainLoss = sinceEval.chars ? sinceEval.loss / sinceEval.chars : NaN;
+    const record: EpochRecord = {
+      epoch: Math.round((state.step / bpe) * 1000) / 1000,
+      trainLoss,
+      valLoss: v.loss,
+      trainAccuracy: sinceEval.chars ? sinceEval.acc / sinceEval.chars : undefined,
+      valAccuracy: v.accuracy,
+      learningRate: learningRateAt(cfg, state.step / totalBatches),
+      chars: state.charsSeen,
+      seconds: Math.round(state.wallSeconds),
+    };
+    history.push(record);
+    const lossForBest = Number.isFinite(v.loss) ? v.loss : trainLoss;
+    const best = bestValLoss === null || lossForBest < bestValLoss;
+    if (best) bestValLoss = lossForBest;
+    onEvent({ type: 'eval', record, best });
+    const w = model.toWeights();
+    const optFilesNow = await serializeOptimizer(opt);
+    saveCheckpoint(latest, w, {
+      name: `${cfg.name ?? path.basename(out)} (latest)`, training: info(), corpus: corpusSummary,
+      extraFiles: { ...optFilesNow, 'trainer-state.json': JSON.stringify(state) },
+    });
+    if (best) {
+      saveCheckpoint(out, w, { name: cfg.name ?? path.basename(out), training: info(), corpus: corpusSummary });
+      onEvent({ type: 'checkpoint', dir: out, valLoss: lossForBest });
+    } else if (fs.existsSync(path.join(out, 'meta.json'))) {
+      // Keep the best weights, but let its meta show the whole history.
+      const bestCk = loadCheckpoint(out);
+      saveCheckpoint(out, bestCk.weights, { name: bestCk.meta.name, training: { ...info(), bestValLoss }, corpus: corpusSummary });
+    }
+    try {
+      writeLossCurve(path.join(out, 'loss-curve.html'), history, cfg.name ?? path.basename(out));
+    } catch (e) {
+      log(`could not write the loss curve: ${(e as Error).message}`);
+    }
+    sinceEval = { loss: 0, acc: 0, chars: 0, t: Date.now() };
+  };
+
+  try {
+    while (state.step < totalBatches) {
+      if (isCancelled()) {
+        stoppedBy = 'cancelled';
+        break;
+      }
+      if (Date.now() >= deadline) {
+        stoppedBy = 'time-budget';
+        break;
+      }
+      const batch: Batch = plan.batch(state.epoch, state.batch);
+      if (states && batch.resetState) states = [];
+      const lr = learningRateAt(cfg, state.step / totalBatches);
+      setLearningRate(opt, lr);
+      let stats = { crossEntropy: NaN, accuracy: NaN, chars: 0 };
+      const { value, grads } = tf.variableGrads(() => {
+        const r = model.loss(batch.inputs, batch.targets, batch.steps, batch.batch, { training: true, states });
+        stats = r.stats;
+        return r.loss;
+      }, model.variables);
+      clipByGlobalNorm(grads, cfg.clipNorm ?? 1);
+      opt.applyGradients(grads as tf.NamedTensorMap as Record<string, tf.Variable>);
+      tf.dispose([value, ...Object.values(grads)]);
+      if (!Number.isFinite(stats.crossEntropy)) throw new Error(`training diverged at step ${state.step} (loss ${stats.crossEntropy}); try a lower learning rate`);
+      const chars = batch.steps * batch.batch;
+      charsThisRun += chars;
+      state.charsSeen += chars;
+      sinceEval.loss += stats.crossEntropy * chars;
+      sinceEval.acc += stats.accuracy * chars;
+      sinceEval.chars += chars;
+      state.step++;
+      state.batch++;
+      if (state.batch >= bpe) {
+        state.batch = 0;
+        state.epoch++;
+      }
+      const elapsed = (Date.now() - t0) / 1000;
+      const cps = charsThisRun / Math.max(elapsed, 1e-3);
+      batchesThisRun++;
+      let eta = ((totalBatches - state.step) * elapsed) / batchesThisRun;
+      if (Number.isFinite(deadline)) eta = Math.min(eta, (deadline - Date.now()) / 1000);
+      onEvent({
+        type: 'batch', epoch: state.epoch, batch: state.batch, batchesPerEpoch: bpe, step: state.step,
+        loss: stats.crossEntropy, accuracy: stats.accuracy, charsPerSec: Math.round(cps), etaSeconds: Math.round(eta), learningRate: lr,
+      });
+      if (state.step % evalEvery === 0 || state.step === totalBatches) await evaluateAndSave();
+      // Let messages (cancel) in between batches.
+      await new Promise((r) => setImmediate(r));
+    }
+    if (sinceEval.chars > 0) await evaluateAndSave();
+  } finally {
+    model.dispose();
+    opt.dispose();
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  return {
+    out, latest, stoppedBy, epochs: state.step / bpe, steps: state.step, chars: charsThisRun, seconds,
+    charsPerSec: Math.round(charsThisRun / Math.max(seconds, 1e-3)), bestValLoss,
+    bestValBitsPerChar: bestValLoss === null ? null : bestValLoss / LN2, history, backend: backend.name, mode,
+  };
+}

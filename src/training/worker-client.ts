@@ -1,0 +1,65 @@
+/**
+ * Runs training in a worker thread so the caller (extension host, CLI progress display) stays responsive.
+ * A crash or error in the worker rejects the returned promise; it never takes the caller down.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { TrainConfig, TrainEvent, TrainSummary } from './trainer';
+import { FromWorker, WorkerInput } from './worker-protocol';
+
+export const WORKER_FILE = 'training-worker.js';
+
+/** The bundled worker: next to this bundle (dist/) or, from sources, in ../../dist. */
+export function findWorkerScript(): string {
+  for (const dir of [__dirname, path.join(__dirname, '..', '..', 'dist')]) {
+    const f = path.join(dir, WORKER_FILE);
+    if (fs.existsSync(f)) return f;
+  }
+  throw new Error(`${WORKER_FILE} was not found next to ${__dirname}; run npm run build`);
+}
+
+export interface TrainingJob {
+  /** Resolves with the summary; rejects if training fails or the worker dies. */
+  done: Promise<TrainSummary>;
+  /** Asks the worker to stop after the current batch (the best checkpoint is kept). */
+  cancel(): void;
+  /** Ends the worker at once (e.g. on extension deactivation). */
+  terminate(): Promise<void>;
+}
+
+export function startTraining(config: TrainConfig, onEvent: (e: TrainEvent) => void = () => undefined, workerScript = findWorkerScript()): TrainingJob {
+  const cancelFlag = new SharedArrayBuffer(4);
+  const input: WorkerInput = { config, cancelFlag };
+  const worker = new Worker(workerScript, { workerData: input, stdout: false, stderr: false });
+  let settled = false;
+  const done = new Promise<TrainSummary>((resolve, reject) => {
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'event') onEvent(m.event);
+      else if (m.type === 'done') {
+        settled = true;
+        resolve(m.summary);
+        void worker.terminate();
+      } else if (m.type === 'error') {
+        settled = true;
+        reject(new Error(m.message));
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (e) => {
+      if (!settled) reject(new Error(`training worker crashed: ${e.message}`));
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`training worker exited unexpectedly (code ${code})`));
+      settled = true;
+    });
+  });
+  return {
+    done,
+    cancel: () => Atomics.store(new Int32Array(cancelFlag), 0, 1),
+    terminate: async () => {
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildCorpus, EmptyCorpusError, globToRegExp, cleanText } from '../../src/training/corpus';
+import { tempDir } from '../helpers';
+
+function write(root: string, rel: string, data: string | Buffer): void {
+  const f = path.join(root, rel);
+  fs.mkdirSync(path.dirname(f), { recursive: true });
+  fs.writeFileSync(f, data);
+}
+
+describe('corpus', () => {
+  it('keeps Python source and counts every skip by reason', () => {
+    const root = tempDir();
+    write(root, 'pkg/a.py', 'def a():  \r\n    return 1\t\r\n');
+    write(root, 'pkg/b.py', 'x = "café"\n');
+    write(root, 'README.md', '# not python\n');
+    write(root, 'bin.py', Buffer.from([0x64, 0x65, 0x66, 0x00, 0x01, 0x02]));
+    write(root, 'latin1.py', Buffer.from([0x78, 0x3d, 0x22, 0xe9, 0x22, 0x0a]));
+    write(root, 'huge.py', 'x = 1\n'.repeat(50_000));
+    write(root, '.venv/lib/x.py', 'x = 1\n');
+    write(root, 'myenv/pyvenv.cfg', 'home = /usr\n');
+    write(root, 'myenv/lib/y.py', 'y = 1\n');
+    write(root, 'node_modules/z.py', 'z = 1\n');
+    write(root, '.git/hooks/h.py', 'h = 1\n');
+    write(root, 'pkg/__pycache__/a.py', 'c = 1\n');
+    write(root, 'gen/out_pb2.py', 'g = 1\n');
+    write(root, 'empty.py', '   \n');
+    const c = buildCorpus([root], { maxFileBytes: 100_000, exclude: ['**/*_pb2.py'] });
+    assert.deepEqual(c.files.map((f) => f.relative).sort(), ['pkg/a.py', 'pkg/b.py']);
+    assert.equal(c.files.find((f) => f.relative === 'pkg/a.py')!.text, 'def a():\n    return 1\n');
+    assert.deepEqual(c.report.skipped, { binary: 1, 'not-utf8': 1, 'too-large': 1, virtualenv: 2, 'skipped-dir': 3, excluded: 1, empty: 1 });
+    assert.equal(c.report.unknownChars, 1); // the é
+    assert.ok(Math.abs(c.report.unknownRate - 1 / c.report.chars) < 1e-12);
+  });
+
+  it('caps the total size and can leave out test folders', () => {
+    const root = tempDir();
+    for (let i = 0; i < 10; i++) write(root, `m${i}.py`, `x${i} = ${'1'.repeat(95)}\n`);
+    write(root, 'tests/test_x.py', 'assert True\n');
+    const capped = buildCorpus([root], { maxTotalChars: 350, includeTests: false });
+    assert.equal(capped.files.length, 3);
+    assert.equal(capped.report.skipped['total-cap'], 7);
+    assert.equal(capped.report.skipped['skipped-dir'], 1);
+  });
+
+  it('explains an empty corpus instead of crashing', () => {
+    const root = tempDir();
+    write(root, 'notes.txt', 'hello');
+    write(root, 'bin.py', Buffer.from([0, 1, 2]));
+    assert.throws(() => buildCorpus([root]), (e: Error) => e instanceof EmptyCorpusError && /no Python files/.test(e.message) && /1 binary/.test(e.message));
+    assert.throws(() => buildCorpus([path.join(root, 'missing')]), /does not exist/);
+  });
+
+  it('matches globs and cleans text like the seed', () => {
+    assert.ok(globToRegExp('**/gen/*.py').test('a/b/gen/x.py'));
+    assert.ok(globToRegExp('**/gen/*.py').test('gen/x.py'));
+    assert.ok(!globToRegExp('gen/*.py').test('gen/sub/x.py'));
+    assert.equal(cleanText('a \t\r\nb  \rc'), 'a\nb\nc');
+  });
+});

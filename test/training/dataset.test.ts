@@ -1,0 +1,64 @@
+import { strict as assert } from 'assert';
+import { splitByFile, encodeFiles, planBatches, makeBatch } from '../../src/training/dataset';
+import { CorpusFile } from '../../src/training/corpus';
+import { encode, decode } from '../../src/model/vocab';
+
+const files: CorpusFile[] = Array.from({ length: 40 }, (_, i) => ({ path: `/r/f${i}.py`, relative: `f${i}.py`, text: `# file ${i}\n` + `x${i} = ${i}\n`.repeat(10 + i) }));
+
+describe('dataset', () => {
+  it('splits by file, deterministically, without leakage', () => {
+    const a = splitByFile(files, 0.1, 7);
+    const b = splitByFile(files, 0.1, 7);
+    assert.deepEqual(a.validation.map((f) => f.relative), b.validation.map((f) => f.relative));
+    const valNames = new Set(a.validation.map((f) => f.relative));
+    assert.ok(a.train.every((f) => !valNames.has(f.relative)));
+    assert.equal(a.train.length + a.validation.length, files.length);
+    const total = files.reduce((s, f) => s + f.text.length, 0);
+    const valChars = a.validation.reduce((s, f) => s + f.text.length, 0);
+    assert.ok(valChars >= 0.1 * total && valChars < 0.2 * total);
+    // No validation file's text appears in the training stream.
+    const trainText = decode(encodeFiles(a.train));
+    for (const f of a.validation) assert.ok(!trainText.includes(f.text.split('\n')[0] + '\n'));
+    const other = splitByFile(files, 0.1, 8);
+    assert.notDeepEqual(other.validation.map((f) => f.relative), a.validation.map((f) => f.relative));
+  });
+
+  it('splits a single file at a line', () => {
+    const s = splitByFile([files[5]], 0.2);
+    assert.equal(s.train[0].text + s.validation[0].text, files[5].text);
+    assert.ok(s.train[0].text.endsWith('\n'));
+  });
+
+  it('builds time-major windows with targets shifted by one', () => {
+    const stream = encode('abcdefghijklmnop');
+    const b = makeBatch(stream, [0, 8], 4);
+    assert.equal(decode([b.inputs[0], b.inputs[2], b.inputs[4], b.inputs[6]]), 'abcd');
+    assert.equal(decode([b.inputs[1], b.inputs[3], b.inputs[5], b.inputs[7]]), 'ijkl');
+    assert.equal(decode([b.targets[1], b.targets[3], b.targets[5], b.targets[7]]), 'jklm');
+  });
+
+  it('shuffles windows per epoch and covers each once', () => {
+    const stream = encodeFiles(files);
+    const plan = planBatches(stream, 'windows', 8, 32, 3);
+    const firstOf = (epoch: number) => Array.from({ length: plan.batchesPerEpoch }, (_, i) => plan.batch(epoch, i)).flatMap((b) => Array.from({ length: b.batch }, (_, r) => decode([...Array(32)].map((__, t) => b.inputs[t * b.batch + r]))));
+    const e0 = firstOf(0);
+    const e1 = firstOf(1);
+    assert.equal(e0.length, Math.floor((stream.length - 1) / 32));
+    assert.deepEqual([...e0].sort(), [...e1].sort());
+    assert.notDeepEqual(e0, e1);
+  });
+
+  it('carried-state batches continue each stream where the last window ended', () => {
+    const stream = encodeFiles(files);
+    const plan = planBatches(stream, 'carried-state', 4, 16);
+    const b0 = plan.batch(0, 0);
+    const b1 = plan.batch(0, 1);
+    assert.equal(b0.resetState, true);
+    assert.equal(b1.resetState, false);
+    for (let r = 0; r < 4; r++) assert.equal(b1.inputs[r], b0.targets[15 * 4 + r]);
+  });
+
+  it('refuses text shorter than one window', () => {
+    assert.throws(() => planBatches(encode('short'), 'windows', 4, 64), /shorter than one window/);
+  });
+});

@@ -1,0 +1,92 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { train, TrainEvent, latestDir } from '../../src/training/trainer';
+import { loadCheckpoint } from '../../src/model/checkpoint';
+import { tinyCorpus, tinyConfig } from './fixtures';
+import { tempDir } from '../helpers';
+
+describe('trainer', function () {
+  this.timeout(180_000);
+  const data = tinyCorpus();
+
+  it('a tiny model learns a tiny corpus and keeps the best checkpoint with its history', async () => {
+    const out = path.join(tempDir(), 'ck');
+    const s = await train(tinyConfig(data, out, { epochs: 12, evalEvery: 10 }));
+    assert.equal(s.stoppedBy, 'completed');
+    const first = s.history[0].valLoss;
+    const best = Math.min(...s.history.map((h) => h.valLoss));
+    assert.ok(best < 0.5 * first, `validation loss went from ${first} to ${best}`);
+    const ck = loadCheckpoint(out);
+    assert.equal(ck.meta.training!.bestValLoss, best);
+    assert.equal(ck.meta.training!.history.length, s.history.length);
+    assert.equal(ck.meta.training!.mode, 'windows');
+    assert.ok(ck.meta.corpus!.validationFiles!.length >= 1);
+    assert.ok(fs.existsSync(path.join(out, 'loss-curve.html')));
+    assert.ok(fs.existsSync(path.join(latestDir(out), 'optimizer.bin')));
+  });
+
+  it('resume continues the loss curve with the optimizer state', async () => {
+    const out = path.join(tempDir(), 'ck');
+    const a = await train(tinyConfig(data, out, { epochs: 4, evalEvery: 5 }));
+    const lastLoss = a.history[a.history.length - 1].trainLoss;
+    const losses: number[] = [];
+    const b = await train(tinyConfig(data, out, { epochs: 6, evalEvery: 5, resume: true }), (e: TrainEvent) => {
+      if (e.type === 'batch') losses.push(e.loss);
+    });
+    assert.equal(b.steps, Math.round(6 * (a.steps / 4)));
+    assert.ok(b.history.length > a.history.length);
+    assert.deepEqual(b.history.slice(0, a.history.length), a.history);
+    // The first resumed batches are near where training stopped, far below a fresh model's ~4.6 nats.
+    assert.ok(losses[0] < lastLoss + 0.3, `first resumed loss ${losses[0]} vs last ${lastLoss}`);
+  });
+
+  it('carried-state mode trains and is recorded in the checkpoint', async () => {
+    const out = path.join(tempDir(), 'ck');
+    const s = await train(tinyConfig(data, out, { epochs: 3, mode: 'carried-state' }));
+    assert.equal(s.mode, 'carried-state');
+    assert.equal(loadCheckpoint(out).meta.training!.mode, 'carried-state');
+    assert.ok(s.history.every((h) => Number.isFinite(h.valLoss)));
+  });
+
+  it('cancel stops at the next batch and keeps the best checkpoint', async () => {
+    const out = path.join(tempDir(), 'ck');
+    let batches = 0;
+    const s = await train(
+      tinyConfig(data, out, { epochs: 50, evalEvery: 3 }),
+      (e) => {
+        if (e.type === 'batch') batches++;
+      },
+      () => batches >= 7,
+    );
+    assert.equal(s.stoppedBy, 'cancelled');
+    assert.equal(s.steps, 7);
+    const ck = loadCheckpoint(out);
+    assert.equal(ck.meta.training!.bestValLoss, Math.min(...s.history.map((h) => h.valLoss)));
+  });
+
+  it('a time budget ends training cleanly', async () => {
+    const out = path.join(tempDir(), 'ck');
+    const s = await train(tinyConfig(data, out, { epochs: 1000, maxMinutes: 0.02 }));
+    assert.equal(s.stoppedBy, 'time-budget');
+    assert.ok(s.steps >= 1);
+    assert.ok(loadCheckpoint(out).meta.training!.history.length >= 1);
+  });
+
+  it('fine-tuning starts at the loss of the checkpoint it starts from', async () => {
+    const base = path.join(tempDir(), 'base');
+    await train(tinyConfig(data, base, { epochs: 10, evalEvery: 10 }));
+    const baseVal = loadCheckpoint(base).meta.training!.bestValLoss!;
+    const first: number[] = [];
+    const s = await train(tinyConfig(data, path.join(tempDir(), 'ft'), { epochs: 1, from: base }), (e) => {
+      if (e.type === 'batch') first.push(e.loss);
+    });
+    assert.ok(Math.abs(first[0] - baseVal) < 0.35, `first fine-tune batch ${first[0]} vs base validation ${baseVal}`);
+    assert.equal(loadCheckpoint(s.out).meta.training!.fineTunedFrom, base);
+  });
+
+  it('an empty workspace is a clear error', async () => {
+    const empty = tempDir();
+    await assert.rejects(train(tinyConfig(empty, path.join(empty, 'ck'))), /no Python files to train on/);
+  });
+});
