@@ -30,7 +30,25 @@ export interface LstmSequenceOptions {
   chunk?: number;
 }
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+/**
+ * tanh as a clamped rational polynomial (the one Eigen uses for float32): max error 2.6e-7, ~4.5 ns in V8
+ * against ~11 ns for an exp-based sigmoid and ~14 ns for Math.tanh.
+ */
+function tanh(x: number): number {
+  x = x > 7.90531110763549805 ? 7.90531110763549805 : x < -7.90531110763549805 ? -7.90531110763549805 : x;
+  const x2 = x * x;
+  let p = x2 * -2.76076847742355e-16 + 2.00018790482477e-13;
+  p = x2 * p - 8.60467152213735e-11;
+  p = x2 * p + 5.12229709037114e-8;
+  p = x2 * p + 1.48572235717979e-5;
+  p = x2 * p + 6.37261928875436e-4;
+  p = x2 * p + 4.89352455891786e-3;
+  let q = x2 * 1.19825839466702e-6 + 1.18534705686654e-4;
+  q = x2 * q + 2.268434632439e-3;
+  q = x2 * q + 4.89352518554385e-3;
+  return (x * p) / q;
+}
+const sigmoid = (x: number) => 0.5 + 0.5 * tanh(0.5 * x);
 
 /** Uploads a JS array as a tensor, runs f, downloads the result and frees every tensor involved. */
 function matmulJs(a: Float32Array, aShape: [number, number], b: tf.Tensor2D): Float32Array {
@@ -80,7 +98,7 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
           for (let j = 0; j < H; j++) {
             const ig = sigmoid(xwData[xBase + zr + j] + rec[zr + j]);
             const fg = sigmoid(xwData[xBase + zr + H + j] + rec[zr + H + j]);
-            const gg = Math.tanh(xwData[xBase + zr + 2 * H + j] + rec[zr + 2 * H + j]);
+            const gg = tanh(xwData[xBase + zr + 2 * H + j] + rec[zr + 2 * H + j]);
             const og = sigmoid(xwData[xBase + zr + 3 * H + j] + rec[zr + 3 * H + j]);
             const c = fg * cPrev[sr + j] + ig * gg;
             gates[gBase + zr + j] = ig;
@@ -88,7 +106,7 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
             gates[gBase + zr + 2 * H + j] = gg;
             gates[gBase + zr + 3 * H + j] = og;
             cs[sBase + sr + j] = c;
-            hs[sBase + sr + j] = og * Math.tanh(c);
+            hs[sBase + sr + j] = og * tanh(c);
           }
         }
       }
@@ -99,14 +117,16 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
       const dy = dyT.dataSync() as Float32Array;
       const UT = tf.transpose(U) as tf.Tensor2D; // [4H, H]
       const WT = tf.transpose(W) as tf.Tensor2D; // [4H, D]
-      let dW = tf.zeros([D, G]) as tf.Tensor2D;
-      let dU = tf.zeros([H, G]) as tf.Tensor2D;
-      let db = tf.zeros([1, G]) as tf.Tensor2D;
+      // Weight gradients are accumulated transposed (Z^T·X): tfjs-wasm runs [4H, rows]x[rows, D] at
+      // ~27 GFLOP/s but [D, rows]x[rows, 4H] at ~16 when rows is large.
+      let dWT = tf.zeros([G, D]) as tf.Tensor2D;
+      let dUT = tf.zeros([G, H]) as tf.Tensor2D;
+      let db = tf.zeros([G, 1]) as tf.Tensor2D;
       const dX = new Float32Array(T * B * D);
       const dZ = new Float32Array(chunk * B * G);
       let dhNext: Float32Array = new Float32Array(B * H);
       const dcNext = new Float32Array(B * H);
-      const ones = tf.ones([1, chunk * B]) as tf.Tensor2D;
+      const ones = tf.ones([chunk * B, 1]) as tf.Tensor2D;
 
       const lastChunkStart = Math.floor((T - 1) / chunk) * chunk;
       for (let t0 = lastChunkStart; t0 >= 0; t0 -= chunk) {
@@ -125,7 +145,7 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
               const fg = gates[gBase + zr + H + j];
               const gg = gates[gBase + zr + 2 * H + j];
               const og = gates[gBase + zr + 3 * H + j];
-              const tc = Math.tanh(cs[sBase + sr + j]);
+              const tc = tanh(cs[sBase + sr + j]);
               const dh = dy[sBase + sr + j] + dhNext[sr + j];
               const dc = dcNext[sr + j] + dh * og * (1 - tc * tc);
               dcNext[sr + j] = dc * fg;
@@ -148,24 +168,25 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
         }
         const [nW, nU, nb, dXc] = tf.tidy(() => {
           const Z = tf.tensor2d(dZ.subarray(0, rows * G), [rows, G]);
-          const XcT = tf.transpose(tf.tensor2d(xData.subarray(t0 * B * D, (t0 + n) * B * D), [rows, D]));
-          const HpT = tf.transpose(tf.tensor2d(hPrev, [rows, H]));
-          const o = n === chunk ? ones : tf.ones([1, rows]);
-          return [tf.add(dW, tf.matMul(XcT, Z)), tf.add(dU, tf.matMul(HpT, Z)), tf.add(db, tf.matMul(o, Z)), tf.matMul(Z, WT)];
+          const ZT = tf.transpose(Z);
+          const Xc = tf.tensor2d(xData.subarray(t0 * B * D, (t0 + n) * B * D), [rows, D]);
+          const Hp = tf.tensor2d(hPrev, [rows, H]);
+          const o = n === chunk ? ones : tf.ones([rows, 1]);
+          return [tf.add(dWT, tf.matMul(ZT, Xc)), tf.add(dUT, tf.matMul(ZT, Hp)), tf.add(db, tf.matMul(ZT, o)), tf.matMul(Z, WT)];
         }) as tf.Tensor2D[];
         dX.set(dXc.dataSync() as Float32Array, t0 * B * D);
         dXc.dispose();
-        dW.dispose();
-        dU.dispose();
+        dWT.dispose();
+        dUT.dispose();
         db.dispose();
-        [dW, dU, db] = [nW, nU, nb];
+        [dWT, dUT, db] = [nW, nU, nb];
       }
       UT.dispose();
       WT.dispose();
       ones.dispose();
-      const dbFlat = tf.reshape(db, [G]);
-      db.dispose();
-      return [tf.tensor2d(dX, [T * B, D]), dW, dU, dbFlat];
+      const grads = tf.tidy(() => [tf.tensor2d(dX, [T * B, D]), tf.transpose(dWT), tf.transpose(dUT), tf.reshape(db, [G])]);
+      tf.dispose([dWT, dUT, db]);
+      return grads;
     };
     return { value: tf.tensor2d(hs, [T * B, H]), gradFunc };
   });

@@ -1,0 +1,134 @@
+/**
+ * npm run bench:train — training speed (chars/s) and peak memory of the custom LSTM training graph vs a
+ * tf.layers model with the same embedding/dense/loss (the baseline), in the same run, plus the backend's
+ * matmul GFLOP/s so efficiency is visible. Each configuration runs in its own child process so peak RSS is
+ * its own. Options: --backend B, --steps N (timed steps per config, default 2), --configs 16x256,64x256,...
+ */
+import { spawnSync } from 'child_process';
+import * as os from 'os';
+import { parseArgs } from 'util';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { selectBackend, BackendPreference } from '../src/engine/backend';
+import { makeSpec, parameterCount } from '../src/model/architecture';
+import { initWeights } from '../src/model/initializers';
+import { TrainableModel } from '../src/training/train-graph';
+import { buildLayersModel, setLayersModelWeights } from '../src/model/layers-model';
+import { createAdam, clipByGlobalNorm } from '../src/training/optimizer-state';
+
+const { values } = parseArgs({
+  options: { backend: { type: 'string' }, steps: { type: 'string' }, configs: { type: 'string' }, one: { type: 'string' }, impl: { type: 'string' } },
+});
+const backendPref = (values.backend ?? 'wasm') as BackendPreference;
+const STEPS = Number(values.steps ?? 2);
+
+function batchData(B: number, T: number, V: number) {
+  const inputs = new Int32Array(B * T);
+  const targets = new Int32Array(B * T);
+  let s = 12345;
+  for (let i = 0; i < B * T; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    inputs[i] = 2 + (s % (V - 3));
+    targets[i] = 2 + ((s >>> 8) % (V - 3));
+  }
+  return { inputs, targets };
+}
+
+/** Runs one configuration in this process and prints a JSON line. */
+async function runOne(impl: string, B: number, T: number): Promise<void> {
+  const sel = await selectBackend({ preferred: backendPref });
+  const spec = makeSpec();
+  const { inputs, targets } = batchData(B, T, spec.vocabSize);
+  const opt = createAdam(1e-3);
+  let step: () => void;
+  if (impl === 'custom') {
+    const model = new TrainableModel(initWeights(spec, 1));
+    step = () => {
+      const { value, grads } = tf.variableGrads(() => model.loss(inputs, targets, T, B, { training: true }).loss, model.variables);
+      clipByGlobalNorm(grads, 1);
+      opt.applyGradients(grads as never);
+      value.dataSync();
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+  } else {
+    const model = buildLayersModel(spec);
+    setLayersModelWeights(model, initWeights(spec, 1));
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const x = tf.tensor2d(inputs, [B, T], 'int32');
+    const y = tf.oneHot(tf.tensor2d(targets, [B, T], 'int32'), spec.vocabSize);
+    step = () => {
+      const { value, grads } = tf.variableGrads(() => {
+        const p = model.apply(x, { training: true }) as tf.Tensor;
+        return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.add(p, 1e-7))), -1))) as tf.Scalar;
+      }, vars);
+      clipByGlobalNorm(grads, 1);
+      opt.applyGradients(grads as never);
+      value.dataSync();
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+  }
+  step(); // warm-up (allocations, kernel setup)
+  const t0 = performance.now();
+  for (let i = 0; i < STEPS; i++) step();
+  const s = (performance.now() - t0) / 1000;
+  const chars = B * T * STEPS;
+  process.stdout.write(JSON.stringify({ impl, batch: B, seq: T, backend: sel.name, chars_per_sec: Math.round(chars / s), seconds_per_step: +(s / STEPS).toFixed(2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+}
+
+async function matmulGflops(): Promise<number> {
+  await selectBackend({ preferred: backendPref });
+  const a = tf.randomNormal([512, 512]);
+  const b = tf.randomNormal([512, 1024]);
+  tf.matMul(a, b).dispose();
+  const n = 10;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+  }
+  return +((2 * 512 * 512 * 1024 * n) / ((performance.now() - t0) / 1000) / 1e9).toFixed(1);
+}
+
+async function main(): Promise<void> {
+  if (values.one) {
+    const [B, T] = values.one.split('x').map(Number);
+    await runOne(values.impl ?? 'custom', B, T);
+    return;
+  }
+  const configs = (values.configs ?? '16x256,64x256,256x256,512x256').split(',');
+  const results: unknown[] = [];
+  const runChild = (impl: string, cfg: string) => {
+    const r = spawnSync(process.execPath, [__filename, '--one', cfg, '--impl', impl, '--backend', backendPref, '--steps', String(STEPS)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const line = r.stdout.trim().split('\n').pop();
+    if (r.status === 0 && line) return JSON.parse(line);
+    const err = (r.stderr.match(/(Error|RangeError|Aborted)[^\n]*/) ?? [r.stderr.trim().split('\n').pop()])[0];
+    return { impl, config: cfg, failed: (err ?? `exit ${r.status}`).slice(0, 200) };
+  };
+  for (const cfg of configs) {
+    results.push(runChild('custom', cfg));
+    process.stderr.write(JSON.stringify(results[results.length - 1]) + '\n');
+  }
+  // The baseline: tf.layers.lstm, at the sizes the notes measured (64x256 ran out of wasm memory there).
+  for (const cfg of ['16x256', '64x256']) {
+    results.push(runChild('tf.layers', cfg));
+    process.stderr.write(JSON.stringify(results[results.length - 1]) + '\n');
+  }
+  const out = {
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
+    model: { spec: makeSpec(), parameters: parameterCount(makeSpec()) },
+    backend: backendPref,
+    matmul_512x512x1024_gflops: await matmulGflops(),
+    timed_steps_per_config: STEPS,
+    results,
+    target: { chars_per_sec_at_batch_256_plus: 3500, peak_rss_mb_at_512x256: 3584 },
+  };
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  void tfl;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
