@@ -28,6 +28,11 @@ export interface LstmSequenceOptions {
   onFinalState?: (s: LstmState) => void;
   /** Time steps per chunk of the large matmuls (memory vs. matmul size). */
   chunk?: number;
+  /**
+   * Dropout on the output (not on the recurrence), fused into the op: the mask is a byte per value in JS,
+   * so no random or mask tensors take room on the backend's heap.
+   */
+  dropout?: { rate: number; rng: () => number };
 }
 
 /**
@@ -49,6 +54,7 @@ function tanh(x: number): number {
   return (x * p) / q;
 }
 const sigmoid = (x: number) => 0.5 + 0.5 * tanh(0.5 * x);
+const EMPTY = new Float32Array(0);
 
 /** Uploads a JS array as a tensor, runs f, downloads the result and frees every tensor involved. */
 function matmulJs(a: Float32Array, aShape: [number, number], b: tf.Tensor2D): Float32Array {
@@ -70,12 +76,12 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
   if (x.shape[0] !== T * B || x.shape[1] !== D) throw new Error(`lstmSequence: x is [${x.shape}], expected [${T * B}, ${D}]`);
 
   const op = customOp((xT: tf.Tensor, W: tf.Tensor, U: tf.Tensor, bT: tf.Tensor) => {
-    const xData = xT.dataSync() as Float32Array;
+    let xData = xT.dataSync() as Float32Array;
     const h0 = opts.initial?.h.slice() ?? new Float32Array(B * H);
     const c0 = opts.initial?.c.slice() ?? new Float32Array(B * H);
-    const gates = new Float32Array(T * B * G); // activations i, f, g, o
-    const cs = new Float32Array(T * B * H);
-    const hs = new Float32Array(T * B * H);
+    let gates = new Float32Array(T * B * G); // activations i, f, g, o
+    let cs = new Float32Array(T * B * H);
+    let hs = new Float32Array(T * B * H);
 
     for (let t0 = 0; t0 < T; t0 += chunk) {
       const n = Math.min(chunk, T - t0);
@@ -112,9 +118,25 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
       }
     }
     opts.onFinalState?.({ h: hs.slice((T - 1) * B * H), c: cs.slice((T - 1) * B * H) });
+    let out = hs;
+    let mask: Uint8Array | undefined;
+    const keepScale = opts.dropout ? 1 / (1 - opts.dropout.rate) : 1;
+    if (opts.dropout && opts.dropout.rate > 0) {
+      const { rate, rng } = opts.dropout;
+      mask = new Uint8Array(T * B * H);
+      out = new Float32Array(T * B * H);
+      for (let i = 0; i < out.length; i++) {
+        if (rng() >= rate) {
+          mask[i] = 1;
+          out[i] = hs[i] * keepScale;
+        }
+      }
+    }
+    const value = tf.tensor2d(out, [T * B, H]);
 
     const gradFunc = (dyT: tf.Tensor) => {
-      const dy = dyT.dataSync() as Float32Array;
+      const dy = (dyT.dataSync() as Float32Array).slice();
+      if (mask) for (let i = 0; i < dy.length; i++) dy[i] = mask[i] ? dy[i] * keepScale : 0;
       const UT = tf.transpose(U) as tf.Tensor2D; // [4H, H]
       const WT = tf.transpose(W) as tf.Tensor2D; // [4H, D]
       // Weight gradients are accumulated transposed (Z^T·X): tfjs-wasm runs [4H, rows]x[rows, D] at
@@ -184,11 +206,14 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
       UT.dispose();
       WT.dispose();
       ones.dispose();
+      // The backward pass runs once: let the big buffers go before the layer below needs its own.
+      xData = gates = cs = hs = EMPTY;
+      mask = undefined;
       const grads = tf.tidy(() => [tf.tensor2d(dX, [T * B, D]), tf.transpose(dWT), tf.transpose(dUT), tf.reshape(db, [G])]);
       tf.dispose([dWT, dUT, db]);
       return grads;
     };
-    return { value: tf.tensor2d(hs, [T * B, H]), gradFunc };
+    return { value, gradFunc };
   });
   return op(x, kernel, recurrentKernel, bias) as tf.Tensor2D;
 }

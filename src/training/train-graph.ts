@@ -8,6 +8,7 @@ import { customOp } from './custom-op';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { ModelSpec, ModelWeights, weightEntries, weightList, weightsFromList } from '../model/architecture';
 import { lstmSequence, LstmState } from './lstm-op';
+import { mulberry32, Rng } from '../inference/rng';
 
 let instanceCounter = 0;
 
@@ -112,8 +113,11 @@ export class TrainableModel {
   /** In the order of weightEntries(spec). */
   readonly variables: tf.Variable[];
 
-  constructor(weights: ModelWeights) {
+  private readonly dropoutRng: Rng;
+
+  constructor(weights: ModelWeights, seed = 1) {
     this.spec = weights.spec;
+    this.dropoutRng = mulberry32(seed ^ 0x5eed);
     const id = ++instanceCounter;
     const entries = weightEntries(weights.spec);
     this.variables = weightList(weights).map((a, i) => tf.variable(tf.tensor(a, entries[i].shape), true, `${entries[i].name}#${id}`));
@@ -141,8 +145,8 @@ export class TrainableModel {
         chunk: opts.chunk,
         initial: states?.[i],
         onFinalState: states ? (s) => (states[i] = s) : undefined,
+        dropout: opts.training && this.spec.dropout > 0 ? { rate: this.spec.dropout, rng: this.dropoutRng } : undefined,
       });
-      if (opts.training && this.spec.dropout > 0) x = tf.dropout(x, this.spec.dropout) as tf.Tensor2D;
     });
     const nL = this.spec.lstmUnits.length;
     const W = v[1 + 3 * nL] as tf.Tensor2D;

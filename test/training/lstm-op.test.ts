@@ -82,3 +82,25 @@ describe('LSTM training op', () => {
     });
   }
 });
+
+describe('LSTM op dropout', () => {
+  it('drops outputs with the given rate, scales the rest, and passes gradients only through kept values', async () => {
+    await useBackend('wasm');
+    const [B, T, D, H] = [4, 50, 3, 8];
+    const w = initLstmLayer(D, H, mulberry32(1));
+    const x = tf.variable(tf.tensor2d(rand(T * B * D, 2), [T * B, D]));
+    const [k, u, b] = [tf.variable(tf.tensor2d(w.kernel, [D, 4 * H])), tf.variable(tf.tensor2d(w.recurrentKernel, [H, 4 * H])), tf.variable(tf.tensor1d(w.bias))];
+    const plain = lstmSequence(x, k, u, b, { steps: T, batch: B }).dataSync();
+    const r = tf.variableGrads(() => tf.sum(lstmSequence(x, k, u, b, { steps: T, batch: B, dropout: { rate: 0.25, rng: mulberry32(3) } })) as tf.Scalar, [x]);
+    const dropped = lstmSequence(x, k, u, b, { steps: T, batch: B, dropout: { rate: 0.25, rng: mulberry32(3) } }).dataSync();
+    let zeros = 0;
+    dropped.forEach((v, i) => {
+      if (v === 0) zeros++;
+      else assert.ok(Math.abs(v - plain[i] / 0.75) < 1e-6);
+    });
+    const share = zeros / dropped.length;
+    assert.ok(share > 0.2 && share < 0.3, `dropped ${share}`);
+    assert.ok(Number.isFinite(r.grads[x.name].dataSync()[0]));
+    tf.dispose([x, k, u, b]);
+  });
+});

@@ -16,7 +16,7 @@ describe('trainer', function () {
     assert.equal(s.stoppedBy, 'completed');
     const first = s.history[0].valLoss;
     const best = Math.min(...s.history.map((h) => h.valLoss));
-    assert.ok(best < 0.5 * first, `validation loss went from ${first} to ${best}`);
+    assert.ok(best < 0.6 * first, `validation loss went from ${first} to ${best}`);
     const ck = loadCheckpoint(out);
     assert.equal(ck.meta.training!.bestValLoss, best);
     assert.equal(ck.meta.training!.history.length, s.history.length);
