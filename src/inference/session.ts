@@ -92,6 +92,14 @@ export class InferenceSession {
     return { stepped: next.length - start, resumedAt: start };
   }
 
+  /** Length of the prefix of `raw` that feed(raw) would start from (no stepping). */
+  resumePoint(raw: string): number {
+    const next = normalizeText(raw);
+    const extendsLast = next.length >= this.text.length && next.startsWith(this.text);
+    const floor = extendsLast ? this.text.length : 0;
+    return this.latestSnapshot(next, new PrefixHashes(next), floor)?.length ?? floor;
+  }
+
   /** The cached line-start snapshot of `next` with the longest prefix beyond `floor`, if any. */
   private latestSnapshot(next: string, hashes: PrefixHashes, floor: number): { length: number; state: Float32Array } | undefined {
     for (let i = next.length; i > floor; i--) {

@@ -1,0 +1,108 @@
+/**
+ * The completion engine, free of VS Code: feeds the text before the cursor to a document's inference
+ * session (in slices, yielding between them, so long documents never block the host), samples a
+ * continuation under the stop rules, and post-processes it against the rest of the line.
+ */
+import { InferenceSession } from '../inference/session';
+import { Rng, mulberry32 } from '../inference/rng';
+import { scanPython } from '../analysis/python-scanner';
+import { makeStopRule } from './stop-rules';
+import { trimTrailingWhitespace, repeatsSuffix, suffixOverlap, midWord } from './postprocess';
+import { contextStart } from './context-window';
+import { normalizeText } from '../model/vocab';
+
+export interface CompletionSettings {
+  temperature: number;
+  maxCompletionChars: number;
+  multiline: boolean;
+  contextChars: number;
+  /** Mean probability a completion inside a string must reach to be shown. */
+  minConfidence: number;
+  topK?: number;
+}
+
+export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
+  temperature: 0.2,
+  maxCompletionChars: 120,
+  multiline: false,
+  contextChars: 4000,
+  minConfidence: 0.4,
+};
+
+export interface CompletionRequest {
+  /** Text of the document before the cursor. */
+  prefix: string;
+  /** Text after the cursor up to the end of its line. */
+  lineSuffix: string;
+  settings: CompletionSettings;
+  isCancelled?: () => boolean;
+  rng?: Rng;
+  /** Characters stepped between yields to the event loop while priming. */
+  sliceChars?: number;
+}
+
+export type CompletionOutcome = 'ok' | 'mid-word' | 'cancelled' | 'low-confidence' | 'empty' | 'repeats-suffix';
+
+export interface CompletionResult {
+  outcome: CompletionOutcome;
+  text: string;
+  /** Characters after the cursor the completion replaces (auto-closed brackets it re-emits). */
+  replaceSuffix: number;
+  /** Characters stepped to reach the cursor (0 when the state cache had them). */
+  stepped: number;
+  meanProbability: number;
+}
+
+/** What the engine needs of a session (a scripted fake in tests, an InferenceSession in the editor). */
+export type CompletionSession = Pick<InferenceSession, 'resumePoint' | 'feed' | 'generate'>;
+
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/** Moves the session to `text`, stepping at most `slice` characters between yields. */
+export async function feedInSlices(session: CompletionSession, text: string, slice: number, isCancelled: () => boolean): Promise<number | undefined> {
+  let at = session.resumePoint(text);
+  let stepped = 0;
+  for (;;) {
+    const end = Math.min(text.length, at + slice);
+    stepped += session.feed(text.slice(0, end)).stepped;
+    at = end;
+    if (at >= text.length) return stepped;
+    await yieldToEventLoop();
+    if (isCancelled()) return undefined;
+  }
+}
+
+export async function complete(session: CompletionSession, req: CompletionRequest): Promise<CompletionResult> {
+  const none = (outcome: CompletionOutcome, stepped = 0): CompletionResult => ({ outcome, text: '', replaceSuffix: 0, stepped, meanProbability: 0 });
+  const isCancelled = req.isCancelled ?? (() => false);
+  const prefix = normalizeText(req.prefix);
+  const lineStart = prefix.lastIndexOf('\n') + 1;
+  const prefixLine = prefix.slice(lineStart);
+  if (midWord(prefixLine, req.lineSuffix)) return none('mid-word');
+
+  const text = prefix.slice(contextStart(prefix, req.settings.contextChars));
+  const stepped = await feedInSlices(session, text, req.sliceChars ?? 1000, isCancelled);
+  if (stepped === undefined || isCancelled()) return none('cancelled');
+
+  const scan = scanPython(text);
+  const stop = makeStopRule(
+    { startIndent: /^[ \t]*/.exec(prefixLine)![0], openBrackets: scan.open.map((b) => b.char), atLineStart: prefixLine.trim() === '' },
+    { multiline: req.settings.multiline, maxChars: req.settings.maxCompletionChars },
+  );
+  const g = session.generate({
+    maxChars: req.settings.maxCompletionChars,
+    temperature: req.settings.temperature,
+    topK: req.settings.topK,
+    rng: req.rng ?? mulberry32(prefix.length),
+    stopBefore: stop,
+    isCancelled,
+  });
+  if (g.stoppedBy === 'cancelled') return none('cancelled', stepped);
+  const completion = trimTrailingWhitespace(g.text);
+  const kept = g.probabilities.slice(0, completion.length);
+  const mean = kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : 0;
+  if (!completion.trim()) return none('empty', stepped);
+  if (repeatsSuffix(completion, req.lineSuffix)) return none('repeats-suffix', stepped);
+  if (scan.inString && mean < req.settings.minConfidence) return { ...none('low-confidence', stepped), meanProbability: mean };
+  return { outcome: 'ok', text: completion, replaceSuffix: suffixOverlap(completion, req.lineSuffix), stepped, meanProbability: mean };
+}

@@ -1,0 +1,64 @@
+/**
+ * Code-aware rules that end a completion, each a small pure function of the text so far. A rule returns
+ * true to stop before the next character. Rules are combined by makeStopRule from the settings.
+ */
+import { CLOSERS, OPENERS } from '../analysis/python-scanner';
+
+export interface StopContext {
+  /** Indentation (spaces/tabs) of the line the cursor is on, up to the first non-blank. */
+  startIndent: string;
+  /** Brackets open before the cursor (innermost last), from scanPython(prefix).open. */
+  openBrackets: string[];
+  /** True when the cursor is at a line start (the completion begins a line). */
+  atLineStart: boolean;
+}
+
+export interface StopOptions {
+  multiline: boolean;
+  maxChars: number;
+}
+
+/** Single-line mode: end at the end of the current line. */
+export const stopAtLineEnd = (_generated: string, next: string): boolean => next === '\n';
+
+/** Multi-line mode: end at a blank line. */
+export const stopAtBlankLine = (generated: string, next: string): boolean => next === '\n' && (generated.endsWith('\n') || generated.length === 0);
+
+/**
+ * Multi-line mode: end when a new line starts with less indentation than the line the completion started
+ * on (the block is over). Checked when the first non-blank character of a new line arrives.
+ */
+export function stopAtDedent(ctx: StopContext): (generated: string, next: string) => boolean {
+  return (generated, next) => {
+    if (next === ' ' || next === '\t' || next === '\n') return false;
+    const nl = generated.lastIndexOf('\n');
+    if (nl < 0) return false;
+    const indent = generated.slice(nl + 1);
+    if (!/^[ \t]*$/.test(indent)) return false;
+    return indent.length < ctx.startIndent.length;
+  };
+}
+
+/**
+ * Never emit a closing bracket that closes nothing (or the wrong opener), counting brackets opened before
+ * the cursor and in the completion so far. Strings and comments in the completion are not tracked: a
+ * completion is short, and a bracket in a string is rare enough to end it early.
+ */
+export function stopAtUnbalancedCloser(ctx: StopContext): (generated: string, next: string) => boolean {
+  return (generated, next) => {
+    if (!(next in CLOSERS)) return false;
+    const stack = [...ctx.openBrackets];
+    for (const c of generated) {
+      if (c in OPENERS) stack.push(c);
+      else if (c in CLOSERS) stack.pop();
+    }
+    return stack[stack.length - 1] !== CLOSERS[next];
+  };
+}
+
+export function makeStopRule(ctx: StopContext, opts: StopOptions): (generated: string, next: string) => boolean {
+  const rules = [stopAtUnbalancedCloser(ctx)];
+  if (opts.multiline) rules.push(stopAtBlankLine, stopAtDedent(ctx));
+  else rules.push(stopAtLineEnd);
+  return (generated, next) => generated.length >= opts.maxChars || rules.some((r) => r(generated, next));
+}
