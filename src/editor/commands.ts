@@ -1,0 +1,163 @@
+/** The palette commands (category "LSTM") and the status bar menu. */
+import * as vscode from 'vscode';
+import * as path from 'path';
+import { ModelManager } from './model-manager';
+import { StatusBar } from './status-bar';
+import { WorkspaceStorage } from './storage';
+import { TrainingController } from './training-controller';
+import { ReportPanel } from './report-panel';
+import { LstmInlineCompletionProvider } from './inline-provider';
+import { readSettings, SECTION } from './settings';
+import { InferenceSession } from '../inference/session';
+import { LstmStepper } from '../inference/lstm-stepper';
+import { loadCheckpoint } from '../model/checkpoint';
+import { mulberry32, randomSeed } from '../inference/rng';
+
+export interface ExtensionState {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  status: StatusBar;
+  report: ReportPanel;
+  storage: WorkspaceStorage;
+  models: ModelManager;
+  training: TrainingController;
+  provider: LstmInlineCompletionProvider;
+  folders: string[];
+  modelChoiceKey: string;
+}
+
+interface TrainArgs {
+  /** Skips the question (tests and keybindings): 'fine-tune' or 'scratch'. */
+  mode?: 'fine-tune' | 'scratch';
+}
+
+export function registerCommands(s: ExtensionState): vscode.Disposable[] {
+  const reg = (id: string, f: (...a: never[]) => unknown) => vscode.commands.registerCommand(id, f);
+
+  const train = async (args?: TrainArgs) => {
+    if (s.training.running) {
+      void vscode.window.showInformationMessage('LSTM: a training run is already in progress.');
+      return undefined;
+    }
+    if (!s.folders.length) {
+      void vscode.window.showWarningMessage('LSTM: open a folder with Python files to train on.');
+      return undefined;
+    }
+    let mode = args?.mode;
+    if (!mode) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: 'Fine-tune the current model', description: s.models.active?.name, mode: 'fine-tune' as const },
+          { label: 'Train from scratch', description: 'a new model from random weights', mode: 'scratch' as const },
+        ],
+        { title: 'LSTM: Train on Workspace' },
+      );
+      if (!pick) return undefined;
+      mode = pick.mode;
+    }
+    const fromDir = mode === 'fine-tune' ? s.models.active?.dir : undefined;
+    // Fine-tuning from the workspace model itself: start from a copy, since `current` is the output.
+    let from = fromDir;
+    if (fromDir && path.resolve(fromDir) === path.resolve(s.storage.current)) {
+      from = s.storage.archiveCurrent();
+    }
+    return s.training.run({ folders: s.folders, storage: s.storage, fromDir: from, settings: readSettings() });
+  };
+
+  const generate = async () => {
+    const active = s.models.active;
+    if (!active) {
+      void vscode.window.showWarningMessage('LSTM: no model is loaded.');
+      return;
+    }
+    const len = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'How many characters?', value: '500', validateInput: (v) => (/^\d+$/.test(v) && +v > 0 && +v <= 100000 ? undefined : 'a whole number from 1 to 100000') });
+    if (len === undefined) return;
+    const temp = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'Temperature (0 = greedy, 1 = the model)', value: '0.5', validateInput: (v) => (Number.isFinite(+v) && +v >= 0 && +v <= 2 ? undefined : 'a number from 0 to 2') });
+    if (temp === undefined) return;
+    const start = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'Start string', value: 'def ' });
+    if (start === undefined) return;
+    const session = new InferenceSession(new LstmStepper(loadCheckpoint(active.dir).weights));
+    session.feed(start);
+    const r = session.generate({ maxChars: +len, temperature: +temp, rng: mulberry32(randomSeed()) });
+    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: start + r.text });
+    await vscode.window.showTextDocument(doc);
+  };
+
+  const chooseCheckpoint = async () => {
+    const items: (vscode.QuickPickItem & { dir?: string })[] = [
+      { label: '$(package) Bundled model', description: 'python-stdlib', dir: undefined },
+      ...(s.storage.hasCurrent() ? [{ label: '$(folder) Workspace model', description: s.storage.current, dir: s.storage.current }] : []),
+      ...s.storage.history().map((d) => ({ label: `$(history) ${path.basename(d)}`, description: 'earlier workspace model', dir: d })),
+      { label: '$(folder-opened) Browse…', description: 'a checkpoint folder (model.json, weights.bin, meta.json)', dir: '<browse>' },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: 'LSTM: Choose Checkpoint' });
+    if (!pick) return;
+    let dir = pick.dir;
+    if (dir === '<browse>') {
+      const uri = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use checkpoint' });
+      if (!uri?.length) return;
+      dir = uri[0].fsPath;
+    }
+    await useModel(dir);
+  };
+
+  const useModel = async (dir: string | undefined) => {
+    if (!dir) {
+      s.models.load(undefined, 'bundled');
+      await s.context.workspaceState.update(s.modelChoiceKey, 'bundled');
+    } else {
+      const source = path.resolve(dir) === path.resolve(s.storage.current) ? 'workspace' : 'chosen';
+      s.models.load(dir, source);
+      await s.context.workspaceState.update(s.modelChoiceKey, source === 'workspace' ? 'workspace' : dir);
+    }
+    return s.models.active;
+  };
+
+  const toggle = async () => {
+    const cfg = vscode.workspace.getConfiguration(SECTION);
+    const next = !cfg.get('enable', true);
+    await cfg.update('enable', next, vscode.ConfigurationTarget.Global);
+    s.status.setEnabled(next);
+    void vscode.window.setStatusBarMessage(`LSTM completions ${next ? 'on' : 'off'}`, 2000);
+    return next;
+  };
+
+  const menu = async () => {
+    const enabled = readSettings().enable;
+    const items = [
+      { label: enabled ? '$(circle-slash) Turn completions off' : '$(check) Turn completions on', id: 'lstmComplete.toggle' },
+      s.training.running ? { label: '$(debug-stop) Stop training', id: 'lstmComplete.stopTraining' } : { label: '$(play) Train on workspace…', id: 'lstmComplete.trainOnWorkspace' },
+      { label: '$(graph-line) Show training report', id: 'lstmComplete.showTrainingReport' },
+      { label: '$(file-code) Generate sample…', id: 'lstmComplete.generateSample' },
+      { label: '$(database) Choose checkpoint…', id: 'lstmComplete.chooseCheckpoint' },
+      { label: '$(gear) Settings', id: 'workbench.action.openSettings', arg: SECTION },
+      { label: '$(output) Show log', id: 'lstmComplete.showLog' },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: `LSTM: ${s.models.active?.name ?? 'no model'}` });
+    if (pick) await vscode.commands.executeCommand(pick.id, ...('arg' in pick ? [pick.arg] : []));
+  };
+
+  return [
+    reg('lstmComplete.trainOnWorkspace', train),
+    reg('lstmComplete.stopTraining', () => {
+      if (!s.training.stop()) void vscode.window.showInformationMessage('LSTM: no training run is in progress.');
+    }),
+    reg('lstmComplete.generateSample', generate),
+    reg('lstmComplete.showTrainingReport', () => s.report.show()),
+    reg('lstmComplete.useBundledModel', () => useModel(undefined)),
+    reg('lstmComplete.chooseCheckpoint', chooseCheckpoint),
+    reg('lstmComplete.useCheckpoint', (dir: string) => useModel(dir)),
+    reg('lstmComplete.toggle', toggle),
+    reg('lstmComplete.menu', menu),
+    reg('lstmComplete.showLog', () => s.log.show()),
+    reg('lstmComplete.diagnostics', () => ({
+      model: s.models.active,
+      statusBar: s.status.text,
+      trainingBackend: s.status.backend,
+      training: s.training.running,
+      lastTrainingRun: s.training.lastRun,
+      completionMs: [...s.provider.recentMs],
+      storage: s.storage.root,
+    })),
+  ];
+}

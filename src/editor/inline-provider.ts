@@ -1,0 +1,63 @@
+/**
+ * The inline completion provider: thin glue between VS Code and the completion engine. Debounces, honours
+ * the cancellation token before, during and after the work, and reports timings to the log and status bar.
+ */
+import * as vscode from 'vscode';
+import { complete } from '../completion/complete';
+import { ModelManager } from './model-manager';
+import { Settings } from './settings';
+
+export interface ProviderHooks {
+  settings(): Settings;
+  busy(on: boolean): void;
+  log(line: string): void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class LstmInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
+  /** Timings of the last completions, for diagnostics. */
+  readonly recentMs: number[] = [];
+
+  constructor(
+    private readonly models: ModelManager,
+    private readonly hooks: ProviderHooks,
+  ) {}
+
+  async provideInlineCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    _context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    const settings = this.hooks.settings();
+    if (!settings.enable) return undefined;
+    if (settings.debounceMs > 0) {
+      await sleep(settings.debounceMs);
+      if (token.isCancellationRequested) return undefined;
+    }
+    const session = this.models.session(document.uri.toString());
+    if (!session) return undefined;
+    const t0 = performance.now();
+    const prefix = document.getText(new vscode.Range(new vscode.Position(0, 0), position));
+    const lineSuffix = document.lineAt(position.line).text.slice(position.character);
+    this.hooks.busy(true);
+    try {
+      const r = await complete(session, {
+        prefix,
+        lineSuffix,
+        settings: settings.completion,
+        isCancelled: () => token.isCancellationRequested,
+      });
+      const ms = performance.now() - t0;
+      this.recentMs.push(ms);
+      if (this.recentMs.length > 100) this.recentMs.shift();
+      if (r.outcome !== 'ok' || token.isCancellationRequested) return undefined;
+      this.hooks.log(`completion: ${JSON.stringify(r.text)} in ${ms.toFixed(1)} ms (stepped ${r.stepped} chars)`);
+      const range = new vscode.Range(position, position.translate(0, r.replaceSuffix));
+      return [new vscode.InlineCompletionItem(r.text, range)];
+    } finally {
+      this.hooks.busy(false);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/** The status bar item: model name, backend, and training progress; a click opens the quick menu. */
+import * as vscode from 'vscode';
+import { ActiveModel } from './model-manager';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
+  private model: ActiveModel | undefined;
+  private training: string | undefined;
+  private busy = false;
+  private enabled = true;
+  backend = 'training backend not chosen yet';
+
+  constructor() {
+    this.item.command = 'lstmComplete.menu';
+    this.render();
+    this.item.show();
+  }
+
+  setModel(m: ActiveModel | undefined): void {
+    this.model = m;
+    this.render();
+  }
+
+  setTraining(text: string | undefined): void {
+    this.training = text;
+    this.render();
+  }
+
+  setBusy(b: boolean): void {
+    if (b === this.busy) return;
+    this.busy = b;
+    this.render();
+  }
+
+  setEnabled(e: boolean): void {
+    this.enabled = e;
+    this.render();
+  }
+
+  get text(): string {
+    return this.item.text;
+  }
+
+  private render(): void {
+    const name = this.model ? this.model.name : 'no model';
+    const icon = !this.enabled ? '$(circle-slash)' : this.busy ? '$(loading~spin)' : '$(sparkle)';
+    this.item.text = this.training ?? `${icon} LSTM: ${name}`;
+    this.item.tooltip = new vscode.MarkdownString(
+      [
+        `**LSTM Complete** — completions ${this.enabled ? 'on' : 'off'}`,
+        `Model: ${name}${this.model ? ` (${this.model.source})` : ''}`,
+        this.model?.bestValLoss != null ? `Validation loss: ${this.model.bestValLoss.toFixed(3)} nats/char` : '',
+        'Inference: WebAssembly SIMD kernel',
+        `Training backend: ${this.backend}`,
+        '',
+        'Click for the menu',
+      ]
+        .filter((l) => l !== '')
+        .join('\n\n'),
+    );
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

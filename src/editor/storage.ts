@@ -1,0 +1,47 @@
+/**
+ * Where the extension keeps checkpoints: one folder per workspace under the global storage, holding the
+ * current model (`current`, written atomically by the trainer), its resumable state (`current-latest`), and
+ * earlier models in `history/` (the last few, copied before a training run replaces `current`).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { createHash } from 'crypto';
+
+export const HISTORY_KEEP = 5;
+
+export class WorkspaceStorage {
+  readonly root: string;
+
+  constructor(globalStorage: string, workspaceFolders: string[]) {
+    const id = workspaceFolders.length ? createHash('sha1').update(workspaceFolders.sort().join('\n')).digest('hex').slice(0, 16) : 'no-workspace';
+    this.root = path.join(globalStorage, 'workspaces', id);
+  }
+
+  get current(): string {
+    return path.join(this.root, 'current');
+  }
+
+  get historyDir(): string {
+    return path.join(this.root, 'history');
+  }
+
+  hasCurrent(): boolean {
+    return fs.existsSync(path.join(this.current, 'meta.json')) || fs.existsSync(path.join(`${this.current}.bak`, 'meta.json'));
+  }
+
+  /** Copies `current` into history/<timestamp> and keeps the newest HISTORY_KEEP entries. */
+  archiveCurrent(now = new Date()): string | undefined {
+    if (!fs.existsSync(path.join(this.current, 'meta.json'))) return undefined;
+    const dest = path.join(this.historyDir, now.toISOString().replace(/[:.]/g, '-'));
+    fs.mkdirSync(this.historyDir, { recursive: true });
+    fs.cpSync(this.current, dest, { recursive: true });
+    const entries = fs.readdirSync(this.historyDir).sort();
+    for (const old of entries.slice(0, Math.max(0, entries.length - HISTORY_KEEP))) fs.rmSync(path.join(this.historyDir, old), { recursive: true, force: true });
+    return dest;
+  }
+
+  history(): string[] {
+    if (!fs.existsSync(this.historyDir)) return [];
+    return fs.readdirSync(this.historyDir).sort().reverse().map((d) => path.join(this.historyDir, d));
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * "Train on Workspace": runs the trainer in a worker thread with a cancellable progress notification,
+ * switches completions to each new best checkpoint as it is saved, and measures the extension host's
+ * event-loop delay while training runs.
+ */
+import * as vscode from 'vscode';
+import { monitorEventLoopDelay } from 'perf_hooks';
+import { startTraining, TrainingJob } from '../training/worker-client';
+import { TrainConfig, TrainEvent, TrainSummary } from '../training/trainer';
+import { EpochRecord } from '../model/checkpoint';
+import { formatDuration } from '../cli/progress';
+import { Settings } from './settings';
+import { WorkspaceStorage } from './storage';
+
+export interface TrainingHooks {
+  log(line: string): void;
+  status(text: string | undefined): void;
+  /** A new best checkpoint was saved in `dir`. */
+  checkpointSaved(dir: string): void;
+  history(records: EpochRecord[]): void;
+}
+
+export interface TrainingRunResult {
+  summary?: TrainSummary;
+  error?: string;
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+}
+
+export class TrainingController {
+  private job: TrainingJob | undefined;
+  lastRun: TrainingRunResult | undefined;
+  readonly history: EpochRecord[] = [];
+
+  constructor(private readonly hooks: TrainingHooks) {}
+
+  get running(): boolean {
+    return this.job !== undefined;
+  }
+
+  stop(): boolean {
+    if (!this.job) return false;
+    this.job.cancel();
+    return true;
+  }
+
+  async dispose(): Promise<void> {
+    await this.job?.terminate();
+  }
+
+  async run(opts: { folders: string[]; storage: WorkspaceStorage; fromDir?: string; settings: Settings }): Promise<TrainingRunResult> {
+    if (this.job) throw new Error('a training run is already in progress');
+    const t = opts.settings.training;
+    const archived = opts.storage.archiveCurrent();
+    if (archived) this.hooks.log(`training: previous workspace model kept in ${archived}`);
+    const config: TrainConfig = {
+      data: opts.folders,
+      out: opts.storage.current,
+      from: opts.fromDir,
+      epochs: t.epochs,
+      batchSize: t.batchSize,
+      seqLen: t.seqLength,
+      lr: t.learningRate,
+      validationSplit: t.validationSplit,
+      maxCorpusChars: Math.round(t.maxCorpusMB * 1e6),
+      exclude: t.exclude,
+      mode: t.mode,
+      backend: opts.settings.backend,
+      name: `workspace (${opts.fromDir ? 'fine-tuned' : 'from scratch'})`,
+    };
+    this.history.length = 0;
+    this.hooks.history(this.history);
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    const result: TrainingRunResult = { eventLoopDelayMs: { p50: 0, p99: 0, max: 0 } };
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'LSTM: training on workspace', cancellable: true },
+        async (progress, token) => {
+          let lastFrac = 0;
+          const onEvent = (e: TrainEvent) => {
+            switch (e.type) {
+              case 'log':
+                this.hooks.log(`training: ${e.message}`);
+                break;
+              case 'corpus':
+                this.hooks.log(`training: corpus ${e.report.files} files, ${e.report.chars} chars, skipped ${JSON.stringify(e.report.skipped)}`);
+                progress.report({ message: `corpus: ${e.report.files} files, ${(e.report.chars / 1e6).toFixed(2)} MB` });
+                break;
+              case 'batch': {
+                const frac = (e.epoch * e.batchesPerEpoch + e.batch) / (t.epochs * e.batchesPerEpoch);
+                const msg = `epoch ${Math.min(t.epochs, e.epoch + 1)}/${t.epochs} · loss ${e.loss.toFixed(3)} · ${e.charsPerSec} chars/s · ETA ${formatDuration(e.etaSeconds)}`;
+                progress.report({ message: msg, increment: Math.max(0, (frac - lastFrac) * 100) });
+                lastFrac = frac;
+                this.hooks.status(`$(sync~spin) LSTM ${Math.round(frac * 100)}%`);
+                break;
+              }
+              case 'eval':
+                this.history.push(e.record);
+                this.hooks.history(this.history);
+                this.hooks.log(`training: epoch ${e.record.epoch} train ${e.record.trainLoss.toFixed(4)} val ${e.record.valLoss.toFixed(4)} nats/char${e.best ? ' (best)' : ''}`);
+                break;
+              case 'checkpoint':
+                this.hooks.checkpointSaved(e.dir);
+                break;
+            }
+          };
+          this.job = startTraining(config, onEvent);
+          const sub = token.onCancellationRequested(() => {
+            this.hooks.log('training: cancel requested; stopping after this batch');
+            this.job?.cancel();
+          });
+          try {
+            result.summary = await this.job.done;
+            this.hooks.log(`training: ${result.summary.stoppedBy} after ${result.summary.steps} steps, best validation ${result.summary.bestValLoss?.toFixed(4) ?? 'n/a'} nats/char, ${result.summary.charsPerSec} chars/s on ${result.summary.backend}`);
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+    } catch (e) {
+      result.error = e instanceof Error ? e.message : String(e);
+      this.hooks.log(`training failed: ${result.error}`);
+      void vscode.window.showErrorMessage(`LSTM: training failed: ${result.error}`);
+    } finally {
+      this.job = undefined;
+      lag.disable();
+      result.eventLoopDelayMs = { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 };
+      this.hooks.log(`training: extension host event-loop delay p50 ${result.eventLoopDelayMs.p50.toFixed(1)} ms, p99 ${result.eventLoopDelayMs.p99.toFixed(1)} ms, max ${result.eventLoopDelayMs.max.toFixed(1)} ms`);
+      this.hooks.status(undefined);
+      this.lastRun = result;
+    }
+    return result;
+  }
+}

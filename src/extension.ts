@@ -1,0 +1,77 @@
+/** Extension entry point: wires the model manager, provider, commands, status bar and training together. */
+import * as vscode from 'vscode';
+import { ModelManager } from './editor/model-manager';
+import { LstmInlineCompletionProvider } from './editor/inline-provider';
+import { readSettings, SECTION } from './editor/settings';
+import { StatusBar } from './editor/status-bar';
+import { WorkspaceStorage } from './editor/storage';
+import { TrainingController } from './editor/training-controller';
+import { ReportPanel } from './editor/report-panel';
+import { registerCommands, ExtensionState } from './editor/commands';
+
+const MODEL_CHOICE_KEY = 'lstmComplete.modelChoice';
+
+let state: ExtensionState | undefined;
+
+export function activate(context: vscode.ExtensionContext): { state: () => ExtensionState | undefined } {
+  const log = vscode.window.createOutputChannel('LSTM Complete', { log: true });
+  const status = new StatusBar();
+  const report = new ReportPanel();
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const storage = new WorkspaceStorage(context.globalStorageUri.fsPath, folders);
+  const models = new ModelManager({
+    log: (l) => log.info(l),
+    warn: (w) => {
+      log.warn(w);
+      void vscode.window.showWarningMessage(w);
+    },
+    changed: (m) => status.setModel(m),
+  });
+  const training = new TrainingController({
+    log: (l) => {
+      log.info(l);
+      const b = /backend: using (\S+)/.exec(l);
+      if (b) status.backend = b[1];
+    },
+    status: (t) => status.setTraining(t),
+    checkpointSaved: (dir) => {
+      models.load(dir, 'workspace');
+      void context.workspaceState.update(MODEL_CHOICE_KEY, 'workspace');
+    },
+    history: (h) => report.update(h),
+  });
+  const provider = new LstmInlineCompletionProvider(models, {
+    settings: readSettings,
+    busy: (b) => status.setBusy(b),
+    log: (l) => log.debug(l),
+  });
+
+  // Which model: the user's choice for this workspace, else the workspace's trained model, else bundled.
+  const choice = context.workspaceState.get<string>(MODEL_CHOICE_KEY);
+  if (choice && choice !== 'bundled' && choice !== 'workspace') models.load(choice, 'chosen');
+  else if (choice !== 'bundled' && storage.hasCurrent()) models.load(storage.current, 'workspace');
+  else models.load(undefined, 'bundled');
+  status.setEnabled(readSettings().enable);
+
+  state = { context, log, status, report, storage, models, training, provider, folders, modelChoiceKey: MODEL_CHOICE_KEY };
+  context.subscriptions.push(
+    log,
+    status,
+    vscode.languages.registerInlineCompletionItemProvider({ language: 'python' }, provider),
+    vscode.workspace.onDidCloseTextDocument((d) => models.closeDocument(d.uri.toString())),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) {
+        status.setEnabled(readSettings().enable);
+        log.info('settings changed; applied');
+      }
+    }),
+    ...registerCommands(state),
+    { dispose: () => void training.dispose() },
+  );
+  log.info(`activated; ${folders.length} workspace folder(s); storage ${storage.root}`);
+  return { state: () => state };
+}
+
+export function deactivate(): Promise<void> | undefined {
+  return state?.training.dispose();
+}
