@@ -46,3 +46,9 @@ for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-
 }
 console.error(`built ${Object.keys(entryPoints).join(', ')} -> dist/`);
 if (watch) console.error('(--watch is not supported; rerun npm run build)');
+
+// The suite that runs inside VS Code's extension host (npm run test:vscode).
+if (process.argv.includes('--tests')) {
+  await esbuild.build({ ...options, entryPoints: { 'suite/index': 'test/vscode/suite/index.ts' }, outdir: path.join(root, 'dist-test'), external: [...options.external, 'mocha'] });
+  console.error('built dist-test/suite/index.js');
+}
