@@ -46,11 +46,17 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     log: (l) => log.debug(l),
   });
 
-  // Which model: the user's choice for this workspace, else the workspace's trained model, else bundled.
-  const choice = context.workspaceState.get<string>(MODEL_CHOICE_KEY);
-  if (choice && choice !== 'bundled' && choice !== 'workspace') models.load(choice, 'chosen');
-  else if (choice !== 'bundled' && storage.hasCurrent()) models.load(storage.current, 'workspace');
-  else models.load(undefined, 'bundled');
+  // Which model: the modelPath setting, else the user's choice for this workspace, else the workspace's
+  // trained model, else the bundled one.
+  const loadPreferredModel = () => {
+    const fromSetting = readSettings().modelPath;
+    const choice = context.workspaceState.get<string>(MODEL_CHOICE_KEY);
+    if (fromSetting) models.load(fromSetting, 'chosen');
+    else if (choice && choice !== 'bundled' && choice !== 'workspace') models.load(choice, 'chosen');
+    else if (choice !== 'bundled' && storage.hasCurrent()) models.load(storage.current, 'workspace');
+    else models.load(undefined, 'bundled');
+  };
+  loadPreferredModel();
   status.setEnabled(readSettings().enable);
 
   state = { context, log, status, report, storage, models, training, provider, folders, modelChoiceKey: MODEL_CHOICE_KEY };
@@ -62,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SECTION)) {
         status.setEnabled(readSettings().enable);
+        if (e.affectsConfiguration(`${SECTION}.modelPath`)) loadPreferredModel();
         log.info('settings changed; applied');
       }
     }),

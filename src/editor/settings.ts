@@ -18,6 +18,7 @@ export interface TrainingSettings {
 
 export interface Settings {
   enable: boolean;
+  modelPath: string;
   debounceMs: number;
   backend: BackendPreference;
   completion: CompletionSettings;
@@ -28,6 +29,7 @@ export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
   return {
     enable: c.get('enable', true),
+    modelPath: c.get('modelPath', ''),
     debounceMs: c.get('debounceMs', 30),
     backend: c.get('backend', 'auto') as BackendPreference,
     completion: {

@@ -1,0 +1,138 @@
+// A user's-eye test in a real VS Code (code-server) driven by Playwright in Debian's headless Chromium:
+// install the .vsix, open a .py file, type, see ghost text, accept it with Tab, run "Train on Workspace"
+// and see the progress notification (then cancel it), change the temperature in the Settings editor.
+// Screenshots go to artifacts/ (git-ignored). Exits non-zero on failure.
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { repo, node24, codeServerDir, artifacts, ensureTools, tempDir, makeWorkspace, trainTinyModel, freePort, waitForPort, startGroup, launchBrowser, isolatedEnv } from './common.mjs';
+
+const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `ui-${name}.png`) });
+const step = (msg) => console.log(`ui: ${msg}`);
+
+async function main() {
+  ensureTools();
+  fs.mkdirSync(artifacts, { recursive: true });
+  const pkg = spawnSync('npm', ['run', 'package'], { cwd: repo, encoding: 'utf8' });
+  if (pkg.status !== 0) throw new Error(`npm run package failed:\n${pkg.stdout}\n${pkg.stderr}`);
+  const vsix = path.join(repo, 'lstm-complete.vsix');
+  const ws = makeWorkspace();
+  const model = trainTinyModel(ws, path.join(tempDir('lstm-model-'), 'tiny'));
+  const dirs = Object.fromEntries(['data', 'ext', 'cfg'].map((k) => [k, tempDir(`lstm-ui-${k}-`)]));
+  const env = isolatedEnv({});
+  const entry = path.join(codeServerDir, 'out', 'node', 'entry.js');
+  const inst = spawnSync(node24, [entry, '--install-extension', vsix, '--extensions-dir', dirs.ext, '--user-data-dir', dirs.data], { env, encoding: 'utf8' });
+  if (inst.status !== 0) throw new Error(`installing the vsix failed:\n${inst.stdout}\n${inst.stderr}`);
+  fs.mkdirSync(path.join(dirs.data, 'User'), { recursive: true });
+  fs.writeFileSync(
+    path.join(dirs.data, 'User', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'lstmComplete.modelPath': model,
+      'lstmComplete.debounceMs': 0,
+      'lstmComplete.training.epochs': 100,
+      'lstmComplete.training.batchSize': 8,
+      'lstmComplete.training.seqLength': 32,
+      'workbench.tips.enabled': false,
+      'chat.disableAIFeatures': true,
+    }),
+  );
+  const port = await freePort();
+  fs.writeFileSync(path.join(dirs.cfg, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const server = startGroup(node24, [entry, '--config', path.join(dirs.cfg, 'config.yaml'), '--user-data-dir', dirs.data, '--extensions-dir', dirs.ext,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ws], { env, log: path.join(artifacts, 'ui-code-server.log') });
+  let browser;
+  try {
+    await waitForPort(port, 60_000);
+    browser = await launchBrowser();
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 90_000 });
+    step('workbench loaded');
+
+    // Open a Python file by double-clicking it in the Explorer.
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'mod0.py' }).dblclick();
+    await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30_000 });
+    const editor = page.locator('.monaco-editor .view-lines').first();
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.statusbar-item:has-text("LSTM")', { timeout: 30_000 });
+    step('extension active (status bar item shown)');
+
+    // Type and time the ghost text after the last keystroke.
+    let appearedMs = -1;
+    for (let attempt = 0; attempt < 3 && appearedMs < 0; attempt++) {
+      await page.keyboard.type(attempt === 0 ? 'def func_9_1(x, y):\n' : '\n', { delay: 40 });
+      await page.keyboard.type('ret', { delay: 40 });
+      const t0 = Date.now();
+      try {
+        await page.waitForSelector('.ghost-text-decoration, .ghost-text', { timeout: 3000 });
+        appearedMs = Date.now() - t0;
+      } catch {
+        /* retry on a fresh line */
+      }
+    }
+    await shot(page, 'ghost-text');
+    if (appearedMs < 0) throw new Error('no ghost text appeared after typing');
+    step(`ghost text appeared ${appearedMs} ms after the last keystroke`);
+    const ghost = await page.locator('.ghost-text-decoration, .ghost-text').first().innerText();
+    await page.keyboard.press('Tab');
+    await page.waitForTimeout(300);
+    const line = await page.locator('.view-line').filter({ hasText: 'ret' }).last().innerText();
+    step(`accepted with Tab: line now ${JSON.stringify(line)} (ghost was ${JSON.stringify(ghost)})`);
+    if (!line.replace(/\u00a0/g, ' ').includes('ret' + ghost.replace(/\u00a0/g, ' ').trim().slice(0, 3))) throw new Error('Tab did not insert the ghost text');
+    await shot(page, 'accepted');
+
+    // Train on Workspace from the command palette; the progress notification appears; cancel it.
+    await page.keyboard.press('F1');
+    await page.keyboard.type('LSTM: Train on Workspace');
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.quick-input-widget .monaco-list-row', { timeout: 10_000 });
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Train from scratch' }).click();
+    const toast = page.locator('.notification-toast', { hasText: 'LSTM: training on workspace' });
+    await toast.waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(4000);
+    await shot(page, 'training');
+    const toastText = await toast.innerText();
+    step(`progress notification: ${JSON.stringify(toastText.replace(/\s+/g, ' ').slice(0, 160))}`);
+    await toast.hover();
+    await toast.locator('a.monaco-button, .monaco-button', { hasText: 'Cancel' }).first().click();
+    await toast.waitFor({ state: 'detached', timeout: 120_000 });
+    step('training cancelled; notification closed');
+
+    // Change the temperature in the Settings editor.
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Preferences: Open User Settings');
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Enter');
+    // The search box is a small Monaco editor that has focus when the Settings editor opens: type into it.
+    await page.locator('.settings-editor .settings-header').first().waitFor({ timeout: 20_000 });
+    await page.locator('.settings-editor .search-container').first().click();
+    await page.keyboard.type('lstmComplete.temperature');
+    const input = page.locator('.setting-item-contents:has-text("Temperature") input').first();
+    await input.waitFor({ timeout: 20_000 });
+    await input.fill('0.7');
+    await input.press('Tab');
+    await page.waitForTimeout(1500);
+    await shot(page, 'settings');
+    const saved = JSON.parse(fs.readFileSync(path.join(dirs.data, 'User', 'settings.json'), 'utf8').replace(/\/\/.*$/gm, ''));
+    if (saved['lstmComplete.temperature'] !== 0.7) throw new Error(`temperature not saved (settings: ${JSON.stringify(saved)})`);
+    step('temperature set to 0.7 in the Settings editor');
+    console.log(`\nUI test passed; ghost text after ${appearedMs} ms; screenshots in artifacts/`);
+  } catch (e) {
+    const page = browser?.pages()[0];
+    if (page) await shot(page, 'failure').catch(() => {});
+    throw e;
+  } finally {
+    await browser?.close().catch(() => {});
+    server.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(`ui test: ${e.message}`);
+  process.exitCode = 1;
+});
