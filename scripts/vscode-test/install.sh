@@ -8,6 +8,10 @@ cd "$(dirname "$0")/../.."
 ROOT="$PWD/.vscode-test"
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
 mkdir -p "$ROOT"
+# Run from `npm test`, npm's environment points nested installs at the Node running npm (20); code-server's
+# postinstall must see Node 24, so drop npm's variables before installing it.
+for v in $(env | grep -o '^npm_[A-Za-z0-9_]*' || true); do unset "$v"; done
+unset NODE INIT_CWD
 
 need_apt=()
 for p in libkrb5-dev pkg-config libx11-dev libxkbfile-dev libsecret-1-dev build-essential chromium; do

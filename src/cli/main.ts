@@ -3,6 +3,7 @@ import { UsageError } from './args';
 import { runGenerate } from './generate';
 import { runTrain } from './train';
 import { runEval } from './eval';
+import { runExport } from './export';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -10,6 +11,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   generate: { run: runGenerate, summary: 'sample text from a checkpoint' },
   train: { run: runTrain, summary: 'train or fine-tune a checkpoint on folders of Python files' },
   eval: { run: runEval, summary: 'measure a checkpoint on Python files (nats/bits per char, accuracy)' },
+  export: { run: runExport, summary: 'copy a checkpoint, optionally with float16 weights' },
 };
 
 export function registerCommand(name: string, run: Command, summary: string): void {
