@@ -1,0 +1,60 @@
+import { strict as assert } from 'assert';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { saveCheckpoint } from '../../src/model/checkpoint';
+import { initWeights } from '../../src/model/initializers';
+import { makeSpec } from '../../src/model/architecture';
+import { tempDir, useBackend } from '../helpers';
+import { tinyCorpus } from '../training/fixtures';
+
+const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+
+describe('lstm-complete CLI', function () {
+  this.timeout(120_000);
+  let model: string;
+  before(async () => {
+    await useBackend('cpu');
+    model = path.join(tempDir(), 'ck');
+    saveCheckpoint(model, initWeights(makeSpec(), 1), { name: 'test-design-model' });
+  });
+
+  it('generate prints the start string and exactly N generated characters', () => {
+    const r = run(['generate', '--model', model, '--chars', '300', '--temperature', '0.5', '--start', 'def ', '--seed', '7']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'def ' + r.stdout.slice(4));
+    assert.equal(r.stdout.length, 4 + 300 + 1);
+    assert.equal(run(['generate', '--model', model, '--chars', '300', '--temperature', '0.5', '--start', 'def ', '--seed', '7']).stdout, r.stdout);
+    const j = JSON.parse(run(['generate', '--model', model, '--chars', '20', '--json', '--seed', '1']).stdout);
+    assert.equal(j.chars, 20);
+    assert.equal(j.seed, 1);
+  });
+
+  it('exits 2 on bad arguments and 1 on failures, with the reason on stderr', () => {
+    for (const args of [['generate', '--chars', 'many'], ['generate', '--temperature', '-1'], ['generate', '--nope'], ['train', '--out', 'x'], ['frobnicate']]) {
+      const r = run(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.ok(r.stderr.length > 0);
+    }
+    const missing = run(['generate', '--model', path.join(tempDir(), 'none')]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /checkpoint folder does not exist/);
+  });
+
+  it('train --json and eval --json produce machine-readable summaries on stdout', () => {
+    const data = tinyCorpus(3);
+    const out = path.join(tempDir(), 'tiny');
+    const t = run(['train', '--data', data, '--out', out, '--units', '16', '--embedding-dim', '8', '--epochs', '1', '--batch-size', '8', '--seq-len', '32', '--lr', '0.01', '--backend', 'wasm', '--json']);
+    assert.equal(t.status, 0, t.stderr);
+    const s = JSON.parse(t.stdout);
+    assert.equal(s.stoppedBy, 'completed');
+    assert.ok(Number.isFinite(s.bestValLoss));
+    assert.match(t.stderr, /backend: using wasm/);
+    const e = run(['eval', '--model', out, '--data', data, '--split', 'validation', '--json']);
+    assert.equal(e.status, 0, e.stderr);
+    const r = JSON.parse(e.stdout);
+    assert.deepEqual(Object.keys(r).filter((k) => ['chars', 'nats_per_char', 'bits_per_char', 'accuracy'].includes(k)).sort(), ['accuracy', 'bits_per_char', 'chars', 'nats_per_char']);
+    assert.ok(Math.abs(r.bits_per_char - r.nats_per_char / Math.LN2) < 1e-9);
+    assert.ok(r.chars > 0 && r.files >= 1);
+  });
+});
