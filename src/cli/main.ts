@@ -4,6 +4,7 @@ import { runGenerate } from './generate';
 import { runTrain } from './train';
 import { runEval } from './eval';
 import { runExport } from './export';
+import { runAnalyze } from './analyze';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   generate: { run: runGenerate, summary: 'sample text from a checkpoint' },
   train: { run: runTrain, summary: 'train or fine-tune a checkpoint on folders of Python files' },
   eval: { run: runEval, summary: 'measure a checkpoint on Python files (nats/bits per char, accuracy)' },
+  analyze: { run: runAnalyze, summary: 'long-range dependency metrics: brackets, indentation, quotes, context use' },
   export: { run: runExport, summary: 'copy a checkpoint, optionally with float16 weights' },
 };
 
