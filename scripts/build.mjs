@@ -12,6 +12,7 @@ const entries = {
   cli: 'src/cli.ts',
   extension: 'src/extension.ts',
   'training-worker': 'src/training/worker-main.ts',
+  'analysis-worker': 'src/analysis/worker-main.ts',
 };
 for (const f of fs.existsSync(path.join(root, 'bench')) ? fs.readdirSync(path.join(root, 'bench')) : []) {
   if (f.endsWith('.ts')) entries[`bench/${f.slice(0, -3)}`] = `bench/${f}`;
@@ -44,6 +45,10 @@ const wasmDir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-was
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   fs.copyFileSync(path.join(wasmDir, f), path.join(dist, f));
 }
+// The Python grammar and runtime for the parse check, and Chart.js for the HTML report.
+fs.copyFileSync(path.join(root, 'node_modules', 'web-tree-sitter', 'tree-sitter.wasm'), path.join(dist, 'tree-sitter.wasm'));
+fs.copyFileSync(path.join(root, 'node_modules', 'tree-sitter-python', 'tree-sitter-python.wasm'), path.join(dist, 'tree-sitter-python.wasm'));
+fs.copyFileSync(path.join(root, 'node_modules', 'chart.js', 'dist', 'chart.umd.min.js'), path.join(dist, 'chart.umd.min.js'));
 console.error(`built ${Object.keys(entryPoints).join(', ')} -> dist/`);
 if (watch) console.error('(--watch is not supported; rerun npm run build)');
 

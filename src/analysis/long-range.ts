@@ -148,30 +148,36 @@ export function analyzeLongRange(texts: string[], predictor: Predictor, opts: { 
     const lines = lineStarts(text);
     predictor.reset();
     for (let i = 0; i < ids.length && chars < max; i++) {
-      const p = predictor.probabilities();
       const truth = ids[i];
-      const top = argmax(p);
-      const loss = -Math.log(Math.max(p[truth], 1e-30));
+      const pair = closers.get(i);
+      const q = quotes.get(i);
+      const line = lines.get(i);
+      // The whole distribution only where a metric looks at the model's top choice.
+      const p = pair || q || line ? predictor.probabilities() : undefined;
+      const pTruth = p ? p[truth] : predictor.probabilityOf(truth);
+      const top = p ? argmax(p) : -1;
+      const loss = -Math.log(Math.max(pTruth, 1e-30));
       carried += loss;
       chars++;
       if (i < MAX_POSITION) {
         posLoss[Math.floor(i / POSITION_BUCKET)] += loss;
         posCount[Math.floor(i / POSITION_BUCKET)]++;
       }
-      const pair = closers.get(i);
+      if (!p) {
+        predictor.step(truth);
+        continue;
+      }
       if (pair) {
         const b = bucketOf(DISTANCE_BUCKETS, pair.close - pair.open);
         byDist[b].add(p[truth], top === truth, top !== truth && CLOSER_INDICES.has(top));
         if (!byDepthB.has(pair.depth)) byDepthB.set(pair.depth, new Acc());
         byDepthB.get(pair.depth)!.add(p[truth], top === truth);
       }
-      const q = quotes.get(i);
       if (q) {
         const key = `${q.quote}|${bucketOf(STRING_BUCKETS, q.length)}`;
         if (!strAcc.has(key)) strAcc.set(key, new Acc());
         strAcc.get(key)!.add(p[truth], top === truth);
       }
-      const line = lines.get(i);
       if (line) {
         // Greedy indentation: take the most likely character while it is a space or tab.
         const saved = predictor.save();
@@ -204,7 +210,7 @@ export function analyzeLongRange(texts: string[], predictor: Predictor, opts: { 
     const ids = encode(text);
     for (let i = 0; i < ids.length && n < chars; i++) {
       if (i % 256 === 0) predictor.reset();
-      reset -= Math.log(Math.max(predictor.probabilities()[ids[i]], 1e-30));
+      reset -= Math.log(Math.max(predictor.probabilityOf(ids[i]), 1e-30));
       predictor.step(ids[i]);
       n++;
     }

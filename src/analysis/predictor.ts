@@ -11,6 +11,8 @@ export interface Predictor {
   reset(): void;
   /** P(next character) after everything fed since the last reset. */
   probabilities(): Float64Array;
+  /** P(next character = index); may be cheaper than the whole distribution. */
+  probabilityOf(index: number): number;
   step(index: number): void;
   save(): unknown;
   restore(state: unknown): void;
@@ -34,6 +36,10 @@ export class LstmPredictor implements Predictor {
 
   probabilities(): Float64Array {
     return softmax(this.stepper.logits(this.logits), 1, this.probs);
+  }
+
+  probabilityOf(index: number): number {
+    return this.probabilities()[index];
   }
 
   step(index: number): void {

@@ -1,21 +1,25 @@
 /**
- * `lstm-complete analyze`: long-range dependency metrics of a checkpoint on Python files (brackets by
- * distance, indentation, closing quotes, loss by position, carried vs reset state). Prints a summary, or the
- * whole report with --json; --out writes the JSON report to a file.
+ * `lstm-complete analyze`: the long-range dependency study of a checkpoint on Python files, against a
+ * character n-gram baseline: brackets by distance, indentation, closing quotes, loss by position, carried vs
+ * reset state, and the parse rate of generated samples. Writes a self-contained HTML report (--out x.html,
+ * with x.json beside it) and prints a summary, or the whole report with --json.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError } from './args';
 import { loadModelOrBundled } from '../model/model-store';
-import { buildCorpus } from '../training/corpus';
-import { analyzeLongRange, LongRangeReport } from '../analysis/long-range';
-import { LstmPredictor } from '../analysis/predictor';
+import { LongRangeReport } from '../analysis/long-range';
+import { runAnalysis } from '../analysis/run-analysis';
+import { reportHtml, FullReport } from '../analysis/report-html';
 
-export const ANALYZE_HELP = `Usage: lstm-complete analyze [--model DIR] --data DIR [--split all|validation|train] [--max-chars N] [--out report.json] [--json]
+export const ANALYZE_HELP = `Usage: lstm-complete analyze [--model DIR] --data DIR [--data DIR...] [--split all|validation|train]
+                             [--max-chars N] [--ngram-order N] [--ngram-train-chars N] [--samples N]
+                             [--sample-chars N] [--out report.html] [--json]
 
-Measures what the model remembers, with the LSTM state carried through each file:
+Measures what the model remembers, with the LSTM state carried through each file, against an n-gram
+baseline trained on the checkpoint's training files (--ngram-train-chars 0 leaves it out):
 closing brackets by distance to their opener, indentation at line starts, closing quotes by string length,
-loss by position in the file, and loss with the state reset every 256 characters.`;
+loss by position in the file and with the state reset every 256 characters, and the share of generated
+samples (--samples per temperature 0.2, 0.5, 1.0; 0 leaves it out) that parse as Python.`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -23,20 +27,30 @@ const OPTIONS = {
   data: { type: 'string', multiple: true },
   split: { type: 'string' },
   'max-chars': { type: 'string' },
+  'ngram-order': { type: 'string' },
+  'ngram-train-chars': { type: 'string' },
+  samples: { type: 'string' },
+  'sample-chars': { type: 'string' },
   out: { type: 'string' },
   exclude: { type: 'string', multiple: true },
 } as const;
 
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
+const pct = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
 
-export function formatReport(r: LongRangeReport): string {
-  const lines = [`${r.chars} chars in ${r.files} files (model: ${r.model})`, '', 'closing brackets by distance to the opener: count, top-1, mean p(correct), wrong type'];
-  for (const b of r.brackets.byDistance) lines.push(`  ${b.bucket.padEnd(8)} ${String(b.count).padStart(7)}  ${pct(b.top1).padStart(6)}  ${b.meanProbability.toFixed(3)}  ${pct(b.wrongType)}`);
-  lines.push('', `indentation at line starts (greedy): ${pct(r.indentation.overall.top1)} of ${r.indentation.overall.count}; dedents ${pct(r.indentation.dedent.top1)} of ${r.indentation.dedent.count}; others ${pct(r.indentation.sameOrIndent.top1)}`);
-  lines.push('', 'closing quotes: kind, string length, count, top-1');
-  for (const s of r.strings.byLength) lines.push(`  ${s.quote.padEnd(4)} ${s.bucket.padEnd(8)} ${String(s.count).padStart(7)}  ${pct(s.top1)}`);
-  lines.push('', `loss: carried state ${r.context.carriedLoss.toFixed(4)} nats/char, reset every 256 chars ${r.context.resetEvery256Loss.toFixed(4)}`);
-  lines.push(`loss by position: ${r.context.lossByPosition.filter((_, i) => i % 4 === 0).map((p) => `${p.start}: ${p.loss.toFixed(3)}`).join(', ')}`);
+export function formatReport(r: FullReport): string {
+  const both: [string, LongRangeReport][] = [['LSTM', r.lstm], ...(r.ngram ? ([[`${r.ngram.order}-gram`, r.ngram]] as [string, LongRangeReport][]) : [])];
+  const lines = [`${r.lstm.chars} chars in ${r.lstm.files} files (${r.split}); ${r.seconds.toFixed(0)} s`, '', `closing brackets by distance: count | top-1 ${both.map((b) => b[0]).join(' / ')} | mean p(correct) | wrong type`];
+  r.lstm.brackets.byDistance.forEach((b, i) => {
+    lines.push(`  ${b.bucket.padEnd(8)} ${String(b.count).padStart(7)} | ${both.map(([, m]) => pct(m.brackets.byDistance[i].top1).padStart(6)).join(' / ')} | ${both.map(([, m]) => m.brackets.byDistance[i].meanProbability.toFixed(3)).join(' / ')} | ${both.map(([, m]) => pct(m.brackets.byDistance[i].wrongType)).join(' / ')}`);
+  });
+  lines.push('', `indentation at line starts (greedy): ${both.map(([n, m]) => `${n} ${pct(m.indentation.overall.top1)} (dedents ${pct(m.indentation.dedent.top1)})`).join(', ')} of ${r.lstm.indentation.overall.count} lines`);
+  lines.push('', 'closing quotes by kind and string length: count | top-1');
+  for (const s of r.lstm.strings.byLength) {
+    const other = r.ngram?.strings.byLength.find((x) => x.quote === s.quote && x.bucket === s.bucket);
+    lines.push(`  ${s.quote.padEnd(4)} ${s.bucket.padEnd(8)} ${String(s.count).padStart(6)} | ${pct(s.top1)}${other ? ` / ${pct(other.top1)}` : ''}`);
+  }
+  lines.push('', ...both.map(([n, m]) => `loss ${n}: carried ${m.context.carriedLoss.toFixed(4)} nats/char, reset every 256 chars ${m.context.resetEvery256Loss.toFixed(4)}; by position ${m.context.lossByPosition.filter((_, i) => i % 4 === 0).map((p) => `${p.start}: ${p.loss.toFixed(2)}`).join(', ')}`));
+  if (r.validity) lines.push('', `samples that parse: ${r.validity.map((v) => `T=${v.temperature} ${pct(v.parseRate)} (${JSON.stringify(v.errors)})`).join('; ')}`);
   return lines.join('\n');
 }
 
@@ -49,18 +63,27 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const data = stringList(v, 'data');
   if (!data.length) throw new UsageError('--data DIR is required');
   const split = (v.split as string | undefined) ?? 'all';
-  if (!['all', 'validation', 'train'].includes(split)) throw new UsageError(`--split must be all, validation or train, got "${split}"`);
-  const maxChars = v['max-chars'] === undefined ? undefined : numberOpt(v, 'max-chars', 0, { min: 1, integer: true });
+  if (split !== 'all' && split !== 'validation' && split !== 'train') throw new UsageError(`--split must be all, validation or train, got "${split}"`);
+  const opt = (name: string, min: number, max = Infinity) => (v[name] === undefined ? undefined : numberOpt(v, name, 0, { min, max, integer: true }));
   const ck = loadModelOrBundled(v.model as string | undefined);
-  let files = buildCorpus(data, { exclude: stringList(v, 'exclude') }).files;
-  if (split !== 'all') {
-    const val = new Set(ck.meta.corpus?.validationFiles ?? []);
-    if (!val.size) throw new UsageError(`${path.join(ck.dir, 'meta.json')} records no validation files; use --split all`);
-    files = files.filter((f) => val.has(f.relative) === (split === 'validation'));
+  const report = await runAnalysis(ck, {
+    data,
+    split,
+    exclude: stringList(v, 'exclude'),
+    maxChars: opt('max-chars', 1),
+    ngramOrder: opt('ngram-order', 1, 32),
+    ngramTrainChars: opt('ngram-train-chars', 0),
+    samples: opt('samples', 0),
+    sampleChars: opt('sample-chars', 10),
+    log: v.verbose ? (l) => process.stderr.write(l + '\n') : undefined,
+  });
+  const out = v.out as string | undefined;
+  if (out) {
+    const base = out.replace(/\.(html|json)$/, '');
+    fs.writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
+    fs.writeFileSync(`${base}.html`, reportHtml(report));
+    process.stderr.write(`wrote ${base}.html and ${base}.json\n`);
   }
-  const t0 = Date.now();
-  const report = { ...analyzeLongRange(files.map((f) => f.text), new LstmPredictor(ck.weights), { maxChars }), checkpoint: ck.dir, seconds: (Date.now() - t0) / 1000 };
-  if (v.out) fs.writeFileSync(v.out as string, JSON.stringify(report, null, 2));
   process.stdout.write((v.json ? JSON.stringify(report) : formatReport(report)) + '\n');
   return 0;
 }

@@ -12,6 +12,7 @@ import { InferenceSession } from '../inference/session';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { loadCheckpoint } from '../model/checkpoint';
 import { mulberry32, randomSeed } from '../inference/rng';
+import { analyzeWorkspace, showReport } from './analysis-panel';
 
 export interface ExtensionState {
   context: vscode.ExtensionContext;
@@ -137,8 +138,27 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
     if (pick) await vscode.commands.executeCommand(pick.id, ...('arg' in pick ? [pick.arg] : []));
   };
 
+  const analyze = async (options?: { maxChars?: number; samples?: number; ngramTrainChars?: number }) => {
+    const active = s.models.active;
+    if (!active || !s.folders.length) {
+      void vscode.window.showWarningMessage('LSTM: open a folder with Python files and load a model to analyze.');
+      return undefined;
+    }
+    try {
+      const html = await analyzeWorkspace(active.dir, s.folders, (l) => s.log.info(l), options);
+      if (html) showReport(html);
+      return html !== undefined;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      s.log.error(`analysis failed: ${msg}`);
+      void vscode.window.showErrorMessage(`LSTM: analysis failed: ${msg}`);
+      return false;
+    }
+  };
+
   return [
     reg('lstmComplete.trainOnWorkspace', train),
+    reg('lstmComplete.analyzeLongRange', analyze),
     reg('lstmComplete.stopTraining', () => {
       if (!s.training.stop()) void vscode.window.showInformationMessage('LSTM: no training run is in progress.');
     }),

@@ -26,6 +26,9 @@ class Oracle implements Predictor {
     if (this.pos < this.ids.length) out[this.ids[this.pos]] = this.p;
     return out;
   }
+  probabilityOf(index: number): number {
+    return this.probabilities()[index];
+  }
   step(): void {
     this.pos++;
   }
@@ -43,6 +46,9 @@ class Uniform implements Predictor {
   reset(): void {}
   probabilities(): Float64Array {
     return new Float64Array(VOCAB_SIZE).fill(1 / VOCAB_SIZE);
+  }
+  probabilityOf(): number {
+    return 1 / VOCAB_SIZE;
   }
   step(): void {}
   save(): unknown {

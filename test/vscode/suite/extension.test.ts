@@ -114,6 +114,17 @@ export function registerSuite(): void {
       await vscode.commands.executeCommand('lstmComplete.useCheckpoint', process.env.LSTM_TEST_MODEL);
     });
 
+    it('analyzes long-range dependencies in a worker and opens the report', async () => {
+      const ok = await vscode.commands.executeCommand<boolean>('lstmComplete.analyzeLongRange', { maxChars: 5000, samples: 3, ngramTrainChars: 20_000 });
+      assert.equal(ok, true);
+      let tabs: string[] = [];
+      for (let i = 0; i < 20 && !tabs.includes('LSTM Long-Range Report'); i++) {
+        await sleep(200);
+        tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+      }
+      assert.ok(tabs.includes('LSTM Long-Range Report'), `tabs: ${tabs.join(', ')}`);
+    });
+
     it('trains on the workspace off the host thread, switches to the new checkpoint, and cancels', async () => {
       const c = config();
       await c.update('training.epochs', 100, vscode.ConfigurationTarget.Global);
