@@ -13,8 +13,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend, BackendPreference } from '../src/engine/backend';
 import { makeSpec, parameterCount } from '../src/model/architecture';
 import { initWeights } from '../src/model/initializers';
-import { TrainableModel } from '../src/training/train-graph';
-import { buildLayersModel, setLayersModelWeights } from '../src/model/layers-model';
+import { TrainableModel, embed, dense, softmaxCrossEntropy } from '../src/training/train-graph';
 import { createAdam, clipByGlobalNorm } from '../src/training/optimizer-state';
 
 const { values } = parseArgs({
@@ -52,15 +51,29 @@ async function runOne(impl: string, B: number, T: number): Promise<void> {
       tf.dispose([value, ...Object.values(grads)]);
     };
   } else {
-    const model = buildLayersModel(spec);
-    setLayersModelWeights(model, initWeights(spec, 1));
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const x = tf.tensor2d(inputs, [B, T], 'int32');
-    const y = tf.oneHot(tf.tensor2d(targets, [B, T], 'int32'), spec.vocabSize);
+    // Baseline: tf.layers.lstm (sigmoid recurrent activation, like the design) with the same embedding,
+    // dense and loss ops around it as the custom graph (tfjs-wasm has no gradient for the Embedding layer).
+    const w = initWeights(spec, 1);
+    const E = tf.variable(tf.tensor2d(w.embedding, [spec.vocabSize, spec.embeddingDim]));
+    const lstms = spec.lstmUnits.map((units, i) => {
+      const l = tfl.layers.lstm({ units, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
+      tf.tidy(() => l.apply(tf.zeros([1, 2, i === 0 ? spec.embeddingDim : spec.lstmUnits[i - 1]]))); // builds the layer
+      return l;
+    });
+    const Wd = tf.variable(tf.tensor2d(w.denseKernel, [spec.lstmUnits[spec.lstmUnits.length - 1], spec.vocabSize]));
+    const bd = tf.variable(tf.tensor1d(w.denseBias));
+    const vars = [E, ...lstms.flatMap((l) => l.trainableWeights.map((x) => x.read() as tf.Variable)), Wd, bd];
+    // Batch-major rows for the layers model: row b*T + t.
+    const inBM = new Int32Array(B * T);
+    const tgBM = new Int32Array(B * T);
+    for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) ((inBM[b * T + t] = inputs[t * B + b]), (tgBM[b * T + t] = targets[t * B + b]));
+    const stats = { crossEntropy: 0, accuracy: 0, chars: 0 };
     step = () => {
       const { value, grads } = tf.variableGrads(() => {
-        const p = model.apply(x, { training: true }) as tf.Tensor;
-        return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.add(p, 1e-7))), -1))) as tf.Scalar;
+        let x: tf.Tensor = tf.reshape(embed(E, inBM), [B, T, spec.embeddingDim]);
+        for (const l of lstms) x = tf.dropout(l.apply(x) as tf.Tensor, spec.dropout);
+        const logits = dense(tf.reshape(x, [B * T, spec.lstmUnits[spec.lstmUnits.length - 1]]) as tf.Tensor2D, Wd, bd);
+        return softmaxCrossEntropy(logits, tgBM, stats);
       }, vars);
       clipByGlobalNorm(grads, 1);
       opt.applyGradients(grads as never);
@@ -125,7 +138,6 @@ async function main(): Promise<void> {
     target: { chars_per_sec_at_batch_256_plus: 3500, peak_rss_mb_at_512x256: 3584 },
   };
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-  void tfl;
 }
 
 main().catch((e) => {

@@ -27,7 +27,7 @@ export interface ForwardOptions {
 }
 
 /** Embedding lookup whose gradient is a scatter-add in JS. */
-function embed(E: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
+export function embed(E: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
   const [V, dim] = E.shape;
   const op = customOp((e: tf.Tensor) => {
     const idsT = tf.tensor1d(ids, 'int32');
@@ -51,7 +51,7 @@ function embed(E: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
 }
 
 /** x·W + b with gradients computed from explicitly transposed operands. */
-function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
   const op = customOp((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor, save: tf.GradSaveFunc) => {
     save([xx, ww]); // intermediates are freed after the forward pass unless saved
     return {
@@ -70,7 +70,7 @@ function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
 }
 
 /** Mean softmax cross-entropy over rows, computed in JS; also reports accuracy. */
-function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array, stats: LossResult['stats']): tf.Scalar {
+export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array, stats: LossResult['stats']): tf.Scalar {
   const [N, V] = logits.shape;
   const op = customOp((l: tf.Tensor) => {
     const z = l.dataSync() as Float32Array;
