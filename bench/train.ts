@@ -57,7 +57,7 @@ async function runOne(impl: string, B: number, T: number): Promise<void> {
     const E = tf.variable(tf.tensor2d(w.embedding, [spec.vocabSize, spec.embeddingDim]));
     const lstms = spec.lstmUnits.map((units, i) => {
       const l = tfl.layers.lstm({ units, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
-      tf.tidy(() => l.apply(tf.zeros([1, 2, i === 0 ? spec.embeddingDim : spec.lstmUnits[i - 1]]))); // builds the layer
+      tf.tidy(() => l.apply(tf.zeros([1, 2, i === 0 ? spec.embeddingDim : spec.lstmUnits[i - 1]])) as tf.Tensor); // builds the layer
       return l;
     });
     const Wd = tf.variable(tf.tensor2d(w.denseKernel, [spec.lstmUnits[spec.lstmUnits.length - 1], spec.vocabSize]));

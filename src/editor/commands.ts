@@ -13,6 +13,8 @@ import { LstmStepper } from '../inference/lstm-stepper';
 import { loadCheckpoint } from '../model/checkpoint';
 import { mulberry32, randomSeed } from '../inference/rng';
 import { analyzeWorkspace, showReport } from './analysis-panel';
+import { installNativeBackend, NativeBackend } from '../engine/native-install';
+import * as fs from 'fs';
 
 export interface ExtensionState {
   context: vscode.ExtensionContext;
@@ -30,6 +32,14 @@ export interface ExtensionState {
 interface TrainArgs {
   /** Skips the question (tests and keybindings): 'fine-tune' or 'scratch'. */
   mode?: 'fine-tune' | 'scratch';
+}
+
+const nativeRoot = (s: ExtensionState) => path.join(s.context.globalStorageUri.fsPath, 'native-backends');
+
+/** Folders with an installed native backend, for the backend ladder. */
+export function nativeModulePaths(s: ExtensionState): string[] {
+  const root = nativeRoot(s);
+  return ['tensorflow-gpu', 'tensorflow'].map((b) => path.join(root, b)).filter((d) => fs.existsSync(path.join(d, 'node_modules')));
 }
 
 export function registerCommands(s: ExtensionState): vscode.Disposable[] {
@@ -62,7 +72,7 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
     if (fromDir && path.resolve(fromDir) === path.resolve(s.storage.current)) {
       from = s.storage.archiveCurrent();
     }
-    return s.training.run({ folders: s.folders, storage: s.storage, fromDir: from, settings: readSettings() });
+    return s.training.run({ folders: s.folders, storage: s.storage, fromDir: from, settings: readSettings(), modulePaths: nativeModulePaths(s) });
   };
 
   const generate = async () => {
@@ -156,8 +166,36 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
     }
   };
 
+  const installNative = async (which?: NativeBackend) => {
+    if (!which) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: '@tensorflow/tfjs-node-gpu', description: 'CUDA 11.2 + cuDNN 8.1 (NVIDIA GPUs)', which: 'tensorflow-gpu' as const },
+          { label: '@tensorflow/tfjs-node', description: 'native TensorFlow on the CPU', which: 'tensorflow' as const },
+        ],
+        { title: 'LSTM: Install Native Backend (downloads libtensorflow, ~100-400 MB)' },
+      );
+      if (!pick) return undefined;
+      which = pick.which;
+    }
+    const dir = path.join(nativeRoot(s), which);
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LSTM: installing the ${which} backend`, cancellable: true }, (progress, token) =>
+        installNativeBackend(which!, { dir, log: (l) => (s.log.info(l), progress.report({ message: l.slice(0, 80) })), isCancelled: () => token.isCancellationRequested }),
+      );
+      void vscode.window.showInformationMessage(`LSTM: the ${which} backend is installed; training uses it when the backend setting is auto or ${which}.`);
+      return true;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      s.log.error(msg);
+      void vscode.window.showErrorMessage(`LSTM: ${msg}`);
+      return false;
+    }
+  };
+
   return [
     reg('lstmComplete.trainOnWorkspace', train),
+    reg('lstmComplete.installNativeBackend', installNative),
     reg('lstmComplete.analyzeLongRange', analyze),
     reg('lstmComplete.stopTraining', () => {
       if (!s.training.stop()) void vscode.window.showInformationMessage('LSTM: no training run is in progress.');
@@ -178,6 +216,7 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
       lastTrainingRun: s.training.lastRun,
       completionMs: [...s.provider.recentMs],
       storage: s.storage.root,
+      nativeBackends: nativeModulePaths(s),
     })),
   ];
 }

@@ -47,7 +47,7 @@ export class TrainingController {
     await this.job?.terminate();
   }
 
-  async run(opts: { folders: string[]; storage: WorkspaceStorage; fromDir?: string; settings: Settings }): Promise<TrainingRunResult> {
+  async run(opts: { folders: string[]; storage: WorkspaceStorage; fromDir?: string; settings: Settings; modulePaths?: string[] }): Promise<TrainingRunResult> {
     if (this.job) throw new Error('a training run is already in progress');
     const t = opts.settings.training;
     const archived = opts.storage.archiveCurrent();
@@ -65,6 +65,7 @@ export class TrainingController {
       exclude: t.exclude,
       mode: t.mode,
       backend: opts.settings.backend,
+      modulePaths: opts.modulePaths,
       name: `workspace (${opts.fromDir ? 'fine-tuned' : 'from scratch'})`,
     };
     this.history.length = 0;

@@ -46,6 +46,8 @@ export interface TrainConfig {
   exclude?: string[];
   includeTests?: boolean;
   backend?: BackendPreference;
+  /** Extra folders where native backends are installed (see engine/native-install.ts). */
+  modulePaths?: string[];
   /** Model size overrides (tests use tiny models); ignored when starting from a checkpoint. */
   spec?: Partial<ModelSpec>;
   name?: string;
@@ -131,7 +133,7 @@ function readResume(dir: string): { weights: ModelWeights; info?: TrainingInfo; 
 
 export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void = () => undefined, isCancelled: () => boolean = () => false): Promise<TrainSummary> {
   const log = (message: string) => onEvent({ type: 'log', message });
-  const backend = await selectBackend({ preferred: cfg.backend ?? 'auto', log });
+  const backend = await selectBackend({ preferred: cfg.backend ?? 'auto', log, modulePaths: cfg.modulePaths });
   const mode: TrainingMode = cfg.mode ?? 'windows';
   const seed = cfg.seed ?? 1;
   const out = path.resolve(cfg.out);

@@ -1,6 +1,9 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { selectBackend, backendOrder } from '../../src/engine/backend';
 
 describe('backend selection', () => {
@@ -40,6 +43,19 @@ describe('backend selection', () => {
     assert.equal(sel.name, 'tensorflow');
     assert.equal(sel.attempts[0].reason, 'libcudart.so.11.0: cannot open shared object file');
     assert.equal(tf.getBackend(), 'tensorflow');
+  });
+
+  it('loads a native package from an install folder outside node_modules (modulePaths)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'native-'));
+    const pkg = path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node');
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', main: 'index.js' }));
+    fs.writeFileSync(path.join(pkg, 'index.js'), 'globalThis.__registerFakeTensorflow();');
+    (globalThis as Record<string, unknown>).__registerFakeTensorflow = () => tf.registerBackend('tensorflow', () => new MathBackendCPU());
+    const lines: string[] = [];
+    const sel = await selectBackend({ modulePaths: [dir], log: (l) => lines.push(l) });
+    assert.equal(sel.name, 'tensorflow');
+    assert.match(lines[0], /skipped tensorflow-gpu: package is not installed/);
   });
 
   it('reports a package that loads but registers nothing', async () => {
