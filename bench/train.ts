@@ -14,10 +14,11 @@ import { selectBackend, BackendPreference } from '../src/engine/backend';
 import { makeSpec, parameterCount } from '../src/model/architecture';
 import { initWeights } from '../src/model/initializers';
 import { TrainableModel, embed, dense, softmaxCrossEntropy } from '../src/training/train-graph';
+import { GradientPool } from '../src/training/gradient-pool';
 import { createAdam, clipByGlobalNorm } from '../src/training/optimizer-state';
 
 const { values } = parseArgs({
-  options: { backend: { type: 'string' }, steps: { type: 'string' }, configs: { type: 'string' }, one: { type: 'string' }, impl: { type: 'string' } },
+  options: { backend: { type: 'string' }, steps: { type: 'string' }, configs: { type: 'string' }, one: { type: 'string' }, impl: { type: 'string' }, threads: { type: 'string' } },
 });
 const backendPref = (values.backend ?? 'wasm') as BackendPreference;
 const STEPS = Number(values.steps ?? 2);
@@ -40,8 +41,20 @@ async function runOne(impl: string, B: number, T: number): Promise<void> {
   const spec = makeSpec();
   const { inputs, targets } = batchData(B, T, spec.vocabSize);
   const opt = createAdam(1e-3);
-  let step: () => void;
-  if (impl === 'custom') {
+  let step: () => void | Promise<void>;
+  if (impl === 'custom-parallel') {
+    // The same graph with gradients from worker threads (one wasm thread each), averaged here.
+    const model = new TrainableModel(initWeights(spec, 1));
+    const pool = await GradientPool.create(Number(values.threads ?? os.cpus().length), spec, { backend: backendPref });
+    const batch = { inputs, targets, steps: T, batch: B, resetState: true };
+    step = async () => {
+      const r = await pool.compute(model.weightArrays(), batch);
+      const grads = Object.fromEntries(model.variables.map((v, i) => [v.name, tf.tensor(r.grads[i], v.shape)]));
+      clipByGlobalNorm(grads, 1);
+      opt.applyGradients(grads as never);
+      tf.dispose(Object.values(grads));
+    };
+  } else if (impl === 'custom') {
     const model = new TrainableModel(initWeights(spec, 1));
     step = () => {
       const { value, grads } = tf.variableGrads(() => model.loss(inputs, targets, T, B, { training: true }).loss, model.variables);
@@ -81,12 +94,12 @@ async function runOne(impl: string, B: number, T: number): Promise<void> {
       tf.dispose([value, ...Object.values(grads)]);
     };
   }
-  step(); // warm-up (allocations, kernel setup)
+  await step(); // warm-up (allocations, kernel setup)
   const t0 = performance.now();
-  for (let i = 0; i < STEPS; i++) step();
+  for (let i = 0; i < STEPS; i++) await step();
   const s = (performance.now() - t0) / 1000;
   const chars = B * T * STEPS;
-  process.stdout.write(JSON.stringify({ impl, batch: B, seq: T, backend: sel.name, chars_per_sec: Math.round(chars / s), seconds_per_step: +(s / STEPS).toFixed(2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+  process.stdout.write(JSON.stringify({ impl, threads: impl === 'custom-parallel' ? Number(values.threads ?? os.cpus().length) : 1, batch: B, seq: T, backend: sel.name, chars_per_sec: Math.round(chars / s), seconds_per_step: +(s / STEPS).toFixed(2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
 }
 
 async function matmulGflops(): Promise<number> {
@@ -108,20 +121,22 @@ async function main(): Promise<void> {
   if (values.one) {
     const [B, T] = values.one.split('x').map(Number);
     await runOne(values.impl ?? 'custom', B, T);
-    return;
+    process.exit(0); // gradient worker threads would keep the process alive
   }
   const configs = (values.configs ?? '16x256,64x256,256x256,512x256').split(',');
   const results: unknown[] = [];
   const runChild = (impl: string, cfg: string) => {
-    const r = spawnSync(process.execPath, [__filename, '--one', cfg, '--impl', impl, '--backend', backendPref, '--steps', String(STEPS)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = spawnSync(process.execPath, [__filename, '--one', cfg, '--impl', impl, '--backend', backendPref, '--steps', String(STEPS), ...(values.threads ? ['--threads', values.threads] : [])], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const line = r.stdout.trim().split('\n').pop();
     if (r.status === 0 && line) return JSON.parse(line);
     const err = (r.stderr.match(/(Error|RangeError|Aborted)[^\n]*/) ?? [r.stderr.trim().split('\n').pop()])[0];
     return { impl, config: cfg, failed: (err ?? `exit ${r.status}`).slice(0, 200) };
   };
-  for (const cfg of configs) {
-    results.push(runChild('custom', cfg));
-    process.stderr.write(JSON.stringify(results[results.length - 1]) + '\n');
+  for (const impl of ['custom', 'custom-parallel']) {
+    for (const cfg of configs) {
+      results.push(runChild(impl, cfg));
+      process.stderr.write(JSON.stringify(results[results.length - 1]) + '\n');
+    }
   }
   // The baseline: tf.layers.lstm, at the sizes the notes measured (64x256 ran out of wasm memory there).
   for (const cfg of ['16x256', '64x256']) {

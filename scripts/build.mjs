@@ -13,6 +13,7 @@ const entries = {
   extension: 'src/extension.ts',
   'training-worker': 'src/training/worker-main.ts',
   'analysis-worker': 'src/analysis/worker-main.ts',
+  'gradient-worker': 'src/training/gradient-worker-main.ts',
 };
 for (const f of fs.existsSync(path.join(root, 'bench')) ? fs.readdirSync(path.join(root, 'bench')) : []) {
   if (f.endsWith('.ts')) entries[`bench/${f.slice(0, -3)}`] = `bench/${f}`;

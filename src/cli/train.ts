@@ -29,6 +29,7 @@ Trains the design's model on the .py files under each DIR; the best-validation c
   --no-tests             skip test/ and tests/ folders
   --units A,B            LSTM layer sizes for a new model (default 256,256)
   --embedding-dim N      embedding size for a new model (default 64)
+  --threads N            worker threads computing gradients in parallel (default 1)
   --backend B            auto | ${BACKEND_LADDER.join(' | ')}
   --json                 print the summary as JSON on stdout`;
 
@@ -56,6 +57,7 @@ const OPTIONS = {
   units: { type: 'string' },
   'embedding-dim': { type: 'string' },
   name: { type: 'string' },
+  threads: { type: 'string' },
 } as const;
 
 export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boolean } {
@@ -98,6 +100,7 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     exclude: stringList(v, 'exclude'),
     includeTests: !v['no-tests'],
     backend: backend as BackendPreference,
+    threads: numberOpt(v, 'threads', 1, { min: 1, max: 64, integer: true }),
     spec: { ...(units ? { lstmUnits: units } : {}), ...(v['embedding-dim'] !== undefined ? { embeddingDim: numberOpt(v, 'embedding-dim', 64, { min: 1, integer: true }) } : {}) },
     name: v.name as string | undefined,
   };

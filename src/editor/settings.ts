@@ -14,6 +14,7 @@ export interface TrainingSettings {
   maxCorpusMB: number;
   exclude: string[];
   mode: 'windows' | 'carried-state';
+  threads: number;
 }
 
 export interface Settings {
@@ -48,6 +49,7 @@ export function readSettings(): Settings {
       maxCorpusMB: c.get('training.maxCorpusMB', 20),
       exclude: c.get('training.exclude', [] as string[]),
       mode: c.get('training.mode', 'windows') as TrainingSettings['mode'],
+      threads: c.get('training.threads', 1),
     },
   };
 }

@@ -64,6 +64,7 @@ export class TrainingController {
       maxCorpusChars: Math.round(t.maxCorpusMB * 1e6),
       exclude: t.exclude,
       mode: t.mode,
+      threads: t.threads,
       backend: opts.settings.backend,
       modulePaths: opts.modulePaths,
       name: `workspace (${opts.fromDir ? 'fine-tuned' : 'from scratch'})`,

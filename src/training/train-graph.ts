@@ -128,7 +128,15 @@ export class TrainableModel {
   }
 
   setWeights(weights: ModelWeights): void {
-    weightList(weights).forEach((a, i) => this.variables[i].assign(tf.tensor(a, this.variables[i].shape)));
+    this.setWeightList(weightList(weights));
+  }
+
+  setWeightList(list: Float32Array[]): void {
+    tf.tidy(() => list.forEach((a, i) => this.variables[i].assign(tf.tensor(a, this.variables[i].shape))));
+  }
+
+  weightArrays(): Float32Array[] {
+    return this.variables.map((v) => (v.dataSync() as Float32Array).slice());
   }
 
   /** Builds the loss for a time-major batch; call inside tf.variableGrads / tf.tidy. */

@@ -18,6 +18,7 @@ import { TrainableModel } from './train-graph';
 import { LstmState } from './lstm-op';
 import { createAdam, setLearningRate, clipByGlobalNorm, serializeOptimizer, restoreOptimizer } from './optimizer-state';
 import { writeLossCurve } from './loss-curve';
+import { GradientPool } from './gradient-pool';
 
 export interface TrainConfig {
   data: string[];
@@ -46,6 +47,8 @@ export interface TrainConfig {
   exclude?: string[];
   includeTests?: boolean;
   backend?: BackendPreference;
+  /** Worker threads computing gradients in parallel (data parallel); 1 = in this thread. */
+  threads?: number;
   /** Extra folders where native backends are installed (see engine/native-install.ts). */
   modulePaths?: string[];
   /** Model size overrides (tests use tiny models); ignored when starting from a checkpoint. */
@@ -191,8 +194,11 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   const totalBatches = Math.max(1, Math.round(cfg.epochs * bpe));
   const evalEvery = Math.max(1, cfg.evalEvery ?? bpe);
 
-  const model = new TrainableModel(weights);
+  const model = new TrainableModel(weights, seed);
   const opt = createAdam(cfg.lr);
+  const threads = Math.max(1, Math.floor(cfg.threads ?? 1));
+  const pool = threads > 1 ? await GradientPool.create(threads, model.spec, { backend: cfg.backend, modulePaths: cfg.modulePaths, seed }) : undefined;
+  if (pool) log(`training: gradients in ${pool.size} worker threads`);
   if (optFiles) await restoreOptimizer(opt, optFiles.json, optFiles.bin);
 
   const hyperParameters: Record<string, number | string | boolean> = {
@@ -200,6 +206,7 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
     lrSchedule: cfg.lrSchedule ?? 'constant', lrMin: cfg.lrMin ?? cfg.lr / 10, clipNorm: cfg.clipNorm ?? 1,
     validationSplit: cfg.validationSplit ?? 0.05, seed, dropout: model.spec.dropout, denseL2: model.spec.denseL2,
     evalEvery,
+    threads,
   };
   const info = (): TrainingInfo => ({
     mode, hyperParameters, epochsDone: state.step / bpe, history, bestValLoss, wallSeconds: state.wallSeconds,
@@ -271,14 +278,24 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
       const lr = learningRateAt(cfg, state.step / totalBatches);
       setLearningRate(opt, lr);
       let stats = { crossEntropy: NaN, accuracy: NaN, chars: 0 };
-      const { value, grads } = tf.variableGrads(() => {
-        const r = model.loss(batch.inputs, batch.targets, batch.steps, batch.batch, { training: true, states });
+      let grads: Record<string, tf.Tensor>;
+      if (pool) {
+        const r = await pool.compute(model.weightArrays(), batch, states);
+        grads = Object.fromEntries(model.variables.map((v, i) => [v.name, tf.tensor(r.grads[i], v.shape)]));
         stats = r.stats;
-        return r.loss;
-      }, model.variables);
+        if (states) states = r.states;
+      } else {
+        const g = tf.variableGrads(() => {
+          const r = model.loss(batch.inputs, batch.targets, batch.steps, batch.batch, { training: true, states });
+          stats = r.stats;
+          return r.loss;
+        }, model.variables);
+        g.value.dispose();
+        grads = g.grads;
+      }
       clipByGlobalNorm(grads, cfg.clipNorm ?? 1);
       opt.applyGradients(grads as tf.NamedTensorMap as Record<string, tf.Variable>);
-      tf.dispose([value, ...Object.values(grads)]);
+      tf.dispose(Object.values(grads));
       if (!Number.isFinite(stats.crossEntropy)) throw new Error(`training diverged at step ${state.step} (loss ${stats.crossEntropy}); try a lower learning rate`);
       const chars = batch.steps * batch.batch;
       charsThisRun += chars;
@@ -309,6 +326,7 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   } finally {
     model.dispose();
     opt.dispose();
+    await pool?.dispose();
   }
   const seconds = (Date.now() - t0) / 1000;
   return {

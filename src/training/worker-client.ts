@@ -10,13 +10,13 @@ import { FromWorker, WorkerInput } from './worker-protocol';
 
 export const WORKER_FILE = 'training-worker.js';
 
-/** The bundled worker: next to this bundle (dist/) or, from sources, in ../../dist. */
-export function findWorkerScript(): string {
+/** A bundled worker script: next to this bundle (dist/) or, from sources, in ../../dist. */
+export function findWorkerScript(file = WORKER_FILE): string {
   for (const dir of [__dirname, path.join(__dirname, '..', '..', 'dist')]) {
-    const f = path.join(dir, WORKER_FILE);
+    const f = path.join(dir, file);
     if (fs.existsSync(f)) return f;
   }
-  throw new Error(`${WORKER_FILE} was not found next to ${__dirname}; run npm run build`);
+  throw new Error(`${file} was not found next to ${__dirname}; run npm run build`);
 }
 
 export interface TrainingJob {
