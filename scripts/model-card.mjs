@@ -52,6 +52,7 @@ lines.push(`- Architecture (the design's): Embedding(${m.spec.embeddingDim}) →
 lines.push(`- Mode: **${t.mode}**${t.mode === 'carried-state' ? ' (truncated BPTT: each of the batch\'s streams continues its state into the next window)' : ''}.`);
 lines.push(`- Adam, learning rate ${hp.learningRate} with a ${hp.lrSchedule} schedule down to ${hp.lrMin}, global gradient clip-norm ${hp.clipNorm}, batch ${hp.batchSize} × window ${hp.seqLen}, dropout ${hp.dropout}.`);
 lines.push(`- ${t.epochsDone.toFixed(3)} epochs (${t.history.at(-1)?.chars ?? 0} characters seen), wall time ${hours(t.wallSeconds)} on the **${t.backend}** backend, machine: ${s.machine}.`);
+for (const n of s.notes ?? []) lines.push(`- ${n}`);
 lines.push('');
 lines.push('### Why these settings');
 lines.push('');

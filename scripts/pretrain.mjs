@@ -2,7 +2,7 @@
 // models/python-stdlib/ with its model card. Resumable: run it again and it continues from
 // runs/pretrain/python-stdlib-latest. Steps (each can be run alone):
 //   node scripts/pretrain.mjs train [--max-minutes M]   train or resume (the hyper-parameters below)
-//   node scripts/pretrain.mjs finalize                  copy the best checkpoint into models/ (float16 if the
+//   node scripts/pretrain.mjs finalize [--note TEXT]    copy the best checkpoint into models/ (float16 if the
 //                                                      loss moves < 0.005 nats/char), evaluate, sample, write the card
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -18,7 +18,7 @@ const stdlib = spawnSync('python3', ['-c', "import sysconfig; print(sysconfig.ge
 const pyVersion = spawnSync('python3', ['--version'], { encoding: 'utf8' }).stdout.trim();
 
 /** Chosen after short comparison runs (see the model card): more, smaller updates win on 2 cores. */
-export const HYPER = ['--mode', 'carried-state', '--batch-size', '64', '--seq-len', '128', '--lr', '2e-3', '--lr-schedule', 'cosine', '--lr-min', '1e-4', '--epochs', '1.5', '--eval-every', '150', '--val-max-chars', '150000', '--seed', '1', '--no-tests'];
+export const HYPER = ['--threads', String(Math.min(2, os.cpus().length)), '--mode', 'carried-state', '--batch-size', '64', '--seq-len', '128', '--lr', '2e-3', '--lr-schedule', 'cosine', '--lr-min', '1e-4', '--epochs', '1.5', '--eval-every', '150', '--val-max-chars', '150000', '--seed', '1', '--no-tests'];
 
 function run(args, opts = {}) {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', opts.quiet ? 'pipe' : 'inherit'] });
@@ -56,8 +56,9 @@ function finalize() {
       samples.push({ start, t, command: `lstm-complete ${args.map((a) => (/\s/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')}`, text: run(args, { quiet: true }).trimEnd() });
     }
   }
-  const final = evalJson(modelDir);
-  const stats = { pyVersion, stdlib, f32, f16, useF16, final, samples, meta, machine: `${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}` };
+  const final = useF16 ? f16 : f32; // the shipped copy is byte-identical to the one measured
+  const notes = process.argv.slice(3).filter((a, i, all) => all[i - 1] === '--note');
+  const stats = { pyVersion, stdlib, f32, f16, useF16, final, samples, meta, notes, machine: `${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}` };
   fs.writeFileSync(path.join(runDir, 'finalize.json'), JSON.stringify(stats, null, 2));
   spawnSync(process.execPath, [path.join(repo, 'scripts', 'model-card.mjs'), path.join(runDir, 'finalize.json'), path.join(modelDir, 'MODEL_CARD.md')], { stdio: 'inherit' });
   console.log(`bundled model: ${final.nats_per_char.toFixed(4)} nats/char on ${final.chars} validation chars (float16: ${useF16})`);
