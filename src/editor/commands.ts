@@ -67,12 +67,7 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
       mode = pick.mode;
     }
     const fromDir = mode === 'fine-tune' ? s.models.active?.dir : undefined;
-    // Fine-tuning from the workspace model itself: start from a copy, since `current` is the output.
-    let from = fromDir;
-    if (fromDir && path.resolve(fromDir) === path.resolve(s.storage.current)) {
-      from = s.storage.archiveCurrent();
-    }
-    return s.training.run({ folders: s.folders, storage: s.storage, fromDir: from, settings: readSettings(), modulePaths: nativeModulePaths(s) });
+    return s.training.run({ folders: s.folders, storage: s.storage, fromDir, settings: readSettings(), modulePaths: nativeModulePaths(s) });
   };
 
   const generate = async () => {

@@ -3,6 +3,7 @@
  * switches completions to each new best checkpoint as it is saved, and measures the extension host's
  * event-loop delay while training runs.
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { startTraining, TrainingJob } from '../training/worker-client';
@@ -52,10 +53,12 @@ export class TrainingController {
     const t = opts.settings.training;
     const archived = opts.storage.archiveCurrent();
     if (archived) this.hooks.log(`training: previous workspace model kept in ${archived}`);
+    // Fine-tuning the workspace model itself starts from its archived copy: `current` is the output.
+    const fromDir = opts.fromDir && archived && path.resolve(opts.fromDir) === path.resolve(opts.storage.current) ? archived : opts.fromDir;
     const config: TrainConfig = {
       data: opts.folders,
       out: opts.storage.current,
-      from: opts.fromDir,
+      from: fromDir,
       epochs: t.epochs,
       batchSize: t.batchSize,
       seqLen: t.seqLength,
@@ -67,7 +70,7 @@ export class TrainingController {
       threads: t.threads,
       backend: opts.settings.backend,
       modulePaths: opts.modulePaths,
-      name: `workspace (${opts.fromDir ? 'fine-tuned' : 'from scratch'})`,
+      name: `workspace (${fromDir ? 'fine-tuned' : 'from scratch'})`,
     };
     this.history.length = 0;
     this.hooks.history(this.history);
