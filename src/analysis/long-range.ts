@@ -4,7 +4,7 @@
  * and loss by position in the file (how much the carried state helps). Pure: any Predictor works.
  */
 import { encode, charToIndex } from '../model/vocab';
-import { scanPython, CLOSERS } from './python-scanner';
+import { scanPython, logicalLines, CLOSERS } from './python-scanner';
 import { Predictor } from './predictor';
 
 export const DISTANCE_BUCKETS: readonly [number, number][] = [[1, 10], [11, 20], [21, 50], [51, 100], [101, 200], [201, 500], [501, Infinity]];
@@ -79,42 +79,15 @@ interface LineInfo {
 
 /** Logical line starts (not inside brackets or strings) of non-blank lines, with their indentation facts. */
 export function lineStarts(text: string): Map<number, LineInfo> {
-  const scan = scanPython(text);
-  const inside = new Int32Array(text.length + 2);
-  for (const p of scan.pairs) {
-    inside[p.open + 1]++;
-    inside[p.close + 1]--;
-  }
-  for (const s of scan.strings) {
-    inside[s.start + 1]++;
-    inside[s.closeStart + 1]--;
-  }
-  let acc = 0;
-  const covered = new Uint8Array(text.length + 1);
-  for (let i = 0; i <= text.length; i++) {
-    acc += inside[i];
-    covered[i] = acc > 0 ? 1 : 0;
-  }
   const out = new Map<number, LineInfo>();
   const stack: { indent: number; pos: number }[] = []; // block openers: lines ending with ':'
   let prevIndent = 0;
-  let pos = 0;
-  while (pos < text.length) {
-    const nl = text.indexOf('\n', pos);
-    const end = nl < 0 ? text.length : nl;
-    const line = text.slice(pos, end);
-    const indent = /^[ \t]*/.exec(line)![0];
-    const blank = line.trim() === '' || line.trimStart().startsWith('#');
-    if (!blank && !covered[pos]) {
-      while (stack.length && stack[stack.length - 1].indent >= indent.length) stack.pop();
-      const opener = stack[stack.length - 1];
-      if (pos > 0) {
-        out.set(pos, { indent, dedent: indent.length < prevIndent, depth: stack.length, openerDistance: opener ? pos - opener.pos : -1 });
-      }
-      prevIndent = indent.length;
-      if (/:\s*(#.*)?$/.test(line)) stack.push({ indent: indent.length, pos });
-    }
-    pos = end + 1;
+  for (const { pos, text: line, indent } of logicalLines(text)) {
+    while (stack.length && stack[stack.length - 1].indent >= indent.length) stack.pop();
+    const opener = stack[stack.length - 1];
+    if (pos > 0) out.set(pos, { indent, dedent: indent.length < prevIndent, depth: stack.length, openerDistance: opener ? pos - opener.pos : -1 });
+    prevIndent = indent.length;
+    if (/:\s*(#.*)?$/.test(line)) stack.push({ indent: indent.length, pos });
   }
   return out;
 }

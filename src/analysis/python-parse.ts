@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { scanPython } from './python-scanner';
+import { scanPython, logicalLines } from './python-scanner';
 
 export type ParseErrorKind = 'unclosed-bracket' | 'unmatched-closer' | 'unterminated-string' | 'bad-indentation' | 'bad-token';
 
@@ -51,33 +51,22 @@ export function loadPythonParser(): Promise<TsParser> {
 
 /** Indentation problems tree-sitter's grammar accepts. */
 export function indentationErrors(src: string): number {
-  const scan = scanPython(src);
-  const covered = new Uint8Array(src.length + 1);
-  for (const p of scan.pairs) covered.fill(1, p.open + 1, p.close + 1);
-  for (const s of scan.strings) covered.fill(1, s.start + 1, s.closeStart + 1);
   const levels = [0];
   let expectIndent = false;
   let errors = 0;
-  let pos = 0;
-  while (pos < src.length) {
-    const nl = src.indexOf('\n', pos);
-    const end = nl < 0 ? src.length : nl;
-    const line = src.slice(pos, end);
-    if (line.trim() && !line.trimStart().startsWith('#') && !covered[pos]) {
-      const indent = /^[ \t]*/.exec(line)![0].replace(/\t/g, '        ').length;
-      const top = levels[levels.length - 1];
-      if (expectIndent) {
-        if (indent <= top) errors++;
-        else levels.push(indent);
-      } else if (indent > top) {
-        errors++;
-      } else if (indent < top) {
-        while (levels.length > 1 && levels[levels.length - 1] > indent) levels.pop();
-        if (levels[levels.length - 1] !== indent) errors++;
-      }
-      expectIndent = /:\s*(#.*)?$/.test(line) && !/^\s*(lambda\b)/.test(line);
+  for (const { text: line, indent: raw } of logicalLines(src)) {
+    const indent = raw.replace(/\t/g, '        ').length;
+    const top = levels[levels.length - 1];
+    if (expectIndent) {
+      if (indent <= top) errors++;
+      else levels.push(indent);
+    } else if (indent > top) {
+      errors++;
+    } else if (indent < top) {
+      while (levels.length > 1 && levels[levels.length - 1] > indent) levels.pop();
+      if (levels[levels.length - 1] !== indent) errors++;
     }
-    pos = end + 1;
+    expectIndent = /:\s*(#.*)?$/.test(line) && !/^\s*lambda\b/.test(line);
   }
   return errors;
 }

@@ -114,3 +114,34 @@ export function scanPython(text: string): ScanResult {
   }
   return { open, inString, inComment, pairs, strings, unmatchedClosers: unmatched };
 }
+
+export interface LogicalLine {
+  /** Position of the line's first character. */
+  pos: number;
+  text: string;
+  /** The run of spaces and tabs it starts with. */
+  indent: string;
+}
+
+/**
+ * Lines that start a statement: not blank, not only a comment, and not inside brackets or a string that an
+ * earlier line opened.
+ */
+export function logicalLines(text: string): LogicalLine[] {
+  const scan = scanPython(text);
+  const covered = new Uint8Array(text.length + 1);
+  for (const p of scan.pairs) covered.fill(1, p.open + 1, p.close + 1);
+  for (const s of scan.strings) covered.fill(1, s.start + 1, s.closeStart + 1);
+  for (const o of scan.open) covered.fill(1, o.pos + 1);
+  if (scan.inString) covered.fill(1, scan.inString.start + 1);
+  const out: LogicalLine[] = [];
+  let pos = 0;
+  while (pos < text.length) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.slice(pos, end);
+    if (line.trim() && !line.trimStart().startsWith('#') && !covered[pos]) out.push({ pos, text: line, indent: /^[ \t]*/.exec(line)![0] });
+    pos = end + 1;
+  }
+  return out;
+}

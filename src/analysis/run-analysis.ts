@@ -1,8 +1,8 @@
 /** The whole long-range study for a checkpoint and folders, shared by the CLI and the editor command. */
 import * as path from 'path';
 import { Checkpoint } from '../model/checkpoint';
-import { buildCorpus, CorpusFile } from '../training/corpus';
-import { encodeFiles, splitByFile } from '../training/dataset';
+import { buildCorpus } from '../training/corpus';
+import { encodeFiles, splitByFile, filesOfSplit, SplitName } from '../training/dataset';
 import { analyzeLongRange } from './long-range';
 import { LstmPredictor } from './predictor';
 import { NgramModel, NgramPredictor } from './ngram';
@@ -11,7 +11,7 @@ import { FullReport } from './report-html';
 
 export interface AnalysisOptions {
   data: string[];
-  split: 'all' | 'validation' | 'train';
+  split: SplitName;
   exclude?: string[];
   maxChars?: number;
   ngramOrder?: number;
@@ -23,12 +23,6 @@ export interface AnalysisOptions {
   log?: (line: string) => void;
 }
 
-function splitFiles(files: CorpusFile[], ck: Checkpoint, split: 'validation' | 'train'): CorpusFile[] {
-  const val = new Set(ck.meta.corpus?.validationFiles ?? []);
-  if (!val.size) throw new Error(`${path.join(ck.dir, 'meta.json')} records no validation files; use the "all" split`);
-  return files.filter((f) => val.has(f.relative) === (split === 'validation'));
-}
-
 export async function runAnalysis(ck: Checkpoint, opts: AnalysisOptions): Promise<FullReport> {
   const log = opts.log ?? (() => undefined);
   const t0 = Date.now();
@@ -37,7 +31,8 @@ export async function runAnalysis(ck: Checkpoint, opts: AnalysisOptions): Promis
   // With the "all" split and a baseline, hold out by file: the n-gram learns from 30% of the files and both
   // models are measured on the rest, so the baseline is never scored on text it counted.
   const heldOut = opts.split === 'all' && trainChars > 0 && all.length > 1 ? splitByFile(all, 0.3, 7) : undefined;
-  const evalFiles = heldOut ? heldOut.train : opts.split === 'all' ? all : splitFiles(all, ck, opts.split);
+  const metaFile = path.join(ck.dir, 'meta.json');
+  const evalFiles = heldOut ? heldOut.train : filesOfSplit(all, ck.meta.corpus?.validationFiles, opts.split, metaFile);
   if (!evalFiles.length) throw new Error(`no ${opts.split} files found under ${opts.data.join(', ')}`);
   log(`analysis: ${evalFiles.length} files (${opts.split}), up to ${opts.maxChars ?? 'all'} chars`);
   const texts = evalFiles.map((f) => f.text);
@@ -46,7 +41,7 @@ export async function runAnalysis(ck: Checkpoint, opts: AnalysisOptions): Promis
   let ngram: FullReport['ngram'];
   if (trainChars > 0) {
     const evalSet = new Set(evalFiles);
-    const pool = (heldOut ? heldOut.validation : opts.split === 'all' ? all : splitFiles(all, ck, 'train')).filter((f) => !evalSet.has(f));
+    const pool = (heldOut ? heldOut.validation : filesOfSplit(all, ck.meta.corpus?.validationFiles, 'train', metaFile)).filter((f) => !evalSet.has(f));
     if (!pool.length) throw new Error('no files are left to train the n-gram baseline on; use --ngram-train-chars 0');
     let stream = encodeFiles(pool);
     if (stream.length > trainChars) stream = stream.subarray(0, trainChars);

@@ -49,3 +49,9 @@ export const COMMON_OPTIONS: Options = {
   backend: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 };
+
+export function splitOpt(values: Record<string, unknown>): 'all' | 'validation' | 'train' {
+  const split = (values.split as string | undefined) ?? 'all';
+  if (split !== 'all' && split !== 'validation' && split !== 'train') throw new UsageError(`--split must be all, validation or train, got "${split}"`);
+  return split;
+}

@@ -1,9 +1,10 @@
 /** `lstm-complete eval`: loss and accuracy of a checkpoint on a folder of Python files, state carried per file. */
 import * as path from 'path';
-import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError } from './args';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, splitOpt, UsageError } from './args';
 import { loadModelOrBundled } from '../model/model-store';
 import { buildCorpus } from '../training/corpus';
 import { evaluateFiles } from '../training/evaluate';
+import { filesOfSplit } from '../training/dataset';
 
 export const EVAL_HELP = `Usage: lstm-complete eval [--model DIR] --data DIR [--data DIR...] [--split all|validation|train] [--max-chars N] [--json]
 
@@ -28,19 +29,10 @@ export async function runEval(argv: string[]): Promise<number> {
   }
   const data = stringList(v, 'data');
   if (!data.length) throw new UsageError('--data DIR is required');
-  const split = (v.split as string | undefined) ?? 'all';
-  if (!['all', 'validation', 'train'].includes(split)) throw new UsageError(`--split must be all, validation or train, got "${split}"`);
+  const split = splitOpt(v);
   const maxChars = v['max-chars'] === undefined ? undefined : numberOpt(v, 'max-chars', 0, { min: 1, integer: true });
   const ck = loadModelOrBundled(v.model as string | undefined);
-  const corpus = buildCorpus(data, { exclude: stringList(v, 'exclude') });
-  let files = corpus.files;
-  if (split !== 'all') {
-    const val = ck.meta.corpus?.validationFiles;
-    if (!val) throw new UsageError(`${path.join(ck.dir, 'meta.json')} records no validation files; use --split all`);
-    const set = new Set(val);
-    files = files.filter((f) => set.has(f.relative) === (split === 'validation'));
-    if (!files.length) throw new Error(`none of the checkpoint's ${split} files were found under ${data.join(', ')}`);
-  }
+  const files = filesOfSplit(buildCorpus(data, { exclude: stringList(v, 'exclude') }).files, ck.meta.corpus?.validationFiles, split, path.join(ck.dir, 'meta.json'));
   const t0 = Date.now();
   const r = evaluateFiles(ck.weights, files.map((f) => f.text), {
     maxChars,

@@ -51,6 +51,18 @@ export function splitByFile(files: CorpusFile[], fraction: number, seed = 1): Sp
   return { train: files.filter((f) => !inVal.has(f)), validation };
 }
 
+export type SplitName = 'all' | 'validation' | 'train';
+
+/** The files of a corpus a checkpoint held out for validation, or trained on, by its recorded file list. */
+export function filesOfSplit(files: CorpusFile[], validationFiles: string[] | undefined, split: SplitName, where: string): CorpusFile[] {
+  if (split === 'all') return files;
+  if (!validationFiles?.length) throw new Error(`${where} records no validation files; use the "all" split`);
+  const val = new Set(validationFiles);
+  const out = files.filter((f) => val.has(f.relative) === (split === 'validation'));
+  if (!out.length) throw new Error(`none of the checkpoint's ${split} files were found`);
+  return out;
+}
+
 export function encodeFiles(files: CorpusFile[]): Uint8Array {
   const total = files.reduce((s, f) => s + f.text.length, 0);
   const out = new Uint8Array(total);
