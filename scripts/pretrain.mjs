@@ -2,6 +2,7 @@
 // models/python-stdlib/ with its model card. Resumable: run it again and it continues from
 // runs/pretrain/python-stdlib-latest. Steps (each can be run alone):
 //   node scripts/pretrain.mjs train [--max-minutes M]   train or resume (the hyper-parameters below)
+//   node scripts/pretrain.mjs card [--note TEXT]        samples and the model card only (after finalize)
 //   node scripts/pretrain.mjs finalize [--note TEXT]    copy the best checkpoint into models/ (float16 if the
 //                                                      loss moves < 0.005 nats/char), evaluate, sample, write the card
 import { spawnSync } from 'child_process';
@@ -28,7 +29,9 @@ function run(args, opts = {}) {
 
 function train(extra) {
   fs.mkdirSync(runDir, { recursive: true });
-  const resume = fs.existsSync(path.join(`${best}-latest`, 'meta.json')) ? ['--resume'] : [];
+  // Continue this machine's run if there is one; otherwise start from the shipped model's weights (a later
+  // session on a fresh clone) with a fresh optimizer; else from scratch.
+  const resume = fs.existsSync(path.join(`${best}-latest`, 'meta.json')) ? ['--resume'] : fs.existsSync(path.join(modelDir, 'meta.json')) ? ['--from', modelDir] : [];
   const out = run(['train', '--data', stdlib, '--out', best, '--name', 'python-stdlib', ...HYPER, ...resume, ...extra, '--json']);
   fs.writeFileSync(path.join(runDir, `summary-${Date.now()}.json`), out);
   console.log(out);
@@ -39,7 +42,6 @@ function evalJson(model) {
 }
 
 function finalize() {
-  const meta = JSON.parse(fs.readFileSync(path.join(best, 'meta.json'), 'utf8'));
   const f32 = evalJson(best);
   const tmp = path.join(runDir, 'float16-candidate');
   run(['export', '--model', best, '--out', tmp, '--float16'], { quiet: true });
@@ -48,26 +50,40 @@ function finalize() {
   fs.rmSync(modelDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(modelDir), { recursive: true });
   fs.cpSync(useF16 ? tmp : best, modelDir, { recursive: true });
-  for (const f of fs.readdirSync(modelDir)) if (!['model.json', 'weights.bin', 'meta.json', 'loss-curve.svg'].includes(f)) fs.rmSync(path.join(modelDir, f), { recursive: true });
+  for (const f of fs.readdirSync(modelDir)) if (!['model.json', 'weights.bin', 'meta.json'].includes(f)) fs.rmSync(path.join(modelDir, f), { recursive: true });
+  fs.copyFileSync(path.join(best, 'loss-curve.svg'), path.join(modelDir, 'loss-curve.svg'));
+  const final = useF16 ? f16 : f32; // the shipped copy is byte-identical to the one measured
+  fs.writeFileSync(path.join(runDir, 'finalize.json'), JSON.stringify({ pyVersion, stdlib, f32, f16, useF16, final }, null, 2));
+  card();
+}
+
+/** Samples from the shipped model with the commands the card names, then the card itself. */
+function card() {
+  const stats = JSON.parse(fs.readFileSync(path.join(runDir, 'finalize.json'), 'utf8'));
+  const rel = path.relative(repo, modelDir);
   const samples = [];
   for (const start of ['def ', 'class ', 'import ']) {
     for (const t of [0.2, 0.5, 1.0]) {
-      const args = ['generate', '--model', modelDir, '--chars', '300', '--temperature', String(t), '--start', start, '--seed', '42'];
-      samples.push({ start, t, command: `lstm-complete ${args.map((a) => (/\s/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')}`, text: run(args, { quiet: true }).trimEnd() });
+      const args = ['generate', '--model', rel, '--chars', '300', '--temperature', String(t), '--start', start, '--seed', '42'];
+      const r = spawnSync(process.execPath, [cli, ...args], { cwd: repo, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`generate failed: ${r.stderr}`);
+      samples.push({ start, t, command: `lstm-complete ${args.map((a) => (/\s/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')}`, text: r.stdout.trimEnd() });
     }
   }
-  const final = useF16 ? f16 : f32; // the shipped copy is byte-identical to the one measured
   const notes = process.argv.slice(3).filter((a, i, all) => all[i - 1] === '--note');
-  const stats = { pyVersion, stdlib, f32, f16, useF16, final, samples, meta, notes, machine: `${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}` };
-  fs.writeFileSync(path.join(runDir, 'finalize.json'), JSON.stringify(stats, null, 2));
+  const meta = JSON.parse(fs.readFileSync(path.join(modelDir, 'meta.json'), 'utf8'));
+  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const full = { pyVersion: stats.pyVersion, stdlib: stats.stdlib, f32: stats.f32, f16: stats.f16, useF16: stats.useF16, final: stats.final, samples, meta, notes, machine };
+  fs.writeFileSync(path.join(runDir, 'finalize.json'), JSON.stringify(full, null, 2));
   spawnSync(process.execPath, [path.join(repo, 'scripts', 'model-card.mjs'), path.join(runDir, 'finalize.json'), path.join(modelDir, 'MODEL_CARD.md')], { stdio: 'inherit' });
-  console.log(`bundled model: ${final.nats_per_char.toFixed(4)} nats/char on ${final.chars} validation chars (float16: ${useF16})`);
+  console.log(`bundled model: ${stats.final.nats_per_char.toFixed(4)} nats/char on ${stats.final.chars} validation chars (float16: ${stats.useF16})`);
 }
 
 const [cmd = 'train', ...rest] = process.argv.slice(2);
 if (cmd === 'train') train(rest);
 else if (cmd === 'finalize') finalize();
+else if (cmd === 'card') card();
 else {
-  console.error('usage: node scripts/pretrain.mjs [train [--max-minutes M] | finalize]');
+  console.error('usage: node scripts/pretrain.mjs [train [--max-minutes M] | finalize | card] [--note TEXT]');
   process.exitCode = 2;
 }
