@@ -79,7 +79,8 @@ function card() {
   console.log(`bundled model: ${stats.final.nats_per_char.toFixed(4)} nats/char on ${stats.final.chars} validation chars (float16: ${stats.useF16})`);
 }
 
-const [cmd = 'train', ...rest] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const [cmd, ...rest] = !argv.length || argv[0].startsWith('--') ? ['train', ...argv] : argv;
 if (cmd === 'train') train(rest);
 else if (cmd === 'finalize') finalize();
 else if (cmd === 'card') card();
