@@ -86,7 +86,7 @@ export async function complete(session: CompletionSession, req: CompletionReques
 
   const scan = scanPython(text);
   const stop = makeStopRule(
-    { startIndent: /^[ \t]*/.exec(prefixLine)![0], openBrackets: scan.open.map((b) => b.char), atLineStart: prefixLine.trim() === '' },
+    { startIndent: /^[ \t]*/.exec(prefixLine)![0], openBrackets: scan.open.map((b) => b.char) },
     { multiline: req.settings.multiline, maxChars: req.settings.maxCompletionChars },
   );
   const g = session.generate({

@@ -9,8 +9,6 @@ export interface StopContext {
   startIndent: string;
   /** Brackets open before the cursor (innermost last), from scanPython(prefix).open. */
   openBrackets: string[];
-  /** True when the cursor is at a line start (the completion begins a line). */
-  atLineStart: boolean;
 }
 
 export interface StopOptions {

@@ -118,19 +118,3 @@ export async function selectBackend(opts: SelectBackendOptions = {}): Promise<Ba
   }
   throw new Error(`no TensorFlow.js backend could be loaded: ${attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
 }
-
-let current: Promise<BackendSelection> | undefined;
-let currentPreference: BackendPreference | undefined;
-
-/** Selects once per process and preference; later calls share the result. */
-export function ensureBackend(opts: SelectBackendOptions = {}): Promise<BackendSelection> {
-  const pref = opts.preferred ?? 'auto';
-  if (!current || currentPreference !== pref) {
-    currentPreference = pref;
-    current = selectBackend(opts);
-    current.catch(() => {
-      current = undefined;
-    });
-  }
-  return current;
-}

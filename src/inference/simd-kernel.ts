@@ -108,15 +108,6 @@ export interface GemvKernel {
 
 let compiled: WebAssembly.Module | undefined;
 
-export function simdSupported(): boolean {
-  try {
-    compiled ??= new WebAssembly.Module(assemble() as unknown as BufferSource);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function createGemvKernel(): GemvKernel {
   compiled ??= new WebAssembly.Module(assemble() as unknown as BufferSource);
   const instance = new WebAssembly.Instance(compiled, {});
