@@ -5,7 +5,7 @@
  * with x.json beside it) and prints a summary, or the whole report with --json.
  */
 import * as fs from 'fs';
-import { COMMON_OPTIONS, parse, numberOpt, stringList, splitOpt, UsageError } from './args';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit } from './args';
 import { loadModelOrBundled } from '../model/model-store';
 import { LongRangeReport } from '../analysis/long-range';
 import { runAnalysis } from '../analysis/run-analysis';
@@ -61,9 +61,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     process.stdout.write(ANALYZE_HELP + '\n');
     return 0;
   }
-  const data = stringList(v, 'data');
-  if (!data.length) throw new UsageError('--data DIR is required');
-  const split = splitOpt(v);
+  const { data, split } = dataAndSplit(v);
   const opt = (name: string, min: number, max = Infinity) => (v[name] === undefined ? undefined : numberOpt(v, name, 0, { min, max, integer: true }));
   const ck = loadModelOrBundled(v.model as string | undefined);
   const report = await runAnalysis(ck, {

@@ -55,3 +55,10 @@ export function splitOpt(values: Record<string, unknown>): 'all' | 'validation' 
   if (split !== 'all' && split !== 'validation' && split !== 'train') throw new UsageError(`--split must be all, validation or train, got "${split}"`);
   return split;
 }
+
+/** The folders (--data, required) and the split of them that eval and analyze measure. */
+export function dataAndSplit(values: Record<string, unknown>): { data: string[]; split: 'all' | 'validation' | 'train' } {
+  const data = stringList(values, 'data');
+  if (!data.length) throw new UsageError('--data DIR is required');
+  return { data, split: splitOpt(values) };
+}

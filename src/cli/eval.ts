@@ -1,6 +1,6 @@
 /** `lstm-complete eval`: loss and accuracy of a checkpoint on a folder of Python files, state carried per file. */
 import * as path from 'path';
-import { COMMON_OPTIONS, parse, numberOpt, stringList, splitOpt, UsageError } from './args';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit } from './args';
 import { loadModelOrBundled } from '../model/model-store';
 import { buildCorpus } from '../training/corpus';
 import { evaluateFiles } from '../training/evaluate';
@@ -27,9 +27,7 @@ export async function runEval(argv: string[]): Promise<number> {
     process.stdout.write(EVAL_HELP + '\n');
     return 0;
   }
-  const data = stringList(v, 'data');
-  if (!data.length) throw new UsageError('--data DIR is required');
-  const split = splitOpt(v);
+  const { data, split } = dataAndSplit(v);
   const maxChars = v['max-chars'] === undefined ? undefined : numberOpt(v, 'max-chars', 0, { min: 1, integer: true });
   const ck = loadModelOrBundled(v.model as string | undefined);
   const files = filesOfSplit(buildCorpus(data, { exclude: stringList(v, 'exclude') }).files, ck.meta.corpus?.validationFiles, split, path.join(ck.dir, 'meta.json'));
