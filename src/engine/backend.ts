@@ -1,17 +1,18 @@
 /**
  * Picks the TensorFlow.js backend. Ladder in auto mode: tensorflow-gpu (@tensorflow/tfjs-node-gpu, CUDA) ->
- * tensorflow (@tensorflow/tfjs-node) -> wasm -> cpu. A backend the user names is tried first, then the
+ * tensorflow (@tensorflow/tfjs-node) -> webgpu (Dawn, when a hardware adapter exists) -> wasm -> cpu. A backend the user names is tried first, then the
  * rest of the ladder, so a missing backend never stops the caller; each skip is logged with its reason.
  * The native packages are optional dependencies and are only required, never imported statically.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerWebGpu } from './webgpu';
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export type BackendPreference = BackendName | 'auto';
 
-export const BACKEND_LADDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_LADDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 export const NATIVE_PACKAGES: Readonly<Record<'tensorflow-gpu' | 'tensorflow', string>> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
   tensorflow: '@tensorflow/tfjs-node',
@@ -29,6 +30,8 @@ export interface BackendSelection {
   name: BackendName;
   /** The name tfjs knows it by (both native packages register `tensorflow`). */
   tfName: string;
+  /** The device behind it, where there is one to name (the WebGPU adapter). */
+  device?: string;
   attempts: BackendAttempt[];
 }
 
@@ -41,6 +44,8 @@ export interface SelectBackendOptions {
   modulePaths?: string[];
   /** Folder holding the tfjs wasm binaries; found automatically next to the bundle or in node_modules. */
   wasmDir?: string;
+  /** Accept a software WebGPU adapter (Mesa llvmpipe) in the ladder; it is always accepted when webgpu is named. */
+  allowSoftwareGpu?: boolean;
 }
 
 export const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
@@ -72,26 +77,31 @@ function describeError(e: unknown): string {
   return msg.split('\n')[0];
 }
 
-async function activate(name: BackendName, opts: SelectBackendOptions): Promise<string> {
+async function activate(name: BackendName, opts: SelectBackendOptions): Promise<{ tfName: string; device?: string }> {
   if (name === 'tensorflow-gpu' || name === 'tensorflow') {
     const load = opts.requireModule ?? defaultRequire(opts.modulePaths ?? []);
     load(NATIVE_PACKAGES[name]);
     if (!tf.findBackendFactory('tensorflow')) throw new Error('package loaded but registered no tensorflow backend');
     if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend failed to initialise');
-    return 'tensorflow';
+    return { tfName: 'tensorflow' };
+  }
+  if (name === 'webgpu') {
+    const choice = await registerWebGpu({ allowSoftware: opts.allowSoftwareGpu || opts.preferred === 'webgpu', modulePaths: opts.modulePaths, log: opts.log });
+    if (!(await tf.setBackend('webgpu'))) throw new Error(`the webgpu backend failed to initialise on ${choice.description}`);
+    return { tfName: 'webgpu', device: `${choice.description} (${choice.api === 'default' ? 'native API' : choice.api}${choice.software ? ', software' : ''})` };
   }
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const dir = opts.wasmDir ?? findWasmDir();
     wasm.setWasmPaths(dir.endsWith(path.sep) ? dir : dir + path.sep);
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-    return 'wasm';
+    return { tfName: 'wasm' };
   }
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
   // The cpu backend prints an advert for tfjs-node on first use; we already said which backend we use.
   (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
-  return 'cpu';
+  return { tfName: 'cpu' };
 }
 
 export function backendOrder(preferred: BackendPreference = 'auto'): BackendName[] {
@@ -106,10 +116,10 @@ export async function selectBackend(opts: SelectBackendOptions = {}): Promise<Ba
   for (const name of backendOrder(opts.preferred)) {
     const t0 = Date.now();
     try {
-      const tfName = await activate(name, opts);
+      const { tfName, device } = await activate(name, opts);
       attempts.push({ name, ok: true, ms: Date.now() - t0 });
-      log(`backend: using ${name}${opts.preferred && opts.preferred !== 'auto' && opts.preferred !== name ? ` (asked for ${opts.preferred})` : ''}`);
-      return { name, tfName, attempts };
+      log(`backend: using ${name}${device ? ` on ${device}` : ''}${opts.preferred && opts.preferred !== 'auto' && opts.preferred !== name ? ` (asked for ${opts.preferred})` : ''}`);
+      return { name, tfName, device, attempts };
     } catch (e) {
       const reason = describeError(e);
       attempts.push({ name, ok: false, reason, ms: Date.now() - t0 });

@@ -17,18 +17,21 @@ export function setLearningRate(opt: tf.AdamOptimizer, lr: number): void {
   (opt as unknown as { learningRate: number }).learningRate = lr;
 }
 
-/** Scales gradients so their global norm is at most clipNorm; returns the norm before clipping. */
-export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, clipNorm: number): number {
-  const norm = Math.sqrt(
-    Object.values(grads).reduce((s, g) => s + tf.tidy(() => (tf.sum(tf.square(g)).dataSync() as Float32Array)[0]), 0),
-  );
-  if (clipNorm > 0 && norm > clipNorm) {
-    const scale = clipNorm / norm;
+/**
+ * Scales gradients so their global norm is at most clipNorm, on the device (no read back); returns the norm
+ * before clipping as a scalar the caller disposes.
+ */
+export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, clipNorm: number): tf.Scalar {
+  // Pairwise adds, not addN: a GPU kernel with one input per weight can exceed the adapter's buffer limit.
+  const norm = tf.tidy(() => tf.sqrt(Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar);
+  if (clipNorm > 0) {
+    const scale = tf.tidy(() => tf.div(clipNorm, tf.maximum(norm, clipNorm)));
     for (const k of Object.keys(grads)) {
       const old = grads[k];
       grads[k] = tf.mul(old, scale);
       old.dispose();
     }
+    scale.dispose();
   }
   return norm;
 }

@@ -2,12 +2,17 @@
  * The design's model as trainable tfjs variables with a forward pass built for training speed on every
  * backend: custom-gradient embedding (wasm has no UnsortedSegmentSum gradient), the LSTM op, dropout,
  * a dense layer whose gradient matmuls use explicit transposes, and a fused softmax cross-entropy.
+ *
+ * Two residencies: 'host' (CPU backends) runs the gate maths, the embedding gradient and the loss in JS;
+ * 'device' (GPU backends) keeps every value on the device and reads the loss, accuracy and carried state
+ * once per batch, asynchronously (LossResult.finish).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { ModelSpec, ModelWeights, weightEntries, weightList, weightsFromList } from '../model/architecture';
 import { lstmSequence, LstmState } from './lstm-op';
+import { lstmSequenceDevice, dropoutMask } from './lstm-op-device';
 import { mulberry32, Rng } from '../inference/rng';
 
 let instanceCounter = 0;
@@ -17,7 +22,14 @@ export interface LossResult {
   loss: tf.Scalar;
   /** Filled once the forward pass ran: mean cross-entropy without the penalty, and top-1 accuracy. */
   stats: { crossEntropy: number; accuracy: number; chars: number };
+  /**
+   * Completes stats (and the carried states) once the backend has run the batch; call it after the
+   * optimizer step, outside tf.tidy. Immediate for the host residency.
+   */
+  finish(): Promise<void>;
 }
+
+export type Residency = 'host' | 'device';
 
 export interface ForwardOptions {
   training: boolean;
@@ -48,6 +60,38 @@ export function embed(E: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
     };
   });
   return op(E) as tf.Tensor2D;
+}
+
+/** Embedding lookup whose gradient is a one-hot matmul on the device. */
+export function embedDevice(E: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
+  const V = E.shape[0];
+  const op = customOp((e: tf.Tensor) => ({
+    value: tf.gather(e, tf.tensor1d(ids, 'int32')),
+    gradFunc: (dy: tf.Tensor) => [tf.matMul(tf.oneHot(tf.tensor1d(ids, 'int32'), V, 1, 0, 'float32') as tf.Tensor2D, dy as tf.Tensor2D, true, false)],
+  }));
+  return op(E) as tf.Tensor2D;
+}
+
+/**
+ * Mean softmax cross-entropy over rows on the device. Also returns, as kept scalars, the cross-entropy and the
+ * top-1 accuracy for the caller to read (and dispose) when the batch is done.
+ */
+export function softmaxCrossEntropyDevice(logits: tf.Tensor2D, targets: Int32Array): { loss: tf.Scalar; crossEntropy: tf.Scalar; accuracy: tf.Scalar } {
+  const [N, V] = logits.shape;
+  const op = customOp((l: tf.Tensor, save: tf.GradSaveFunc) => {
+    const logp = tf.logSoftmax(l);
+    save([logp]);
+    return {
+      value: tf.div(tf.neg(tf.sum(tf.mul(tf.oneHot(tf.tensor1d(targets, 'int32'), V, 1, 0, 'float32'), logp))), N) as tf.Scalar,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const probs = tf.exp(saved[0]);
+        return [tf.mul(tf.sub(probs, tf.oneHot(tf.tensor1d(targets, 'int32'), V, 1, 0, 'float32')), tf.div(dy, N))];
+      },
+    };
+  });
+  const loss = op(logits) as tf.Scalar;
+  const hits = tf.equal(tf.argMax(logits, 1), tf.tensor1d(targets, 'int32'));
+  return { loss, crossEntropy: tf.keep(tf.clone(loss)), accuracy: tf.keep(tf.mean(tf.cast(hits, 'float32')) as tf.Scalar) };
 }
 
 /** x·W + b with gradients computed from explicitly transposed operands. */
@@ -113,14 +157,17 @@ export class TrainableModel {
   /** In the order of weightEntries(spec). */
   readonly variables: tf.Variable[];
 
+  readonly residency: Residency;
   private readonly dropoutRng: Rng;
 
-  constructor(weights: ModelWeights, seed = 1) {
+  constructor(weights: ModelWeights, seed = 1, residency: Residency = 'host') {
     this.spec = weights.spec;
+    this.residency = residency;
     this.dropoutRng = mulberry32(seed ^ 0x5eed);
     const id = ++instanceCounter;
     const entries = weightEntries(weights.spec);
-    this.variables = weightList(weights).map((a, i) => tf.variable(tf.tensor(a, entries[i].shape), true, `${entries[i].name}#${id}`));
+    // tidy: the initial tensors go; the variables keep their data.
+    this.variables = weightList(weights).map((a, i) => tf.tidy(() => tf.variable(tf.tensor(a, entries[i].shape), true, `${entries[i].name}#${id}`)));
   }
 
   toWeights(): ModelWeights {
@@ -139,8 +186,15 @@ export class TrainableModel {
     return this.variables.map((v) => (v.dataSync() as Float32Array).slice());
   }
 
+  /** The weights, read without a synchronous download (works on every backend). */
+  async readWeights(): Promise<ModelWeights> {
+    const list = await Promise.all(this.variables.map(async (v) => (await v.data()) as Float32Array));
+    return weightsFromList(this.spec, list);
+  }
+
   /** Builds the loss for a time-major batch; call inside tf.variableGrads / tf.tidy. */
   loss(inputs: Int32Array, targets: Int32Array, steps: number, batch: number, opts: ForwardOptions): LossResult {
+    if (this.residency === 'device') return this.lossOnDevice(inputs, targets, steps, batch, opts);
     const stats = { crossEntropy: NaN, accuracy: NaN, chars: 0 };
     const v = this.variables;
     let x: tf.Tensor2D = embed(v[0] as tf.Tensor2D, inputs);
@@ -160,8 +214,50 @@ export class TrainableModel {
     const W = v[1 + 3 * nL] as tf.Tensor2D;
     const logits = dense(x, W, v[2 + 3 * nL] as tf.Tensor1D);
     const ce = softmaxCrossEntropy(logits, targets, stats);
-    const loss = this.spec.denseL2 > 0 ? tf.add(ce, tf.mul(this.spec.denseL2, tf.sum(tf.square(W)))) : ce;
-    return { loss: loss as tf.Scalar, stats };
+    return { loss: this.l2(ce, W), stats, finish: async () => undefined };
+  }
+
+  private l2(ce: tf.Scalar, W: tf.Tensor2D): tf.Scalar {
+    return (this.spec.denseL2 > 0 ? tf.add(ce, tf.mul(this.spec.denseL2, tf.sum(tf.square(W)))) : ce) as tf.Scalar;
+  }
+
+  private lossOnDevice(inputs: Int32Array, targets: Int32Array, steps: number, batch: number, opts: ForwardOptions): LossResult {
+    const stats = { crossEntropy: NaN, accuracy: NaN, chars: 0 };
+    const v = this.variables;
+    const kept: tf.Tensor[] = [];
+    const finals: { layer: number; h: tf.Tensor2D; c: tf.Tensor2D }[] = [];
+    let x: tf.Tensor2D = embedDevice(v[0] as tf.Tensor2D, inputs);
+    this.spec.lstmUnits.forEach((H, i) => {
+      const [k, u, b] = [v[1 + 3 * i], v[2 + 3 * i], v[3 + 3 * i]];
+      const s = opts.states?.[i];
+      x = lstmSequenceDevice(x, k as tf.Tensor2D, u as tf.Tensor2D, b as tf.Tensor1D, {
+        steps,
+        batch,
+        initial: s ? { h: tf.tensor2d(s.h, [batch, H]), c: tf.tensor2d(s.c, [batch, H]) } : undefined,
+        onFinalState: opts.states ? (h, c) => finals.push({ layer: i, h, c }) : undefined,
+        mask: opts.training && this.spec.dropout > 0 ? dropoutMask(steps * batch, H, this.spec.dropout, this.dropoutRng) : undefined,
+      });
+    });
+    const nL = this.spec.lstmUnits.length;
+    const W = v[1 + 3 * nL] as tf.Tensor2D;
+    const ce = softmaxCrossEntropyDevice(dense(x, W, v[2 + 3 * nL] as tf.Tensor1D), targets);
+    kept.push(ce.crossEntropy, ce.accuracy);
+    const states = opts.states;
+    const finish = async (): Promise<void> => {
+      try {
+        const [c, a] = await Promise.all([ce.crossEntropy.data(), ce.accuracy.data()]);
+        stats.crossEntropy = c[0];
+        stats.accuracy = a[0];
+        stats.chars = targets.length;
+        for (const f of finals) {
+          const [h, cc] = await Promise.all([f.h.data(), f.c.data()]);
+          if (states) states[f.layer] = { h: h as Float32Array, c: cc as Float32Array };
+        }
+      } finally {
+        tf.dispose([...kept, ...finals.flatMap((f) => [f.h, f.c])]);
+      }
+    };
+    return { loss: this.l2(ce.loss, W), stats, finish };
   }
 
   dispose(): void {

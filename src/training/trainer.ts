@@ -14,7 +14,7 @@ import { saveCheckpoint, loadCheckpoint, EpochRecord, TrainingInfo, CorpusSummar
 import { selectBackend, BackendPreference } from '../engine/backend';
 import { buildCorpus, CorpusReport } from './corpus';
 import { splitByFile, encodeFiles, planBatches, TrainingMode, Batch } from './dataset';
-import { TrainableModel } from './train-graph';
+import { TrainableModel, Residency, LossResult } from './train-graph';
 import { LstmState } from './lstm-op';
 import { createAdam, setLearningRate, clipByGlobalNorm, serializeOptimizer, restoreOptimizer } from './optimizer-state';
 import { writeLossCurve } from './loss-curve';
@@ -49,6 +49,8 @@ export interface TrainConfig {
   backend?: BackendPreference;
   /** Worker threads computing gradients in parallel (data parallel); 1 = in this thread. */
   threads?: number;
+  /** Where the training maths runs: 'device' for GPU backends (the default on webgpu), 'host' otherwise. */
+  residency?: Residency;
   /** Extra folders where native backends are installed (see engine/native-install.ts). */
   modulePaths?: string[];
   /** Model size overrides (tests use tiny models); ignored when starting from a checkpoint. */
@@ -98,7 +100,7 @@ export function learningRateAt(cfg: TrainConfig, progress: number): number {
 }
 
 /** Mean cross-entropy and accuracy over a stream, state carried within each of B streams when asked. */
-export function evaluateStream(model: TrainableModel, stream: Uint8Array, mode: TrainingMode, batchSize: number, seqLen: number, maxChars?: number): { loss: number; accuracy: number; chars: number } {
+export async function evaluateStream(model: TrainableModel, stream: Uint8Array, mode: TrainingMode, batchSize: number, seqLen: number, maxChars?: number): Promise<{ loss: number; accuracy: number; chars: number }> {
   if (stream.length < seqLen + 1) return { loss: NaN, accuracy: NaN, chars: 0 };
   const limited = maxChars && stream.length > maxChars + 1 ? stream.subarray(0, maxChars + 1) : stream;
   const plan = planBatches(limited, mode, batchSize, seqLen, 1);
@@ -109,13 +111,15 @@ export function evaluateStream(model: TrainableModel, stream: Uint8Array, mode: 
   for (let i = 0; i < plan.batchesPerEpoch; i++) {
     const b = plan.batch(0, i);
     if (b.resetState && states) states = [];
+    let r: LossResult | undefined;
     tf.tidy(() => {
-      const r = model.loss(b.inputs, b.targets, b.steps, b.batch, { training: false, states });
-      r.loss.dataSync();
-      total += r.stats.crossEntropy * r.stats.chars;
-      correct += r.stats.accuracy * r.stats.chars;
-      chars += r.stats.chars;
+      r = model.loss(b.inputs, b.targets, b.steps, b.batch, { training: false, states });
     });
+    if (!r) continue;
+    await r.finish();
+    total += r.stats.crossEntropy * r.stats.chars;
+    correct += r.stats.accuracy * r.stats.chars;
+    chars += r.stats.chars;
   }
   return { loss: total / chars, accuracy: correct / chars, chars };
 }
@@ -194,9 +198,15 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   const totalBatches = Math.max(1, Math.round(cfg.epochs * bpe));
   const evalEvery = Math.max(1, cfg.evalEvery ?? bpe);
 
-  const model = new TrainableModel(weights, seed);
+  // GPU backends keep every value on the device; CPU backends run the gate maths in JS (faster there).
+  const residency: Residency = cfg.residency ?? (backend.name === 'webgpu' ? 'device' : 'host');
+  const model = new TrainableModel(weights, seed, residency);
   const opt = createAdam(cfg.lr);
-  const threads = Math.max(1, Math.floor(cfg.threads ?? 1));
+  let threads = Math.max(1, Math.floor(cfg.threads ?? 1));
+  if (threads > 1 && residency === 'device') {
+    log(`training: ${threads} threads asked for, but the ${backend.name} backend trains in one (the device does the parallel work)`);
+    threads = 1;
+  }
   const pool = threads > 1 ? await GradientPool.create(threads, model.spec, { backend: cfg.backend, modulePaths: cfg.modulePaths, seed }) : undefined;
   if (pool) log(`training: gradients in ${pool.size} worker threads`);
   if (optFiles) await restoreOptimizer(opt, optFiles.json, optFiles.bin);
@@ -224,7 +234,7 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
 
   const evaluateAndSave = async (): Promise<void> => {
     state.wallSeconds = wall0 + (Date.now() - t0) / 1000;
-    const v = valStream.length > cfg.seqLen ? evaluateStream(model, valStream, mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars) : { loss: NaN, accuracy: NaN, chars: 0 };
+    const v = valStream.length > cfg.seqLen ? await evaluateStream(model, valStream, mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars) : { loss: NaN, accuracy: NaN, chars: 0 };
     const trainLoss = sinceEval.chars ? sinceEval.loss / sinceEval.chars : NaN;
     const record: EpochRecord = {
       epoch: Math.round((state.step / bpe) * 1000) / 1000,
@@ -241,7 +251,7 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
     const best = bestValLoss === null || lossForBest < bestValLoss;
     if (best) bestValLoss = lossForBest;
     onEvent({ type: 'eval', record, best });
-    const w = model.toWeights();
+    const w = await model.readWeights();
     const optFilesNow = await serializeOptimizer(opt);
     saveCheckpoint(latest, w, {
       name: `${cfg.name ?? path.basename(out)} (latest)`, training: info(), corpus: corpusSummary,
@@ -279,6 +289,7 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
       setLearningRate(opt, lr);
       let stats = { crossEntropy: NaN, accuracy: NaN, chars: 0 };
       let grads: Record<string, tf.Tensor>;
+      let finish = async (): Promise<void> => undefined;
       if (pool) {
         const r = await pool.compute(model.weightArrays(), batch, states);
         grads = Object.fromEntries(model.variables.map((v, i) => [v.name, tf.tensor(r.grads[i], v.shape)]));
@@ -288,14 +299,16 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
         const g = tf.variableGrads(() => {
           const r = model.loss(batch.inputs, batch.targets, batch.steps, batch.batch, { training: true, states });
           stats = r.stats;
+          finish = r.finish;
           return r.loss;
         }, model.variables);
         g.value.dispose();
         grads = g.grads;
       }
-      clipByGlobalNorm(grads, cfg.clipNorm ?? 1);
+      clipByGlobalNorm(grads, cfg.clipNorm ?? 1).dispose();
       opt.applyGradients(grads as tf.NamedTensorMap as Record<string, tf.Variable>);
       tf.dispose(Object.values(grads));
+      await finish(); // device residency: the batch's loss, accuracy and carried state arrive here
       if (!Number.isFinite(stats.crossEntropy)) throw new Error(`training diverged at step ${state.step} (loss ${stats.crossEntropy}); try a lower learning rate`);
       const chars = batch.steps * batch.batch;
       charsThisRun += chars;

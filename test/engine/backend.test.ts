@@ -15,14 +15,17 @@ describe('backend selection', () => {
     const lines: string[] = [];
     const sel = await selectBackend({ log: (l) => lines.push(l) });
     assert.equal(sel.name, 'wasm');
-    assert.deepEqual(sel.attempts.map((a) => [a.name, a.ok]), [['tensorflow-gpu', false], ['tensorflow', false], ['wasm', true]]);
+    assert.deepEqual(sel.attempts.map((a) => [a.name, a.ok]), [['tensorflow-gpu', false], ['tensorflow', false], ['webgpu', false], ['wasm', true]]);
     assert.match(lines[0], /skipped tensorflow-gpu: package is not installed/);
-    assert.match(lines[2], /using wasm/);
+    // No GPU here: Mesa's software adapter (or none at all) is not good enough for auto mode.
+    assert.match(lines.find((l) => l.includes('skipped webgpu')) ?? '', /skipped webgpu: (only a software adapter|no WebGPU adapter|package is not installed)/);
+    assert.match(lines[lines.length - 1], /using wasm/);
     assert.equal(tf.getBackend(), 'wasm');
   });
 
   it('tries a named backend first, then the rest of the ladder', async () => {
-    assert.deepEqual(backendOrder('cpu'), ['cpu', 'tensorflow-gpu', 'tensorflow', 'wasm']);
+    assert.deepEqual(backendOrder('cpu'), ['cpu', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm']);
+    assert.deepEqual(backendOrder('auto'), ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
     const sel = await selectBackend({ preferred: 'cpu' });
     assert.equal(sel.name, 'cpu');
     assert.equal(tf.getBackend(), 'cpu');

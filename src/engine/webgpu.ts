@@ -1,0 +1,129 @@
+/**
+ * WebGPU for TensorFlow.js under Node: Dawn's Node bindings (the optional `webgpu` package, prebuilt
+ * `dawn.node`) provide `navigator.gpu`, and @tensorflow/tfjs-backend-webgpu runs on it. No CUDA needed.
+ *
+ * Adapters are tried in order: the platform's native API (Vulkan / Metal / D3D12), then OpenGL ES in
+ * compatibility mode (what Mesa's software renderer offers in CI). A software adapter (llvmpipe, lavapipe,
+ * SwiftShader) is only accepted when asked for, never in auto mode: it is slower than the wasm backend.
+ * Dawn cannot run inside Electron (VS Code's extension host): external array buffers are forbidden there,
+ * so the extension runs GPU training in a separate, plain Node process (see training/process-client.ts).
+ */
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import * as tf from '@tensorflow/tfjs-core';
+
+export const WEBGPU_PACKAGE = 'webgpu';
+
+/** What tfjs needs of a GPUAdapter (typed loosely: @webgpu/types is not a dependency). */
+export interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+  features: { has(name: string): boolean };
+  limits: Record<string, number>;
+  requestDevice(descriptor?: unknown): Promise<unknown>;
+}
+
+interface DawnModule {
+  create(flags: string[]): { requestAdapter(options?: Record<string, unknown>): Promise<GpuAdapterLike | null> };
+  globals: Record<string, unknown>;
+}
+
+export interface AdapterChoice {
+  adapter: GpuAdapterLike;
+  /** Dawn backend flag used: 'default' (Vulkan/Metal/D3D12) or 'opengles'. */
+  api: string;
+  description: string;
+  software: boolean;
+}
+
+const liveInstances: unknown[] = [];
+
+const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|software|basic render/i;
+
+/** A one-line name for the adapter, e.g. "llvmpipe (LLVM 15.0.6, 256 bits) / OpenGL ES 3.2 Mesa 22.3.6". */
+export function describeAdapter(a: GpuAdapterLike): string {
+  const info = a.info ?? {};
+  return [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.trim()).join(' / ') || 'unnamed adapter';
+}
+
+/** True for CPU renderers, which are slower than the wasm backend. */
+export function isSoftwareAdapter(a: GpuAdapterLike): boolean {
+  return Boolean(a.info?.isFallbackAdapter || a.isFallbackAdapter) || SOFTWARE.test(describeAdapter(a));
+}
+
+/** Loads the ES module `webgpu` from node_modules or the extra folders (e.g. the extension's storage). */
+export async function loadDawn(modulePaths: string[] = []): Promise<DawnModule> {
+  if (process.versions.electron) {
+    throw new Error("dawn.node cannot run inside Electron (external array buffers are forbidden there); training runs it in a separate Node process");
+  }
+  // Without a display, Mesa's EGL needs to be told to render off-screen.
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) process.env.EGL_PLATFORM ??= 'surfaceless';
+  const resolved = require.resolve(WEBGPU_PACKAGE, { paths: [__dirname, ...modulePaths, path.join(process.cwd(), 'node_modules')] });
+  // A real dynamic import: the package is ESM and must not be bundled.
+  const load = new Function('u', 'return import(u)') as (u: string) => Promise<DawnModule>;
+  return load(pathToFileURL(resolved).href);
+}
+
+/** Finds the best adapter: native API first, then OpenGL ES (compatibility mode). */
+export async function chooseAdapter(dawn: DawnModule, log: (line: string) => void = () => undefined): Promise<AdapterChoice | null> {
+  const tries: { api: string; flags: string[]; options: Record<string, unknown> }[] = [
+    { api: 'default', flags: [], options: { powerPreference: 'high-performance' } },
+    { api: 'opengles', flags: ['backend=opengles'], options: { featureLevel: 'compatibility', powerPreference: 'high-performance' } },
+  ];
+  let fallback: AdapterChoice | null = null;
+  // Dawn's event loop keeps calling into each instance it made: an instance collected by the GC is a
+  // use-after-free (random crashes in InstanceBase::ProcessEvents). Keep every one for the process's life.
+  const only = process.env.LSTM_WEBGPU_API; // 'default' or 'opengles': skip the other
+  for (const t of tries.filter((x) => !only || x.api === only)) {
+    let adapter: GpuAdapterLike | null = null;
+    try {
+      const instance = dawn.create(t.flags);
+      liveInstances.push(instance);
+      adapter = await instance.requestAdapter(t.options);
+    } catch (e) {
+      log(`webgpu: ${t.api} adapter failed: ${(e as Error).message.split('\n')[0]}`);
+    }
+    if (!adapter) continue;
+    const choice: AdapterChoice = { adapter, api: t.api, description: describeAdapter(adapter), software: isSoftwareAdapter(adapter) };
+    if (!choice.software) return choice;
+    fallback ??= choice;
+  }
+  return fallback;
+}
+
+let registered: AdapterChoice | undefined;
+let probed: Promise<AdapterChoice | null> | undefined; // adapters are looked for once per process
+
+/**
+ * Registers tfjs's webgpu backend on the chosen adapter. `allowSoftware` accepts a CPU renderer (tests, CI).
+ * Returns the adapter; throws with the reason when there is none that may be used.
+ */
+export async function registerWebGpu(opts: { allowSoftware: boolean; modulePaths?: string[]; log?: (line: string) => void }): Promise<AdapterChoice> {
+  if (registered && (opts.allowSoftware || !registered.software)) return registered;
+  const dawn = await loadDawn(opts.modulePaths);
+  probed ??= chooseAdapter(dawn, opts.log);
+  const choice = await probed;
+  if (!choice) throw new Error('no WebGPU adapter (no GPU driver for Vulkan/Metal/D3D12, and no OpenGL ES)');
+  if (choice.software && !opts.allowSoftware) throw new Error(`only a software adapter (${choice.description}), slower than wasm; choose the webgpu backend to use it anyway`);
+  // Import before navigator.gpu exists, so the package does not register its own factory (it asks for an
+  // adapter with options of its own); ours creates the device on the adapter chosen here.
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  Object.assign(globalThis, dawn.globals);
+  const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
+  const gpu = { requestAdapter: async () => choice.adapter, getPreferredCanvasFormat: () => 'rgba8unorm' };
+  if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', async () => {
+    const a = choice.adapter;
+    const l = a.limits;
+    const keys = ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'];
+    const device = await a.requestDevice({
+      requiredFeatures: a.features.has('timestamp-query') ? ['timestamp-query'] : [],
+      requiredLimits: Object.fromEntries(keys.filter((k) => l[k] !== undefined).map((k) => [k, l[k]])),
+    });
+    return new WebGPUBackend(device as ConstructorParameters<typeof WebGPUBackend>[0], a.info as ConstructorParameters<typeof WebGPUBackend>[1]);
+  }, 3);
+  registered = choice;
+  return choice;
+}

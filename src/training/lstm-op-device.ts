@@ -1,0 +1,113 @@
+/**
+ * The LSTM layer of lstm-op.ts built from tf ops only, so every value stays on the backend's device: nothing is
+ * read back during the forward or backward pass. For GPU backends (webgpu, where a synchronous read stalls the
+ * queue or is not possible at all); the host version is faster on CPU backends, where its gate maths in JS
+ * beats a dozen small ops per time step.
+ *
+ * Same layout and maths as lstmSequence: time-major rows (t*B + r), Keras weight layout, gates i, f, c, o,
+ * sigmoid recurrent activation, truncated BPTT (the initial state is not differentiated), dropout on the
+ * output with the mask given by the caller.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { customOp } from './custom-op';
+
+export interface DeviceLstmOptions {
+  steps: number;
+  batch: number;
+  /** State before step 0, [B, H] each (zeros if absent). */
+  initial?: { h: tf.Tensor2D; c: tf.Tensor2D };
+  /** Receives the state after the last step as kept tensors; the receiver disposes them. */
+  onFinalState?: (h: tf.Tensor2D, c: tf.Tensor2D) => void;
+  /** [T*B, H] multipliers applied to the output (0 or 1/(1-rate)), e.g. from dropoutMask(). */
+  mask?: tf.Tensor2D;
+}
+
+export function lstmSequenceDevice(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D, opts: DeviceLstmOptions): tf.Tensor2D {
+  const T = opts.steps;
+  const B = opts.batch;
+  const D = kernel.shape[0];
+  const H = recurrentKernel.shape[0];
+  if (x.shape[0] !== T * B || x.shape[1] !== D) throw new Error(`lstmSequenceDevice: x is [${x.shape}], expected [${T * B}, ${D}]`);
+
+  const op = customOp((xT: tf.Tensor, W: tf.Tensor, U: tf.Tensor, bT: tf.Tensor, save: tf.GradSaveFunc) => {
+    const h0 = opts.initial?.h ?? tf.zeros([B, H]);
+    const c0 = opts.initial?.c ?? tf.zeros([B, H]);
+    const xw = tf.add(tf.matMul(xT as tf.Tensor2D, W as tf.Tensor2D), bT); // [T*B, 4H]: all input projections at once
+    const acts: tf.Tensor2D[] = []; // per step [B, 4H]: i, f, g, o after their activations
+    const cs: tf.Tensor2D[] = [];
+    const tcs: tf.Tensor2D[] = []; // tanh(c)
+    const hs: tf.Tensor2D[] = [];
+    let h = h0 as tf.Tensor2D;
+    let c = c0 as tf.Tensor2D;
+    for (let t = 0; t < T; t++) {
+      const z = tf.add(tf.slice(xw, [t * B, 0], [B, 4 * H]), tf.matMul(h, U as tf.Tensor2D)) as tf.Tensor2D;
+      const [zi, zf, zg, zo] = tf.split(z, 4, 1);
+      const i = tf.sigmoid(zi);
+      const f = tf.sigmoid(zf);
+      const g = tf.tanh(zg);
+      const o = tf.sigmoid(zo);
+      c = tf.add(tf.mul(f, c), tf.mul(i, g));
+      const tc = tf.tanh(c);
+      h = tf.mul(o, tc);
+      acts.push(tf.concat([i, f, g, o], 1) as tf.Tensor2D);
+      cs.push(c);
+      tcs.push(tc);
+      hs.push(h);
+    }
+    const hAll = tf.concat(hs, 0) as tf.Tensor2D;
+    if (opts.onFinalState) opts.onFinalState(tf.keep(tf.clone(h)), tf.keep(tf.clone(c)));
+    const value = opts.mask ? tf.mul(hAll, opts.mask) : hAll;
+    // Intermediates (the input x and the mask too) are freed after the forward pass unless saved.
+    const mask = opts.mask ?? tf.ones([1, 1]);
+    save([h0, c0, hAll, xT, mask, ...acts, ...cs, ...tcs]);
+
+    const gradFunc = (dyT: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sh0, sc0, sHAll, sX, sMask] = saved as tf.Tensor2D[];
+      const sActs = saved.slice(5, 5 + T) as tf.Tensor2D[];
+      const sCs = saved.slice(5 + T, 5 + 2 * T) as tf.Tensor2D[];
+      const sTcs = saved.slice(5 + 2 * T, 5 + 3 * T) as tf.Tensor2D[];
+      const dy = opts.mask ? tf.mul(dyT, sMask) : dyT;
+      const UT = tf.transpose(U) as tf.Tensor2D;
+      const dZs: tf.Tensor2D[] = new Array(T);
+      let dhNext: tf.Tensor2D | undefined;
+      let dcNext: tf.Tensor2D | undefined;
+      for (let t = T - 1; t >= 0; t--) {
+        const [i, f, g, o] = tf.split(sActs[t], 4, 1);
+        const tc = sTcs[t];
+        const cPrev = t === 0 ? sc0 : sCs[t - 1];
+        const dyt = tf.slice(dy, [t * B, 0], [B, H]) as tf.Tensor2D;
+        const dh = (dhNext ? tf.add(dyt, dhNext) : dyt) as tf.Tensor2D;
+        const dcFromH = tf.mul(tf.mul(dh, o), tf.sub(1, tf.square(tc))) as tf.Tensor2D;
+        const dc = (dcNext ? tf.add(dcNext, dcFromH) : dcFromH) as tf.Tensor2D;
+        const di = tf.mul(tf.mul(dc, g), tf.mul(i, tf.sub(1, i)));
+        const df = tf.mul(tf.mul(dc, cPrev), tf.mul(f, tf.sub(1, f)));
+        const dg = tf.mul(tf.mul(dc, i), tf.sub(1, tf.square(g)));
+        const dO = tf.mul(tf.mul(dh, tc), tf.mul(o, tf.sub(1, o)));
+        const dZ = tf.concat([di, df, dg, dO], 1) as tf.Tensor2D;
+        dZs[t] = dZ;
+        if (t > 0) {
+          dhNext = tf.matMul(dZ, UT) as tf.Tensor2D;
+          dcNext = tf.mul(dc, f) as tf.Tensor2D;
+        }
+      }
+      const dZ = tf.concat(dZs, 0) as tf.Tensor2D; // [T*B, 4H]
+      // h_{t-1} for every row: h0 then the outputs of steps 0..T-2.
+      const hPrev = T > 1 ? tf.concat([sh0, tf.slice(sHAll, [0, 0], [(T - 1) * B, H])], 0) : sh0;
+      const dX = tf.matMul(dZ, tf.transpose(W) as tf.Tensor2D);
+      const dW = tf.matMul(tf.transpose(sX) as tf.Tensor2D, dZ);
+      const dU = tf.matMul(tf.transpose(hPrev) as tf.Tensor2D, dZ);
+      const db = tf.sum(dZ, 0);
+      return [dX, dW, dU, db];
+    };
+    return { value: value as tf.Tensor2D, gradFunc };
+  });
+  return op(x, kernel, recurrentKernel, bias) as tf.Tensor2D;
+}
+
+/** The dropout mask of lstm-op.ts (same generator, same order): 0 where dropped, 1/(1-rate) where kept. */
+export function dropoutMask(rows: number, units: number, rate: number, rng: () => number): tf.Tensor2D {
+  const keep = 1 / (1 - rate);
+  const m = new Float32Array(rows * units);
+  for (let i = 0; i < m.length; i++) if (rng() >= rate) m[i] = keep;
+  return tf.tensor2d(m, [rows, units]);
+}
