@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
   const training = new TrainingController({
     log: (l) => {
       log.info(l);
-      const b = /backend: using (\S+)/.exec(l);
+      const b = /backend: using (.+)$/.exec(l);
       if (b) status.backend = b[1];
     },
     status: (t) => status.setTraining(t),

@@ -39,7 +39,7 @@ const nativeRoot = (s: ExtensionState) => path.join(s.context.globalStorageUri.f
 /** Folders with an installed native backend, for the backend ladder. */
 export function nativeModulePaths(s: ExtensionState): string[] {
   const root = nativeRoot(s);
-  return ['tensorflow-gpu', 'tensorflow'].map((b) => path.join(root, b)).filter((d) => fs.existsSync(path.join(d, 'node_modules')));
+  return ['tensorflow-gpu', 'tensorflow', 'webgpu'].map((b) => path.join(root, b)).filter((d) => fs.existsSync(path.join(d, 'node_modules')));
 }
 
 export function registerCommands(s: ExtensionState): vscode.Disposable[] {
@@ -167,8 +167,9 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
         [
           { label: '@tensorflow/tfjs-node-gpu', description: 'CUDA 11.2 + cuDNN 8.1 (NVIDIA GPUs)', which: 'tensorflow-gpu' as const },
           { label: '@tensorflow/tfjs-node', description: 'native TensorFlow on the CPU', which: 'tensorflow' as const },
+          { label: 'webgpu', description: "Dawn's WebGPU: any GPU with Vulkan, Metal or D3D12, no CUDA (~130 MB); training runs in a separate Node process", which: 'webgpu' as const },
         ],
-        { title: 'LSTM: Install Native Backend (downloads libtensorflow, ~100-400 MB)' },
+        { title: 'LSTM: Install Native Backend (downloads libtensorflow or Dawn, ~100-400 MB)' },
       );
       if (!pick) return undefined;
       which = pick.which;

@@ -22,6 +22,8 @@ export interface Settings {
   modelPath: string;
   debounceMs: number;
   backend: BackendPreference;
+  /** A plain Node.js for GPU training (empty: this process if it is Node, else `node` on PATH). */
+  nodePath: string;
   completion: CompletionSettings;
   training: TrainingSettings;
 }
@@ -33,6 +35,7 @@ export function readSettings(): Settings {
     modelPath: c.get('modelPath', ''),
     debounceMs: c.get('debounceMs', 30),
     backend: c.get('backend', 'auto') as BackendPreference,
+    nodePath: c.get('nodePath', ''),
     completion: {
       temperature: c.get('temperature', 0.2),
       maxCompletionChars: c.get('maxCompletionChars', 120),

@@ -1,5 +1,6 @@
 /**
- * "Train on Workspace": runs the trainer in a worker thread with a cancellable progress notification,
+ * "Train on Workspace": runs the trainer in a worker thread (or, for the GPU backend, a separate Node
+ * process: see training/training-host.ts) with a cancellable progress notification,
  * switches completions to each new best checkpoint as it is saved, and measures the extension host's
  * event-loop delay while training runs.
  */
@@ -7,6 +8,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { startTraining, TrainingJob } from '../training/worker-client';
+import { startTrainingProcess } from '../training/process-client';
+import { chooseTrainingHost, findPlainNode } from '../training/training-host';
+import { webgpuResolvable } from '../engine/webgpu';
 import { TrainConfig, TrainEvent, TrainSummary } from '../training/trainer';
 import { EpochRecord } from '../model/checkpoint';
 import { formatDuration } from '../cli/progress';
@@ -82,10 +86,12 @@ export class TrainingController {
         { location: vscode.ProgressLocation.Notification, title: 'LSTM: training on workspace', cancellable: true },
         async (progress, token) => {
           let lastFrac = 0;
+          let backend = '';
           const onEvent = (e: TrainEvent) => {
             switch (e.type) {
               case 'log':
                 this.hooks.log(`training: ${e.message}`);
+                backend = /backend: using (\S+)/.exec(e.message)?.[1] ?? backend;
                 break;
               case 'corpus':
                 this.hooks.log(`training: corpus ${e.report.files} files, ${e.report.chars} chars, skipped ${JSON.stringify(e.report.skipped)}`);
@@ -96,7 +102,7 @@ export class TrainingController {
                 const msg = `epoch ${Math.min(t.epochs, e.epoch + 1)}/${t.epochs} · loss ${e.loss.toFixed(3)} · ${e.charsPerSec} chars/s · ETA ${formatDuration(e.etaSeconds)}`;
                 progress.report({ message: msg, increment: Math.max(0, (frac - lastFrac) * 100) });
                 lastFrac = frac;
-                this.hooks.status(`$(sync~spin) LSTM ${Math.round(frac * 100)}%`);
+                this.hooks.status(`$(sync~spin) LSTM ${Math.round(frac * 100)}%${backend ? ` · ${backend}` : ''}`);
                 break;
               }
               case 'eval':
@@ -109,7 +115,12 @@ export class TrainingController {
                 break;
             }
           };
-          this.job = startTraining(config, onEvent);
+          const webgpuInstalled = webgpuResolvable(opts.modulePaths);
+          const gpuWanted = config.backend === 'webgpu' || (config.backend === 'auto' && webgpuInstalled);
+          const found = gpuWanted ? await findPlainNode(opts.settings.nodePath) : {};
+          const host = chooseTrainingHost({ backend: opts.settings.backend, webgpuInstalled, node: found.node, nodeProblem: found.problem });
+          this.hooks.log(`training: ${host.reason}`);
+          this.job = host.kind === 'process' ? startTrainingProcess(config, onEvent, host.node) : startTraining(config, onEvent);
           const sub = token.onCancellationRequested(() => {
             this.hooks.log('training: cancel requested; stopping after this batch');
             this.job?.cancel();

@@ -51,6 +51,16 @@ export function isSoftwareAdapter(a: GpuAdapterLike): boolean {
   return Boolean(a.info?.isFallbackAdapter || a.isFallbackAdapter) || SOFTWARE.test(describeAdapter(a));
 }
 
+/** True when the `webgpu` package can be found (without loading it). */
+export function webgpuResolvable(modulePaths: string[] = []): boolean {
+  try {
+    require.resolve(WEBGPU_PACKAGE, { paths: [__dirname, ...modulePaths] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Loads the ES module `webgpu` from node_modules or the extra folders (e.g. the extension's storage). */
 export async function loadDawn(modulePaths: string[] = []): Promise<DawnModule> {
   if (process.versions.electron) {

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
+import { SHARE_ENV, Worker } from 'worker_threads';
 import { TrainConfig, TrainEvent, TrainSummary } from './trainer';
 import { FromWorker, WorkerInput } from './worker-protocol';
 
@@ -31,7 +31,9 @@ export interface TrainingJob {
 export function startTraining(config: TrainConfig, onEvent: (e: TrainEvent) => void = () => undefined, workerScript = findWorkerScript()): TrainingJob {
   const cancelFlag = new SharedArrayBuffer(4);
   const input: WorkerInput = { config, cancelFlag };
-  const worker = new Worker(workerScript, { workerData: input, stdout: false, stderr: false });
+  // SHARE_ENV: the worker sees and sets the real environment, which native libraries read (Mesa's
+  // EGL_PLATFORM, set when Dawn is loaded); a worker's own copy of process.env never reaches them.
+  const worker = new Worker(workerScript, { workerData: input, stdout: false, stderr: false, env: SHARE_ENV });
   let settled = false;
   const done = new Promise<TrainSummary>((resolve, reject) => {
     worker.on('message', (m: FromWorker) => {

@@ -42,6 +42,14 @@ describe('native backend install', () => {
   it('explains CUDA and permission failures', () => {
     assert.match(explainInstallFailure('Error: libcudart.so.11.0: cannot open shared object file'), /CUDA/);
     assert.match(explainInstallFailure('npm error code EACCES'), /permission/);
+    assert.match(explainInstallFailure('npm error getaddrinfo ENOTFOUND registry.npmjs.org', 'webgpu'), /webgpu package failed/);
+  });
+
+  it('installs the webgpu bindings at the tested version', async () => {
+    const dir = path.join(tempDir(), 'webgpu');
+    const npm = fakeNpm('echo "$@" > args.txt; mkdir -p node_modules/webgpu && echo "{}" > node_modules/webgpu/package.json');
+    await installNativeBackend('webgpu', { dir, npm });
+    assert.match(fs.readFileSync(path.join(dir, 'args.txt'), 'utf8'), /webgpu@0\.6\.2/);
   });
 });
 

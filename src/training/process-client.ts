@@ -1,0 +1,65 @@
+/**
+ * Runs training in a separate, plain Node process (dist/training-process.js) and exposes it as a TrainingJob,
+ * like the worker thread of worker-client.ts. The GPU backend runs there: Dawn's dawn.node cannot load in
+ * Electron (VS Code's extension host forbids external array buffers), and a GPU driver fault then ends the
+ * training process instead of the extension host.
+ */
+import { fork } from 'child_process';
+import { TrainConfig, TrainEvent, TrainSummary } from './trainer';
+import { findWorkerScript, TrainingJob } from './worker-client';
+import { FromWorker } from './worker-protocol';
+
+export const PROCESS_FILE = 'training-process.js';
+
+export function startTrainingProcess(config: TrainConfig, onEvent: (e: TrainEvent) => void, node: string, script = findWorkerScript(PROCESS_FILE)): TrainingJob {
+  const env = { ...process.env };
+  delete env.ELECTRON_RUN_AS_NODE;
+  delete env.NODE_OPTIONS; // an editor's debugger hooks do not belong in the training process
+  const child = fork(script, [], { execPath: node, execArgv: [], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let settled = false;
+  let stderrTail = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderrTail = (stderrTail + d.toString()).slice(-2000);
+    for (const line of d.toString().split('\n')) {
+      // Dawn and Mesa print warnings on stderr; pass them on as log lines.
+      if (line.trim()) onEvent({ type: 'log', message: `[training process] ${line.trim()}` });
+    }
+  });
+  const done = new Promise<TrainSummary>((resolve, reject) => {
+    child.on('message', (m: FromWorker) => {
+      if (m.type === 'event') onEvent(m.event);
+      else if (m.type === 'done') {
+        settled = true;
+        resolve(m.summary);
+      } else if (m.type === 'error') {
+        settled = true;
+        reject(new Error(m.message));
+      }
+    });
+    child.on('error', (e) => {
+      if (!settled) reject(new Error(`could not start the training process with ${node}: ${e.message}`));
+      settled = true;
+    });
+    child.on('exit', (code, signal) => {
+      if (!settled) {
+        const last = stderrTail.trim().split('\n').slice(-3).join(' | ');
+        reject(new Error(`the training process ended unexpectedly (${signal ?? `code ${code}`})${last ? `: ${last}` : ''}; the last checkpoint is kept`));
+      }
+      settled = true;
+    });
+  });
+  child.send({ type: 'start', config });
+  return {
+    done,
+    cancel: () => {
+      if (child.connected) child.send({ type: 'cancel' });
+    },
+    terminate: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * Entry point of a training run in its own Node process (bundled to dist/training-process.js), started by
+ * process-client.ts with an IPC channel. Used for GPU backends: Dawn cannot run inside Electron, and a GPU
+ * driver fault ends this process, not the editor.
+ */
+import { train, TrainConfig } from './trainer';
+import { FromWorker } from './worker-protocol';
+
+type ToProcess = { type: 'start'; config: TrainConfig } | { type: 'cancel' };
+
+let cancelled = false;
+const send = (m: FromWorker): Promise<void> => new Promise((resolve) => process.send!(m, undefined, undefined, () => resolve()));
+
+process.on('message', (m: ToProcess) => {
+  if (m.type === 'cancel') cancelled = true;
+  else if (m.type === 'start') {
+    train(m.config, (event) => void send({ type: 'event', event }), () => cancelled).then(
+      async (summary) => {
+        await send({ type: 'done', summary });
+        process.exit(0);
+      },
+      async (e: unknown) => {
+        await send({ type: 'error', message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined });
+        process.exit(1);
+      },
+    );
+  }
+});
+// The parent went away (editor closed): stop at once; the last checkpoint is on disk.
+process.on('disconnect', () => process.exit(2));

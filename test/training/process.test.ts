@@ -1,0 +1,59 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { startTrainingProcess } from '../../src/training/process-client';
+import { chooseTrainingHost, findPlainNode } from '../../src/training/training-host';
+import { loadCheckpoint } from '../../src/model/checkpoint';
+import { tinyCorpus, tinyConfig } from './fixtures';
+import { tempDir } from '../helpers';
+
+describe('training host choice', () => {
+  it('runs GPU training in a plain Node process and everything else in a worker thread', () => {
+    assert.equal(chooseTrainingHost({ backend: 'wasm', webgpuInstalled: true, node: '/n' }).kind, 'worker');
+    assert.equal(chooseTrainingHost({ backend: 'auto', webgpuInstalled: false, node: '/n' }).kind, 'worker');
+    assert.deepEqual(chooseTrainingHost({ backend: 'auto', webgpuInstalled: true, node: '/n' }), { kind: 'process', node: '/n', reason: 'webgpu: training runs in a separate Node process (/n)' });
+    assert.equal(chooseTrainingHost({ backend: 'webgpu', webgpuInstalled: true, node: '/n' }).kind, 'process');
+    const noNode = chooseTrainingHost({ backend: 'webgpu', webgpuInstalled: true, nodeProblem: '/x is Electron 37.2.0, not a plain Node' });
+    assert.equal(noNode.kind, 'worker');
+    assert.match(noNode.reason, /Electron 37\.2\.0.*lstmComplete\.nodePath/);
+    assert.match(chooseTrainingHost({ backend: 'webgpu', webgpuInstalled: false }).reason, /Install Native Backend/);
+  });
+
+  it('finds a plain Node, and says why a configured one does not do', async () => {
+    assert.equal((await findPlainNode()).node, process.execPath);
+    const fake = path.join(tempDir(), 'node');
+    fs.writeFileSync(fake, '#!/bin/sh\necho "18.19.0 "\n', { mode: 0o755 });
+    assert.match((await findPlainNode(fake)).problem ?? '', /Node 18\.19\.0; 20 or later/);
+    fs.writeFileSync(fake, '#!/bin/sh\necho "22.1.0 37.2.0"\n', { mode: 0o755 });
+    assert.match((await findPlainNode(fake)).problem ?? '', /Electron 37\.2\.0/);
+    assert.match((await findPlainNode('/nonexistent/node')).problem ?? '', /did not run/);
+    assert.equal((await findPlainNode('', { PATH: path.dirname(process.execPath) })).node, process.execPath);
+  });
+});
+
+describe('training process', function () {
+  this.timeout(120_000);
+
+  it('trains in a separate Node process, streams events and can be cancelled', async () => {
+    const out = path.join(tempDir(), 'ck');
+    let batches = 0;
+    let sawBackend = false;
+    const job = startTrainingProcess(tinyConfig(tinyCorpus(4), out, { epochs: 200, evalEvery: 2 }), (e) => {
+      if (e.type === 'log' && /backend: using wasm/.test(e.message)) sawBackend = true;
+      if (e.type === 'batch' && ++batches === 5) job.cancel();
+    }, process.execPath);
+    const s = await job.done;
+    assert.equal(s.stoppedBy, 'cancelled');
+    assert.ok(s.steps >= 5 && s.steps < 20, `stopped after ${s.steps} steps`);
+    assert.ok(sawBackend);
+    assert.ok(loadCheckpoint(out).meta.training!.history.length >= 1);
+  });
+
+  it('reports a failure, and a process that dies, without taking the caller down', async () => {
+    await assert.rejects(startTrainingProcess(tinyConfig('/nonexistent/folder', path.join(tempDir(), 'ck')), () => undefined, process.execPath).done, /does not exist/);
+    const job = startTrainingProcess(tinyConfig(tinyCorpus(2), path.join(tempDir(), 'ck'), { epochs: 1000 }), () => undefined, process.execPath);
+    setTimeout(() => void job.terminate(), 1500);
+    await assert.rejects(job.done, /ended unexpectedly \(SIGTERM\)/);
+    await assert.rejects(startTrainingProcess(tinyConfig(tinyCorpus(1), tempDir()), () => undefined, '/nonexistent/node').done, /could not start the training process/);
+  });
+});
