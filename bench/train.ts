@@ -2,7 +2,9 @@
  * npm run bench:train — training speed (chars/s) and peak memory of the custom LSTM training graph vs a
  * tf.layers model with the same embedding/dense/loss (the baseline), in the same run, plus the backend's
  * matmul GFLOP/s so efficiency is visible. Each configuration runs in its own child process so peak RSS is
- * its own. Options: --backend B, --steps N (timed steps per config, default 2), --configs 16x256,64x256,...
+ * its own. Options: --backend B, --steps N (timed steps per config, default 2), --configs 16x256,64x256,...,
+ * --impls custom,custom-parallel,custom-device,tf.layers (default: all but custom-device; custom-device is the
+ * device-resident graph that GPU backends train with, e.g. --backend webgpu --impls custom-device).
  */
 import { spawnSync } from 'child_process';
 import * as os from 'os';
@@ -18,7 +20,7 @@ import { GradientPool } from '../src/training/gradient-pool';
 import { createAdam, clipByGlobalNorm } from '../src/training/optimizer-state';
 
 const { values } = parseArgs({
-  options: { backend: { type: 'string' }, steps: { type: 'string' }, configs: { type: 'string' }, one: { type: 'string' }, impl: { type: 'string' }, threads: { type: 'string' } },
+  options: { backend: { type: 'string' }, steps: { type: 'string' }, configs: { type: 'string' }, one: { type: 'string' }, impl: { type: 'string' }, impls: { type: 'string' }, threads: { type: 'string' } },
 });
 const backendPref = (values.backend ?? 'wasm') as BackendPreference;
 const STEPS = Number(values.steps ?? 2);
@@ -53,6 +55,21 @@ async function runOne(impl: string, B: number, T: number): Promise<void> {
       clipByGlobalNorm(grads, 1);
       opt.applyGradients(grads as never);
       tf.dispose(Object.values(grads));
+    };
+  } else if (impl === 'custom-device') {
+    // Every value stays on the device; loss and accuracy are read once per step, asynchronously.
+    const model = new TrainableModel(initWeights(spec, 1), 1, 'device');
+    step = async () => {
+      let finish = async (): Promise<void> => undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const r = model.loss(inputs, targets, T, B, { training: true });
+        finish = r.finish;
+        return r.loss;
+      }, model.variables);
+      clipByGlobalNorm(grads, 1).dispose();
+      opt.applyGradients(grads as never);
+      tf.dispose([value, ...Object.values(grads)]);
+      await finish();
     };
   } else if (impl === 'custom') {
     const model = new TrainableModel(initWeights(spec, 1));
@@ -99,7 +116,7 @@ async function runOne(impl: string, B: number, T: number): Promise<void> {
   for (let i = 0; i < STEPS; i++) await step();
   const s = (performance.now() - t0) / 1000;
   const chars = B * T * STEPS;
-  process.stdout.write(JSON.stringify({ impl, threads: impl === 'custom-parallel' ? Number(values.threads ?? os.cpus().length) : 1, batch: B, seq: T, backend: sel.name, chars_per_sec: Math.round(chars / s), seconds_per_step: +(s / STEPS).toFixed(2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+  process.stdout.write(JSON.stringify({ impl, threads: impl === 'custom-parallel' ? Number(values.threads ?? os.cpus().length) : 1, batch: B, seq: T, backend: sel.name, device: sel.device, chars_per_sec: Math.round(chars / s), seconds_per_step: +(s / STEPS).toFixed(2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
 }
 
 async function matmulGflops(): Promise<number> {
@@ -111,7 +128,7 @@ async function matmulGflops(): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const c = tf.matMul(a, b);
-    c.dataSync();
+    await c.data();
     c.dispose();
   }
   return +((2 * 512 * 512 * 1024 * n) / ((performance.now() - t0) / 1000) / 1e9).toFixed(1);
@@ -132,16 +149,13 @@ async function main(): Promise<void> {
     const err = (r.stderr.match(/(Error|RangeError|Aborted)[^\n]*/) ?? [r.stderr.trim().split('\n').pop()])[0];
     return { impl, config: cfg, failed: (err ?? `exit ${r.status}`).slice(0, 200) };
   };
-  for (const impl of ['custom', 'custom-parallel']) {
-    for (const cfg of configs) {
+  const impls = (values.impls ?? 'custom,custom-parallel,tf.layers').split(',');
+  for (const impl of impls) {
+    // The baseline tf.layers.lstm runs at the sizes the notes measured (64x256 ran out of wasm memory there).
+    for (const cfg of impl === 'tf.layers' && !values.configs ? ['16x256', '64x256'] : configs) {
       results.push(runChild(impl, cfg));
       process.stderr.write(JSON.stringify(results[results.length - 1]) + '\n');
     }
-  }
-  // The baseline: tf.layers.lstm, at the sizes the notes measured (64x256 ran out of wasm memory there).
-  for (const cfg of ['16x256', '64x256']) {
-    results.push(runChild('tf.layers', cfg));
-    process.stderr.write(JSON.stringify(results[results.length - 1]) + '\n');
   }
   const out = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },

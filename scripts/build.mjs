@@ -33,7 +33,7 @@ const options = {
   sourcemap: 'linked',
   logLevel: 'warning',
   // Native backends are optional and loaded at run time if they resolve; vscode comes from the host.
-  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
   banner: { js: '' },
 };
 

@@ -15,7 +15,7 @@ import { loadCheckpoint } from '../../src/model/checkpoint';
 import { TrainableModel } from '../../src/training/train-graph';
 import { evaluateStream, train } from '../../src/training/trainer';
 import { tempDir, useBackend } from '../helpers';
-import { adamSteps, maxAbsDiff, SMALL } from '../training/residency';
+import { adamSteps, maxAbsDiff, SMALL } from '../../src/training/backend-check';
 import { tinyConfig, tinyCorpus } from '../training/fixtures';
 
 describe('webgpu backend', function () {

@@ -5,7 +5,7 @@ import { initWeights } from '../../src/model/initializers';
 import { TrainableModel } from '../../src/training/train-graph';
 import { evaluateStream } from '../../src/training/trainer';
 import { useBackend } from '../helpers';
-import { adamSteps, maxAbsDiff, randomBatch, SMALL } from './residency';
+import { adamSteps, maxAbsDiff, randomBatch, SMALL } from '../../src/training/backend-check';
 
 describe('device-resident training graph', () => {
   before(() => useBackend('cpu'));

@@ -1,12 +1,17 @@
-/** Runs a few Adam steps of the real training loop pieces on whatever backend is active, for comparing them. */
+/**
+ * Runs a few Adam steps of the training loop's pieces on whatever backend is active, so backends (and the
+ * host and device residencies) can be compared from the same weights: used by the tests and by
+ * bench/webgpu-check.ts on a real GPU.
+ */
 import * as tf from '@tensorflow/tfjs-core';
-import { makeSpec, ModelWeights } from '../../src/model/architecture';
-import { initWeights } from '../../src/model/initializers';
-import { TrainableModel, Residency } from '../../src/training/train-graph';
-import { createAdam, clipByGlobalNorm } from '../../src/training/optimizer-state';
-import { LstmState } from '../../src/training/lstm-op';
-import { mulberry32 } from '../../src/inference/rng';
+import { makeSpec, ModelWeights } from '../model/architecture';
+import { initWeights } from '../model/initializers';
+import { TrainableModel, Residency } from './train-graph';
+import { createAdam, clipByGlobalNorm } from './optimizer-state';
+import { LstmState } from './lstm-op';
+import { mulberry32 } from '../inference/rng';
 
+/** A small model for quick comparisons. */
 export const SMALL = makeSpec({ embeddingDim: 8, lstmUnits: [16, 12], dropout: 0.1 });
 
 export function randomBatch(steps: number, batch: number, vocab: number, seed: number): { inputs: Int32Array; targets: Int32Array } {
