@@ -29,6 +29,8 @@ export interface TrainingRunResult {
   summary?: TrainSummary;
   error?: string;
   eventLoopDelayMs: { p50: number; p99: number; max: number };
+  /** Where it ran: a worker thread, or a separate Node process (GPU backends). */
+  host?: 'worker' | 'process';
 }
 
 export class TrainingController {
@@ -120,6 +122,7 @@ export class TrainingController {
           const found = gpuWanted ? await findPlainNode(opts.settings.nodePath) : {};
           const host = chooseTrainingHost({ backend: opts.settings.backend, webgpuInstalled, node: found.node, nodeProblem: found.problem });
           this.hooks.log(`training: ${host.reason}`);
+          result.host = host.kind;
           this.job = host.kind === 'process' ? startTrainingProcess(config, onEvent, host.node) : startTraining(config, onEvent);
           const sub = token.onCancellationRequested(() => {
             this.hooks.log('training: cancel requested; stopping after this batch');
