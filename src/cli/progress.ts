@@ -1,13 +1,6 @@
 /** Training progress on stderr: a redrawn bar on a terminal, periodic plain lines otherwise. */
 import { TrainEvent } from '../training/trainer';
-
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '?';
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
-}
+import { formatDuration } from '../training/eta';
 
 export function progressLine(e: Extract<TrainEvent, { type: 'batch' }>, width = 24): string {
   const frac = e.batch / e.batchesPerEpoch;

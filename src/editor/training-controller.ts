@@ -13,7 +13,7 @@ import { chooseTrainingHost, findPlainNode } from '../training/training-host';
 import { webgpuResolvable } from '../engine/webgpu';
 import { TrainConfig, TrainEvent, TrainSummary } from '../training/trainer';
 import { EpochRecord } from '../model/checkpoint';
-import { formatDuration } from '../cli/progress';
+import { formatDuration } from '../training/eta';
 import { Settings } from './settings';
 import { WorkspaceStorage } from './storage';
 
