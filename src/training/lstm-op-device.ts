@@ -40,22 +40,29 @@ export function lstmSequenceDevice(x: tf.Tensor2D, kernel: tf.Tensor2D, recurren
     let h = h0 as tf.Tensor2D;
     let c = c0 as tf.Tensor2D;
     for (let t = 0; t < T; t++) {
-      const z = tf.add(tf.slice(xw, [t * B, 0], [B, 4 * H]), tf.matMul(h, U as tf.Tensor2D)) as tf.Tensor2D;
-      const [zi, zf, zg, zo] = tf.split(z, 4, 1);
-      const i = tf.sigmoid(zi);
-      const f = tf.sigmoid(zf);
-      const g = tf.tanh(zg);
-      const o = tf.sigmoid(zo);
-      c = tf.add(tf.mul(f, c), tf.mul(i, g));
-      const tc = tf.tanh(c);
-      h = tf.mul(o, tc);
-      acts.push(tf.concat([i, f, g, o], 1) as tf.Tensor2D);
-      cs.push(c);
+      // One tidy per step: only what the backward pass needs outlives it (peak memory on a GPU).
+      const [act, cNew, tc, hNew] = tf.tidy(() => {
+        const z = tf.add(tf.slice(xw, [t * B, 0], [B, 4 * H]), tf.matMul(h, U as tf.Tensor2D)) as tf.Tensor2D;
+        const [zi, zf, zg, zo] = tf.split(z, 4, 1);
+        const i = tf.sigmoid(zi);
+        const f = tf.sigmoid(zf);
+        const g = tf.tanh(zg);
+        const o = tf.sigmoid(zo);
+        const cc = tf.add(tf.mul(f, c), tf.mul(i, g));
+        const tcc = tf.tanh(cc);
+        return [tf.concat([i, f, g, o], 1), cc, tcc, tf.mul(o, tcc)] as tf.Tensor2D[];
+      });
+      acts.push(act);
+      cs.push(cNew);
       tcs.push(tc);
-      hs.push(h);
+      hs.push(hNew);
+      h = hNew;
+      c = cNew;
     }
+    xw.dispose();
     const hAll = tf.concat(hs, 0) as tf.Tensor2D;
     if (opts.onFinalState) opts.onFinalState(tf.keep(tf.clone(h)), tf.keep(tf.clone(c)));
+    tf.dispose(hs);
     const value = opts.mask ? tf.mul(hAll, opts.mask) : hAll;
     // Intermediates (the input x and the mask too) are freed after the forward pass unless saved.
     const mask = opts.mask ?? tf.ones([1, 1]);
@@ -72,25 +79,28 @@ export function lstmSequenceDevice(x: tf.Tensor2D, kernel: tf.Tensor2D, recurren
       let dhNext: tf.Tensor2D | undefined;
       let dcNext: tf.Tensor2D | undefined;
       for (let t = T - 1; t >= 0; t--) {
-        const [i, f, g, o] = tf.split(sActs[t], 4, 1);
-        const tc = sTcs[t];
-        const cPrev = t === 0 ? sc0 : sCs[t - 1];
-        const dyt = tf.slice(dy, [t * B, 0], [B, H]) as tf.Tensor2D;
-        const dh = (dhNext ? tf.add(dyt, dhNext) : dyt) as tf.Tensor2D;
-        const dcFromH = tf.mul(tf.mul(dh, o), tf.sub(1, tf.square(tc))) as tf.Tensor2D;
-        const dc = (dcNext ? tf.add(dcNext, dcFromH) : dcFromH) as tf.Tensor2D;
-        const di = tf.mul(tf.mul(dc, g), tf.mul(i, tf.sub(1, i)));
-        const df = tf.mul(tf.mul(dc, cPrev), tf.mul(f, tf.sub(1, f)));
-        const dg = tf.mul(tf.mul(dc, i), tf.sub(1, tf.square(g)));
-        const dO = tf.mul(tf.mul(dh, tc), tf.mul(o, tf.sub(1, o)));
-        const dZ = tf.concat([di, df, dg, dO], 1) as tf.Tensor2D;
+        const [dZ, dhN, dcN] = tf.tidy(() => {
+          const [i, f, g, o] = tf.split(sActs[t], 4, 1);
+          const tc = sTcs[t];
+          const cPrev = t === 0 ? sc0 : sCs[t - 1];
+          const dyt = tf.slice(dy, [t * B, 0], [B, H]) as tf.Tensor2D;
+          const dh = (dhNext ? tf.add(dyt, dhNext) : dyt) as tf.Tensor2D;
+          const dcFromH = tf.mul(tf.mul(dh, o), tf.sub(1, tf.square(tc))) as tf.Tensor2D;
+          const dc = (dcNext ? tf.add(dcNext, dcFromH) : dcFromH) as tf.Tensor2D;
+          const di = tf.mul(tf.mul(dc, g), tf.mul(i, tf.sub(1, i)));
+          const df = tf.mul(tf.mul(dc, cPrev), tf.mul(f, tf.sub(1, f)));
+          const dg = tf.mul(tf.mul(dc, i), tf.sub(1, tf.square(g)));
+          const dO = tf.mul(tf.mul(dh, tc), tf.mul(o, tf.sub(1, o)));
+          const dz = tf.concat([di, df, dg, dO], 1) as tf.Tensor2D;
+          return t > 0 ? [dz, tf.matMul(dz, UT) as tf.Tensor2D, tf.mul(dc, f) as tf.Tensor2D] : [dz];
+        });
+        tf.dispose([dhNext, dcNext].filter((x): x is tf.Tensor2D => x !== undefined));
         dZs[t] = dZ;
-        if (t > 0) {
-          dhNext = tf.matMul(dZ, UT) as tf.Tensor2D;
-          dcNext = tf.mul(dc, f) as tf.Tensor2D;
-        }
+        dhNext = dhN;
+        dcNext = dcN;
       }
       const dZ = tf.concat(dZs, 0) as tf.Tensor2D; // [T*B, 4H]
+      tf.dispose(dZs);
       // h_{t-1} for every row: h0 then the outputs of steps 0..T-2.
       const hPrev = T > 1 ? tf.concat([sh0, tf.slice(sHAll, [0, 0], [(T - 1) * B, H])], 0) : sh0;
       const dX = tf.matMul(dZ, tf.transpose(W) as tf.Tensor2D);
