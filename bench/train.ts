@@ -116,7 +116,12 @@ async function runOne(impl: string, B: number, T: number): Promise<void> {
   for (let i = 0; i < STEPS; i++) await step();
   const s = (performance.now() - t0) / 1000;
   const chars = B * T * STEPS;
-  process.stdout.write(JSON.stringify({ impl, threads: impl === 'custom-parallel' ? Number(values.threads ?? os.cpus().length) : 1, batch: B, seq: T, backend: sel.name, device: sel.device, chars_per_sec: Math.round(chars / s), seconds_per_step: +(s / STEPS).toFixed(2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+  // One more step under tf.profile: how many kernels a step dispatches (what bounds a GPU at small sizes) and
+  // the peak of tensor memory on the backend.
+  const prof = await tf.profile(async () => {
+    await step();
+  });
+  process.stdout.write(JSON.stringify({ impl, threads: impl === 'custom-parallel' ? Number(values.threads ?? os.cpus().length) : 1, batch: B, seq: T, backend: sel.name, device: sel.device, chars_per_sec: Math.round(chars / s), seconds_per_step: +(s / STEPS).toFixed(2), kernels_per_step: prof.kernels.length, us_per_kernel: Math.round((s / STEPS / prof.kernels.length) * 1e6), peak_tensor_mb: Math.round(prof.peakBytes / 2 ** 20), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
 }
 
 async function matmulGflops(): Promise<number> {
