@@ -13,6 +13,7 @@ import { weightList } from '../../src/model/architecture';
 import { initWeights } from '../../src/model/initializers';
 import { loadCheckpoint } from '../../src/model/checkpoint';
 import { TrainableModel } from '../../src/training/train-graph';
+import { lstmSequenceDevice } from '../../src/training/lstm-op-device';
 import { evaluateStream, train } from '../../src/training/trainer';
 import { tempDir, useBackend } from '../helpers';
 import { adamSteps, maxAbsDiff, SMALL } from '../../src/training/backend-check';
@@ -56,6 +57,32 @@ describe('webgpu backend', function () {
     const cw = weightList(cpu.weights);
     weightList(gpu.weights).forEach((a, i) => assert.ok(maxAbsDiff(a, cw[i]) < 1e-4, `weight ${i} differs by ${maxAbsDiff(a, cw[i])}`));
     for (let l = 0; l < SMALL.lstmUnits.length; l++) assert.ok(maxAbsDiff(cpu.states[l]!.h, gpu.states[l]!.h) < 1e-4, `carried state of layer ${l}`);
+  });
+
+  it('fused LSTM shaders give the tf-op layer: output, final state and gradients, with a mask and an initial state', async () => {
+    await useBackend('webgpu');
+    const [T, B, D, H] = [5, 3, 6, 8];
+    const rnd = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + seed) * 0.5);
+    const x = tf.tensor2d(rnd(T * B * D, 1), [T * B, D]);
+    const W = tf.tensor2d(rnd(D * 4 * H, 2), [D, 4 * H]);
+    const U = tf.tensor2d(rnd(H * 4 * H, 3), [H, 4 * H]);
+    const b = tf.tensor1d(rnd(4 * H, 4));
+    const mask = tf.tensor2d(rnd(T * B * H, 5).map((v) => (v > -0.2 ? 1.25 : 0)), [T * B, H]);
+    const initial = { h: tf.tensor2d(rnd(B * H, 6), [B, H]), c: tf.tensor2d(rnd(B * H, 7), [B, H]) };
+    const runs = [];
+    for (const fused of [false, true]) {
+      const finals: tf.Tensor[] = [];
+      const f = (xx: tf.Tensor, ww: tf.Tensor, uu: tf.Tensor, bb: tf.Tensor) =>
+        tf.sum(tf.mul(lstmSequenceDevice(xx as tf.Tensor2D, ww as tf.Tensor2D, uu as tf.Tensor2D, bb as tf.Tensor1D, { steps: T, batch: B, initial, mask, fused, onFinalState: (h, c) => finals.push(h, c) }), tf.reshape(tf.linspace(-1, 1, T * B * H), [T * B, H])));
+      const { value, grads } = tf.valueAndGrads(f)([x, W, U, b]);
+      runs.push({ value: (await value.data())[0], grads: await Promise.all(grads.map((g) => g.data())), finals: await Promise.all(finals.map((t) => t.data())) });
+      tf.dispose([value, ...grads, ...finals]);
+    }
+    const [ops, fused] = runs;
+    assert.ok(Math.abs(ops.value - fused.value) < 1e-5, `${ops.value} vs ${fused.value}`);
+    ops.grads.forEach((g, i) => assert.ok(maxAbsDiff(g, fused.grads[i]) < 1e-5, `gradient ${i}: ${maxAbsDiff(g, fused.grads[i])}`));
+    ops.finals.forEach((s, i) => assert.ok(maxAbsDiff(s, fused.finals[i]) < 1e-6, `final state ${i}`));
+    tf.dispose([x, W, U, b, mask, initial.h, initial.c]);
   });
 
   it('evaluates (inference over a stream, state carried) like the cpu backend', async () => {
