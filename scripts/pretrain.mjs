@@ -27,11 +27,30 @@ function run(args, opts = {}) {
   return r.stdout;
 }
 
+/**
+ * A fresh clone has no run to resume: seed one from the shipped model (its weights, history and position, a new
+ * optimizer), so the loss table and curve go on where they stopped instead of starting over.
+ */
+function seedFromShipped() {
+  const meta = JSON.parse(fs.readFileSync(path.join(modelDir, 'meta.json'), 'utf8'));
+  const t = meta.training;
+  const bpe = Math.floor(meta.corpus.trainChars / (t.hyperParameters.batchSize * t.hyperParameters.seqLen));
+  const step = Math.round(t.epochsDone * bpe);
+  for (const dir of [best, `${best}-latest`]) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.cpSync(modelDir, dir, { recursive: true });
+  }
+  const state = { epoch: Math.floor(step / bpe), batch: step % bpe, step, charsSeen: t.history.at(-1)?.chars ?? 0, wallSeconds: t.wallSeconds };
+  fs.writeFileSync(path.join(`${best}-latest`, 'trainer-state.json'), JSON.stringify(state));
+  console.error(`pretrain: continuing the shipped model from epoch ${t.epochsDone.toFixed(3)} (step ${step}) with a fresh optimizer`);
+}
+
 function train(extra) {
   fs.mkdirSync(runDir, { recursive: true });
-  // Continue this machine's run if there is one; otherwise start from the shipped model's weights (a later
-  // session on a fresh clone) with a fresh optimizer; else from scratch.
-  const resume = fs.existsSync(path.join(`${best}-latest`, 'meta.json')) ? ['--resume'] : fs.existsSync(path.join(modelDir, 'meta.json')) ? ['--from', modelDir] : [];
+  // Continue this machine's run if there is one; otherwise the shipped model's (a later session on a fresh
+  // clone); else start from scratch.
+  if (!fs.existsSync(path.join(`${best}-latest`, 'meta.json')) && fs.existsSync(path.join(modelDir, 'meta.json'))) seedFromShipped();
+  const resume = fs.existsSync(path.join(`${best}-latest`, 'meta.json')) ? ['--resume'] : [];
   const out = run(['train', '--data', stdlib, '--out', best, '--name', 'python-stdlib', ...HYPER, ...resume, ...extra, '--json']);
   fs.writeFileSync(path.join(runDir, `summary-${Date.now()}.json`), out);
   console.log(out);
