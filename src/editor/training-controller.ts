@@ -122,6 +122,8 @@ export class TrainingController {
           const found = gpuWanted ? await findPlainNode(opts.settings.nodePath) : {};
           const host = chooseTrainingHost({ backend: opts.settings.backend, webgpuInstalled, node: found.node, nodeProblem: found.problem });
           this.hooks.log(`training: ${host.reason}`);
+          // The user asked for the GPU by name: say plainly why it is not used, not only in the log.
+          if (opts.settings.backend === 'webgpu' && host.kind === 'worker') void vscode.window.showWarningMessage(`LSTM: ${host.reason}.`);
           result.host = host.kind;
           this.job = host.kind === 'process' ? startTrainingProcess(config, onEvent, host.node) : startTraining(config, onEvent);
           const sub = token.onCancellationRequested(() => {
