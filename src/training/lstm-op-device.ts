@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op';
 import { lstmSequenceFused } from './lstm-webgpu';
+import { layerGradients } from './lstm-layer-grads';
 
 export interface DeviceLstmOptions {
   steps: number;
@@ -103,15 +104,7 @@ export function lstmSequenceDevice(x: tf.Tensor2D, kernel: tf.Tensor2D, recurren
         dhNext = dhN;
         dcNext = dcN;
       }
-      const dZ = tf.concat(dZs, 0) as tf.Tensor2D; // [T*B, 4H]
-      tf.dispose(dZs);
-      // h_{t-1} for every row: h0 then the outputs of steps 0..T-2.
-      const hPrev = T > 1 ? tf.concat([sh0, tf.slice(sHAll, [0, 0], [(T - 1) * B, H])], 0) : sh0;
-      const dX = tf.matMul(dZ, tf.transpose(W) as tf.Tensor2D);
-      const dW = tf.matMul(tf.transpose(sX) as tf.Tensor2D, dZ);
-      const dU = tf.matMul(tf.transpose(hPrev) as tf.Tensor2D, dZ);
-      const db = tf.sum(dZ, 0);
-      return [dX, dW, dU, db];
+      return layerGradients(dZs, sX, W as tf.Tensor2D, sh0, sHAll);
     };
     return { value: value as tf.Tensor2D, gradFunc };
   });

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 import { customOp } from './custom-op';
 import type { DeviceLstmOptions } from './lstm-op-device';
+import { layerGradients } from './lstm-layer-grads';
 
 interface WebGpuProgram {
   outputShape: number[];
@@ -160,15 +161,7 @@ export function lstmSequenceFused(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrent
         next = q;
       }
       next?.dispose();
-      const dZ = tf.concat(dZs, 0) as tf.Tensor2D;
-      tf.dispose(dZs);
-      const hPrev = T > 1 ? tf.concat([sh0, tf.slice(sHAll, [0, 0], [(T - 1) * B, H])], 0) : sh0;
-      return [
-        tf.matMul(dZ, tf.transpose(W) as tf.Tensor2D),
-        tf.matMul(tf.transpose(sX) as tf.Tensor2D, dZ),
-        tf.matMul(tf.transpose(hPrev) as tf.Tensor2D, dZ),
-        tf.sum(dZ, 0),
-      ];
+      return layerGradients(dZs, sX, W as tf.Tensor2D, sh0, sHAll);
     };
     return { value, gradFunc };
   });
