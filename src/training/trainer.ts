@@ -19,6 +19,7 @@ import { LstmState } from './lstm-op';
 import { createAdam, setLearningRate, clipByGlobalNorm, serializeOptimizer, restoreOptimizer } from './optimizer-state';
 import { writeLossCurve } from './loss-curve';
 import { GradientPool } from './gradient-pool';
+import { CARRIED_STATE_FILE, serializeCarriedState, restoreCarriedState } from './carried-state-file';
 
 export interface TrainConfig {
   data: string[];
@@ -124,7 +125,7 @@ export async function evaluateStream(model: TrainableModel, stream: Uint8Array, 
   return { loss: total / chars, accuracy: correct / chars, chars };
 }
 
-function readResume(dir: string): { weights: ModelWeights; info?: TrainingInfo; state?: ResumeState; optJson?: string; optBin?: Buffer; corpus?: CorpusSummary } {
+function readResume(dir: string): { weights: ModelWeights; info?: TrainingInfo; state?: ResumeState; optJson?: string; optBin?: Buffer; corpus?: CorpusSummary; carried?: Buffer } {
   const ck = loadCheckpoint(dir);
   const stateFile = path.join(ck.dir, 'trainer-state.json');
   const optJson = path.join(ck.dir, 'optimizer.json');
@@ -135,6 +136,7 @@ function readResume(dir: string): { weights: ModelWeights; info?: TrainingInfo; 
     state: fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as ResumeState) : undefined,
     optJson: fs.existsSync(optJson) ? fs.readFileSync(optJson, 'utf8') : undefined,
     optBin: fs.existsSync(optJson) ? fs.readFileSync(path.join(ck.dir, 'optimizer.bin')) : undefined,
+    carried: fs.existsSync(path.join(ck.dir, CARRIED_STATE_FILE)) ? fs.readFileSync(path.join(ck.dir, CARRIED_STATE_FILE)) : undefined,
   };
 }
 
@@ -152,6 +154,7 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   let state: ResumeState = { epoch: 0, batch: 0, step: 0, charsSeen: 0, wallSeconds: 0 };
   let bestValLoss: number | null = null;
   let optFiles: { json: string; bin: Buffer } | undefined;
+  let carriedFile: Buffer | undefined;
   let fineTunedFrom: string | undefined;
   if (cfg.resume) {
     let dir: string;
@@ -166,6 +169,7 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
     bestValLoss = fs.existsSync(path.join(out, 'meta.json')) ? (loadCheckpoint(out).meta.training?.bestValLoss ?? null) : (r.info?.bestValLoss ?? null);
     if (r.state) state = r.state;
     if (r.optJson && r.optBin) optFiles = { json: r.optJson, bin: r.optBin };
+    carriedFile = r.carried;
     fineTunedFrom = r.info?.fineTunedFrom;
     log(`resuming from ${dir} at epoch ${state.epoch}, batch ${state.batch} (${history.length} evaluations so far)`);
   } else if (cfg.from) {
@@ -228,6 +232,11 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   const deadline = cfg.maxMinutes ? t0 + cfg.maxMinutes * 60_000 : Infinity;
   let stoppedBy: TrainSummary['stoppedBy'] = 'completed';
   let states: (LstmState | undefined)[] | undefined = mode === 'carried-state' ? [] : undefined;
+  if (states && carriedFile) {
+    const restored = restoreCarriedState(carriedFile, model.spec.lstmUnits, cfg.batchSize);
+    if (restored) states = restored;
+    log(restored ? `resuming the carried state of ${cfg.batchSize} streams` : 'the saved carried state does not fit this batch size or model; streams start from zeros');
+  }
   let sinceEval = { loss: 0, acc: 0, chars: 0, t: Date.now() };
   let charsThisRun = 0;
   let batchesThisRun = 0;
@@ -255,7 +264,11 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
     const optFilesNow = await serializeOptimizer(opt);
     saveCheckpoint(latest, w, {
       name: `${cfg.name ?? path.basename(out)} (latest)`, training: info(), corpus: corpusSummary,
-      extraFiles: { ...optFilesNow, 'trainer-state.json': JSON.stringify(state) },
+      extraFiles: {
+        ...optFilesNow,
+        'trainer-state.json': JSON.stringify(state),
+        ...(states ? { [CARRIED_STATE_FILE]: serializeCarriedState(states, model.spec.lstmUnits, cfg.batchSize) } : {}),
+      },
     });
     if (best) {
       saveCheckpoint(out, w, { name: cfg.name ?? path.basename(out), training: info(), corpus: corpusSummary });
