@@ -17,7 +17,7 @@ import { makeSpec, parameterCount } from '../src/model/architecture';
 import { initWeights } from '../src/model/initializers';
 import { TrainableModel, embed, dense, softmaxCrossEntropy } from '../src/training/train-graph';
 import { GradientPool } from '../src/training/gradient-pool';
-import { createAdam, clipByGlobalNorm } from '../src/training/optimizer-state';
+import { createAdam, applyClipped } from '../src/training/optimizer-state';
 
 const { values } = parseArgs({
   options: { backend: { type: 'string' }, steps: { type: 'string' }, configs: { type: 'string' }, one: { type: 'string' }, impl: { type: 'string' }, impls: { type: 'string' }, threads: { type: 'string' } },
@@ -51,35 +51,19 @@ async function runOne(impl: string, B: number, T: number): Promise<void> {
     const batch = { inputs, targets, steps: T, batch: B, resetState: true };
     step = async () => {
       const r = await pool.compute(model.weightArrays(), batch);
-      const grads = Object.fromEntries(model.variables.map((v, i) => [v.name, tf.tensor(r.grads[i], v.shape)]));
-      clipByGlobalNorm(grads, 1);
-      opt.applyGradients(grads as never);
-      tf.dispose(Object.values(grads));
+      applyClipped(opt, Object.fromEntries(model.variables.map((v, i) => [v.name, tf.tensor(r.grads[i], v.shape)])), 1);
     };
   } else if (impl === 'custom-device') {
     // Every value stays on the device; loss and accuracy are read once per step, asynchronously.
     const model = new TrainableModel(initWeights(spec, 1), 1, 'device');
     step = async () => {
-      let finish = async (): Promise<void> => undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const r = model.loss(inputs, targets, T, B, { training: true });
-        finish = r.finish;
-        return r.loss;
-      }, model.variables);
-      clipByGlobalNorm(grads, 1).dispose();
-      opt.applyGradients(grads as never);
-      tf.dispose([value, ...Object.values(grads)]);
-      await finish();
+      const { grads, result } = model.gradients(inputs, targets, T, B, { training: true });
+      applyClipped(opt, grads, 1);
+      await result.finish();
     };
   } else if (impl === 'custom') {
     const model = new TrainableModel(initWeights(spec, 1));
-    step = () => {
-      const { value, grads } = tf.variableGrads(() => model.loss(inputs, targets, T, B, { training: true }).loss, model.variables);
-      clipByGlobalNorm(grads, 1);
-      opt.applyGradients(grads as never);
-      value.dataSync();
-      tf.dispose([value, ...Object.values(grads)]);
-    };
+    step = () => applyClipped(opt, model.gradients(inputs, targets, T, B, { training: true }).grads, 1);
   } else {
     // Baseline: tf.layers.lstm (sigmoid recurrent activation, like the design) with the same embedding,
     // dense and loss ops around it as the custom graph (tfjs-wasm has no gradient for the Embedding layer).
@@ -105,10 +89,9 @@ async function runOne(impl: string, B: number, T: number): Promise<void> {
         const logits = dense(tf.reshape(x, [B * T, spec.lstmUnits[spec.lstmUnits.length - 1]]) as tf.Tensor2D, Wd, bd);
         return softmaxCrossEntropy(logits, tgBM, stats);
       }, vars);
-      clipByGlobalNorm(grads, 1);
-      opt.applyGradients(grads as never);
+      applyClipped(opt, grads, 1);
       value.dataSync();
-      tf.dispose([value, ...Object.values(grads)]);
+      value.dispose();
     };
   }
   await step(); // warm-up (allocations, kernel setup)

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { startTraining, TrainingJob } from '../training/worker-client';
 import { startTrainingProcess } from '../training/process-client';
-import { chooseTrainingHost, findPlainNode } from '../training/training-host';
+import { chooseTrainingHost, findPlainNode, wantsGpu } from '../training/training-host';
 import { webgpuResolvable } from '../engine/webgpu';
 import { TrainConfig, TrainEvent, TrainSummary } from '../training/trainer';
 import { EpochRecord } from '../model/checkpoint';
@@ -118,8 +118,7 @@ export class TrainingController {
             }
           };
           const webgpuInstalled = webgpuResolvable(opts.modulePaths);
-          const gpuWanted = config.backend === 'webgpu' || (config.backend === 'auto' && webgpuInstalled);
-          const found = gpuWanted ? await findPlainNode(opts.settings.nodePath) : {};
+          const found = wantsGpu(opts.settings.backend, webgpuInstalled) ? await findPlainNode(opts.settings.nodePath) : {};
           const host = chooseTrainingHost({ backend: opts.settings.backend, webgpuInstalled, node: found.node, nodeProblem: found.problem });
           this.hooks.log(`training: ${host.reason}`);
           // The user asked for the GPU by name: say plainly why it is not used, not only in the log.

@@ -81,13 +81,12 @@ export async function chooseAdapter(dawn: DawnModule, log: (line: string) => voi
     { api: 'opengles', flags: ['backend=opengles'], options: { featureLevel: 'compatibility', powerPreference: 'high-performance' } },
   ];
   let fallback: AdapterChoice | null = null;
-  // Dawn's event loop keeps calling into each instance it made: an instance collected by the GC is a
-  // use-after-free (random crashes in InstanceBase::ProcessEvents). Keep every one for the process's life.
-  const only = process.env.LSTM_WEBGPU_API; // 'default' or 'opengles': skip the other
-  for (const t of tries.filter((x) => !only || x.api === only)) {
+  for (const t of tries) {
     let adapter: GpuAdapterLike | null = null;
     try {
       const instance = dawn.create(t.flags);
+      // Dawn's event loop keeps calling into each instance it made: an instance collected by the GC is a
+      // use-after-free (random crashes in InstanceBase::ProcessEvents). Keep every one for the process's life.
       liveInstances.push(instance);
       adapter = await instance.requestAdapter(t.options);
     } catch (e) {

@@ -3,11 +3,10 @@
  * host and device residencies) can be compared from the same weights: used by the tests and by
  * bench/webgpu-check.ts on a real GPU.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { makeSpec, ModelWeights } from '../model/architecture';
 import { initWeights } from '../model/initializers';
 import { TrainableModel, Residency } from './train-graph';
-import { createAdam, clipByGlobalNorm } from './optimizer-state';
+import { createAdam, applyClipped } from './optimizer-state';
 import { LstmState } from './lstm-op';
 import { mulberry32 } from '../inference/rng';
 
@@ -37,18 +36,11 @@ export async function adamSteps(residency: Residency, steps: number, weights = i
   const accuracies: number[] = [];
   for (let s = 0; s < steps; s++) {
     const { inputs, targets } = randomBatch(T, B, weights.spec.vocabSize, 100); // the same batch: the loss must fall
-    let result: ReturnType<TrainableModel['loss']> | undefined;
-    const g = tf.variableGrads(() => {
-      result = model.loss(inputs, targets, T, B, { training: true, states });
-      return result.loss;
-    }, model.variables);
-    g.value.dispose();
-    clipByGlobalNorm(g.grads, 1).dispose();
-    opt.applyGradients(g.grads as Record<string, tf.Variable>);
-    tf.dispose(Object.values(g.grads));
-    await result!.finish();
-    losses.push(result!.stats.crossEntropy);
-    accuracies.push(result!.stats.accuracy);
+    const { grads, result } = model.gradients(inputs, targets, T, B, { training: true, states });
+    applyClipped(opt, grads, 1);
+    await result.finish();
+    losses.push(result.stats.crossEntropy);
+    accuracies.push(result.stats.accuracy);
   }
   const out = await model.readWeights();
   model.dispose();

@@ -36,6 +36,13 @@ export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, clipNorm: num
   return norm;
 }
 
+/** One optimizer step: clips the gradients to clipNorm, applies them, and disposes them. */
+export function applyClipped(opt: tf.AdamOptimizer, grads: Record<string, tf.Tensor>, clipNorm: number): void {
+  clipByGlobalNorm(grads, clipNorm).dispose();
+  opt.applyGradients(grads as tf.NamedTensorMap as Record<string, tf.Variable>);
+  tf.dispose(Object.values(grads));
+}
+
 export async function serializeOptimizer(opt: tf.AdamOptimizer): Promise<OptimizerFiles> {
   const weights = await opt.getWeights();
   const entries: { name: string; shape: number[] }[] = [];

@@ -7,7 +7,7 @@
 import { fork } from 'child_process';
 import { TrainConfig, TrainEvent, TrainSummary } from './trainer';
 import { findWorkerScript, TrainingJob } from './worker-client';
-import { FromWorker } from './worker-protocol';
+import { FromWorker, routeMessage } from './worker-protocol';
 
 export const PROCESS_FILE = 'training-process.js';
 
@@ -27,14 +27,7 @@ export function startTrainingProcess(config: TrainConfig, onEvent: (e: TrainEven
   });
   const done = new Promise<TrainSummary>((resolve, reject) => {
     child.on('message', (m: FromWorker) => {
-      if (m.type === 'event') onEvent(m.event);
-      else if (m.type === 'done') {
-        settled = true;
-        resolve(m.summary);
-      } else if (m.type === 'error') {
-        settled = true;
-        reject(new Error(m.message));
-      }
+      if (routeMessage(m, onEvent, resolve, reject)) settled = true;
     });
     child.on('error', (e) => {
       if (!settled) reject(new Error(`could not start the training process with ${node}: ${e.message}`));

@@ -170,10 +170,6 @@ export class TrainableModel {
     this.variables = weightList(weights).map((a, i) => tf.tidy(() => tf.variable(tf.tensor(a, entries[i].shape), true, `${entries[i].name}#${id}`)));
   }
 
-  toWeights(): ModelWeights {
-    return weightsFromList(this.spec, this.variables.map((v) => (v.dataSync() as Float32Array).slice()));
-  }
-
   setWeights(weights: ModelWeights): void {
     this.setWeightList(weightList(weights));
   }
@@ -190,6 +186,14 @@ export class TrainableModel {
   async readWeights(): Promise<ModelWeights> {
     const list = await Promise.all(this.variables.map(async (v) => (await v.data()) as Float32Array));
     return weightsFromList(this.spec, list);
+  }
+
+  /** The loss of a time-major batch and its gradients by variable name (the caller disposes the gradients). */
+  gradients(inputs: Int32Array, targets: Int32Array, steps: number, batch: number, opts: ForwardOptions): { grads: Record<string, tf.Tensor>; result: LossResult } {
+    let result: LossResult | undefined;
+    const g = tf.variableGrads(() => (result = this.loss(inputs, targets, steps, batch, opts)).loss, this.variables);
+    g.value.dispose();
+    return { grads: g.grads, result: result! };
   }
 
   /** Builds the loss for a time-major batch; call inside tf.variableGrads / tf.tidy. */

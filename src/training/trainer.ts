@@ -16,7 +16,7 @@ import { buildCorpus, CorpusReport } from './corpus';
 import { splitByFile, encodeFiles, planBatches, TrainingMode, Batch } from './dataset';
 import { TrainableModel, Residency, LossResult } from './train-graph';
 import { LstmState } from './lstm-op';
-import { createAdam, setLearningRate, clipByGlobalNorm, serializeOptimizer, restoreOptimizer } from './optimizer-state';
+import { createAdam, setLearningRate, applyClipped, serializeOptimizer, restoreOptimizer } from './optimizer-state';
 import { writeLossCurve } from './loss-curve';
 import { GradientPool } from './gradient-pool';
 import { CARRIED_STATE_FILE, serializeCarriedState, restoreCarriedState } from './carried-state-file';
@@ -309,18 +309,12 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
         stats = r.stats;
         if (states) states = r.states;
       } else {
-        const g = tf.variableGrads(() => {
-          const r = model.loss(batch.inputs, batch.targets, batch.steps, batch.batch, { training: true, states });
-          stats = r.stats;
-          finish = r.finish;
-          return r.loss;
-        }, model.variables);
-        g.value.dispose();
+        const g = model.gradients(batch.inputs, batch.targets, batch.steps, batch.batch, { training: true, states });
         grads = g.grads;
+        stats = g.result.stats;
+        finish = g.result.finish;
       }
-      clipByGlobalNorm(grads, cfg.clipNorm ?? 1).dispose();
-      opt.applyGradients(grads as tf.NamedTensorMap as Record<string, tf.Variable>);
-      tf.dispose(Object.values(grads));
+      applyClipped(opt, grads, cfg.clipNorm ?? 1);
       await finish(); // device residency: the batch's loss, accuracy and carried state arrive here
       if (!Number.isFinite(stats.crossEntropy)) throw new Error(`training diverged at step ${state.step} (loss ${stats.crossEntropy}); try a lower learning rate`);
       const chars = batch.steps * batch.batch;

@@ -20,9 +20,13 @@ export interface HostFacts {
   nodeProblem?: string;
 }
 
+/** Whether a run asks for the GPU backend: named, or auto with the webgpu package installed. */
+export function wantsGpu(backend: BackendPreference, webgpuInstalled: boolean): boolean {
+  return backend === 'webgpu' || (backend === 'auto' && webgpuInstalled);
+}
+
 export function chooseTrainingHost(f: HostFacts): TrainingHost {
-  const wantsGpu = f.backend === 'webgpu' || (f.backend === 'auto' && f.webgpuInstalled);
-  if (!wantsGpu) return { kind: 'worker', reason: `backend ${f.backend}${f.backend === 'auto' ? ' (webgpu not installed)' : ''} runs in a worker thread` };
+  if (!wantsGpu(f.backend, f.webgpuInstalled)) return { kind: 'worker', reason: `backend ${f.backend}${f.backend === 'auto' ? ' (webgpu not installed)' : ''} runs in a worker thread` };
   if (!f.webgpuInstalled) return { kind: 'worker', reason: 'the webgpu package is not installed (LSTM: Install Native Backend); the next backend is used' };
   if (!f.node) return { kind: 'worker', reason: `webgpu needs a plain Node.js 20+ to run in (${f.nodeProblem ?? 'none found'}; set lstmComplete.nodePath); the next backend is used` };
   return { kind: 'process', node: f.node, reason: `webgpu: training runs in a separate Node process (${f.node})` };

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SHARE_ENV, Worker } from 'worker_threads';
 import { TrainConfig, TrainEvent, TrainSummary } from './trainer';
-import { FromWorker, WorkerInput } from './worker-protocol';
+import { FromWorker, WorkerInput, routeMessage } from './worker-protocol';
 
 export const WORKER_FILE = 'training-worker.js';
 
@@ -37,14 +37,8 @@ export function startTraining(config: TrainConfig, onEvent: (e: TrainEvent) => v
   let settled = false;
   const done = new Promise<TrainSummary>((resolve, reject) => {
     worker.on('message', (m: FromWorker) => {
-      if (m.type === 'event') onEvent(m.event);
-      else if (m.type === 'done') {
+      if (routeMessage(m, onEvent, resolve, reject)) {
         settled = true;
-        resolve(m.summary);
-        void worker.terminate();
-      } else if (m.type === 'error') {
-        settled = true;
-        reject(new Error(m.message));
         void worker.terminate();
       }
     });

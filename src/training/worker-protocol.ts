@@ -13,3 +13,17 @@ export interface WorkerInput {
   /** Int32Array over a SharedArrayBuffer: element 0 set to 1 asks the worker to stop at the next batch. */
   cancelFlag: SharedArrayBuffer;
 }
+
+/**
+ * Routes one message from a training worker or process: events to onEvent, the end of the run to resolve or
+ * reject. Returns true when the message ended the run.
+ */
+export function routeMessage(m: FromWorker, onEvent: (e: TrainEvent) => void, resolve: (s: TrainSummary) => void, reject: (e: Error) => void): boolean {
+  if (m.type === 'event') {
+    onEvent(m.event);
+    return false;
+  }
+  if (m.type === 'done') resolve(m.summary);
+  else reject(new Error(m.message));
+  return true;
+}
