@@ -54,8 +54,32 @@ export function stopAtUnbalancedCloser(ctx: StopContext): (generated: string, ne
   };
 }
 
+/** Longest run of spaces/tabs kept after text on a line (aligned comments use fewer). */
+export const MAX_INLINE_WHITESPACE = 16;
+/** Longest indentation kept at a line start (deep continuation lines stay well under it). */
+export const MAX_LEADING_WHITESPACE = 80;
+
+/**
+ * End a completion that runs away into whitespace: at low temperature the model can fall into a loop of
+ * spaces after some text (e.g. "is not None, None," then hundreds of spaces). Python never needs a run of
+ * more than MAX_INLINE_WHITESPACE blanks inside a line, or MAX_LEADING_WHITESPACE at its start.
+ */
+export const stopAtWhitespaceRun = (generated: string, next: string): boolean => {
+  if (next !== ' ' && next !== '\t') return false;
+  let run = 0;
+  let i = generated.length - 1;
+  while (i >= 0 && (generated[i] === ' ' || generated[i] === '\t')) {
+    run++;
+    i--;
+  }
+  const atLineStart = i < 0 || generated[i] === '\n';
+  // With nothing generated on this line yet, the run continues the indentation before the cursor; the
+  // completion context does not see it, so only the generated part counts (a conservative choice).
+  return run >= (atLineStart ? MAX_LEADING_WHITESPACE : MAX_INLINE_WHITESPACE);
+};
+
 export function makeStopRule(ctx: StopContext, opts: StopOptions): (generated: string, next: string) => boolean {
-  const rules = [stopAtUnbalancedCloser(ctx)];
+  const rules = [stopAtUnbalancedCloser(ctx), stopAtWhitespaceRun];
   if (opts.multiline) rules.push(stopAtBlankLine, stopAtDedent(ctx));
   else rules.push(stopAtLineEnd);
   return (generated, next) => generated.length >= opts.maxChars || rules.some((r) => r(generated, next));

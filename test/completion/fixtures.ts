@@ -45,6 +45,21 @@ export const FIXTURES: Fixture[] = [
   { name: 'sure inside a string: completes', doc: 'msg = "Hello, █', model: 'world"\n', prob: 0.8, expect: 'world"' },
   { name: 'unsure in code is still shown', doc: 'x = █', model: 'foo(1)\n', prob: 0.1, expect: 'foo(1)' },
   { name: 'brackets inside strings before the cursor do not count', doc: 'f("(", █', model: 'x)\n', expect: 'x)' },
+  {
+    name: 'a runaway run of spaces ends the line instead of carrying on after it',
+    doc: 'if value is █',
+    model: 'not None, None,' + ' '.repeat(40) + 'None)\n',
+    expect: 'not None, None,',
+  },
+  { name: 'aligned comment spacing is kept', doc: 'x = 1█', model: '        # one\n', expect: '        # one' },
+  {
+    name: 'multi-line: a runaway indent ends the completion',
+    doc: 'def f():\n    █',
+    model: 'return 1\n' + ' '.repeat(100) + 'x\n',
+    multiline: true,
+    maxChars: 200,
+    expect: 'return 1',
+  },
 ];
 
 export function splitDoc(doc: string): { prefix: string; lineSuffix: string } {
