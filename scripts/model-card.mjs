@@ -40,7 +40,7 @@ lines.push(`| validation files, state carried per file (shipped weights, ${s.use
 lines.push(`| same, float32 weights | ${s.f32.nats_per_char.toFixed(6)} | ${f4(s.f32.bits_per_char)} | ${(s.f32.accuracy * 100).toFixed(2)}% | ${s.f32.chars} |`);
 lines.push(`| same, float16 weights | ${s.f16.nats_per_char.toFixed(6)} | ${f4(s.f16.bits_per_char)} | ${(s.f16.accuracy * 100).toFixed(2)}% | ${s.f16.chars} |`);
 lines.push('');
-lines.push(`Target (issue 5): ≤ 1.0 nats/char on the validation files. ${s.final.nats_per_char <= 1.0 ? '**Reached.**' : `**Not reached yet** (${f4(s.final.nats_per_char)}): ${continueHint(s.meta.training.epochsDone)} continues training (it resumes the run on the same machine, or on a fresh clone continues these weights, their history and position with a new optimizer), then \`node scripts/pretrain.mjs finalize\`.`}`);
+lines.push(`Target (issue 5): ≤ 1.0 nats/char on the validation files. ${s.final.nats_per_char <= 1.0 ? '**Reached.**' : `**Not reached yet** (${f4(s.final.nats_per_char)}): ${continueHint(t.epochsDone)} continues training (it resumes the run on the same machine, or on a fresh clone continues these weights, their history and position with a new optimizer), then \`node scripts/pretrain.mjs finalize\`.`}`);
 lines.push(`Float16 storage changes the loss by ${Math.abs(s.f16.nats_per_char - s.f32.nats_per_char).toExponential(1)} nats/char (limit 0.005): ${s.useF16 ? 'the shipped weights are float16' : 'the shipped weights stay float32'}.`);
 lines.push('');
 lines.push('Measured with:');

@@ -7,8 +7,11 @@ import { LstmState } from './lstm-op';
 
 export const CARRIED_STATE_FILE = 'carried-state.bin';
 
+/** Floats in the file: h and c of every layer, [batch, units] each. */
+const floatCount = (units: number[], batch: number): number => units.reduce((s, u) => s + 2 * u * batch, 0);
+
 export function serializeCarriedState(states: (LstmState | undefined)[], units: number[], batch: number): Buffer {
-  const out = new Float32Array(units.reduce((s, u) => s + 2 * u * batch, 0));
+  const out = new Float32Array(floatCount(units, batch));
   let off = 0;
   units.forEach((u, i) => {
     const s = states[i];
@@ -23,8 +26,7 @@ export function serializeCarriedState(states: (LstmState | undefined)[], units: 
 
 /** The state back, or undefined when the file does not fit this model and batch size (then training starts from zeros). */
 export function restoreCarriedState(buf: Buffer, units: number[], batch: number): LstmState[] | undefined {
-  const expected = units.reduce((s, u) => s + 2 * u * batch, 0);
-  if (buf.length !== expected * 4) return undefined;
+  if (buf.length !== floatCount(units, batch) * 4) return undefined;
   const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
   let off = 0;
   return units.map((u) => {
