@@ -4,15 +4,7 @@
 # Results go to $OUT (check.json, webgpu-train.json, wasm-train.json, log.txt). GPU_CONFIG overrides the
 # batch x seq (a dry run on a CPU uses a small one), WASM_STEPS the wasm baseline's timed steps.
 set -uo pipefail
-OUT=${OUT:-/tmp/gpu-out}; mkdir -p "$OUT"
-app=/tmp/lstm-gpu; rm -rf "$app"; mkdir -p "$app"
-tar -C "$app" -xJf .gpu/bundle.tar.xz
-if ! ldconfig -p | grep -q libvulkan.so.1; then dpkg -x "$app"/libvulkan1_*.deb / && ldconfig; fi
-# NVIDIA containers put the ICD outside the default search path.
-for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
-  [ -f "$icd" ] && export VK_DRIVER_FILES="$icd" && break
-done
-node="$app/node"
+source "$(dirname "$0")/device-env.sh"
 cfg=${GPU_CONFIG:-512x256}
 {
   echo "== machine"; nproc; (nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 || true); "$node" --version

@@ -11,6 +11,7 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import * as tf from '@tensorflow/tfjs-core';
+import { missingDriverHint, probeDriverFacts } from './driver-hint';
 
 export const WEBGPU_PACKAGE = 'webgpu';
 
@@ -112,7 +113,10 @@ export async function registerWebGpu(opts: { allowSoftware: boolean; modulePaths
   const dawn = await loadDawn(opts.modulePaths);
   probed ??= chooseAdapter(dawn, opts.log);
   const choice = await probed;
-  if (!choice) throw new Error('no WebGPU adapter (no GPU driver for Vulkan/Metal/D3D12, and no OpenGL ES)');
+  if (!choice) {
+    const hint = missingDriverHint(probeDriverFacts());
+    throw new Error(`no WebGPU adapter (no GPU driver for Vulkan/Metal/D3D12, and no OpenGL ES)${hint ? `: ${hint}` : ''}`);
+  }
   if (choice.software && !opts.allowSoftware) throw new Error(`only a software adapter (${choice.description}), slower than wasm; choose the webgpu backend to use it anyway`);
   // Import before navigator.gpu exists, so the package does not register its own factory (it asks for an
   // adapter with options of its own); ours creates the device on the adapter chosen here.
