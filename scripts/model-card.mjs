@@ -1,6 +1,7 @@
 // Writes models/python-stdlib/MODEL_CARD.md from runs/pretrain/finalize.json (see scripts/pretrain.mjs).
 import * as fs from 'fs';
 import * as path from 'path';
+import { restartPeakLr } from './warm-restart.mjs';
 
 const [statsFile, out] = process.argv.slice(2);
 const s = JSON.parse(fs.readFileSync(statsFile, 'utf8'));
@@ -23,7 +24,7 @@ const lines = [];
  */
 function continueHint(done) {
   const total = Math.round(done) + 3, min = 3e-5, restart = 5e-4;
-  const peak = min + (restart - min) / (0.5 * (1 + Math.cos(Math.PI * done / total)));
+  const peak = restartPeakLr(done, total, restart, min);
   return `\`npm run pretrain -- --epochs ${total} --lr ${peak.toPrecision(2)} --lr-min ${min}\` (the cosine runs over all ${total} epochs, so this puts the learning rate back at ${restart} at epoch ${done.toFixed(1)})`;
 }
 

@@ -9,6 +9,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { batchesPerEpoch } from './warm-restart.mjs';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const cli = path.join(repo, 'dist', 'cli.js');
@@ -34,7 +35,7 @@ function run(args, opts = {}) {
 function seedFromShipped() {
   const meta = JSON.parse(fs.readFileSync(path.join(modelDir, 'meta.json'), 'utf8'));
   const t = meta.training;
-  const bpe = Math.floor(meta.corpus.trainChars / (t.hyperParameters.batchSize * t.hyperParameters.seqLen));
+  const bpe = batchesPerEpoch(meta);
   const step = Math.round(t.epochsDone * bpe);
   for (const dir of [best, `${best}-latest`]) {
     fs.rmSync(dir, { recursive: true, force: true });
