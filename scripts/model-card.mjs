@@ -40,6 +40,15 @@ lines.push(`|---|---|---|---|---|`);
 lines.push(`| validation files, state carried per file (shipped weights, ${s.useF16 ? 'float16' : 'float32'}) | ${f4(s.final.nats_per_char)} | ${f4(s.final.bits_per_char)} | ${(s.final.accuracy * 100).toFixed(2)}% | ${s.final.chars} |`);
 lines.push(`| same, float32 weights | ${s.f32.nats_per_char.toFixed(6)} | ${f4(s.f32.bits_per_char)} | ${(s.f32.accuracy * 100).toFixed(2)}% | ${s.f32.chars} |`);
 lines.push(`| same, float16 weights | ${s.f16.nats_per_char.toFixed(6)} | ${f4(s.f16.bits_per_char)} | ${(s.f16.accuracy * 100).toFixed(2)}% | ${s.f16.chars} |`);
+if (s.averaged) {
+  const a = s.averaged, b = s.bestEval;
+  lines.push(`| best validation checkpoint alone (float32) | ${f4(b.nats_per_char)} | ${f4(b.bits_per_char)} | ${(b.accuracy * 100).toFixed(2)}% | ${b.chars} |`);
+  lines.push(`| mean of the last ${a.snapshots.length} snapshots (float32) | ${f4(a.eval.nats_per_char)} | ${f4(a.eval.bits_per_char)} | ${(a.eval.accuracy * 100).toFixed(2)}% | ${a.eval.chars} |`);
+  lines.push('');
+  lines.push(`Checkpoint averaging: \`node scripts/pretrain.mjs finalize --average ${a.snapshots.length}\` measured the element-wise mean of the weights`);
+  lines.push(`of the run's last ${a.snapshots.length} evaluations (${a.snapshots.join(', ')}; \`lstm-complete average\`, snapshots kept by \`train --snapshots\`)`);
+  lines.push(`against the best validation checkpoint and ${a.shipped ? '**ships the mean**, lower by ' + (b.nats_per_char - a.eval.nats_per_char).toFixed(4) + ' nats/char' : 'ships the best checkpoint (the mean was not lower)'}.`);
+}
 lines.push('');
 lines.push(`Target (issue 5): ≤ 1.0 nats/char on the validation files. ${s.final.nats_per_char <= 1.0 ? '**Reached.**' : `**Not reached yet** (${f4(s.final.nats_per_char)}): ${continueHint(t.epochsDone)} continues training (it resumes the run on the same machine, or on a fresh clone continues these weights, their history and position with a new optimizer), then \`node scripts/pretrain.mjs finalize\`.`}`);
 lines.push(`Float16 storage changes the loss by ${Math.abs(s.f16.nats_per_char - s.f32.nats_per_char).toExponential(1)} nats/char (limit 0.005): ${s.useF16 ? 'the shipped weights are float16' : 'the shipped weights stay float32'}.`);

@@ -3,8 +3,11 @@
 // runs/pretrain/python-stdlib-latest. Steps (each can be run alone):
 //   node scripts/pretrain.mjs train [--max-minutes M]   train or resume (the hyper-parameters below)
 //   node scripts/pretrain.mjs card [--note TEXT]        samples and the model card only (after finalize)
-//   node scripts/pretrain.mjs finalize [--note TEXT]    copy the best checkpoint into models/ (float16 if the
-//                                                      loss moves < 0.005 nats/char), evaluate, sample, write the card
+//   node scripts/pretrain.mjs finalize [--average N] [--note TEXT]
+//                                                      copy the best checkpoint into models/ (float16 if the
+//                                                      loss moves < 0.005 nats/char), evaluate, sample, write the card;
+//                                                      --average N also measures the mean of the last N snapshots
+//                                                      (runs/pretrain/snapshots) and ships it if it is lower
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -15,6 +18,7 @@ const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const cli = path.join(repo, 'dist', 'cli.js');
 const runDir = path.join(repo, 'runs', 'pretrain');
 const best = path.join(runDir, 'python-stdlib');
+const snapshotsDir = path.join(runDir, 'snapshots');
 const modelDir = path.join(repo, 'models', 'python-stdlib');
 const stdlib = spawnSync('python3', ['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' }).stdout.trim();
 const pyVersion = spawnSync('python3', ['--version'], { encoding: 'utf8' }).stdout.trim();
@@ -52,7 +56,7 @@ function train(extra) {
   // clone); else start from scratch.
   if (!fs.existsSync(path.join(`${best}-latest`, 'meta.json')) && fs.existsSync(path.join(modelDir, 'meta.json'))) seedFromShipped();
   const resume = fs.existsSync(path.join(`${best}-latest`, 'meta.json')) ? ['--resume'] : [];
-  const out = run(['train', '--data', stdlib, '--out', best, '--name', 'python-stdlib', ...HYPER, ...resume, ...extra, '--json']);
+  const out = run(['train', '--data', stdlib, '--out', best, '--name', 'python-stdlib', '--snapshots', snapshotsDir, ...HYPER, ...resume, ...extra, '--json']);
   fs.writeFileSync(path.join(runDir, `summary-${Date.now()}.json`), out);
   console.log(out);
 }
@@ -61,19 +65,46 @@ function evalJson(model) {
   return JSON.parse(run(['eval', '--model', model, '--data', stdlib, '--split', 'validation', '--json', '--exclude', '**/test/**', '--exclude', '**/tests/**'], { quiet: true }));
 }
 
-function finalize() {
-  const f32 = evalJson(best);
+/** The last `n` snapshots of the run (one per evaluation, `epoch-E` folders), oldest first. */
+function lastSnapshots(n) {
+  if (!fs.existsSync(snapshotsDir)) return [];
+  const epochOf = (d) => Number(d.slice('epoch-'.length));
+  return fs.readdirSync(snapshotsDir)
+    .filter((d) => /^epoch-[0-9.]+$/.test(d) && fs.existsSync(path.join(snapshotsDir, d, 'meta.json')))
+    .sort((a, b) => epochOf(a) - epochOf(b))
+    .slice(-n)
+    .map((d) => path.join(snapshotsDir, d));
+}
+
+/**
+ * The checkpoint to ship: the best validation checkpoint, or the mean of the last `averageN` snapshots when that
+ * measures lower on the validation files (both figures go to the card).
+ */
+function chooseWeights(averageN) {
+  const bestEval = evalJson(best);
+  const snaps = averageN > 1 ? lastSnapshots(averageN) : [];
+  if (snaps.length < 2) return { dir: best, f32: bestEval, bestEval, averaged: null };
+  const avgDir = path.join(runDir, 'average-candidate');
+  run(['average', ...snaps.flatMap((d) => ['--model', d]), '--out', avgDir, '--name', 'python-stdlib'], { quiet: true });
+  const avgEval = evalJson(avgDir);
+  const averaged = { snapshots: snaps.map((d) => path.basename(d)), eval: avgEval, shipped: avgEval.nats_per_char < bestEval.nats_per_char };
+  console.error(`pretrain: best checkpoint ${bestEval.nats_per_char.toFixed(4)}, mean of ${snaps.length} snapshots ${avgEval.nats_per_char.toFixed(4)} nats/char`);
+  return averaged.shipped ? { dir: avgDir, f32: avgEval, bestEval, averaged } : { dir: best, f32: bestEval, bestEval, averaged };
+}
+
+function finalize(averageN) {
+  const { dir: chosen, f32, bestEval, averaged } = chooseWeights(averageN);
   const tmp = path.join(runDir, 'float16-candidate');
-  run(['export', '--model', best, '--out', tmp, '--float16'], { quiet: true });
+  run(['export', '--model', chosen, '--out', tmp, '--float16'], { quiet: true });
   const f16 = evalJson(tmp);
   const useF16 = Math.abs(f16.nats_per_char - f32.nats_per_char) <= 0.005;
   fs.rmSync(modelDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(modelDir), { recursive: true });
-  fs.cpSync(useF16 ? tmp : best, modelDir, { recursive: true });
+  fs.cpSync(useF16 ? tmp : chosen, modelDir, { recursive: true });
   for (const f of fs.readdirSync(modelDir)) if (!['model.json', 'weights.bin', 'meta.json'].includes(f)) fs.rmSync(path.join(modelDir, f), { recursive: true });
   fs.copyFileSync(path.join(best, 'loss-curve.svg'), path.join(modelDir, 'loss-curve.svg'));
   const final = useF16 ? f16 : f32; // the shipped copy is byte-identical to the one measured
-  fs.writeFileSync(path.join(runDir, 'finalize.json'), JSON.stringify({ pyVersion, stdlib, f32, f16, useF16, final }, null, 2));
+  fs.writeFileSync(path.join(runDir, 'finalize.json'), JSON.stringify({ pyVersion, stdlib, f32, f16, useF16, final, bestEval, averaged }, null, 2));
   card();
 }
 
@@ -93,7 +124,7 @@ function card() {
   const notes = process.argv.slice(3).filter((a, i, all) => all[i - 1] === '--note');
   const meta = JSON.parse(fs.readFileSync(path.join(modelDir, 'meta.json'), 'utf8'));
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const full = { pyVersion: stats.pyVersion, stdlib: stats.stdlib, f32: stats.f32, f16: stats.f16, useF16: stats.useF16, final: stats.final, samples, meta, notes, machine };
+  const full = { pyVersion: stats.pyVersion, stdlib: stats.stdlib, f32: stats.f32, f16: stats.f16, useF16: stats.useF16, final: stats.final, bestEval: stats.bestEval, averaged: stats.averaged, samples, meta, notes, machine };
   fs.writeFileSync(path.join(runDir, 'finalize.json'), JSON.stringify(full, null, 2));
   spawnSync(process.execPath, [path.join(repo, 'scripts', 'model-card.mjs'), path.join(runDir, 'finalize.json'), path.join(modelDir, 'MODEL_CARD.md')], { stdio: 'inherit' });
   console.log(`bundled model: ${stats.final.nats_per_char.toFixed(4)} nats/char on ${stats.final.chars} validation chars (float16: ${stats.useF16})`);
@@ -102,9 +133,17 @@ function card() {
 const argv = process.argv.slice(2);
 const [cmd, ...rest] = !argv.length || argv[0].startsWith('--') ? ['train', ...argv] : argv;
 if (cmd === 'train') train(rest);
-else if (cmd === 'finalize') finalize();
+else if (cmd === 'finalize') {
+  const i = rest.indexOf('--average');
+  const n = i < 0 ? 1 : Number(rest[i + 1]);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error('pretrain finalize: --average N needs a whole number of snapshots (1 = the best checkpoint only)');
+    process.exit(2);
+  }
+  finalize(n);
+}
 else if (cmd === 'card') card();
 else {
-  console.error('usage: node scripts/pretrain.mjs [train [--max-minutes M] | finalize | card] [--note TEXT]');
+  console.error('usage: node scripts/pretrain.mjs [train [--max-minutes M] | finalize [--average N] | card] [--note TEXT]');
   process.exitCode = 2;
 }

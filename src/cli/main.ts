@@ -5,6 +5,7 @@ import { runTrain } from './train';
 import { runEval } from './eval';
 import { runExport } from './export';
 import { runAnalyze } from './analyze';
+import { runAverage } from './average';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   eval: { run: runEval, summary: 'measure a checkpoint on Python files (nats/bits per char, accuracy)' },
   analyze: { run: runAnalyze, summary: 'long-range dependency metrics: brackets, indentation, quotes, context use' },
   export: { run: runExport, summary: 'copy a checkpoint, optionally with float16 weights' },
+  average: { run: runAverage, summary: 'one checkpoint whose weights are the mean of several (snapshots of a run)' },
 };
 
 export function registerCommand(name: string, run: Command, summary: string): void {

@@ -22,6 +22,7 @@ Trains the design's model on the .py files under each DIR; the best-validation c
   --max-minutes M        stop cleanly after M minutes
   --eval-every N         validate and checkpoint every N batches (default: every epoch)
   --val-max-chars N      cap on validation characters per evaluation
+  --snapshots DIR        also keep each evaluation's weights in DIR/epoch-E (to average them later)
   --validation-split F   fraction of files held out for validation (default 0.05)
   --seed S               split and shuffling seed (default 1)
   --max-corpus-mb N      stop reading files after N MB of text
@@ -49,6 +50,7 @@ const OPTIONS = {
   'max-minutes': { type: 'string' },
   'eval-every': { type: 'string' },
   'val-max-chars': { type: 'string' },
+  snapshots: { type: 'string' },
   'validation-split': { type: 'string' },
   seed: { type: 'string' },
   'max-corpus-mb': { type: 'string' },
@@ -93,6 +95,7 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     mode: mode as TrainingMode,
     maxMinutes: v['max-minutes'] === undefined ? undefined : numberOpt(v, 'max-minutes', 0, { min: 0.01 }),
     evalEvery: v['eval-every'] === undefined ? undefined : numberOpt(v, 'eval-every', 0, { min: 1, integer: true }),
+    snapshotsDir: v.snapshots as string | undefined,
     valMaxChars: v['val-max-chars'] === undefined ? undefined : numberOpt(v, 'val-max-chars', 0, { min: 100, integer: true }),
     validationSplit: numberOpt(v, 'validation-split', 0.05, { min: 0, max: 0.5 }),
     seed: numberOpt(v, 'seed', 1, { integer: true, min: 0 }),

@@ -59,6 +59,14 @@ export interface CheckpointMeta {
   weightsSha256: string;
   training?: TrainingInfo;
   corpus?: CorpusSummary;
+  /** Set when the weights are the mean of several checkpoints (`lstm-complete average`). */
+  averagedFrom?: AveragedSource[];
+}
+
+export interface AveragedSource {
+  name: string;
+  epochsDone?: number;
+  weightsSha256: string;
 }
 
 export interface Checkpoint {
@@ -84,6 +92,7 @@ export interface SaveOptions {
   training?: TrainingInfo;
   corpus?: CorpusSummary;
   float16?: boolean;
+  averagedFrom?: AveragedSource[];
   /** Extra files (e.g. optimizer state) written into the folder with the checkpoint. */
   extraFiles?: Record<string, Buffer | string>;
 }
@@ -151,6 +160,7 @@ export function saveCheckpoint(dir: string, weights: ModelWeights, opts: SaveOpt
     weightsSha256: createHash('sha256').update(bin).digest('hex'),
     training: opts.training,
     corpus: opts.corpus,
+    ...(opts.averagedFrom ? { averagedFrom: opts.averagedFrom } : {}),
   };
   const tmp = `${dir}.tmp`;
   const bak = `${dir}.bak`;

@@ -43,6 +43,8 @@ export interface TrainConfig {
   evalEvery?: number;
   /** Cap on validation characters per evaluation. */
   valMaxChars?: number;
+  /** Also keep the weights of every evaluation in `<snapshotsDir>/epoch-<E>` (for `lstm-complete average`). */
+  snapshotsDir?: string;
   maxCorpusChars?: number;
   maxFileBytes?: number;
   exclude?: string[];
@@ -270,6 +272,10 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
         ...(states ? { [CARRIED_STATE_FILE]: serializeCarriedState(states, model.spec.lstmUnits, cfg.batchSize) } : {}),
       },
     });
+    if (cfg.snapshotsDir) {
+      const epoch = (state.step / bpe).toFixed(4);
+      saveCheckpoint(path.join(cfg.snapshotsDir, `epoch-${epoch}`), w, { name: `${cfg.name ?? path.basename(out)} (epoch ${epoch})`, training: info(), corpus: corpusSummary });
+    }
     if (best) {
       saveCheckpoint(out, w, { name: cfg.name ?? path.basename(out), training: info(), corpus: corpusSummary });
       onEvent({ type: 'checkpoint', dir: out, valLoss: lossForBest });

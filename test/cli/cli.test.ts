@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { saveCheckpoint } from '../../src/model/checkpoint';
 import { initWeights } from '../../src/model/initializers';
@@ -56,5 +57,33 @@ describe('lstm-complete CLI', function () {
     assert.deepEqual(Object.keys(r).filter((k) => ['chars', 'nats_per_char', 'bits_per_char', 'accuracy'].includes(k)).sort(), ['accuracy', 'bits_per_char', 'chars', 'nats_per_char']);
     assert.ok(Math.abs(r.bits_per_char - r.nats_per_char / Math.LN2) < 1e-9);
     assert.ok(r.chars > 0 && r.files >= 1);
+  });
+
+  it('train --snapshots keeps each evaluation; average writes their mean, which evaluates', () => {
+    const data = tinyCorpus(3);
+    const root = tempDir();
+    const snaps = path.join(root, 'snaps');
+    const t = run(['train', '--data', data, '--out', path.join(root, 'tiny'), '--units', '16', '--embedding-dim', '8', '--epochs', '1', '--batch-size', '4', '--seq-len', '32', '--lr', '0.01', '--eval-every', '2', '--snapshots', snaps, '--backend', 'wasm', '--json']);
+    assert.equal(t.status, 0, t.stderr);
+    const s = JSON.parse(t.stdout);
+    const names = fs.readdirSync(snaps).sort();
+    assert.equal(names.length, s.history.length, `one snapshot per evaluation: ${names}`);
+    assert.ok(names.length >= 2, `the tiny run evaluated ${names.length} times`);
+    const epochs = names.map((n) => Number(n.slice('epoch-'.length))).sort((x, y) => x - y);
+    s.history.forEach((h: { epoch: number }, i: number) => assert.ok(Math.abs(epochs[i] - h.epoch) < 6e-4, `snapshot ${epochs[i]} vs evaluation at ${h.epoch}`));
+    const avgDir = path.join(root, 'avg');
+    const a = run(['average', '--model', path.join(snaps, names[0]), '--model', path.join(snaps, names[1]), '--out', avgDir, '--json']);
+    assert.equal(a.status, 0, a.stderr);
+    assert.equal(JSON.parse(a.stdout).averaged.length, 2);
+    const meta = JSON.parse(fs.readFileSync(path.join(avgDir, 'meta.json'), 'utf8'));
+    assert.deepEqual(meta.averagedFrom.map((x: { epochsDone: number }) => x.epochsDone.toFixed(4)), names.slice(0, 2).map((n) => n.slice('epoch-'.length)));
+    const e = run(['eval', '--model', avgDir, '--data', data, '--split', 'validation', '--json']);
+    assert.equal(e.status, 0, e.stderr);
+    assert.ok(Number.isFinite(JSON.parse(e.stdout).nats_per_char));
+    assert.equal(run(['average', '--model', avgDir, '--out', path.join(root, 'x')]).status, 2, 'one checkpoint is not an average');
+    const broken = run(['average', '--model', avgDir, '--model', path.join(root, 'missing'), '--out', path.join(root, 'y')]);
+    assert.equal(broken.status, 1);
+    assert.match(broken.stderr, /checkpoint folder does not exist/);
+    assert.ok(!fs.existsSync(path.join(root, 'y')));
   });
 });
