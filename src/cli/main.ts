@@ -6,6 +6,7 @@ import { runEval } from './eval';
 import { runExport } from './export';
 import { runAnalyze } from './analyze';
 import { runAverage } from './average';
+import { runReplay } from './replay';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   analyze: { run: runAnalyze, summary: 'long-range dependency metrics: brackets, indentation, quotes, context use' },
   export: { run: runExport, summary: 'copy a checkpoint, optionally with float16 weights' },
   average: { run: runAverage, summary: 'one checkpoint whose weights are the mean of several (snapshots of a run)' },
+  replay: { run: runReplay, summary: 'keystrokes the ghost text saves while a simulated user types files, against word completion' },
 };
 
 export function registerCommand(name: string, run: Command, summary: string): void {

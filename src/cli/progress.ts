@@ -56,3 +56,34 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
     }
   };
 }
+
+/**
+ * A progress bar for long CLI jobs other than training: redrawn on a terminal, a plain line every 30 s
+ * otherwise. Call it with (done, total, stage); done() clears it.
+ */
+export function progressBar(stream: NodeJS.WriteStream, label: string, width = 24): ((done: number, total: number, stage?: string) => void) & { done(): void } {
+  const tty = Boolean(stream.isTTY);
+  const t0 = Date.now();
+  let lastPlain = t0;
+  let shown = false;
+  const draw = (done: number, total: number, stage?: string) => {
+    const frac = total > 0 ? Math.min(1, done / total) : 1;
+    const filled = Math.round(frac * width);
+    const elapsed = (Date.now() - t0) / 1000;
+    const eta = frac > 0 ? (elapsed * (1 - frac)) / frac : 0;
+    const line = `${label}${stage ? ` ${stage}` : ''} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0)}% ETA ${formatDuration(eta)}`;
+    if (tty) {
+      stream.write('\r\x1b[K' + line);
+      shown = true;
+    } else if (Date.now() - lastPlain > 30_000) {
+      lastPlain = Date.now();
+      stream.write(line + '\n');
+    }
+  };
+  return Object.assign(draw, {
+    done() {
+      if (shown) stream.write('\r\x1b[K');
+      shown = false;
+    },
+  });
+}

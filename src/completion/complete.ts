@@ -1,7 +1,11 @@
 /**
  * The completion engine, free of VS Code: feeds the text before the cursor to a document's inference
- * session (in slices, yielding between them, so long documents never block the host), samples a
+ * session (in slices, yielding between them, so long documents never block the host), decodes a
  * continuation under the stop rules, and post-processes it against the rest of the line.
+ *
+ * Temperature 0 (the default) searches for the most likely continuation and shows only the part of it that
+ * is likely to be exactly right (confidence-cut.ts); a temperature above 0 samples, as a user who wants
+ * variety asks, and shows the sample whatever its probability.
  */
 import { InferenceSession } from '../inference/session';
 import { Rng, mulberry32 } from '../inference/rng';
@@ -9,6 +13,7 @@ import { scanPython } from '../analysis/python-scanner';
 import { makeStopRule } from './stop-rules';
 import { trimTrailingWhitespace, repeatsSuffix, suffixOverlap, midWord } from './postprocess';
 import { contextStart } from './context-window';
+import { BoundaryRule, confidenceCut } from './confidence-cut';
 import { normalizeText } from '../model/vocab';
 
 export interface CompletionSettings {
@@ -18,6 +23,12 @@ export interface CompletionSettings {
   contextChars: number;
   /** Mean probability a completion inside a string must reach to be shown. */
   minConfidence: number;
+  /** Temperature 0: the probability a suggestion must have of being exactly right to be shown. */
+  confidenceThreshold: number;
+  /** Temperature 0: shortest suggestion shown (accepting costs a keystroke, so 1 character saves none). */
+  minChars: number;
+  /** Temperature 0: whether the cut may end in the middle of a name when a whole-token cut qualifies. */
+  boundary: BoundaryRule;
   topK?: number;
 }
 
@@ -27,6 +38,9 @@ export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
   multiline: false,
   contextChars: 4000,
   minConfidence: 0.4,
+  confidenceThreshold: 0.5,
+  minChars: 2,
+  boundary: 'prefer-token',
 };
 
 export interface CompletionRequest {
@@ -89,6 +103,7 @@ export async function complete(session: CompletionSession, req: CompletionReques
     { startIndent: /^[ \t]*/.exec(prefixLine)![0], openBrackets: scan.open.map((b) => b.char) },
     { multiline: req.settings.multiline, maxChars: req.settings.maxCompletionChars },
   );
+  const search = req.settings.temperature === 0;
   const g = session.generate({
     maxChars: req.settings.maxCompletionChars,
     temperature: req.settings.temperature,
@@ -96,9 +111,12 @@ export async function complete(session: CompletionSession, req: CompletionReques
     rng: req.rng ?? mulberry32(prefix.length),
     stopBefore: stop,
     isCancelled,
+    minCumulativeProbability: search ? req.settings.confidenceThreshold : undefined,
   });
   if (g.stoppedBy === 'cancelled') return none('cancelled', stepped);
-  const completion = trimTrailingWhitespace(g.text);
+  const shown = search ? g.text.slice(0, confidenceCut(g.text, g.probabilities, g.next, { threshold: req.settings.confidenceThreshold, minChars: req.settings.minChars, boundary: req.settings.boundary })) : g.text;
+  if (search && !shown) return none('low-confidence', stepped);
+  const completion = trimTrailingWhitespace(shown);
   const kept = g.probabilities.slice(0, completion.length);
   const mean = kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : 0;
   if (!completion.trim()) return none('empty', stepped);

@@ -1,6 +1,6 @@
 /** Typed access to the extension's settings (contributes.configuration in package.json). */
 import * as vscode from 'vscode';
-import { CompletionSettings } from '../completion/complete';
+import { CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { BackendPreference } from '../engine/backend';
 
 export const SECTION = 'lstmComplete';
@@ -37,11 +37,13 @@ export function readSettings(): Settings {
     backend: c.get('backend', 'auto') as BackendPreference,
     nodePath: c.get('nodePath', ''),
     completion: {
-      temperature: c.get('temperature', 0.2),
-      maxCompletionChars: c.get('maxCompletionChars', 120),
-      multiline: c.get('multiline', false),
-      contextChars: c.get('contextChars', 4000),
-      minConfidence: c.get('minConfidence', 0.4),
+      ...DEFAULT_COMPLETION_SETTINGS,
+      temperature: c.get('temperature', DEFAULT_COMPLETION_SETTINGS.temperature),
+      confidenceThreshold: c.get('confidenceThreshold', DEFAULT_COMPLETION_SETTINGS.confidenceThreshold),
+      maxCompletionChars: c.get('maxCompletionChars', DEFAULT_COMPLETION_SETTINGS.maxCompletionChars),
+      multiline: c.get('multiline', DEFAULT_COMPLETION_SETTINGS.multiline),
+      contextChars: c.get('contextChars', DEFAULT_COMPLETION_SETTINGS.contextChars),
+      minConfidence: c.get('minConfidence', DEFAULT_COMPLETION_SETTINGS.minConfidence),
     },
     training: {
       epochs: c.get('training.epochs', 5),

@@ -30,13 +30,20 @@ export interface GenerateOptions {
   stopBefore?: (generated: string, next: string) => boolean;
   /** Checked between steps; returning true ends generation (e.g. a cancelled completion request). */
   isCancelled?: () => boolean;
+  /**
+   * End before a character that would bring the product of the emitted characters' probabilities (at
+   * temperature 1) below this: with greedy decoding the text after that point cannot be shown anyway.
+   */
+  minCumulativeProbability?: number;
 }
 
 export interface GenerateResult {
   text: string;
   /** Probability (temperature 1) the model gave each emitted character. */
   probabilities: number[];
-  stoppedBy: 'length' | 'rule' | 'cancelled';
+  stoppedBy: 'length' | 'rule' | 'cancelled' | 'confidence';
+  /** The character generation stopped before (a rule or confidence stop), for boundary decisions. */
+  next?: string;
 }
 
 export interface SessionOptions {
@@ -127,6 +134,8 @@ export class InferenceSession {
     let text = '';
     const probabilities: number[] = [];
     let stoppedBy: GenerateResult['stoppedBy'] = 'length';
+    let cumulative = 1;
+    let next: string | undefined;
     try {
       while (text.length < opts.maxChars) {
         if (opts.isCancelled?.()) {
@@ -137,10 +146,18 @@ export class InferenceSession {
         const idx = sampleIndex(logits, { temperature: opts.temperature, topK: opts.topK, exclude: [UNKNOWN_INDEX] }, rng);
         const ch = indexToChar(idx);
         if (opts.stopBefore?.(text, ch)) {
+          next = ch;
           stoppedBy = 'rule';
           break;
         }
-        probabilities.push(softmax(logits)[idx]);
+        const p = softmax(logits)[idx];
+        if (opts.minCumulativeProbability !== undefined && cumulative * p < opts.minCumulativeProbability) {
+          next = ch;
+          stoppedBy = 'confidence';
+          break;
+        }
+        cumulative *= p;
+        probabilities.push(p);
         text += ch;
         if (text.length < opts.maxChars) this.stepper.step(idx);
       }
@@ -148,6 +165,6 @@ export class InferenceSession {
       // Generation explores; the fed state stays where it was.
       this.stepper.writeState(this.state);
     }
-    return { text, probabilities, stoppedBy };
+    return { text, probabilities, stoppedBy, next };
   }
 }

@@ -1,0 +1,125 @@
+/**
+ * `lstm-complete replay`: how many keystrokes the ghost text saves. A simulated user types Python files
+ * (top to bottom, and at random editing sites inside existing lines) while the extension's completion
+ * engine is asked for a suggestion at every cursor position, beside VS Code's word completion in the same
+ * run. Prints a table, or everything with --json; a progress bar on a terminal.
+ */
+import * as path from 'path';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, UsageError } from './args';
+import { loadModelOrBundled } from '../model/model-store';
+import { buildCorpus } from '../training/corpus';
+import { filesOfSplit } from '../training/dataset';
+import { LstmStepper } from '../inference/lstm-stepper';
+import { mulberry32 } from '../inference/rng';
+import { CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
+import { modelCompleter, wordCompleter } from '../replay/completers';
+import { replay, ReplayRow } from '../replay/replay';
+import { editingTasks, ReplayFile, typedChars, typingTasks } from '../replay/tasks';
+import { progressBar } from './progress';
+
+export const REPLAY_HELP = `Usage: lstm-complete replay [--model DIR] --data DIR [--data DIR...] [--split all|validation|train]
+                            [--max-chars N] [--edits N] [--seed S] [--temperature T] [--threshold P]
+                            [--multiline] [--max-completion-chars N] [--context-chars N] [--json]
+
+Keystroke savings of the ghost text against VS Code's word completion, measured in the same run.
+A simulated user types the files from the top (--max-chars N typed characters, default 50000; indentation
+is the editor's and is not counted) and retypes 1-4 tokens at --edits N random sites inside existing lines
+(default 200; 0 = none). At every cursor position the extension's completion engine (same code path and
+settings as the editor) is asked for ghost text.
+  tab user    accepts a suggestion (one keystroke) only when it is exactly what comes next
+  word user   also accepts correct leading words, one keystroke each (VS Code's accept-next-word)
+Figures: savings = 1 - keystrokes/characters, shown rate, accepted share of shown, mean accepted length,
+first-character accuracy, latency per request (p50/p95).
+Completion settings default to the editor's: --temperature (0 = search, the default), --threshold (the
+probability a suggestion must have of being exactly right), --multiline, --max-completion-chars, --context-chars.`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  model: { type: 'string' },
+  data: { type: 'string', multiple: true },
+  split: { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  'max-chars': { type: 'string' },
+  edits: { type: 'string' },
+  seed: { type: 'string' },
+  temperature: { type: 'string' },
+  threshold: { type: 'string' },
+  multiline: { type: 'boolean', default: false },
+  'max-completion-chars': { type: 'string' },
+  'context-chars': { type: 'string' },
+} as const;
+
+/** Completion settings from the replay's flags, on top of the editor's defaults. */
+export function settingsFromFlags(v: Record<string, unknown>, base: CompletionSettings = DEFAULT_COMPLETION_SETTINGS): CompletionSettings {
+  return {
+    ...base,
+    temperature: numberOpt(v, 'temperature', base.temperature, { min: 0, max: 2 }),
+    confidenceThreshold: numberOpt(v, 'threshold', base.confidenceThreshold, { min: 0, max: 1 }),
+    multiline: Boolean(v.multiline) || base.multiline,
+    maxCompletionChars: numberOpt(v, 'max-completion-chars', base.maxCompletionChars, { min: 1, max: 2000, integer: true }),
+    contextChars: numberOpt(v, 'context-chars', base.contextChars, { min: 100, max: 100_000, integer: true }),
+  };
+}
+
+/** Files in an order fixed by the seed, so a character budget samples every folder given. */
+export function shuffled<T>(xs: T[], seed: number): T[] {
+  const rng = mulberry32(seed);
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export function formatRows(title: string, rows: ReplayRow[]): string {
+  const head = ['completer', 'user', 'savings', 'shown', 'accepted/shown', 'mean accepted', '1st char', 'p50 ms', 'p95 ms'];
+  const body = rows.map((r) => {
+    const f = r.figures;
+    return [r.completer, r.user, pct(f.savings), pct(f.shownRate), pct(f.acceptedShare), f.meanAcceptedLength.toFixed(1), pct(f.firstCharAccuracy), f.latencyP50Ms.toFixed(2), f.latencyP95Ms.toFixed(2)];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [title, line(head), ...body.map(line)].join('\n');
+}
+
+export async function runReplay(argv: string[]): Promise<number> {
+  const { values: v } = parse(argv, OPTIONS);
+  if (v.help) {
+    process.stdout.write(REPLAY_HELP + '\n');
+    return 0;
+  }
+  if (v.backend !== undefined) throw new UsageError('replay runs on the built-in SIMD kernel and takes no --backend');
+  const { data, split } = dataAndSplit(v);
+  const maxChars = numberOpt(v, 'max-chars', 50_000, { min: 1, integer: true });
+  const edits = numberOpt(v, 'edits', 200, { min: 0, integer: true });
+  const seed = numberOpt(v, 'seed', 1, { min: 0, integer: true });
+  const settings = settingsFromFlags(v);
+  const ck = loadModelOrBundled(v.model as string | undefined);
+  const corpus = filesOfSplit(buildCorpus(data, { exclude: stringList(v, 'exclude') }).files, ck.meta.corpus?.validationFiles, split, path.join(ck.dir, 'meta.json'));
+  const files: ReplayFile[] = shuffled(corpus, seed).map((f) => ({ relative: f.path, text: f.text }));
+  const typing = typingTasks(files, maxChars);
+  const editing = editingTasks(files, edits, seed);
+  const stepper = new LstmStepper(ck.weights);
+  const completers = () => [modelCompleter(stepper, settings), wordCompleter()];
+  const bar = progressBar(process.stderr, 'replay');
+  const t0 = Date.now();
+  const typingRows = await replay(typing, completers(), { onProgress: (d, t) => bar(d, t, 'typing') });
+  const editingRows = editing.length ? await replay(editing, completers(), { onProgress: (d, t) => bar(d, t, 'editing') }) : [];
+  bar.done();
+  const seconds = (Date.now() - t0) / 1000;
+  const typedTotal = typing.reduce((s, t) => s + typedChars(t), 0);
+  if (v.json) {
+    process.stdout.write(
+      JSON.stringify({ model: ck.dir, data, split, seed, settings, typing: { tasks: typing.length, chars: typedTotal, rows: typingRows }, editing: { tasks: editing.length, rows: editingRows }, seconds }) + '\n',
+    );
+  } else {
+    const out = [formatRows(`typing: ${typedTotal} characters in ${typing.length} files (${split})`, typingRows)];
+    if (editingRows.length) out.push('', formatRows(`editing: ${editing.length} sites inside existing lines`, editingRows));
+    out.push('', `model ${ck.dir}; temperature ${settings.temperature}, threshold ${settings.confidenceThreshold}${settings.multiline ? ', multi-line' : ''}; ${seconds.toFixed(0)} s`);
+    process.stdout.write(out.join('\n') + '\n');
+  }
+  return 0;
+}

@@ -1,0 +1,71 @@
+/**
+ * The completion replay: a simulated user types each task's text one cursor position at a time; at every
+ * position each completer is asked for a suggestion, and the user model decides what one keystroke buys.
+ * Each (completer, user) pair follows its own path through the text, since accepting moves the cursor.
+ */
+import { Completer } from './completers';
+import { emptyTally, figures, Figures, Tally } from './metrics';
+import { ReplayTask, skipIndentation, typedChars } from './tasks';
+import { USERS, UserKind } from './users';
+
+export interface ReplayOptions {
+  users?: UserKind[];
+  /** Called after each task with the characters replayed so far and in all. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ReplayRow {
+  completer: string;
+  user: UserKind;
+  figures: Figures;
+}
+
+function lineOf(after: string): string {
+  const nl = after.indexOf('\n');
+  return nl < 0 ? after : after.slice(0, nl);
+}
+
+/** Replays one task for one completer and user, adding to `t`. */
+export async function replayTask(task: ReplayTask, completer: Completer, user: UserKind, t: Tally): Promise<void> {
+  const act = USERS[user];
+  const lineSuffix = lineOf(task.after);
+  t.chars += typedChars(task);
+  for (let at = skipIndentation(task, 0); at < task.intended.length; ) {
+    const t0 = performance.now();
+    const s = await completer.suggest({ file: task.file, prefix: task.before + task.intended.slice(0, at), lineSuffix, after: task.after });
+    t.latencyMs.push(performance.now() - t0);
+    t.requests++;
+    if (s) {
+      t.shown++;
+      if (s.text[0] === task.intended[at]) t.firstCharRight++;
+    }
+    const a = act(s, task.intended, at, lineSuffix);
+    t.keystrokes += a.keystrokes;
+    if (a.accepted) {
+      t.accepted++;
+      t.acceptedChars += a.advance;
+    }
+    at = skipIndentation(task, at + a.advance);
+  }
+}
+
+/** Every completer with every user over all tasks; the rows come in completer order, then user order. */
+export async function replay(tasks: ReplayTask[], completers: Completer[], opts: ReplayOptions = {}): Promise<ReplayRow[]> {
+  const users = opts.users ?? (['tab', 'word'] as UserKind[]);
+  const perTask = tasks.map(typedChars);
+  const total = perTask.reduce((a, b) => a + b, 0) * users.length * completers.length;
+  let done = 0;
+  const rows: ReplayRow[] = [];
+  for (const c of completers) {
+    for (const u of users) {
+      const t = emptyTally();
+      for (let i = 0; i < tasks.length; i++) {
+        await replayTask(tasks[i], c, u, t);
+        done += perTask[i];
+        opts.onProgress?.(done, total);
+      }
+      rows.push({ completer: c.name, user: u, figures: figures(t) });
+    }
+  }
+  return rows;
+}

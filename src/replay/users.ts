@@ -1,0 +1,78 @@
+/**
+ * The simulated users of a completion replay: what one keystroke buys each of them when a suggestion is
+ * shown. The user is at offset `at` of `intended`, the text they will type; `lineSuffix` is the text
+ * already after the cursor on its line.
+ *
+ * - The Tab user accepts a suggestion only when accepting it leaves exactly the text they meant: one
+ *   keystroke for the whole suggestion; otherwise they type one character.
+ * - The word user does the same when the whole suggestion is right, and otherwise accepts its correct
+ *   leading words with VS Code's accept-next-word, one keystroke each, when that saves typing.
+ */
+
+export interface Suggestion {
+  text: string;
+  /** Characters after the cursor the suggestion replaces (auto-closed brackets it re-emits). */
+  replaceSuffix: number;
+}
+
+/** What a user does at one cursor position: `advance` characters of `intended` for `keystrokes` keys. */
+export interface UserAction {
+  advance: number;
+  keystrokes: number;
+  /** True when (part of) the suggestion was accepted. */
+  accepted: boolean;
+}
+
+export type UserKind = 'tab' | 'word';
+
+const typeOne: UserAction = { advance: 1, keystrokes: 1, accepted: false };
+
+/**
+ * Characters of `intended` that accepting the whole suggestion types, or 0 when accepting it would leave
+ * text the user did not mean. A suggestion that replaces auto-closed characters after the cursor must end
+ * the intended text and re-emit exactly those characters.
+ */
+export function wholeAcceptLength(s: Suggestion, intended: string, at: number, lineSuffix: string): number {
+  const k = s.text.length - s.replaceSuffix;
+  if (k <= 0 || k > intended.length - at) return 0;
+  if (s.replaceSuffix > 0) {
+    return k === intended.length - at && s.text === intended.slice(at) + lineSuffix.slice(0, s.replaceSuffix) ? k : 0;
+  }
+  return intended.startsWith(s.text, at) ? k : 0;
+}
+
+/** The pieces accept-next-word takes one at a time: blanks, then one name or number or one run of punctuation. */
+export function wordSegments(text: string): string[] {
+  return text.match(/[ \t\n]*(?:[A-Za-z0-9_]+|[^A-Za-z0-9_ \t\n]+)|[ \t\n]+$/g) ?? [];
+}
+
+export type User = (s: Suggestion | undefined, intended: string, at: number, lineSuffix: string) => UserAction;
+
+export const tabUser: User = (s, intended, at, lineSuffix) => {
+  if (!s) return typeOne;
+  const n = wholeAcceptLength(s, intended, at, lineSuffix);
+  return n > 0 ? { advance: n, keystrokes: 1, accepted: true } : typeOne;
+};
+
+export const wordUser: User = (s, intended, at, lineSuffix) => {
+  if (!s) return typeOne;
+  const whole = wholeAcceptLength(s, intended, at, lineSuffix);
+  if (whole > 0) return { advance: whole, keystrokes: 1, accepted: true };
+  // Partial acceptance only over the text the suggestion inserts (not the characters it would replace).
+  const inserted = s.text.slice(0, s.text.length - s.replaceSuffix);
+  let best: UserAction = typeOne;
+  let chars = 0;
+  let keys = 0;
+  for (const seg of wordSegments(inserted)) {
+    if (!intended.startsWith(seg, at + chars)) break;
+    chars += seg.length;
+    keys++;
+    if (chars - keys > 0 && chars - keys >= best.advance - best.keystrokes) best = { advance: chars, keystrokes: keys, accepted: true };
+  }
+  return best;
+};
+
+export const USERS: Record<UserKind, User> = {
+  tab: tabUser,
+  word: wordUser,
+};

@@ -1,0 +1,97 @@
+import { strict as assert } from 'assert';
+import { CompletionSession, DEFAULT_COMPLETION_SETTINGS, complete } from '../../src/completion/complete';
+import { GenerateOptions, GenerateResult } from '../../src/inference/session';
+import { Completer, wordCompleter } from '../../src/replay/completers';
+import { replay } from '../../src/replay/replay';
+import { typedChars, typingTasks } from '../../src/replay/tasks';
+
+/**
+ * A model that knows the document: after any prefix it continues with the document's own next characters,
+ * each with probability `prob`, except that `wrongAfter` characters into a suggestion it says "WRONG".
+ */
+class OracleSession implements CompletionSession {
+  private fed = '';
+  constructor(
+    private readonly doc: string,
+    private readonly prob = 1,
+    private readonly wrongAfter = Infinity,
+  ) {}
+  resumePoint(): number {
+    return this.fed.length;
+  }
+  feed(text: string) {
+    this.fed = text;
+    return { stepped: 0, resumedAt: text.length };
+  }
+  generate(opts: GenerateOptions): GenerateResult {
+    const truth = this.doc.slice(this.fed.length);
+    const script = truth.slice(0, this.wrongAfter) + (this.wrongAfter < truth.length ? 'WRONG\n' : '');
+    let text = '';
+    for (const ch of script) {
+      if (text.length >= opts.maxChars) break;
+      if (opts.stopBefore?.(text, ch)) return { text, probabilities: [...text].map(() => this.prob), stoppedBy: 'rule', next: ch };
+      text += ch;
+    }
+    return { text, probabilities: [...text].map(() => this.prob), stoppedBy: 'length' };
+  }
+}
+
+const settings = { ...DEFAULT_COMPLETION_SETTINGS, temperature: 0 };
+const oracle = (doc: string, prob?: number, wrongAfter?: number): Completer => {
+  const s = new OracleSession(doc, prob, wrongAfter);
+  return {
+    name: 'oracle',
+    async suggest(q) {
+      const r = await complete(s, { prefix: q.prefix, lineSuffix: q.lineSuffix, settings });
+      return r.outcome === 'ok' ? { text: r.text, replaceSuffix: r.replaceSuffix } : undefined;
+    },
+  };
+};
+
+const DOC = 'import os\n\ndef main(argv):\n    root = os.getcwd()\n    return root\n';
+
+describe('completion replay', () => {
+  it('a model that always knows the rest of the line costs two keystrokes a line (Tab, Enter)', async () => {
+    const tasks = typingTasks([{ relative: 'doc.py', text: DOC }]);
+    const [tab] = await replay(tasks, [oracle(DOC)], { users: ['tab'] });
+    const lines = DOC.split('\n').slice(0, -1);
+    const keystrokes = lines.reduce((k, l) => k + (l.trim() ? 2 : 1), 0);
+    assert.equal(tab.figures.chars, typedChars(tasks[0]));
+    assert.equal(tab.figures.keystrokes, keystrokes);
+    assert.equal(tab.figures.savings, Math.round((1 - keystrokes / tab.figures.chars) * 1e4) / 1e4);
+    assert.equal(tab.figures.acceptedShare, 1);
+    assert.equal(tab.figures.firstCharAccuracy, 1);
+  });
+
+  it('a model that is never sure enough shows nothing and saves nothing', async () => {
+    const tasks = typingTasks([{ relative: 'doc.py', text: DOC }]);
+    const [tab] = await replay(tasks, [oracle(DOC, 0.3)], { users: ['tab'] });
+    assert.equal(tab.figures.shownRate, 0);
+    assert.equal(tab.figures.savings, 0);
+  });
+
+  it('a suggestion right for 11 characters only: known keystrokes for the Tab and the word user', async () => {
+    const doc = 'alpha_value = beta_value + gamma\n';
+    const tasks = typingTasks([{ relative: 'doc.py', text: doc }]);
+    const [tab, word] = await replay(tasks, [oracle(doc, 1, 11)], { users: ['tab', 'word'] });
+    // Tab: wrong until only "ue + gamma" (10 characters) is left: 22 typed, 1 Tab, 1 Enter.
+    assert.equal(tab.figures.keystrokes, 24);
+    assert.equal(tab.figures.accepted, 1);
+    // Word: "a" typed ("alpha_valueWRONG" is one wrong word), "lpha_value" taken, " =" taken, " " typed
+    // (" beta_valueWRONG"), "beta_value" taken, " + gamma" right as a whole (Tab), Enter: 7 keystrokes.
+    assert.equal(word.figures.keystrokes, 7);
+    assert.equal(word.figures.accepted, 4);
+    assert.equal(word.figures.chars, doc.length);
+  });
+
+  it('word completion on a hand-made document saves exactly the rest of each repeated word', async () => {
+    const doc = 'counter = 0\ncounter = counter + 1\n';
+    const tasks = typingTasks([{ relative: 'doc.py', text: doc }]);
+    const [tab] = await replay(tasks, [wordCompleter()], { users: ['tab'] });
+    // "counter" is typed in full the first time; at the "c" of each later occurrence the rest, "ounter", is
+    // offered and accepted: 2 keystrokes for 7 characters, twice.
+    assert.equal(tab.figures.chars, doc.length);
+    assert.equal(tab.figures.keystrokes, doc.length - 2 * (7 - 2));
+    assert.equal(tab.figures.accepted, 2);
+  });
+});

@@ -1,0 +1,37 @@
+import { strict as assert } from 'assert';
+import { editingTasks, skipIndentation, typedChars, typingTasks } from '../../src/replay/tasks';
+
+const file = (relative: string, text: string) => ({ relative, text });
+const SRC = 'def f(x):\n    if x:\n        return compute(x, key=1)\n    return None\n\n\nclass Thing(Base):\n    value = make_value(1, 2, 3)\n';
+
+describe('replay tasks', () => {
+  it('indentation after a newline is the editor\'s: skipped and not counted', () => {
+    const t = { file: 'a', before: '', intended: 'if x:\n    y = 1\n', after: '' };
+    assert.equal(typedChars(t), 'if x:\ny = 1\n'.length);
+    assert.equal(skipIndentation(t, 6), 10);
+    assert.equal(skipIndentation(t, 3), 3);
+  });
+
+  it('typing tasks stop at the character budget, at a line end', () => {
+    const all = typingTasks([file('a', SRC), file('b', SRC)]);
+    assert.equal(all.length, 2);
+    const some = typingTasks([file('a', SRC), file('b', SRC)], typedChars(all[0]) + 20);
+    assert.equal(some.length, 2);
+    assert.ok(some[1].intended.endsWith('\n') && SRC.startsWith(some[1].intended));
+    assert.ok(typedChars(some[1]) <= 20);
+  });
+
+  it('editing tasks cut a few tokens out of a line, reproducibly, in file order', () => {
+    const files = [file('a', SRC), file('b', SRC.replace(/x/g, 'item'))];
+    const tasks = editingTasks(files, 6, 3);
+    assert.deepEqual(editingTasks(files, 6, 3), tasks);
+    assert.ok(tasks.length >= 4, `${tasks.length} tasks`);
+    for (const t of tasks) {
+      const text = files.find((f) => f.relative === t.file)!.text;
+      assert.equal(t.before + t.intended + t.after, text);
+      assert.ok(t.intended.length > 0 && !t.intended.includes('\n'), JSON.stringify(t.intended));
+    }
+    const order = tasks.map((t) => `${t.file}:${String(t.before.length).padStart(6, '0')}`);
+    assert.deepEqual(order, [...order].sort());
+  });
+});
