@@ -16,6 +16,7 @@ import { modelCompleter, wordCompleter } from '../replay/completers';
 import { replay, ReplayRow } from '../replay/replay';
 import { editingTasks, ReplayFile, typedChars, typingTasks } from '../replay/tasks';
 import { progressBar } from './progress';
+import { BoundaryRule, LengthRule } from '../completion/confidence-cut';
 
 export const REPLAY_HELP = `Usage: lstm-complete replay [--model DIR] --data DIR [--data DIR...] [--split all|validation|train]
                             [--max-chars N] [--edits N] [--seed S] [--temperature T] [--threshold P]
@@ -31,7 +32,11 @@ settings as the editor) is asked for ghost text.
 Figures: savings = 1 - keystrokes/characters, shown rate, accepted share of shown, mean accepted length,
 first-character accuracy, latency per request (p50/p95).
 Completion settings default to the editor's: --temperature (0 = search, the default), --threshold (the
-probability a suggestion must have of being exactly right), --multiline, --max-completion-chars, --context-chars.`;
+probability a suggestion must have of being exactly right), --multiline, --max-completion-chars, --context-chars;
+and, to try other decodings: --word-candidates N (document words weighed as completions of a name, 0 = none),
+--word-weight W (the LSTM's weight against word counts), --document-cache on|off (mix in what the document
+says comes next), --min-chars N, --boundary any|prefer-token, --length longest|gain (the longest suggestion
+that qualifies, or the one with the most expected keystrokes saved).`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -47,6 +52,12 @@ const OPTIONS = {
   multiline: { type: 'boolean', default: false },
   'max-completion-chars': { type: 'string' },
   'context-chars': { type: 'string' },
+  'word-candidates': { type: 'string' },
+  'word-weight': { type: 'string' },
+  boundary: { type: 'string' },
+  'min-chars': { type: 'string' },
+  'document-cache': { type: 'string' },
+  length: { type: 'string' },
 } as const;
 
 /** Completion settings from the replay's flags, on top of the editor's defaults. */
@@ -58,7 +69,32 @@ export function settingsFromFlags(v: Record<string, unknown>, base: CompletionSe
     multiline: Boolean(v.multiline) || base.multiline,
     maxCompletionChars: numberOpt(v, 'max-completion-chars', base.maxCompletionChars, { min: 1, max: 2000, integer: true }),
     contextChars: numberOpt(v, 'context-chars', base.contextChars, { min: 100, max: 100_000, integer: true }),
+    wordCandidates: numberOpt(v, 'word-candidates', base.wordCandidates, { min: 0, max: 50, integer: true }),
+    wordModelWeight: numberOpt(v, 'word-weight', base.wordModelWeight, { min: 0, max: 1 }),
+    minChars: numberOpt(v, 'min-chars', base.minChars, { min: 1, max: 100, integer: true }),
+    boundary: boundaryOpt(v.boundary, base.boundary),
+    documentCache: onOff(v, 'document-cache', base.documentCache),
+    length: lengthOpt(v.length, base.length),
   };
+}
+
+function onOff(v: Record<string, unknown>, name: string, fallback: boolean): boolean {
+  const raw = v[name];
+  if (raw === undefined) return fallback;
+  if (raw !== 'on' && raw !== 'off') throw new UsageError(`--${name} must be on or off, got "${raw}"`);
+  return raw === 'on';
+}
+
+function lengthOpt(raw: unknown, fallback: LengthRule): LengthRule {
+  if (raw === undefined) return fallback;
+  if (raw !== 'longest' && raw !== 'gain') throw new UsageError(`--length must be longest or gain, got "${raw}"`);
+  return raw;
+}
+
+function boundaryOpt(raw: unknown, fallback: BoundaryRule): BoundaryRule {
+  if (raw === undefined) return fallback;
+  if (raw !== 'any' && raw !== 'prefer-token') throw new UsageError(`--boundary must be any or prefer-token, got "${raw}"`);
+  return raw;
 }
 
 /** Files in an order fixed by the seed, so a character budget samples every folder given. */

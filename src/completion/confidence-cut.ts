@@ -12,12 +12,16 @@
 
 export type BoundaryRule = 'any' | 'prefer-token';
 
+/** longest: the longest qualifying prefix; gain: the one with the most expected keystrokes saved. */
+export type LengthRule = 'longest' | 'gain';
+
 export interface CutOptions {
   /** Lowest probability (product over the shown characters) a suggestion may have. */
   threshold: number;
   /** Shortest suggestion worth showing. */
   minChars: number;
   boundary: BoundaryRule;
+  length?: LengthRule;
 }
 
 const WORD = /[A-Za-z0-9_]/;
@@ -37,10 +41,14 @@ export function endsAtTokenBoundary(text: string, length: number, next: string |
 export function confidenceCut(text: string, probabilities: ArrayLike<number>, next: string | undefined, opts: CutOptions): number {
   let longest = 0;
   let product = 1;
+  let bestGain = 0;
   for (let i = 0; i < text.length && i < probabilities.length; i++) {
     product *= probabilities[i];
     if (product < opts.threshold) break;
-    longest = i + 1;
+    if (opts.length !== 'gain' || product * i > bestGain) {
+      bestGain = product * i;
+      longest = i + 1;
+    }
   }
   if (longest < opts.minChars) return 0;
   if (opts.boundary === 'any') return longest;

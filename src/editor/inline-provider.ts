@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { complete } from '../completion/complete';
+import { AFTER_CURSOR_CHARS } from '../completion/word-candidates';
 import { ModelManager } from './model-manager';
 import { Settings } from './settings';
 
@@ -41,11 +42,13 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     const t0 = performance.now();
     const prefix = document.getText(new vscode.Range(new vscode.Position(0, 0), position));
     const lineSuffix = document.lineAt(position.line).text.slice(position.character);
+    const after = document.getText(new vscode.Range(position, document.positionAt(document.offsetAt(position) + AFTER_CURSOR_CHARS)));
     this.hooks.busy(true);
     try {
       const r = await complete(session, {
         prefix,
         lineSuffix,
+        after,
         settings: settings.completion,
         isCancelled: () => token.isCancellationRequested,
       });

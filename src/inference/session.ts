@@ -9,7 +9,7 @@ import { LstmStepper } from './lstm-stepper';
 import { StateCache } from './state-cache';
 import { PrefixHashes } from './prefix-hash';
 import { Rng, mulberry32 } from './rng';
-import { sampleIndex, softmax } from './sampling';
+import { argmax, sampleIndex, softmax } from './sampling';
 import { encode, indexToChar, normalizeText, charToIndex, UNKNOWN_INDEX } from '../model/vocab';
 
 const NEWLINE_INDEX = charToIndex('\n');
@@ -35,6 +35,12 @@ export interface GenerateOptions {
    * temperature 1) below this: with greedy decoding the text after that point cannot be shown anyway.
    */
   minCumulativeProbability?: number;
+  /**
+   * Greedy decoding only: adjusts the next-character probabilities (indexed by the vocabulary, summing to 1)
+   * in place before the most likely one is taken, e.g. to mix in what the document says (`generated` is the
+   * text so far). The emitted probabilities are the adjusted ones.
+   */
+  adjust?: (generated: string, probs: Float64Array) => void;
 }
 
 export interface GenerateResult {
@@ -128,6 +134,29 @@ export class InferenceSession {
     return softmax(this.stepper.logits(this.logitsBuf));
   }
 
+  /**
+   * The probability (temperature 1) of each character of `continuation` after the fed text, without moving
+   * the fed state. Stops early, returning fewer values, once their product falls below `minProduct`.
+   */
+  score(continuation: string, minProduct = 0): number[] {
+    this.load();
+    const codes = encode(normalizeText(continuation));
+    const out: number[] = [];
+    let product = 1;
+    try {
+      for (let i = 0; i < codes.length; i++) {
+        const p = softmax(this.stepper.logits(this.logitsBuf))[codes[i]];
+        out.push(p);
+        product *= p;
+        if (product < minProduct) break;
+        if (i + 1 < codes.length) this.stepper.step(codes[i]);
+      }
+    } finally {
+      this.stepper.writeState(this.state);
+    }
+    return out;
+  }
+
   generate(opts: GenerateOptions): GenerateResult {
     const rng = opts.rng ?? mulberry32(1);
     this.load();
@@ -143,14 +172,20 @@ export class InferenceSession {
           break;
         }
         const logits = this.stepper.logits(this.logitsBuf);
-        const idx = sampleIndex(logits, { temperature: opts.temperature, topK: opts.topK, exclude: [UNKNOWN_INDEX] }, rng);
+        let probs: Float64Array | undefined;
+        let idx: number;
+        if (opts.adjust && opts.temperature === 0) {
+          probs = softmax(logits);
+          opts.adjust(text, probs);
+          idx = argmax(probs, [UNKNOWN_INDEX]);
+        } else idx = sampleIndex(logits, { temperature: opts.temperature, topK: opts.topK, exclude: [UNKNOWN_INDEX] }, rng);
         const ch = indexToChar(idx);
         if (opts.stopBefore?.(text, ch)) {
           next = ch;
           stoppedBy = 'rule';
           break;
         }
-        const p = softmax(logits)[idx];
+        const p = (probs ?? softmax(logits))[idx];
         if (opts.minCumulativeProbability !== undefined && cumulative * p < opts.minCumulativeProbability) {
           next = ch;
           stoppedBy = 'confidence';

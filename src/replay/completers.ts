@@ -34,7 +34,7 @@ export function modelCompleter(stepper: LstmStepper, settings: CompletionSetting
         file = q.file;
         session = new InferenceSession(stepper);
       }
-      const r = await complete(session, { prefix: q.prefix, lineSuffix: q.lineSuffix, settings });
+      const r = await complete(session, { prefix: q.prefix, lineSuffix: q.lineSuffix, after: q.after, settings });
       return r.outcome === 'ok' ? { text: r.text, replaceSuffix: r.replaceSuffix } : undefined;
     },
   };

@@ -12,7 +12,12 @@ class ScriptedSession implements CompletionSession {
   constructor(
     private readonly script: string,
     private readonly prob = 0.9,
-  ) {}
+    /** The probability score() gives each character of any text (none: the session cannot score). */
+    private readonly scoreProb?: number,
+  ) {
+    if (scoreProb === undefined) this.score = undefined;
+  }
+  score?: (text: string) => number[] = (text) => [...text].map(() => this.scoreProb!);
   resumePoint(): number {
     return 0;
   }
@@ -33,20 +38,70 @@ class ScriptedSession implements CompletionSession {
   }
 }
 
-describe('completion rules (golden fixtures, cursor marked █)', () => {
-  for (const f of FIXTURES) {
-    it(f.name, async () => {
-      const { prefix, lineSuffix } = splitDoc(f.doc);
-      const r = await complete(new ScriptedSession(f.model, f.prob), {
-        prefix,
-        lineSuffix,
-        settings: { ...DEFAULT_COMPLETION_SETTINGS, multiline: f.multiline ?? false, maxCompletionChars: f.maxChars ?? 120 },
+// The rules hold whichever way the continuation is decoded: sampled (temperature > 0), or searched (0) from a
+// model sure of every character. Fixtures that depend on a probability run where that probability means
+// what they say (the mean-probability gate of sampled completions).
+for (const mode of [
+  { name: 'sampled', temperature: 0.2 },
+  { name: 'searched', temperature: 0 },
+]) {
+  describe(`completion rules, ${mode.name} (golden fixtures, cursor marked █)`, () => {
+    for (const f of FIXTURES) {
+      if (mode.temperature === 0 && f.prob !== undefined) continue;
+      it(f.name, async () => {
+        const { prefix, lineSuffix } = splitDoc(f.doc);
+        const r = await complete(new ScriptedSession(f.model, f.prob ?? (mode.temperature === 0 ? 1 : 0.9)), {
+          prefix,
+          lineSuffix,
+          settings: { ...DEFAULT_COMPLETION_SETTINGS, temperature: mode.temperature, multiline: f.multiline ?? false, maxCompletionChars: f.maxChars ?? 120 },
+        });
+        assert.equal(r.outcome === 'ok' ? r.text : null, f.expect, `outcome ${r.outcome}`);
+        if (f.outcome) assert.equal(r.outcome, f.outcome);
+        assert.equal(r.replaceSuffix, f.replaceSuffix ?? 0);
       });
-      assert.equal(r.outcome === 'ok' ? r.text : null, f.expect, `outcome ${r.outcome}`);
-      if (f.outcome) assert.equal(r.outcome, f.outcome);
-      assert.equal(r.replaceSuffix, f.replaceSuffix ?? 0);
-    });
-  }
+    }
+  });
+}
+
+describe('searched completions (temperature 0): only what is likely right', () => {
+  const settings = { ...DEFAULT_COMPLETION_SETTINGS, temperature: 0, confidenceThreshold: 0.5, wordCandidates: 3, wordModelWeight: 0.5 };
+  const run = (doc: string, session: CompletionSession, extra: Partial<typeof settings> = {}) => {
+    const { prefix, lineSuffix } = splitDoc(doc);
+    return complete(session, { prefix, lineSuffix, settings: { ...settings, ...extra } });
+  };
+
+  it('cuts where the running probability falls under the threshold, at a token boundary', async () => {
+    // 0.95^13 = 0.51, 0.95^14 = 0.49: "compute(value" qualifies, the ")" does not.
+    const r = await run('x = █', new ScriptedSession('compute(value)\n', 0.95));
+    assert.equal(r.text, 'compute(value');
+    // At 0.9 per character only 6 characters qualify (0.9^6 = 0.53); with no token boundary among them the
+    // cut keeps them rather than show nothing; "foo(ba" backs off to the boundary after "(".
+    assert.equal((await run('x = █', new ScriptedSession('compute(value)\n', 0.9))).text, 'comput');
+    assert.equal((await run('x = █', new ScriptedSession('foo(bar)\n', 0.9), { boundary: 'prefer-token' })).text, 'foo(');
+  });
+
+  it('shows nothing when even the first characters are unlikely', async () => {
+    const r = await run('x = █', new ScriptedSession('compute(value)\n', 0.3));
+    assert.equal(r.outcome, 'low-confidence');
+  });
+
+  it('offers a name the document already uses when the model is unsure of it', async () => {
+    const doc = 'widget_count = 0\nwidget_count += 1\nprint(widget_█';
+    // The model would say "size" and is unsure (0.3 a character: nothing qualifies). The document's
+    // "widget_count" has share 2/3 among "widget_" names (2 uses, 1 distinct name held in reserve), and the
+    // LSTM gives each of "count"'s characters 0.5: p = 0.5 * 0.5^5 + 0.5 * 2/3 = 0.35, over the threshold 0.3.
+    const r = await run(doc, new ScriptedSession('size)\n', 0.3, 0.5), { confidenceThreshold: 0.3 });
+    assert.equal(r.text, 'count');
+    // With word candidates off, the unsure model shows nothing.
+    assert.equal((await run(doc, new ScriptedSession('size)\n', 0.3, 0.5), { confidenceThreshold: 0.3, wordCandidates: 0 })).outcome, 'low-confidence');
+    // A sure search result that saves more keystrokes beats the word.
+    assert.equal((await run(doc, new ScriptedSession('count_total)\n', 1, 0.5), { confidenceThreshold: 0.3 })).text, 'count_total)');
+  });
+
+  it('a sampled completion (temperature > 0) is shown whatever its probability, as before', async () => {
+    const r = await run('x = █', new ScriptedSession('compute(value)\n', 0.3), { temperature: 0.2 });
+    assert.equal(r.text, 'compute(value)');
+  });
 });
 
 describe('completion engine with a real session', () => {

@@ -5,6 +5,7 @@ import { initWeights } from '../../src/model/initializers';
 import { LstmStepper } from '../../src/inference/lstm-stepper';
 import { InferenceSession } from '../../src/inference/session';
 import { mulberry32 } from '../../src/inference/rng';
+import { charToIndex } from '../../src/model/vocab';
 import { useBackend } from '../helpers';
 
 const spec = makeSpec({ embeddingDim: 8, lstmUnits: [32, 32] });
@@ -92,6 +93,46 @@ describe('InferenceSession', () => {
     const c = s.generate({ maxChars: 100, temperature: 1, isCancelled: () => ++calls > 3 });
     assert.equal(c.stoppedBy, 'cancelled');
     assert.equal(c.text.length, 3);
+  });
+
+  it('greedy search with a probability floor stops before the character that would cross it', () => {
+    const s = fresh();
+    s.feed('def ');
+    const free = s.generate({ maxChars: 30, temperature: 0 });
+    const floor = free.probabilities.slice(0, 3).reduce((a, b) => a * b, 1) * 0.999;
+    const cut = s.generate({ maxChars: 30, temperature: 0, minCumulativeProbability: floor });
+    assert.equal(cut.stoppedBy, 'confidence');
+    assert.ok(cut.text.length >= 3 && free.text.startsWith(cut.text), JSON.stringify([cut.text, free.text]));
+    assert.equal(cut.next, free.text[cut.text.length]);
+  });
+
+  it('scores a continuation with the probabilities greedy decoding reports, without moving the state', () => {
+    const s = fresh();
+    s.feed('def ');
+    const before = s.probabilities();
+    const g = s.generate({ maxChars: 12, temperature: 0 });
+    const scored = s.score(g.text);
+    assert.equal(scored.length, g.text.length);
+    scored.forEach((p, i) => assert.ok(Math.abs(p - g.probabilities[i]) < 1e-9, `char ${i}`));
+    assert.deepEqual(s.probabilities(), before);
+    // Early exit once the product falls below the floor.
+    assert.ok(s.score(g.text, 2).length === 1);
+  });
+
+  it('an adjusting hook steers greedy decoding and its reported probabilities', () => {
+    const s = fresh();
+    s.feed('x = ');
+    const z = charToIndex('z');
+    const g = s.generate({
+      maxChars: 5,
+      temperature: 0,
+      adjust: (_t, probs) => {
+        probs.fill(0);
+        probs[z] = 1;
+      },
+    });
+    assert.equal(g.text, 'zzzzz');
+    assert.deepEqual(g.probabilities, [1, 1, 1, 1, 1]);
   });
 
   it('allocates no tensors over 1000 steps on a tfjs backend', async () => {

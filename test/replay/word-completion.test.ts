@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
-import { EarlierWords, partialIdentifier, suggestInDocument, WordIndex } from '../../src/replay/word-completion';
+import { EarlierWords, suggestInDocument } from '../../src/replay/word-completion';
+import { partialIdentifier, WordIndex } from '../../src/completion/document-words';
 
 describe('word completion baseline', () => {
   it('finds the identifier being typed, not a number', () => {

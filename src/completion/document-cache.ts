@@ -1,0 +1,111 @@
+/**
+ * What the document itself says comes next: a match model over the document's text. Code repeats itself
+ * (names, call shapes, whole lines), and a model trained on other code cannot know a project's own
+ * repetitions. For the text before the cursor (plus what a completion has generated so far), the cache
+ * finds the longest suffix, of at least `minOrder` characters, that also occurs earlier in the document or
+ * after the cursor, and counts the characters that followed it there. Its distribution is mixed into the
+ * LSTM's with a weight that grows with the match's length and its number of occurrences:
+ *   p(c) = (1 − λ) · p_lstm(c) + λ · count(c) / n,    λ = n / (n + κ) · min(1, L / fullOrder).
+ * No tables are built: each prediction is a few string searches over a bounded text, so a request stays
+ * within a millisecond or two.
+ */
+
+export interface CacheOptions {
+  /** Shortest context that counts as a match. */
+  minOrder: number;
+  /** Longest context compared (longer matches predict no better and cost more). */
+  maxOrder: number;
+  /** Match length at which the cache gets its full weight. */
+  fullOrder: number;
+  /** Occurrences at which the cache's weight is half its most (κ). */
+  halfCount: number;
+}
+
+export const DEFAULT_CACHE_OPTIONS: CacheOptions = { minOrder: 3, maxOrder: 32, fullOrder: 12, halfCount: 1 };
+
+export interface CachePrediction {
+  /** Next characters seen after the matched context, with their counts. */
+  counts: Map<string, number>;
+  total: number;
+  /** Length of the matched context. */
+  order: number;
+  /** Weight of the cache in the mixture. */
+  weight: number;
+}
+
+/** A separator that never occurs in source text, so no match runs from the text before the cursor into the text after it. */
+const SEP = '\u0000';
+
+export class DocumentCache {
+  private readonly corpus: string;
+  /** Matches must end before this index in the corpus (the cursor), or after it in the text after. */
+  private readonly cursor: number;
+
+  /**
+   * @param before text before the cursor (the model's context window)
+   * @param after text after the cursor (bounded by the caller)
+   */
+  constructor(
+    before: string,
+    after: string,
+    readonly opts: CacheOptions = DEFAULT_CACHE_OPTIONS,
+  ) {
+    this.corpus = before + SEP + after;
+    this.cursor = before.length;
+  }
+
+  /**
+   * The prediction after `before + generated` (generated: what the completion has added so far; it is
+   * part of the context but not of the searched text, whose only source is the document).
+   */
+  predict(generated: string): CachePrediction | undefined {
+    const { minOrder, maxOrder } = this.opts;
+    const context = generated.length >= maxOrder ? generated.slice(-maxOrder) : this.corpus.slice(Math.max(0, this.cursor - (maxOrder - generated.length)), this.cursor) + generated;
+    if (context.length < minOrder) return undefined;
+    // Occurrences of a suffix (a long one first: a short one, such as indentation, can occur thousands of
+    // times), then narrowed while a longer suffix still matches.
+    let ends: number[] = [];
+    let order = 0;
+    for (const len of [12, 6, minOrder]) {
+      if (len > context.length || len < minOrder) continue;
+      ends = this.occurrences(context.slice(-len));
+      order = len;
+      if (ends.length) break;
+    }
+    if (!ends.length) return undefined;
+    while (order < context.length) {
+      const c = context[context.length - order - 1];
+      const longer = ends.filter((e) => e - order - 1 >= 0 && this.corpus[e - order - 1] === c);
+      if (!longer.length) break;
+      ends = longer;
+      order++;
+    }
+    const counts = new Map<string, number>();
+    for (const e of ends) counts.set(this.corpus[e], (counts.get(this.corpus[e]) ?? 0) + 1);
+    const total = ends.length;
+    const weight = (total / (total + this.opts.halfCount)) * Math.min(1, order / this.opts.fullOrder);
+    return { counts, total, order, weight };
+  }
+
+  /** Where the characters after each occurrence of `s` are (not the cursor's own context, nor the separator). */
+  private occurrences(s: string): number[] {
+    const ends: number[] = [];
+    for (let i = this.corpus.indexOf(s); i >= 0; i = this.corpus.indexOf(s, i + 1)) {
+      const end = i + s.length;
+      if (end === this.cursor || end >= this.corpus.length || this.corpus[end] === SEP) continue;
+      ends.push(end);
+    }
+    return ends;
+  }
+}
+
+/** Mixes the cache's prediction into next-character probabilities indexed by the vocabulary, in place. */
+export function mixInto(probs: Float64Array, prediction: CachePrediction | undefined, indexOf: (ch: string) => number): void {
+  if (!prediction || prediction.weight <= 0) return;
+  const w = prediction.weight;
+  for (let i = 0; i < probs.length; i++) probs[i] *= 1 - w;
+  for (const [ch, n] of prediction.counts) {
+    const i = indexOf(ch);
+    if (i >= 0) probs[i] += (w * n) / prediction.total;
+  }
+}
