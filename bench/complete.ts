@@ -5,6 +5,8 @@
  *   unseen   Debian packages python3-click, python3-requests, python3-jinja2 (fetched, not installed, into
  *            --data-root by scripts/fetch-debian-packages.sh on first use); never used to choose settings
  *   stdlib   the bundled model's validation files of the standard library (held out from its training)
+ * and, for comparison, the unseen set with the decoding before the replay existed (one sample at temperature
+ * 0.2 to the end of the line, shown whatever its probability) on a smaller budget (it is slower).
  * --sweep T1,T2,...  instead replays the tuning set (python3-attr, python3-markdown) at each confidence
  *                    threshold and prints the curve (the defaults were chosen from it).
  * Prints a table on stderr and JSON on stdout. Options: --model DIR, --max-chars N, --edits N, --data-root DIR.
@@ -55,6 +57,7 @@ interface Run {
 function replay(run: Run): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const args = [CLI, 'replay', '--json', '--max-chars', values['max-chars']!, '--edits', values.edits!, ...(values.model ? ['--model', values.model] : []), ...run.args];
+    // Later flags win: a run may shrink its own budget.
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -114,9 +117,11 @@ async function main() {
     process.stdout.write(JSON.stringify({ sweep: thresholds, data: TUNING, results, seconds: (Date.now() - t0) / 1000 }, null, 1) + '\n');
     return;
   }
+  const unseen = ensurePackages(UNSEEN).flatMap((d) => ['--data', d]);
   const runs: Run[] = [
-    { name: 'unseen packages', args: ensurePackages(UNSEEN).flatMap((d) => ['--data', d]) },
+    { name: 'unseen packages', args: unseen },
     { name: 'stdlib validation', args: ['--data', stdlib(), '--split', 'validation'] },
+    { name: 'unseen packages, sampled at T=0.2 (the decoding before)', args: [...unseen, '--temperature', '0.2', '--max-chars', '20000', '--edits', '50'] },
   ];
   const results = await runAll(runs);
   const lines: string[] = [`machine: ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, node ${process.version}`];

@@ -13,7 +13,7 @@ describe('extension package', () => {
     assert.deepEqual(shipped.filter((f) => !allowed.has(f)), []);
   });
 
-  it('declares the completion settings with the engine's defaults (the ones the replay chose)', () => {
+  it("declares the completion settings with the engine's defaults (the ones the replay chose)", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
     const props = pkg.contributes.configuration.properties;
     const declared: [string, keyof typeof DEFAULT_COMPLETION_SETTINGS][] = [

@@ -19,12 +19,14 @@ import { progressBar } from './progress';
 import { BoundaryRule, LengthRule } from '../completion/confidence-cut';
 
 export const REPLAY_HELP = `Usage: lstm-complete replay [--model DIR] --data DIR [--data DIR...] [--split all|validation|train]
-                            [--max-chars N] [--edits N] [--seed S] [--temperature T] [--threshold P]
+                            [--max-chars N] [--file-chars N] [--edits N] [--seed S] [--temperature T] [--threshold P]
                             [--multiline] [--max-completion-chars N] [--context-chars N] [--json]
 
 Keystroke savings of the ghost text against VS Code's word completion, measured in the same run.
-A simulated user types the files from the top (--max-chars N typed characters, default 50000; indentation
-is the editor's and is not counted) and retypes 1-4 tokens at --edits N random sites inside existing lines
+A simulated user types the files (in an order fixed by --seed) top to bottom at the end of the document:
+--max-chars N typed characters in all (default 50000; indentation is the editor's and is not counted), at most
+--file-chars N per file (default 5000: a window of lines from a place chosen by the seed, the text above it
+already written, so the budget samples many files); and retypes 1-4 tokens at --edits N random sites inside existing lines
 (default 200; 0 = none). At every cursor position the extension's completion engine (same code path and
 settings as the editor) is asked for ghost text.
   tab user    accepts a suggestion (one keystroke) only when it is exactly what comes next
@@ -45,6 +47,7 @@ const OPTIONS = {
   split: { type: 'string' },
   exclude: { type: 'string', multiple: true },
   'max-chars': { type: 'string' },
+  'file-chars': { type: 'string' },
   edits: { type: 'string' },
   seed: { type: 'string' },
   temperature: { type: 'string' },
@@ -130,13 +133,14 @@ export async function runReplay(argv: string[]): Promise<number> {
   if (v.backend !== undefined) throw new UsageError('replay runs on the built-in SIMD kernel and takes no --backend');
   const { data, split } = dataAndSplit(v);
   const maxChars = numberOpt(v, 'max-chars', 50_000, { min: 1, integer: true });
+  const fileChars = numberOpt(v, 'file-chars', 5_000, { min: 1, integer: true });
   const edits = numberOpt(v, 'edits', 200, { min: 0, integer: true });
   const seed = numberOpt(v, 'seed', 1, { min: 0, integer: true });
   const settings = settingsFromFlags(v);
   const ck = loadModelOrBundled(v.model as string | undefined);
   const corpus = filesOfSplit(buildCorpus(data, { exclude: stringList(v, 'exclude') }).files, ck.meta.corpus?.validationFiles, split, path.join(ck.dir, 'meta.json'));
   const files: ReplayFile[] = shuffled(corpus, seed).map((f) => ({ relative: f.path, text: f.text }));
-  const typing = typingTasks(files, maxChars);
+  const typing = typingTasks(files, { maxChars, fileChars, seed });
   const editing = editingTasks(files, edits, seed);
   const stepper = new LstmStepper(ck.weights);
   const completers = () => [modelCompleter(stepper, settings), wordCompleter()];

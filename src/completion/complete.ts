@@ -14,7 +14,7 @@ import { makeStopRule } from './stop-rules';
 import { trimTrailingWhitespace, repeatsSuffix, suffixOverlap, midWord } from './postprocess';
 import { contextStart } from './context-window';
 import { BoundaryRule, confidenceCut, LengthRule } from './confidence-cut';
-import { AFTER_CURSOR_CHARS, bestWordCandidate } from './word-candidates';
+import { AFTER_CURSOR_CHARS, BEFORE_CURSOR_CHARS, bestWordCandidate } from './word-candidates';
 import { DocumentCache, mixInto } from './document-cache';
 import { charToIndex, normalizeText, UNKNOWN_INDEX } from '../model/vocab';
 
@@ -130,7 +130,8 @@ export async function complete(session: CompletionSession, req: CompletionReques
     { multiline: req.settings.multiline, maxChars: req.settings.maxCompletionChars },
   );
   const search = req.settings.temperature === 0;
-  const cache = search && req.settings.documentCache ? new DocumentCache(text, (req.after ?? '').slice(0, AFTER_CURSOR_CHARS)) : undefined;
+  const documentBefore = prefix.length > BEFORE_CURSOR_CHARS ? prefix.slice(-BEFORE_CURSOR_CHARS) : prefix;
+  const cache = search && req.settings.documentCache ? new DocumentCache(documentBefore, (req.after ?? '').slice(0, AFTER_CURSOR_CHARS)) : undefined;
   const g = session.generate({
     maxChars: req.settings.maxCompletionChars,
     temperature: req.settings.temperature,
@@ -148,7 +149,7 @@ export async function complete(session: CompletionSession, req: CompletionReques
     const cut = confidenceCut(g.text, g.probabilities, g.next, { threshold: req.settings.confidenceThreshold, minChars: req.settings.minChars, boundary: req.settings.boundary, length: req.settings.length });
     shown = g.text.slice(0, cut);
     if (session.score && req.settings.wordCandidates > 0) {
-      const word = bestWordCandidate(session as Required<CompletionSession>, text, req.after ?? '', req.settings, { text: shown, probabilities: g.probabilities.slice(0, cut) });
+      const word = bestWordCandidate(session as Required<CompletionSession>, documentBefore, req.after ?? '', req.settings, { text: shown, probabilities: g.probabilities.slice(0, cut) });
       if (word) ({ text: shown, probabilities } = word);
     }
     if (!shown) return none('low-confidence', stepped);

@@ -10,8 +10,13 @@
 import { partialIdentifier, WordIndex } from './document-words';
 import type { CompletionSession, CompletionSettings } from './complete';
 
-/** Characters of text after the cursor whose names are indexed (bounded, so a request stays cheap). */
+/** Characters of text after the cursor the document sources read (bounded, so a request stays cheap). */
 export const AFTER_CURSOR_CHARS = 8000;
+/**
+ * Characters before the cursor the document sources read: more than the LSTM's context window, since a
+ * search for a repeated name or line costs little and a long file repeats itself from far back.
+ */
+export const BEFORE_CURSOR_CHARS = 60_000;
 
 export interface Scored {
   text: string;
@@ -34,6 +39,7 @@ export function bestWordCandidate(
   searched: Scored,
 ): Scored | undefined {
   const partial = partialIdentifier(text);
+  // The caller passes the document before the cursor (up to BEFORE_CURSOR_CHARS); names end with it.
   if (!partial) return undefined;
   const index = new WordIndex();
   index.add(text.slice(0, text.length - partial.length));

@@ -1,7 +1,8 @@
 /**
  * What the simulated user types in a replay. A task is a document with a gap: the text before the cursor,
  * the text the user types into the gap, and the text after it.
- * - Typing: each file is typed top to bottom at the end of the document (nothing after the cursor).
+ * - Typing: each file (or a window of lines of it, with the text above already written) is typed top to
+ *   bottom at the end of the document (nothing after the cursor).
  * - Editing: a few tokens of an existing line are removed at random sites and typed again, with the rest
  *   of the line and the lines after the cursor present.
  * Indentation at the start of a line is the editor's job (Enter and auto-indent), so it is neither typed
@@ -41,23 +42,50 @@ export function typedChars(task: ReplayTask): number {
   return n;
 }
 
-/** Every file typed from the top, until `maxChars` characters (counted as typedChars) are in the tasks. */
-export function typingTasks(files: ReplayFile[], maxChars = Infinity): ReplayTask[] {
+/** `text` cut at the last line end that keeps at most `budget` typed characters (whole lines stay natural). */
+function cutToBudget(task: ReplayTask, budget: number): ReplayTask {
+  let n = typedChars(task);
+  let text = task.intended;
+  while (n > budget && text.length > 0) {
+    text = text.slice(0, Math.floor((text.length * budget) / n));
+    const nl = text.lastIndexOf('\n');
+    text = nl > 0 ? text.slice(0, nl + 1) : '';
+    n = typedChars({ ...task, intended: text });
+  }
+  return { ...task, intended: text };
+}
+
+export interface TypingOptions {
+  /** Typed characters in all (default: every file whole). */
+  maxChars?: number;
+  /**
+   * Typed characters per file (default: no limit). With a limit, each file is typed from a line chosen by
+   * the seed, with the text above it already in the document, so a budget samples many files and places.
+   */
+  fileChars?: number;
+  seed?: number;
+}
+
+/** Files typed top to bottom at the end of the document, until `maxChars` characters are in the tasks. */
+export function typingTasks(files: ReplayFile[], opts: TypingOptions = {}): ReplayTask[] {
+  const rng = mulberry32(opts.seed ?? 1);
   const tasks: ReplayTask[] = [];
-  let budget = maxChars;
+  let budget = opts.maxChars ?? Infinity;
+  const perFile = opts.fileChars ?? Infinity;
   for (const f of files) {
     if (budget <= 0) break;
-    let text = normalizeText(f.text);
-    let task: ReplayTask = { file: f.relative, before: '', intended: text, after: '' };
-    let n = typedChars(task);
-    if (n > budget) {
-      // Cut at the line end nearest under the budget (whole lines keep the document natural).
-      text = text.slice(0, Math.floor((text.length * budget) / n));
-      const nl = text.lastIndexOf('\n');
-      if (nl > 0) text = text.slice(0, nl + 1);
-      task = { ...task, intended: text };
-      n = typedChars(task);
+    const text = normalizeText(f.text);
+    let start = 0;
+    if (Number.isFinite(perFile)) {
+      // A line start early enough that the window can hold its share (files shorter than that start at 0).
+      const whole = typedChars({ file: f.relative, before: '', intended: text, after: '' });
+      if (whole > perFile) {
+        const at = Math.floor(rng() * text.length * (1 - perFile / whole));
+        start = text.lastIndexOf('\n', at) + 1;
+      }
     }
+    const task = cutToBudget({ file: f.relative, before: text.slice(0, start), intended: text.slice(start), after: '' }, Math.min(budget, perFile));
+    const n = typedChars(task);
     if (n === 0) continue;
     tasks.push(task);
     budget -= n;

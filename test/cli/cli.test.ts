@@ -59,6 +59,31 @@ describe('lstm-complete CLI', function () {
     assert.ok(r.chars > 0 && r.files >= 1);
   });
 
+  it('replay --json reports the model and the word-completion baseline for both users and both variants', () => {
+    const data = tinyCorpus(3);
+    const r = run(['replay', '--model', model, '--data', data, '--max-chars', '600', '--file-chars', '300', '--edits', '4', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.ok(j.typing.chars > 0 && j.typing.chars <= 600, `${j.typing.chars}`);
+    assert.equal(j.editing.tasks, 4);
+    for (const variant of [j.typing, j.editing]) {
+      assert.deepEqual(
+        variant.rows.map((x: { completer: string; user: string }) => `${x.completer}/${x.user}`),
+        ['model/tab', 'model/word', 'word completion/tab', 'word completion/word'],
+      );
+      for (const x of variant.rows) for (const k of ['savings', 'shownRate', 'acceptedShare', 'firstCharAccuracy']) assert.ok(x.figures[k] >= 0 && x.figures[k] <= 1, `${k} ${x.figures[k]}`);
+    }
+    // The corpus repeats its names (func_0_1, func_0_2, ...): word completion saves keystrokes on it.
+    assert.ok(j.typing.rows[2].figures.savings > 0);
+    assert.equal(j.settings.temperature, 0);
+    const table = run(['replay', '--model', model, '--data', data, '--max-chars', '200', '--edits', '0']);
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, /word completion\s+tab/);
+    for (const bad of [['replay'], ['replay', '--data', data, '--threshold', '2'], ['replay', '--data', data, '--boundary', 'x'], ['replay', '--data', data, '--max-chars', 'lots']]) {
+      assert.equal(run(bad).status, 2, bad.join(' '));
+    }
+  });
+
   it('train --snapshots keeps each evaluation; average writes their mean, which evaluates', () => {
     const data = tinyCorpus(3);
     const root = tempDir();

@@ -15,10 +15,23 @@ describe('replay tasks', () => {
   it('typing tasks stop at the character budget, at a line end', () => {
     const all = typingTasks([file('a', SRC), file('b', SRC)]);
     assert.equal(all.length, 2);
-    const some = typingTasks([file('a', SRC), file('b', SRC)], typedChars(all[0]) + 20);
+    const some = typingTasks([file('a', SRC), file('b', SRC)], { maxChars: typedChars(all[0]) + 20 });
     assert.equal(some.length, 2);
     assert.ok(some[1].intended.endsWith('\n') && SRC.startsWith(some[1].intended));
     assert.ok(typedChars(some[1]) <= 20);
+  });
+
+  it('with a per-file limit, each file is typed from a line chosen by the seed, the text above present', () => {
+    const big = Array.from({ length: 200 }, (_, i) => `value_${i} = compute(${i})\n`).join('');
+    const tasks = typingTasks([file('a', big), file('b', big)], { fileChars: 300, seed: 5 });
+    assert.equal(tasks.length, 2);
+    for (const t of tasks) {
+      assert.equal(t.before + t.intended, big.slice(0, t.before.length + t.intended.length));
+      assert.ok(t.before === '' || t.before.endsWith('\n'));
+      assert.ok(typedChars(t) <= 300 && typedChars(t) > 250, `${typedChars(t)}`);
+    }
+    assert.notEqual(tasks[0].before.length, tasks[1].before.length);
+    assert.deepEqual(typingTasks([file('a', big), file('b', big)], { fileChars: 300, seed: 5 }), tasks);
   });
 
   it('editing tasks cut a few tokens out of a line, reproducibly, in file order', () => {
