@@ -11,7 +11,8 @@ import { buildCorpus } from '../training/corpus';
 import { filesOfSplit } from '../training/dataset';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { mulberry32 } from '../inference/rng';
-import { CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
+import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
+import { TextIndex } from '../adapt/text-index';
 import { modelCompleter, wordCompleter } from '../replay/completers';
 import { replay, ReplayRow } from '../replay/replay';
 import { editingTasks, ReplayFile, typedChars, typingTasks } from '../replay/tasks';
@@ -36,8 +37,8 @@ first-character accuracy, latency per request (p50/p95).
 Completion settings default to the editor's: --temperature (0 = search, the default), --threshold (the
 probability a suggestion must have of being exactly right), --multiline, --max-completion-chars, --context-chars;
 and, to try other decodings: --word-candidates N (document words weighed as completions of a name, 0 = none),
---word-weight W (the LSTM's weight against word counts), --document-cache on|off (mix in what the document
-says comes next), --min-chars N, --boundary any|prefer-token, --length longest|gain (the longest suggestion
+--word-weight W (the LSTM's weight against word counts), --cache none|document|workspace (mix in what the
+document, or also the other files given, say comes next; the file being typed is never read ahead), --min-chars N, --boundary any|prefer-token, --length longest|gain (the longest suggestion
 that qualifies, or the one with the most expected keystrokes saved).`;
 
 const OPTIONS = {
@@ -59,7 +60,7 @@ const OPTIONS = {
   'word-weight': { type: 'string' },
   boundary: { type: 'string' },
   'min-chars': { type: 'string' },
-  'document-cache': { type: 'string' },
+  cache: { type: 'string' },
   length: { type: 'string' },
 } as const;
 
@@ -76,16 +77,16 @@ export function settingsFromFlags(v: Record<string, unknown>, base: CompletionSe
     wordModelWeight: numberOpt(v, 'word-weight', base.wordModelWeight, { min: 0, max: 1 }),
     minChars: numberOpt(v, 'min-chars', base.minChars, { min: 1, max: 100, integer: true }),
     boundary: boundaryOpt(v.boundary, base.boundary),
-    documentCache: onOff(v, 'document-cache', base.documentCache),
+    cache: cacheOpt(v.cache, base.cache),
     length: lengthOpt(v.length, base.length),
   };
 }
 
-function onOff(v: Record<string, unknown>, name: string, fallback: boolean): boolean {
-  const raw = v[name];
+function cacheOpt(raw: unknown, fallback: CacheSource): CacheSource {
   if (raw === undefined) return fallback;
-  if (raw !== 'on' && raw !== 'off') throw new UsageError(`--${name} must be on or off, got "${raw}"`);
-  return raw === 'on';
+  if (raw === 'none') return 'off';
+  if (raw !== 'document' && raw !== 'workspace') throw new UsageError(`--cache must be none, document or workspace, got "${raw}"`);
+  return raw;
 }
 
 function lengthOpt(raw: unknown, fallback: LengthRule): LengthRule {
@@ -143,7 +144,9 @@ export async function runReplay(argv: string[]): Promise<number> {
   const typing = typingTasks(files, { maxChars, fileChars, seed });
   const editing = editingTasks(files, edits, seed);
   const stepper = new LstmStepper(ck.weights);
-  const completers = () => [modelCompleter(stepper, settings), wordCompleter()];
+  // The workspace is every file given; each file leaves itself out of it while it is typed.
+  const workspace = settings.cache === 'workspace' ? TextIndex.build(files.map((f) => ({ key: f.relative, text: f.text }))) : undefined;
+  const completers = () => [modelCompleter(stepper, settings, 'model', workspace), wordCompleter()];
   const bar = progressBar(process.stderr, 'replay');
   const t0 = Date.now();
   const typingRows = await replay(typing, completers(), { onProgress: (d, t) => bar(d, t, 'typing') });

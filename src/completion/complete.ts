@@ -15,7 +15,9 @@ import { trimTrailingWhitespace, repeatsSuffix, suffixOverlap, midWord } from '.
 import { contextStart } from './context-window';
 import { BoundaryRule, confidenceCut, LengthRule } from './confidence-cut';
 import { AFTER_CURSOR_CHARS, BEFORE_CURSOR_CHARS, bestWordCandidate } from './word-candidates';
-import { DocumentCache, mixInto } from './document-cache';
+import { DEFAULT_CACHE_OPTIONS, DocumentCache, mixInto, WorkspaceSource } from './document-cache';
+
+export type CacheSource = 'off' | 'document' | 'workspace';
 import { charToIndex, normalizeText, UNKNOWN_INDEX } from '../model/vocab';
 
 export interface CompletionSettings {
@@ -37,8 +39,11 @@ export interface CompletionSettings {
   wordCandidates: number;
   /** Weight of the LSTM against the document's word counts in a candidate word's probability. */
   wordModelWeight: number;
-  /** Temperature 0: mix what the document itself says comes next (document-cache.ts) into the LSTM's. */
-  documentCache: boolean;
+  /**
+   * Temperature 0: mix what the text itself says comes next (document-cache.ts) into the LSTM's: off, the
+   * document only, or the document and the workspace index the request carries.
+   */
+  cache: CacheSource;
   topK?: number;
 }
 
@@ -59,7 +64,7 @@ export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
   length: 'gain',
   wordCandidates: 3,
   wordModelWeight: 0.3,
-  documentCache: true,
+  cache: 'workspace',
 };
 
 const vocabIndex = (ch: string) => {
@@ -74,6 +79,8 @@ export interface CompletionRequest {
   lineSuffix: string;
   /** Text after the cursor (its names are completion candidates too); optional. */
   after?: string;
+  /** The workspace's indexed text, for the cache (used when settings.cache is 'workspace'). */
+  workspace?: WorkspaceSource;
   settings: CompletionSettings;
   isCancelled?: () => boolean;
   rng?: Rng;
@@ -131,7 +138,10 @@ export async function complete(session: CompletionSession, req: CompletionReques
   );
   const search = req.settings.temperature === 0;
   const documentBefore = prefix.length > BEFORE_CURSOR_CHARS ? prefix.slice(-BEFORE_CURSOR_CHARS) : prefix;
-  const cache = search && req.settings.documentCache ? new DocumentCache(documentBefore, (req.after ?? '').slice(0, AFTER_CURSOR_CHARS)) : undefined;
+  const cache =
+    search && req.settings.cache !== 'off'
+      ? new DocumentCache(documentBefore, (req.after ?? '').slice(0, AFTER_CURSOR_CHARS), DEFAULT_CACHE_OPTIONS, req.settings.cache === 'workspace' ? req.workspace : undefined)
+      : undefined;
   const g = session.generate({
     maxChars: req.settings.maxCompletionChars,
     temperature: req.settings.temperature,

@@ -21,6 +21,16 @@ export interface CacheOptions {
   halfCount: number;
 }
 
+/** The project's other text, searched as well (see src/adapt/text-index.ts). */
+export interface WorkspaceSource {
+  index: TextIndex;
+  /** The file being edited, left out of the index's matches (its text is the document's). */
+  exclude?: string;
+}
+
+/** Occurrences of a 6-character context in the workspace index beyond this are not examined. */
+const WORKSPACE_OCCURRENCE_LIMIT = 4000;
+
 export const DEFAULT_CACHE_OPTIONS: CacheOptions = { minOrder: 3, maxOrder: 32, fullOrder: 12, halfCount: 1 };
 
 export interface CachePrediction {
@@ -31,6 +41,28 @@ export interface CachePrediction {
   order: number;
   /** Weight of the cache in the mixture. */
   weight: number;
+}
+
+import { SEED, TextIndex } from '../adapt/text-index';
+
+interface Match {
+  /** The text the offsets point into. */
+  text: string;
+  /** Offsets of the character after each occurrence. */
+  ends: number[];
+  order: number;
+}
+
+/** Keeps the occurrences whose preceding characters match the context further back, as far as any do. */
+function narrow(text: string, ends: number[], context: string, order: number): Match {
+  while (order < context.length) {
+    const c = context[context.length - order - 1];
+    const longer = ends.filter((e) => e - order - 1 >= 0 && text[e - order - 1] === c);
+    if (!longer.length) break;
+    ends = longer;
+    order++;
+  }
+  return { text, ends, order };
 }
 
 /** A separator that never occurs in source text, so no match runs from the text before the cursor into the text after it. */
@@ -45,13 +77,17 @@ export class DocumentCache {
    * @param before text before the cursor (the model's context window)
    * @param after text after the cursor (bounded by the caller)
    */
+  private readonly excluded?: [number, number];
+
   constructor(
     before: string,
     after: string,
     readonly opts: CacheOptions = DEFAULT_CACHE_OPTIONS,
+    private readonly workspace?: WorkspaceSource,
   ) {
     this.corpus = before + SEP + after;
     this.cursor = before.length;
+    if (workspace?.exclude) this.excluded = workspace.index.fileRange(workspace.exclude);
   }
 
   /**
@@ -62,29 +98,42 @@ export class DocumentCache {
     const { minOrder, maxOrder } = this.opts;
     const context = generated.length >= maxOrder ? generated.slice(-maxOrder) : this.corpus.slice(Math.max(0, this.cursor - (maxOrder - generated.length)), this.cursor) + generated;
     if (context.length < minOrder) return undefined;
-    // Occurrences of a suffix (a long one first: a short one, such as indentation, can occur thousands of
-    // times), then narrowed while a longer suffix still matches.
-    let ends: number[] = [];
-    let order = 0;
-    for (const len of [12, 6, minOrder]) {
-      if (len > context.length || len < minOrder) continue;
-      ends = this.occurrences(context.slice(-len));
-      order = len;
-      if (ends.length) break;
-    }
-    if (!ends.length) return undefined;
-    while (order < context.length) {
-      const c = context[context.length - order - 1];
-      const longer = ends.filter((e) => e - order - 1 >= 0 && this.corpus[e - order - 1] === c);
-      if (!longer.length) break;
-      ends = longer;
-      order++;
-    }
+    const doc = this.documentMatch(context);
+    const ws = this.workspaceMatch(context);
+    // The longer match predicts; at the same length both sources count.
+    const use: Match[] = [doc, ws].filter((m): m is Match => !!m && m.ends.length > 0);
+    if (!use.length) return undefined;
+    const order = Math.max(...use.map((m) => m.order));
     const counts = new Map<string, number>();
-    for (const e of ends) counts.set(this.corpus[e], (counts.get(this.corpus[e]) ?? 0) + 1);
-    const total = ends.length;
+    let total = 0;
+    for (const m of use) {
+      if (m.order !== order) continue;
+      for (const e of m.ends) counts.set(m.text[e], (counts.get(m.text[e]) ?? 0) + 1);
+      total += m.ends.length;
+    }
     const weight = (total / (total + this.opts.halfCount)) * Math.min(1, order / this.opts.fullOrder);
     return { counts, total, order, weight };
+  }
+
+  /** The longest match of the context in the document (before and after the cursor). */
+  private documentMatch(context: string): Match | undefined {
+    // Occurrences of a suffix (a long one first: a short one, such as indentation, can occur thousands of
+    // times), then narrowed while a longer suffix still matches.
+    for (const len of [12, 6, this.opts.minOrder]) {
+      if (len > context.length || len < this.opts.minOrder) continue;
+      const ends = this.occurrences(context.slice(-len));
+      if (ends.length) return narrow(this.corpus, ends, context, len);
+    }
+    return undefined;
+  }
+
+  /** The longest match of the context in the workspace's other files. */
+  private workspaceMatch(context: string): Match | undefined {
+    if (!this.workspace || context.length < SEED) return undefined;
+    const found = this.workspace.index.occurrences(context, WORKSPACE_OCCURRENCE_LIMIT);
+    const x = this.excluded;
+    const ends = found?.filter((e) => (!x || e < x[0] || e >= x[1]) && this.workspace!.index.text[e] !== SEP);
+    return ends?.length ? narrow(this.workspace.index.text, ends, context, SEED) : undefined;
   }
 
   /** Where the characters after each occurrence of `s` are (not the cursor's own context, nor the separator). */

@@ -7,6 +7,7 @@ import { InferenceSession } from '../inference/session';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { EarlierWords, suggestInDocument } from './word-completion';
 import { Suggestion } from './users';
+import { TextIndex } from '../adapt/text-index';
 
 export interface CompletionQuery {
   file: string;
@@ -24,7 +25,7 @@ export interface Completer {
 }
 
 /** The inline provider's path: complete() on a per-document session (state cache included). */
-export function modelCompleter(stepper: LstmStepper, settings: CompletionSettings, name = 'model'): Completer {
+export function modelCompleter(stepper: LstmStepper, settings: CompletionSettings, name = 'model', workspace?: TextIndex): Completer {
   let file: string | undefined;
   let session: InferenceSession | undefined;
   return {
@@ -34,7 +35,7 @@ export function modelCompleter(stepper: LstmStepper, settings: CompletionSetting
         file = q.file;
         session = new InferenceSession(stepper);
       }
-      const r = await complete(session, { prefix: q.prefix, lineSuffix: q.lineSuffix, after: q.after, settings });
+      const r = await complete(session, { prefix: q.prefix, lineSuffix: q.lineSuffix, after: q.after, settings, workspace: workspace && { index: workspace, exclude: q.file } });
       return r.outcome === 'ok' ? { text: r.text, replaceSuffix: r.replaceSuffix } : undefined;
     },
   };

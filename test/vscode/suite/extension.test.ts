@@ -81,6 +81,13 @@ export function registerSuite(): void {
       note(`completion latency in the extension host: ${d.completionMs.map((m) => m.toFixed(1)).join(', ')} ms`);
     });
 
+    it('completes a name that only this document defines (document words and cache)', async () => {
+      const editor = await openPython('names.py', 'zqx_frobnicate_widget = 1\nprint(zqx_frob');
+      let inserted = '';
+      for (let i = 0; i < 5 && !inserted; i++) inserted = await acceptGhostText(editor);
+      assert.ok(inserted.startsWith('nicate_widget'), JSON.stringify(inserted));
+    });
+
     it('applies settings without a reload: disabled means no ghost text', async () => {
       await config().update('enable', false, vscode.ConfigurationTarget.Global);
       try {
