@@ -5,8 +5,9 @@
  *   unseen   Debian packages python3-click, python3-requests, python3-jinja2 (fetched, not installed, into
  *            --data-root by scripts/fetch-debian-packages.sh on first use); never used to choose settings
  *   stdlib   the bundled model's validation files of the standard library (held out from its training)
- * and, for comparison, the unseen set with the decoding before the replay existed (one sample at temperature
- * 0.2 to the end of the line, shown whatever its probability) on a smaller budget (it is slower).
+ * and, for comparison on the unseen set: the completion cache limited to the document, no cache at all, and
+ * the decoding before the replay existed (one sample at temperature 0.2 to the end of the line, shown
+ * whatever its probability; on a smaller budget, as it is slower).
  * --sweep T1,T2,...  instead replays the tuning set (python3-attr, python3-markdown) at each confidence
  *                    threshold and prints the curve (the defaults were chosen from it).
  * Prints a table on stderr and JSON on stdout. Options: --model DIR, --max-chars N, --edits N, --data-root DIR.
@@ -121,6 +122,8 @@ async function main() {
   const runs: Run[] = [
     { name: 'unseen packages', args: unseen },
     { name: 'stdlib validation', args: ['--data', stdlib(), '--split', 'validation'] },
+    { name: 'unseen packages, cache: document only', args: [...unseen, '--cache', 'document'] },
+    { name: 'unseen packages, cache: none (the LSTM alone)', args: [...unseen, '--cache', 'none'] },
     { name: 'unseen packages, sampled at T=0.2 (the decoding before)', args: [...unseen, '--temperature', '0.2', '--max-chars', '20000', '--edits', '50'] },
   ];
   const results = await runAll(runs);

@@ -1,17 +1,20 @@
 /**
  * node dist/bench/document-cache.js --data DIR [--data DIR...] [--model DIR] [--max-chars N]
- * Nats per character of the LSTM alone and mixed with the document cache (src/completion/document-cache.ts),
- * as a user typing each file sees it: the cache knows only the text before each character (the model's
- * context window). Also fits the cache weight's two constants (halfCount κ, fullOrder) on the same text by
- * grid search and prints the best, so a choice of constants can be checked against the defaults.
+ * Nats per character of the LSTM alone and mixed with the completion cache (src/completion/document-cache.ts),
+ * as a user typing each file sees it: the document cache knows only the text before each character (the
+ * model's context window); the workspace cache also searches the other files given (never the scored one),
+ * with the replay's weights and, for reference, a fixed 50/50 mixture wherever the cache predicts. Also prints, on the same text, what the weights should be: how often the cache's first
+ * choice is right by match length and occurrences, and the nats-optimal weight for each match length, with
+ * the nats/char that those per-length weights reach.
  */
 import { parseArgs } from 'util';
 import { loadModelOrBundled } from '../src/model/model-store';
 import { buildCorpus } from '../src/training/corpus';
+import { TextIndex } from '../src/adapt/text-index';
 import { LstmStepper } from '../src/inference/lstm-stepper';
 import { softmax } from '../src/inference/sampling';
 import { charToIndex, encode, normalizeText, UNKNOWN_INDEX } from '../src/model/vocab';
-import { DEFAULT_CACHE_OPTIONS, DocumentCache } from '../src/completion/document-cache';
+import { cacheWeight, DEFAULT_CACHE_OPTIONS, DocumentCache } from '../src/completion/document-cache';
 import { DEFAULT_COMPLETION_SETTINGS } from '../src/completion/complete';
 
 const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, model: { type: 'string' }, 'max-chars': { type: 'string', default: '100000' } } });
@@ -26,15 +29,22 @@ interface Point {
   total: number;
   /** Occurrences followed by the true character. */
   hits: number;
+  /** Whether the cache's most frequent next character is the true one. */
+  topRight: boolean;
+  /** The same with the workspace's other files searched too. */
+  ws: { weight: number; hits: number; total: number };
 }
 
 const ck = loadModelOrBundled(values.model);
+const files = buildCorpus(values.data).files;
+// The workspace: every file given; each file leaves itself out while it is scored.
+const workspace = TextIndex.build(files.map((f) => ({ key: f.path, text: f.text })));
 const stepper = new LstmStepper(ck.weights);
 const maxChars = Number(values['max-chars']);
 const points: Point[] = [];
 const window = DEFAULT_COMPLETION_SETTINGS.contextChars;
 const t0 = Date.now();
-for (const f of buildCorpus(values.data).files) {
+for (const f of files) {
   if (points.length >= maxChars) break;
   const text = normalizeText(f.text);
   const codes = encode(text);
@@ -43,42 +53,84 @@ for (const f of buildCorpus(values.data).files) {
   for (let i = 0; i < codes.length && points.length < maxChars; i++) {
     const p = softmax(stepper.logits(logits));
     if (codes[i] !== UNKNOWN_INDEX) {
-      const pred = new DocumentCache(text.slice(Math.max(0, i - window), i), '', { ...DEFAULT_CACHE_OPTIONS, fullOrder: 1, halfCount: 1 }).predict('');
+      const pred = new DocumentCache(text.slice(Math.max(0, i - window), i), '', DEFAULT_CACHE_OPTIONS).predict('');
       const hits = pred && charToIndex(text[i]) !== UNKNOWN_INDEX ? (pred.counts.get(text[i]) ?? 0) : 0;
-      points.push({ pLstm: p[codes[i]], order: pred?.order ?? 0, total: pred?.total ?? 0, hits });
+      const top = pred ? [...pred.counts].sort((a, b) => b[1] - a[1])[0][0] : undefined;
+      const wp = new DocumentCache(text.slice(Math.max(0, i - window), i), '', DEFAULT_CACHE_OPTIONS, { index: workspace, exclude: f.path }).predict('');
+      const ws = { weight: wp?.weight ?? 0, hits: wp?.counts.get(text[i]) ?? 0, total: wp?.total ?? 0 };
+      points.push({ pLstm: p[codes[i]], order: pred?.order ?? 0, total: pred?.total ?? 0, hits, topRight: top === text[i], ws });
     }
     stepper.step(codes[i]);
   }
 }
 
-function nats(halfCount: number, fullOrder: number): number {
+function nats(weight: (q: Point) => number): number {
   let sum = 0;
   for (const q of points) {
-    const w = q.total ? (q.total / (q.total + halfCount)) * Math.min(1, q.order / fullOrder) : 0;
+    const w = q.total ? weight(q) : 0;
     sum -= Math.log((1 - w) * q.pLstm + (w * q.hits) / Math.max(1, q.total));
   }
   return sum / points.length;
 }
 
-const lstm = nats(1, Infinity);
-const def = nats(DEFAULT_CACHE_OPTIONS.halfCount, DEFAULT_CACHE_OPTIONS.fullOrder);
-let best = { halfCount: 0, fullOrder: 0, nats: Infinity };
-for (const halfCount of [0.25, 0.5, 1, 2, 4, 8]) {
-  for (const fullOrder of [4, 8, 12, 16, 24, 32, 48]) {
-    const n = nats(halfCount, fullOrder);
-    if (n < best.nats) best = { halfCount, fullOrder, nats: n };
-  }
+const lstm = nats(() => 0);
+const def = nats((q) => cacheWeight(DEFAULT_CACHE_OPTIONS, q.order, q.total));
+let wsSum = 0;
+let fixedSum = 0;
+for (const q of points) {
+  const w = q.ws.total ? q.ws.weight : 0;
+  wsSum -= Math.log((1 - w) * q.pLstm + (w * q.ws.hits) / Math.max(1, q.ws.total));
+  // A fixed 50/50 mixture with the workspace cache where it has a prediction, as a reference.
+  const f = q.ws.total ? 0.5 : 0;
+  fixedSum -= Math.log((1 - f) * q.pLstm + (f * q.ws.hits) / Math.max(1, q.ws.total));
 }
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+// How often the cache's first choice is right, by match length and occurrences (what its weight should follow).
+const byBucket: Record<string, { n: number; right: number; lstm: number }> = {};
+for (const q of points) {
+  if (!q.total) continue;
+  const ob = q.order < 6 ? '3-5' : q.order < 12 ? '6-11' : q.order < 24 ? '12-23' : '24+';
+  const nb = q.total === 1 ? '1' : q.total < 4 ? '2-3' : '4+';
+  const b = (byBucket[`order ${ob}, n ${nb}`] ??= { n: 0, right: 0, lstm: 0 });
+  b.n++;
+  if (q.topRight) b.right++;
+  b.lstm += q.pLstm;
+}
+// The best cache weight for each match length on its own (the positions of one length are a partition).
+const lambdaByOrder: Record<string, number> = {};
+let perLengthSum = 0;
+for (const [lo, hi] of [[3, 4], [4, 5], [5, 6], [6, 8], [8, 10], [10, 12], [12, 16], [16, 20], [20, 24], [24, 33]]) {
+  const qs = points.filter((q) => q.total && q.order >= lo && q.order < hi);
+  let bestL = 0;
+  let bestN = Infinity;
+  for (let l = 0; l <= 0.99; l += 0.01) {
+    let sum = 0;
+    for (const q of qs) sum -= Math.log((1 - l) * q.pLstm + (l * q.hits) / q.total);
+    if (sum < bestN) {
+      bestN = sum;
+      bestL = l;
+    }
+  }
+  lambdaByOrder[`${lo}-${hi - 1}`] = Math.round(bestL * 100) / 100;
+  perLengthSum += bestN;
+}
+for (const q of points) if (!q.total) perLengthSum -= Math.log(q.pLstm);
+const accuracy = Object.fromEntries(Object.entries(byBucket).map(([k, b]) => [k, { positions: b.n, cache_top1: r4(b.right / b.n), lstm_mean_p: r4(b.lstm / b.n) }]));
 process.stdout.write(
   JSON.stringify(
     {
       model: ck.dir,
       data: values.data,
       chars: points.length,
-      nats_per_char: { lstm: r4(lstm), with_cache_defaults: r4(def), with_cache_best_fit: r4(best.nats) },
-      defaults: { halfCount: DEFAULT_CACHE_OPTIONS.halfCount, fullOrder: DEFAULT_CACHE_OPTIONS.fullOrder },
-      best_fit: { halfCount: best.halfCount, fullOrder: best.fullOrder },
+      nats_per_char: {
+        lstm: r4(lstm),
+        document_cache: r4(def),
+        document_cache_per_length_optimum: r4(perLengthSum / points.length),
+        workspace_cache: r4(wsSum / points.length),
+        workspace_cache_fixed_50_50: r4(fixedSum / points.length),
+      },
+      cache_accuracy: accuracy,
+      best_weight_by_match_length: lambdaByOrder,
       seconds: (Date.now() - t0) / 1000,
     },
     null,

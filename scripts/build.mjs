@@ -15,6 +15,7 @@ const entries = {
   'analysis-worker': 'src/analysis/worker-main.ts',
   'gradient-worker': 'src/training/gradient-worker-main.ts',
   'training-process': 'src/training/process-main.ts',
+  'index-worker': 'src/adapt/index-worker-main.ts',
 };
 for (const f of fs.existsSync(path.join(root, 'bench')) ? fs.readdirSync(path.join(root, 'bench')) : []) {
   if (f.endsWith('.ts')) entries[`bench/${f.slice(0, -3)}`] = `bench/${f}`;

@@ -8,6 +8,7 @@ import { WorkspaceStorage } from './editor/storage';
 import { TrainingController } from './editor/training-controller';
 import { ReportPanel } from './editor/report-panel';
 import { registerCommands, ExtensionState } from './editor/commands';
+import { WorkspaceIndexer } from './adapt/workspace-indexer';
 
 const MODEL_CHOICE_KEY = 'lstmComplete.modelChoice';
 
@@ -40,8 +41,14 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     },
     history: (h) => report.update(h),
   });
+  const indexer = new WorkspaceIndexer({ log: (l) => log.info(l), changed: (s) => status.setCache(s) });
+  const indexRequest = () => {
+    const s = readSettings();
+    return s.completion.cache === 'workspace' && s.enable ? { folders, exclude: s.training.exclude, maxChars: Math.round(s.cacheMaxMB * 1e6) } : undefined;
+  };
   const provider = new LstmInlineCompletionProvider(models, {
     settings: readSettings,
+    workspace: () => indexer.index,
     busy: (b) => status.setBusy(b),
     log: (l) => log.debug(l),
   });
@@ -59,22 +66,29 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
   loadPreferredModel();
   status.setEnabled(readSettings().enable);
 
-  state = { context, log, status, report, storage, models, training, provider, folders, modelChoiceKey: MODEL_CHOICE_KEY };
+  state = { context, log, status, report, storage, models, training, provider, folders, modelChoiceKey: MODEL_CHOICE_KEY, indexer };
   context.subscriptions.push(
     log,
     status,
     vscode.languages.registerInlineCompletionItemProvider({ language: 'python' }, provider),
     vscode.workspace.onDidCloseTextDocument((d) => models.closeDocument(d.uri.toString())),
+    // The index follows the workspace: a burst of saves rebuilds it once, in a worker.
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      if (d.languageId === 'python') indexer.schedule(indexRequest, 10_000);
+    }),
+    { dispose: () => indexer.dispose() },
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SECTION)) {
         status.setEnabled(readSettings().enable);
         if (e.affectsConfiguration(`${SECTION}.modelPath`)) loadPreferredModel();
+        if (['cache', 'cacheMaxMB', 'enable', 'training.exclude'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) indexer.schedule(indexRequest, 500);
         log.info('settings changed; applied');
       }
     }),
     ...registerCommands(state),
     { dispose: () => void training.dispose() },
   );
+  indexer.schedule(indexRequest, 1_000);
   log.info(`activated; ${folders.length} workspace folder(s); storage ${storage.root}`);
   return { state: () => state };
 }

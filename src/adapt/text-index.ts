@@ -26,6 +26,13 @@ export interface IndexedFile {
   text: string;
 }
 
+export interface IndexParts {
+  text: string;
+  keys: Float64Array;
+  starts: number[];
+  fileKeys: string[];
+}
+
 export class TextIndex {
   readonly text: string;
   private readonly keys: Float64Array;
@@ -70,6 +77,15 @@ export class TextIndex {
   }
 
   static readonly empty = new TextIndex('', new Float64Array(0), [], []);
+
+  /** The index as plain data, for postMessage (transfer `keys.buffer`). */
+  toParts(): IndexParts {
+    return { text: this.text, keys: this.keys, starts: this.starts, fileKeys: this.fileKeys };
+  }
+
+  static fromParts(p: IndexParts): TextIndex {
+    return new TextIndex(p.text, p.keys, p.starts, p.fileKeys);
+  }
 
   get files(): number {
     return this.fileKeys.length;

@@ -1,5 +1,6 @@
 /** The palette commands (category "LSTM") and the status bar menu. */
 import * as vscode from 'vscode';
+import { WorkspaceIndexer } from '../adapt/workspace-indexer';
 import * as path from 'path';
 import { ModelManager } from './model-manager';
 import { StatusBar } from './status-bar';
@@ -27,6 +28,7 @@ export interface ExtensionState {
   provider: LstmInlineCompletionProvider;
   folders: string[];
   modelChoiceKey: string;
+  indexer: WorkspaceIndexer;
 }
 
 interface TrainArgs {
@@ -213,6 +215,7 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
       completionMs: [...s.provider.recentMs],
       storage: s.storage.root,
       nativeBackends: nativeModulePaths(s),
+      workspaceIndex: s.indexer.index ? { files: s.indexer.index.files, chars: s.indexer.index.chars } : undefined,
     })),
   ];
 }

@@ -5,11 +5,15 @@
 import * as vscode from 'vscode';
 import { complete } from '../completion/complete';
 import { AFTER_CURSOR_CHARS } from '../completion/word-candidates';
+import { WorkspaceSource } from '../completion/document-cache';
 import { ModelManager } from './model-manager';
 import { Settings } from './settings';
+import { TextIndex } from '../adapt/text-index';
 
 export interface ProviderHooks {
   settings(): Settings;
+  /** The workspace's text index for the completion cache, when one is built. */
+  workspace(): TextIndex | undefined;
   busy(on: boolean): void;
   log(line: string): void;
 }
@@ -24,6 +28,11 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     private readonly models: ModelManager,
     private readonly hooks: ProviderHooks,
   ) {}
+
+  private workspaceSource(uri: vscode.Uri): WorkspaceSource | undefined {
+    const index = this.hooks.workspace();
+    return index && { index, exclude: uri.scheme === 'file' ? uri.fsPath : undefined };
+  }
 
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
@@ -50,6 +59,7 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
         lineSuffix,
         after,
         settings: settings.completion,
+        workspace: this.workspaceSource(document.uri),
         isCancelled: () => token.isCancellationRequested,
       });
       const ms = performance.now() - t0;

@@ -1,6 +1,6 @@
 /** Typed access to the extension's settings (contributes.configuration in package.json). */
 import * as vscode from 'vscode';
-import { CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
+import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { BackendPreference } from '../engine/backend';
 
 export const SECTION = 'lstmComplete';
@@ -25,6 +25,8 @@ export interface Settings {
   /** A plain Node.js for GPU training (empty: this process if it is Node, else `node` on PATH). */
   nodePath: string;
   completion: CompletionSettings;
+  /** Characters of workspace text the completion cache indexes (MB). */
+  cacheMaxMB: number;
   training: TrainingSettings;
 }
 
@@ -44,7 +46,9 @@ export function readSettings(): Settings {
       multiline: c.get('multiline', DEFAULT_COMPLETION_SETTINGS.multiline),
       contextChars: c.get('contextChars', DEFAULT_COMPLETION_SETTINGS.contextChars),
       minConfidence: c.get('minConfidence', DEFAULT_COMPLETION_SETTINGS.minConfidence),
+      cache: c.get('cache', DEFAULT_COMPLETION_SETTINGS.cache) as CacheSource,
     },
+    cacheMaxMB: c.get('cacheMaxMB', 8),
     training: {
       epochs: c.get('training.epochs', 5),
       batchSize: c.get('training.batchSize', 64),

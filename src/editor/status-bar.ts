@@ -9,6 +9,7 @@ export class StatusBar implements vscode.Disposable {
   private busy = false;
   private enabled = true;
   backend = 'training backend not chosen yet';
+  private cache = 'no workspace index';
 
   constructor() {
     this.item.command = 'lstmComplete.menu';
@@ -32,6 +33,12 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
+  /** What the completion cache holds (the workspace index summary). */
+  setCache(summary: string | undefined): void {
+    this.cache = summary ?? 'no workspace index (this document only)';
+    this.render();
+  }
+
   setEnabled(e: boolean): void {
     this.enabled = e;
     this.render();
@@ -51,6 +58,7 @@ export class StatusBar implements vscode.Disposable {
         `Model: ${name}${this.model ? ` (${this.model.source})` : ''}`,
         this.model?.bestValLoss != null ? `Validation loss: ${this.model.bestValLoss.toFixed(3)} nats/char` : '',
         'Inference: WebAssembly SIMD kernel',
+        `Completion cache: ${this.cache}`,
         `Training backend: ${this.backend}`,
         '',
         'Click for the menu',

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import { DocumentCache, mixInto } from '../../src/completion/document-cache';
 
 describe('document cache (what the document says comes next)', () => {
-  const opts = { minOrder: 3, maxOrder: 32, fullOrder: 12, halfCount: 1 };
+  const opts = { minOrder: 3, maxOrder: 32, fullOrder: 12, halfCount: 1, workspaceFactor: 1 };
 
   it('predicts from the longest earlier match of the context, counting what followed it', () => {
     const before = '\nself.widget_count = 0\nself.widget_name = "a"\nself.widget_count += 1\nself.widget_';
@@ -12,7 +12,7 @@ describe('document cache (what the document says comes next)', () => {
     assert.equal(p.counts.get('c'), 2);
     assert.equal(p.counts.get('n'), 1);
     assert.equal(p.order, '\nself.widget_'.length);
-    assert.ok(Math.abs(p.weight - (3 / 4) * 1) < 1e-12, `${p.weight}`);
+    assert.ok(Math.abs(p.weight - 3 / 4) < 1e-12, `${p.weight}`); // n/(n+1) = 3/4, and 13 characters >= fullOrder
   });
 
   it('takes the generated text as context and the text after the cursor as a source', () => {

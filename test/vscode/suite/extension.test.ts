@@ -19,6 +19,7 @@ interface Diagnostics {
   lastTrainingRun?: { summary?: { stoppedBy: string; steps: number }; error?: string; eventLoopDelayMs: { p50: number; p99: number; max: number }; host?: string };
   completionMs: number[];
   nativeBackends: string[];
+  workspaceIndex?: { files: number; chars: number };
 }
 
 const diagnostics = () => vscode.commands.executeCommand<Diagnostics>('lstmComplete.diagnostics');
@@ -86,6 +87,32 @@ export function registerSuite(): void {
       let inserted = '';
       for (let i = 0; i < 5 && !inserted; i++) inserted = await acceptGhostText(editor);
       assert.ok(inserted.startsWith('nicate_widget'), JSON.stringify(inserted));
+    });
+
+    it('completes a name that only another file of the workspace defines, once saved (the workspace index)', async () => {
+      const defs = await openPython('defs.py', 'zqy_quantum_flux_capacitor = 42\n');
+      await defs.document.save();
+      // A save rebuilds the index in a worker after a 10 s quiet period.
+      let d = await diagnostics();
+      for (let i = 0; i < 40 && !(d.workspaceIndex && (await fileIndexed())); i++) {
+        await sleep(1000);
+        d = await diagnostics();
+      }
+      assert.ok(d.workspaceIndex && d.workspaceIndex.files > 0, JSON.stringify(d.workspaceIndex));
+      const editor = await openPython('uses.py', 'import defs\nvalue = defs.zqy_quantum_fl');
+      let inserted = '';
+      for (let i = 0; i < 5 && !inserted; i++) inserted = await acceptGhostText(editor);
+      assert.ok(inserted.startsWith('ux_capacitor'), JSON.stringify(inserted));
+      note(`workspace index: ${JSON.stringify(d.workspaceIndex)}`);
+
+      async function fileIndexed(): Promise<boolean> {
+        // The index has the saved file once its character count covers it (the other files are small).
+        const now = await diagnostics();
+        return !!now.workspaceIndex && now.workspaceIndex.files >= 2 && now.workspaceIndex.chars > 0 && built(now);
+      }
+      function built(now: Diagnostics): boolean {
+        return now.workspaceIndex!.files > (d.workspaceIndex?.files ?? 0) || now.workspaceIndex!.chars > (d.workspaceIndex?.chars ?? 0);
+      }
     });
 
     it('applies settings without a reload: disabled means no ghost text', async () => {
