@@ -1,5 +1,6 @@
 /** Argument helpers shared by the CLI commands: usage errors exit 2, failures exit 1. */
 import { parseArgs, ParseArgsConfig } from 'util';
+import { checkOutputFolder, UnsafeOutputError } from '../model/output-folder';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -61,4 +62,17 @@ export function dataAndSplit(values: Record<string, unknown>): { data: string[];
   const data = stringList(values, 'data');
   if (!data.length) throw new UsageError('--data DIR is required');
   return { data, split: splitOpt(values) };
+}
+
+/**
+ * Refuses (exit 2) a checkpoint destination that holds anything but a checkpoint, unless --force: saving
+ * would replace the folder (see model/output-folder.ts).
+ */
+export function guardOutput(values: Record<string, unknown>, dir: string, flag = '--out'): void {
+  try {
+    checkOutputFolder(dir, { force: Boolean(values.force), flag });
+  } catch (e) {
+    if (e instanceof UnsafeOutputError) throw new UsageError(e.message);
+    throw e;
+  }
 }

@@ -1,16 +1,16 @@
 /** `lstm-complete average`: one checkpoint whose weights are the mean of several (snapshots of one run). */
-import { COMMON_OPTIONS, parse, stringList, UsageError } from './args';
+import { COMMON_OPTIONS, parse, stringList, UsageError, guardOutput } from './args';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import { averageWeights } from '../model/average-weights';
 import { selectBackend } from '../engine/backend';
 
-export const AVERAGE_HELP = `Usage: lstm-complete average --model DIR --model DIR [--model DIR...] --out DIR [--float16] [--name NAME]
+export const AVERAGE_HELP = `Usage: lstm-complete average --model DIR --model DIR [--model DIR...] --out DIR [--float16] [--name NAME] [--force]
 
 Writes a checkpoint whose weights are the element-wise mean of the given checkpoints: snapshots of one run
 near its end (train --snapshots DIR keeps one per evaluation). Its history, corpus and position are the last
 --model's; meta.json lists the checkpoints averaged. Measure it with \`lstm-complete eval\` before using it.`;
 
-const OPTIONS = { ...COMMON_OPTIONS, model: { type: 'string', multiple: true }, out: { type: 'string' }, float16: { type: 'boolean', default: false }, name: { type: 'string' } } as const;
+const OPTIONS = { ...COMMON_OPTIONS, model: { type: 'string', multiple: true }, out: { type: 'string' }, float16: { type: 'boolean', default: false }, name: { type: 'string' }, force: { type: 'boolean', default: false } } as const;
 
 export async function runAverage(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, OPTIONS);
@@ -21,6 +21,7 @@ export async function runAverage(argv: string[]): Promise<number> {
   const models = stringList(v, 'model');
   if (models.length < 2) throw new UsageError('give at least two checkpoints to average (--model DIR --model DIR ...)');
   if (!v.out) throw new UsageError('--out DIR is required');
+  guardOutput(v, v.out as string);
   await selectBackend({ preferred: 'cpu' }); // model.json's topology is built with tfjs-layers
   const cks = models.map((m) => loadCheckpoint(m));
   const last = cks[cks.length - 1];

@@ -1,7 +1,7 @@
 /** `lstm-complete train`: trains or fine-tunes a checkpoint in a worker thread, with progress on stderr. */
-import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError } from './args';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError, guardOutput } from './args';
 import { startTraining } from '../training/worker-client';
-import { TrainConfig } from '../training/trainer';
+import { TrainConfig, latestDir } from '../training/trainer';
 import { createProgressReporter } from './progress';
 import { BACKEND_LADDER, BackendPreference } from '../engine/backend';
 import { TrainingMode } from '../training/dataset';
@@ -23,6 +23,8 @@ Trains the design's model on the .py files under each DIR; the best-validation c
   --eval-every N         validate and checkpoint every N batches (default: every epoch)
   --val-max-chars N      cap on validation characters per evaluation
   --snapshots DIR        also keep each evaluation's weights in DIR/epoch-E (to average them later)
+  --force                write to an --out folder that holds other files too (only the checkpoint's own
+                         files are replaced; without it such a folder is refused, so nothing is deleted)
   --validation-split F   fraction of files held out for validation (default 0.05)
   --seed S               split and shuffling seed (default 1)
   --max-corpus-mb N      stop reading files after N MB of text
@@ -60,6 +62,7 @@ const OPTIONS = {
   'embedding-dim': { type: 'string' },
   name: { type: 'string' },
   threads: { type: 'string' },
+  force: { type: 'boolean', default: false },
 } as const;
 
 export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boolean } {
@@ -68,6 +71,8 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
   if (!data.length) throw new UsageError('--data DIR is required (a folder of Python files)');
   if (!v.out) throw new UsageError('--out DIR is required (where the checkpoint goes)');
   if (v.resume && v.from) throw new UsageError('--resume and --from cannot be combined');
+  guardOutput(v, v.out as string);
+  guardOutput(v, latestDir(v.out as string), '--out (its resumable DIR-latest)');
   const mode = (v.mode as string | undefined) ?? 'windows';
   if (mode !== 'windows' && mode !== 'carried-state') throw new UsageError(`--mode must be windows or carried-state, got "${mode}"`);
   const schedule = (v['lr-schedule'] as string | undefined) ?? 'constant';

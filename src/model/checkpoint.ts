@@ -2,10 +2,13 @@
  * Checkpoints: a folder with model.json (tfjs layers topology + weights manifest), weights.bin and meta.json.
  * Written atomically: files go to `<dir>.tmp`, the old folder is moved to `<dir>.bak`, the new one renamed
  * into place, then the backup removed. A crash at any point leaves either the old or the new checkpoint,
- * and load() falls back to `<dir>.bak` when `<dir>` is missing.
+ * and load() falls back to `<dir>.bak` when `<dir>` is missing. A folder that also holds files that are not
+ * the checkpoint's is never swapped: its checkpoint files are replaced one by one and the rest left alone
+ * (output-folder.ts decides where a checkpoint may be written at all).
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { foreignEntries } from './output-folder';
 import { createHash } from 'crypto';
 import { ModelSpec, ModelWeights, weightEntries, weightList, weightsFromList } from './architecture';
 import { modelTopology } from './layers-model';
@@ -162,22 +165,73 @@ export function saveCheckpoint(dir: string, weights: ModelWeights, opts: SaveOpt
     corpus: opts.corpus,
     ...(opts.averagedFrom ? { averagedFrom: opts.averagedFrom } : {}),
   };
+  const files: [string, Buffer | string][] = [
+    ['weights.bin', bin],
+    ['model.json', JSON.stringify(modelJson)],
+    ...Object.entries(opts.extraFiles ?? {}),
+    // Last: a folder whose meta.json is written holds the weights it describes.
+    ['meta.json', JSON.stringify(meta, null, 2)],
+  ];
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  if (foreignEntries(dir).length) writeInPlace(dir, files);
+  else swapFolder(dir, files);
+  return meta;
+}
+
+/** Runs a file-system step, naming the path and the step in any error. */
+function io<T>(what: string, file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(`could not ${what} ${file}: ${err.code === 'ENOSPC' ? 'no space left on the device' : err.code === 'EACCES' || err.code === 'EROFS' || err.code === 'EPERM' ? 'permission denied (read-only?)' : err.message}`);
+  }
+}
+
+/**
+ * The folder holds only a checkpoint: write a new one beside it (DIR.tmp) and swap, keeping the old one as
+ * DIR.bak until the new one is in place, so a crash at any point leaves a loadable checkpoint. DIR.tmp and
+ * DIR.bak are removed only when they hold nothing but checkpoint files.
+ */
+function swapFolder(dir: string, files: [string, Buffer | string][]): void {
   const tmp = `${dir}.tmp`;
   const bak = `${dir}.bak`;
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  for (const side of [tmp, bak]) {
+    if (foreignEntries(side).length) throw new Error(`${side} holds files that are not a checkpoint; saving ${dir} uses that name, so move it first`);
+  }
   fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp);
-  writeFileSynced(path.join(tmp, 'weights.bin'), bin);
-  writeFileSynced(path.join(tmp, 'model.json'), JSON.stringify(modelJson));
-  for (const [name, data] of Object.entries(opts.extraFiles ?? {})) writeFileSynced(path.join(tmp, name), data);
-  writeFileSynced(path.join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
+  try {
+    io('create', tmp, () => fs.mkdirSync(tmp));
+    for (const [name, data] of files) io('write', path.join(tmp, name), () => writeFileSynced(path.join(tmp, name), data));
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
   if (fs.existsSync(dir)) {
     fs.rmSync(bak, { recursive: true, force: true });
-    fs.renameSync(dir, bak);
+    io('move the old checkpoint to', bak, () => fs.renameSync(dir, bak));
   }
-  fs.renameSync(tmp, dir);
+  io('move the new checkpoint to', dir, () => fs.renameSync(tmp, dir));
   fs.rmSync(bak, { recursive: true, force: true });
-  return meta;
+}
+
+/**
+ * The folder also holds files that are not the checkpoint's (the user's, or put there with --force): write
+ * each checkpoint file beside itself (NAME.partial) and rename it over the old one, meta.json last; nothing
+ * else in the folder is touched.
+ */
+function writeInPlace(dir: string, files: [string, Buffer | string][]): void {
+  for (const [name, data] of files) {
+    const target = path.join(dir, name);
+    const partial = `${target}.partial`;
+    try {
+      io('write', partial, () => writeFileSynced(partial, data));
+      io('replace', target, () => fs.renameSync(partial, target));
+    } catch (e) {
+      fs.rmSync(partial, { force: true });
+      throw e;
+    }
+  }
 }
 
 function readJson(file: string): unknown {

@@ -13,6 +13,7 @@ import { initWeights } from '../model/initializers';
 import { saveCheckpoint, loadCheckpoint, EpochRecord, TrainingInfo, CorpusSummary, resolveCheckpointDir } from '../model/checkpoint';
 import { selectBackend, BackendPreference } from '../engine/backend';
 import { buildCorpus, CorpusReport } from './corpus';
+import { checkWritable } from '../model/output-folder';
 import { splitByFile, encodeFiles, planBatches, TrainingMode, Batch } from './dataset';
 import { TrainableModel, Residency, LossResult } from './train-graph';
 import { LstmState } from './lstm-op';
@@ -149,6 +150,8 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   const seed = cfg.seed ?? 1;
   const out = path.resolve(cfg.out);
   const latest = latestDir(out);
+  // Before any work: a destination that cannot take a checkpoint fails now, not after an epoch.
+  for (const d of [out, latest, ...(cfg.snapshotsDir ? [path.join(cfg.snapshotsDir, 'epoch-0')] : [])]) checkWritable(d);
 
   // Starting point.
   let weights: ModelWeights;

@@ -84,6 +84,34 @@ describe('lstm-complete CLI', function () {
     }
   });
 
+  it('writing commands never delete files they did not write, and an unwritable --out fails at once', () => {
+    const project = tinyCorpus(2);
+    fs.writeFileSync(path.join(project, 'notes.txt'), 'my notes');
+    const before = fs.readdirSync(project).sort();
+    const refused = [
+      ['train', '--data', project, '--out', project, '--epochs', '0.01'],
+      ['export', '--model', model, '--out', project],
+      ['average', '--model', model, '--model', model, '--out', project],
+    ];
+    for (const args of refused) {
+      const r = run(args);
+      assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, /not a checkpoint.*--force/);
+      assert.deepEqual(fs.readdirSync(project).sort(), before, `${args[0]} left the folder as it was`);
+    }
+    const forced = run(['export', '--model', model, '--out', project, '--force']);
+    assert.equal(forced.status, 0, forced.stderr);
+    for (const f of before) assert.ok(fs.existsSync(path.join(project, f)), f);
+    assert.equal(fs.readFileSync(path.join(project, 'notes.txt'), 'utf8'), 'my notes');
+    assert.equal(run(['eval', '--model', project, '--data', project, '--max-chars', '200']).status, 0);
+    // An --out below a file can never be written: train says so before reading the corpus.
+    const t0 = Date.now();
+    const bad = run(['train', '--data', project, '--out', path.join(project, 'notes.txt', 'ck'), '--epochs', '1', '--backend', 'cpu']);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /cannot write checkpoints to .*notes\.txt\/ck/);
+    assert.ok(Date.now() - t0 < 10_000);
+  });
+
   it('train --snapshots keeps each evaluation; average writes their mean, which evaluates', () => {
     const data = tinyCorpus(3);
     const root = tempDir();

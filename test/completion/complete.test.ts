@@ -130,6 +130,18 @@ describe('completion engine with a real session', () => {
     assert.ok(s.currentText.length < doc.length * 3);
   });
 
+  it('an untrained model completes what the document repeats (cache) and the names it uses (document words)', async () => {
+    const s = session();
+    const text = 'result = compute_total(alpha, beta)\nprint(result)\nresult = compute_total(alpha, beta)\nresult = compute_t';
+    const settings = { ...DEFAULT_COMPLETION_SETTINGS, temperature: 0 };
+    const words = await complete(s, { prefix: text, lineSuffix: '', settings });
+    assert.equal(words.text, 'otal');
+    const cacheOnly = await complete(s, { prefix: text, lineSuffix: '', settings: { ...settings, wordCandidates: 0 } });
+    assert.ok(cacheOnly.text.length >= 2 && 'otal(alpha, beta)'.startsWith(cacheOnly.text), JSON.stringify(cacheOnly.text));
+    const neither = await complete(s, { prefix: text, lineSuffix: '', settings: { ...settings, wordCandidates: 0, cache: 'off' } });
+    assert.equal(neither.outcome, 'low-confidence');
+  });
+
   it('a long document is cut to a stable window of about contextChars', async () => {
     const s = session();
     const settings = { ...DEFAULT_COMPLETION_SETTINGS, contextChars: 2000 };

@@ -1,0 +1,87 @@
+/**
+ * Where a checkpoint may be written without losing anything. A checkpoint folder is replaced as a whole on
+ * save (atomically: DIR.tmp → DIR, the old one kept as DIR.bak until the swap is done), which is only safe
+ * when the folder holds nothing but a checkpoint. So `--out` must be a new folder, an empty one, or an
+ * existing checkpoint; anything else is refused unless the user forces it, and even then saving writes the
+ * checkpoint's own files in place and leaves every other entry alone.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Entries a checkpoint folder owns: what saveCheckpoint and the trainer write into it. */
+const OWNED = new Set(['model.json', 'weights.bin', 'meta.json', 'trainer-state.json', 'carried-state.bin', 'optimizer.json', 'optimizer.bin', 'loss-curve.html', 'loss-curve.svg']);
+
+export function isCheckpointOwned(name: string): boolean {
+  return OWNED.has(name) || name.endsWith('.partial');
+}
+
+/** Entries of `dir` a checkpoint does not own (none when it does not exist). */
+export function foreignEntries(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw e;
+  }
+  return names.filter((n) => !isCheckpointOwned(n));
+}
+
+export class UnsafeOutputError extends Error {
+  override name = 'UnsafeOutputError';
+}
+
+/**
+ * Throws UnsafeOutputError (a usage error: exit 2) when writing a checkpoint to `dir` would replace a folder
+ * that holds anything but a checkpoint, or when DIR.tmp or DIR.bak (the save's working names) are folders
+ * of the user's. With `force`, a folder of other files is accepted: the save then writes in place.
+ */
+export function checkOutputFolder(dir: string, opts: { force?: boolean; flag?: string } = {}): void {
+  const abs = path.resolve(dir);
+  const flag = opts.flag ?? '--out';
+  if (abs === path.parse(abs).root) throw new UnsafeOutputError(`${flag} ${dir}: a checkpoint cannot be written to the root of a file system`);
+  if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) throw new UnsafeOutputError(`${flag} ${dir} is a file, not a folder`);
+  const foreign = foreignEntries(abs);
+  if (foreign.length && !opts.force) {
+    const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, … (${foreign.length} in all)` : '');
+    throw new UnsafeOutputError(
+      `${flag} ${dir} holds files that are not a checkpoint (${shown}); choose a new or empty folder, or add --force to write the checkpoint's own files there and leave the rest alone`,
+    );
+  }
+  for (const side of [`${abs}.tmp`, `${abs}.bak`]) {
+    const other = foreignEntries(side);
+    if (other.length) throw new UnsafeOutputError(`${side} exists and holds files that are not a checkpoint (${other.slice(0, 3).join(', ')}); saving to ${dir} uses that name, so move it first`);
+  }
+}
+
+/** Room a training run needs for its checkpoints: the best, the resumable latest (with Adam's two moments) and their swap copies. */
+export const CHECKPOINT_ROOM_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Fails at once, naming the folder, when checkpoints cannot be written to `dir`: its parent cannot be
+ * created or written (a read-only mount, no permission), or the disk lacks `needBytes`. A training run
+ * calls it before its first batch, so no work is lost to a destination it could never save to.
+ */
+export function checkWritable(dir: string, needBytes = CHECKPOINT_ROOM_BYTES): void {
+  const abs = path.resolve(dir);
+  const parent = path.dirname(abs);
+  const probe = path.join(parent, `.${path.basename(abs)}.write-check-${process.pid}`);
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    fs.writeFileSync(probe, 'x');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EROFS' ? 'the file system is read-only' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'no space left on the device' : (e as Error).message;
+    throw new Error(`cannot write checkpoints to ${dir}: ${why} (in ${parent})`);
+  } finally {
+    try {
+      fs.rmSync(probe, { force: true });
+    } catch {
+      /* the probe was never written */
+    }
+  }
+  const st = fs.statfsSync(parent);
+  const free = st.bavail * st.bsize;
+  if (free < needBytes) throw new Error(`cannot write checkpoints to ${dir}: ${(free / 1e6).toFixed(0)} MB free in ${parent}, a run needs about ${(needBytes / 1e6).toFixed(0)} MB`);
+}
