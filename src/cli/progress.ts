@@ -1,6 +1,7 @@
 /** Training progress on stderr: a redrawn bar on a terminal, periodic plain lines otherwise. */
 import { TrainEvent } from '../training/trainer';
 import { formatDuration } from '../training/eta';
+import { describeSkips } from '../training/corpus';
 
 export function progressLine(e: Extract<TrainEvent, { type: 'batch' }>, width = 24): string {
   const frac = e.batch / e.batchesPerEpoch;
@@ -28,7 +29,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
         clearBar();
         stream.write(
           `corpus: ${e.report.files} files, ${e.report.chars} chars (train ${e.trainChars}, validation ${e.valChars} in ${e.validationFiles} files), unknown ${(e.report.unknownRate * 100).toFixed(3)}%` +
-            (Object.keys(e.report.skipped).length ? `, skipped ${Object.entries(e.report.skipped).map(([k, v]) => `${v} ${k}`).join(', ')}` : '') +
+            (Object.keys(e.report.skipped).length ? `, skipped ${describeSkips(e.report)}` : '') +
             '\n',
         );
         break;

@@ -28,6 +28,7 @@ Trains the design's model on the .py files under each DIR; the best-validation c
   --validation-split F   fraction of files held out for validation (default 0.05)
   --seed S               split and shuffling seed (default 1)
   --max-corpus-mb N      stop reading files after N MB of text
+  --max-file-mb N        skip files larger than N MB (default 1)
   --exclude GLOB         skip matching paths (repeatable)
   --no-tests             skip test/ and tests/ folders
   --units A,B            LSTM layer sizes for a new model (default 256,256)
@@ -63,6 +64,7 @@ const OPTIONS = {
   name: { type: 'string' },
   threads: { type: 'string' },
   force: { type: 'boolean', default: false },
+  'max-file-mb': { type: 'string' },
 } as const;
 
 export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boolean } {
@@ -105,6 +107,7 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     validationSplit: numberOpt(v, 'validation-split', 0.05, { min: 0, max: 0.5 }),
     seed: numberOpt(v, 'seed', 1, { integer: true, min: 0 }),
     maxCorpusChars: maxMb === undefined ? undefined : Math.round(maxMb * 1e6),
+    maxFileBytes: v['max-file-mb'] === undefined ? undefined : Math.round(numberOpt(v, 'max-file-mb', 1, { min: 0.001 }) * 1e6),
     exclude: stringList(v, 'exclude'),
     includeTests: !v['no-tests'],
     backend: backend as BackendPreference,

@@ -12,6 +12,7 @@ export interface TrainingSettings {
   learningRate: number;
   validationSplit: number;
   maxCorpusMB: number;
+  maxFileMB: number;
   exclude: string[];
   mode: 'windows' | 'carried-state';
   threads: number;
@@ -56,6 +57,7 @@ export function readSettings(): Settings {
       learningRate: c.get('training.learningRate', 1e-3),
       validationSplit: c.get('training.validationSplit', 0.05),
       maxCorpusMB: c.get('training.maxCorpusMB', 20),
+      maxFileMB: c.get('training.maxFileMB', 1),
       exclude: c.get('training.exclude', [] as string[]),
       mode: c.get('training.mode', 'windows') as TrainingSettings['mode'],
       threads: c.get('training.threads', 1),

@@ -71,6 +71,7 @@ export class TrainingController {
       lr: t.learningRate,
       validationSplit: t.validationSplit,
       maxCorpusChars: Math.round(t.maxCorpusMB * 1e6),
+      maxFileBytes: Math.round(t.maxFileMB * 1e6),
       exclude: t.exclude,
       mode: t.mode,
       threads: t.threads,

@@ -37,6 +37,21 @@ export interface CorpusReport {
   unknownChars: number;
   unknownRate: number;
   skipped: Partial<Record<SkipReason, number>>;
+  /** The per-file size cap that applied (bytes). */
+  maxFileBytes?: number;
+}
+
+/** The skip counts in words, naming the size cap and how to raise it when files were over it. */
+export function describeSkips(report: Pick<CorpusReport, 'skipped' | 'maxFileBytes'>): string {
+  return Object.entries(report.skipped)
+    .map(([k, v]) =>
+      k === 'too-large' && report.maxFileBytes
+        ? `${v} too-large (over ${report.maxFileBytes >= 1e5 ? `${(report.maxFileBytes / 1e6).toFixed(1)} MB` : `${Math.round(report.maxFileBytes / 1e3)} KB`}; raise the cap with --max-file-mb or lstmComplete.training.maxFileMB)`
+        : k === 'not-utf8'
+          ? `${v} not-utf8 (neither UTF-8 nor a declared PEP 263 encoding)`
+          : `${v} ${k}`,
+    )
+    .join(', ');
 }
 
 export interface Corpus {
@@ -75,6 +90,59 @@ export function cleanText(text: string): string {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Python's names for encodings that the decoders here know by another label. */
+const ENCODING_ALIASES: Record<string, string> = {
+  'latin-1': 'latin1',
+  'iso-latin-1': 'latin1',
+  'iso-8859-1': 'latin1',
+  'iso8859-1': 'latin1',
+  l1: 'latin1',
+  'utf-8-sig': 'utf-8',
+  utf8: 'utf-8',
+  cp65001: 'utf-8',
+  'windows-1252': 'cp1252',
+};
+
+/** Windows-1252's characters for bytes 0x80-0x9F (undefined bytes stay as the C1 control of that code). */
+const CP1252_HIGH = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
+
+/** Decoders for the single-byte encodings Python code most often declares (Node's own treat both as one). */
+const SINGLE_BYTE: Record<string, (buf: Buffer) => string> = {
+  latin1: (buf) => buf.toString('latin1'),
+  cp1252: (buf) => buf.toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]),
+};
+
+/**
+ * The encoding a PEP 263 declaration names (`# -*- coding: latin-1 -*-`, `# vim: set fileencoding=cp1252`)
+ * in the first two lines, or undefined.
+ */
+export function declaredEncoding(buf: Buffer): string | undefined {
+  const head = buf.subarray(0, 400).toString('latin1').split('\n').slice(0, 2);
+  for (const line of head) {
+    const m = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/.exec(line);
+    if (m) return m[1].toLowerCase().replace(/_/g, '-');
+  }
+  return undefined;
+}
+
+/** Decodes source bytes as Python does: UTF-8 unless a PEP 263 line declares another encoding. */
+export function decodeSource(buf: Buffer): string | undefined {
+  const declared = declaredEncoding(buf);
+  const label = declared ? (ENCODING_ALIASES[declared] ?? declared) : 'utf-8';
+  if (SINGLE_BYTE[label]) return SINGLE_BYTE[label](buf);
+  let decoder: TextDecoder;
+  try {
+    decoder = label === 'utf-8' ? utf8 : new TextDecoder(label, { fatal: true });
+  } catch {
+    return undefined; // an encoding this runtime does not know
+  }
+  try {
+    return decoder.decode(buf).replace(/^\uFEFF/, '');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads a file as source text, or says why it is not. */
 export function readSourceFile(file: string, maxBytes: number): { text: string } | { skip: SkipReason } {
   let buf: Buffer;
@@ -87,11 +155,8 @@ export function readSourceFile(file: string, maxBytes: number): { text: string }
   }
   if (buf.length === 0) return { skip: 'empty' };
   if (buf.subarray(0, 8192).includes(0)) return { skip: 'binary' };
-  try {
-    return { text: utf8.decode(buf).replace(/^\uFEFF/, '') };
-  } catch {
-    return { skip: 'not-utf8' };
-  }
+  const text = decodeSource(buf);
+  return text === undefined ? { skip: 'not-utf8' } : { text };
 }
 
 export function buildCorpus(roots: string[], opts: CorpusOptions = {}): Corpus {
@@ -166,6 +231,7 @@ export function buildCorpus(roots: string[], opts: CorpusOptions = {}): Corpus {
   }
   const report: CorpusReport = {
     roots: roots.map((r) => path.resolve(r)),
+    maxFileBytes,
     files: files.length,
     chars,
     unknownChars,
@@ -173,8 +239,8 @@ export function buildCorpus(roots: string[], opts: CorpusOptions = {}): Corpus {
     skipped,
   };
   if (files.length === 0) {
-    const why = Object.entries(skipped).map(([k, v]) => `${v} ${k}`).join(', ');
-    throw new EmptyCorpusError(`no Python files to train on in ${report.roots.join(', ')}${why ? ` (skipped: ${why})` : ''}`);
+    const why = describeSkips({ skipped, maxFileBytes });
+    throw new EmptyCorpusError(`no Python files in ${report.roots.join(', ')}${why ? ` (skipped: ${why})` : ''}`);
   }
   return { files, report };
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildCorpus, EmptyCorpusError, globToRegExp, cleanText } from '../../src/training/corpus';
+import { buildCorpus, EmptyCorpusError, globToRegExp, cleanText, declaredEncoding, describeSkips } from '../../src/training/corpus';
 import { tempDir } from '../helpers';
 
 function write(root: string, rel: string, data: string | Buffer): void {
@@ -58,5 +58,33 @@ describe('corpus', () => {
     assert.ok(globToRegExp('**/gen/*.py').test('gen/x.py'));
     assert.ok(!globToRegExp('gen/*.py').test('gen/sub/x.py'));
     assert.equal(cleanText('a \t\r\nb  \rc'), 'a\nb\nc');
+  });
+});
+
+describe('source encodings (PEP 263) and the size cap', () => {
+  it('decodes a file in the encoding its coding line declares; undeclared non-UTF-8 is skipped', () => {
+    const root = tempDir();
+    fs.writeFileSync(path.join(root, 'latin.py'), Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\nname = "caf'), Buffer.from([0xe9]), Buffer.from('"\n')]));
+    fs.writeFileSync(path.join(root, 'cp.py'), Buffer.concat([Buffer.from('#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\nq = '), Buffer.from([0x93, 0x78, 0x94]), Buffer.from('\n')]));
+    fs.writeFileSync(path.join(root, 'bom.py'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('# coding: utf-8-sig\nx = 1\n')]));
+    fs.writeFileSync(path.join(root, 'undeclared.py'), Buffer.concat([Buffer.from('s = "'), Buffer.from([0xe9]), Buffer.from('"\n')]));
+    fs.writeFileSync(path.join(root, 'unknown.py'), Buffer.concat([Buffer.from('# coding: no-such-codec\ns = "'), Buffer.from([0xe9]), Buffer.from('"\n')]));
+    const c = buildCorpus([root]);
+    const text = (n: string) => c.files.find((f) => f.relative === n)?.text;
+    assert.match(text('latin.py')!, /name = "café"/);
+    assert.match(text('cp.py')!, /q = \u201cx\u201d/);
+    assert.equal(text('bom.py'), '# coding: utf-8-sig\nx = 1\n');
+    assert.equal(text('undeclared.py'), undefined);
+    assert.equal(c.report.skipped['not-utf8'], 2);
+    assert.equal(declaredEncoding(Buffer.from('x = 1\n\n# coding: latin-1\n')), undefined, 'only the first two lines count');
+  });
+
+  it('names the size cap, and how to raise it, when files are over it', () => {
+    const root = tempDir();
+    fs.writeFileSync(path.join(root, 'big.py'), 'x = 1\n'.repeat(400));
+    fs.writeFileSync(path.join(root, 'small.py'), 'y = 2\n');
+    const c = buildCorpus([root], { maxFileBytes: 1000 });
+    assert.equal(c.report.skipped['too-large'], 1);
+    assert.match(describeSkips(c.report), /1 too-large \(over 1 KB; raise the cap with --max-file-mb or lstmComplete\.training\.maxFileMB\)/);
   });
 });

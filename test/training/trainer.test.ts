@@ -106,6 +106,6 @@ describe('trainer', function () {
 
   it('an empty workspace is a clear error', async () => {
     const empty = tempDir();
-    await assert.rejects(train(tinyConfig(empty, path.join(empty, 'ck'))), /no Python files to train on/);
+    await assert.rejects(train(tinyConfig(empty, path.join(empty, 'ck'))), /no Python files in/);
   });
 });
