@@ -56,12 +56,13 @@ lines.push('');
 lines.push('Measured with:');
 lines.push('');
 lines.push('```sh');
-lines.push(`lstm-complete eval --model models/python-stdlib --data ${s.stdlib} --split validation --exclude '**/test/**' --exclude '**/tests/**' --json`);
+// No build machine's paths in a shipped file: the command finds the standard library itself.
+lines.push(`lstm-complete eval --model models/python-stdlib --data "$(python3 -c "import sysconfig; print(sysconfig.get_paths()['stdlib'])")" --split validation --exclude '**/test/**' --exclude '**/tests/**' --json`);
 lines.push('```');
 lines.push('');
 lines.push('## Corpus');
 lines.push('');
-lines.push(`- ${s.pyVersion} standard library (\`${s.stdlib}\`), licensed under the PSF License Agreement.`);
+lines.push(`- ${s.pyVersion} standard library (\`sysconfig.get_paths()['stdlib']\`), licensed under the PSF License Agreement.`);
 lines.push(`- \`.py\` files only; \`test/\` and \`tests/\` folders are **left out** (\`--no-tests\`): they are a third of the text and`);
 lines.push(`  mostly assertion boilerplate, while users write library and application code. \`site-packages\` and caches are skipped.`);
 lines.push(`- ${m.corpus.files} files, ${m.corpus.chars} characters (train ${m.corpus.trainChars}, validation ${m.corpus.valChars} in ${m.corpus.validationFiles.length} files chosen by file with seed ${hp.seed}); unknown-symbol rate ${(m.corpus.unknownRate * 100).toFixed(4)}%.`);

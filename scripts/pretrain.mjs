@@ -103,6 +103,11 @@ function finalize(averageN) {
   fs.cpSync(useF16 ? tmp : chosen, modelDir, { recursive: true });
   for (const f of fs.readdirSync(modelDir)) if (!['model.json', 'weights.bin', 'meta.json'].includes(f)) fs.rmSync(path.join(modelDir, f), { recursive: true });
   fs.copyFileSync(path.join(best, 'loss-curve.svg'), path.join(modelDir, 'loss-curve.svg'));
+  // A shipped file names no build machine's paths (weightsSha256 covers weights.bin only, so this is safe).
+  const metaFile = path.join(modelDir, 'meta.json');
+  const shipped = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+  if (shipped.corpus?.roots) shipped.corpus.roots = shipped.corpus.roots.map((r) => (r === stdlib ? `<the standard library of ${pyVersion}: sysconfig.get_paths()['stdlib']>` : path.basename(r)));
+  fs.writeFileSync(metaFile, JSON.stringify(shipped, null, 2));
   const final = useF16 ? f16 : f32; // the shipped copy is byte-identical to the one measured
   fs.writeFileSync(path.join(runDir, 'finalize.json'), JSON.stringify({ pyVersion, stdlib, f32, f16, useF16, final, bestEval, averaged }, null, 2));
   card();

@@ -27,3 +27,43 @@ describe('extension package', () => {
     for (const [setting, key] of declared) assert.equal(props[`lstmComplete.${setting}`]?.default, DEFAULT_COMPLETION_SETTINGS[key], setting);
   });
 });
+
+describe('README settings table', () => {
+  it('lists every setting package.json declares, with the same default', () => {
+    const root = path.join(__dirname, '..');
+    const props = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.configuration.properties as Record<string, { default: unknown }>;
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('### Settings'), readme.indexOf('## Command line'));
+    const rows = new Map<string, string>();
+    for (const m of table.matchAll(/^\| `(lstmComplete\.[\w.]+)` \| ([^|]*) \|/gm)) rows.set(m[1], m[2].trim());
+    for (const [key, p] of Object.entries(props)) {
+      if (key === 'lstmComplete.diagnostics') continue;
+      const cell = rows.get(key);
+      assert.ok(cell !== undefined, `README's settings table lacks ${key}`);
+      const d = p.default;
+      const ok = typeof d === 'string' ? (d === '' ? cell === '""' || /^\(.*\)$/.test(cell) : cell === d) : cell === JSON.stringify(d);
+      assert.ok(ok, `${key}: README says ${cell}, package.json ${JSON.stringify(d)}`);
+    }
+  });
+});
+
+describe('shipped files', () => {
+  const root = path.join(__dirname, '..');
+
+  it('hold no build machine paths (the bundled model and its card)', () => {
+    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+    for (const f of walk(path.join(root, 'models')).filter((f) => /\.(json|md|svg)$/.test(f))) {
+      const m = /(?:\/root\/|\/home\/[\w.-]+\/|\/Users\/[\w.-]+\/|\/work\/|[A-Z]:\\\\Users)/.exec(fs.readFileSync(f, 'utf8'));
+      assert.equal(m, null, `${path.relative(root, f)} holds the path ${m?.[0]}`);
+    }
+  });
+
+  it('include every image the README shows (the Extensions page renders it from the package)', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const shipped = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1).trim());
+    for (const m of readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
+      assert.ok(fs.existsSync(path.join(root, m[1])), `${m[1]} exists`);
+      assert.ok(shipped.includes(m[1]) || shipped.some((s) => s.endsWith('/**') && m[1].startsWith(s.slice(0, -2))), `${m[1]} is whitelisted in .vscodeignore`);
+    }
+  });
+});
