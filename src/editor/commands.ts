@@ -44,6 +44,20 @@ export function nativeModulePaths(s: ExtensionState): string[] {
   return ['tensorflow-gpu', 'tensorflow', 'webgpu'].map((b) => path.join(root, b)).filter((d) => fs.existsSync(path.join(d, 'node_modules')));
 }
 
+/**
+ * Commands that run programs (training may start a Node process the settings name; installs run npm) wait
+ * for the user to trust the workspace; completions from the bundled or the user's own model work without.
+ */
+function trusted<A extends unknown[]>(what: string, f: (...args: A) => unknown): (...args: A) => unknown {
+  return (...args: A) => {
+    if (vscode.workspace.isTrusted) return f(...args);
+    void vscode.window.showWarningMessage(`LSTM: ${what} needs a trusted workspace (Restricted Mode is on). Completions keep working.`, 'Manage Workspace Trust').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return undefined;
+  };
+}
+
 export function registerCommands(s: ExtensionState): vscode.Disposable[] {
   const reg = (id: string, f: (...a: never[]) => unknown) => vscode.commands.registerCommand(id, f);
 
@@ -192,8 +206,8 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
   };
 
   return [
-    reg('lstmComplete.trainOnWorkspace', train),
-    reg('lstmComplete.installNativeBackend', installNative),
+    reg('lstmComplete.trainOnWorkspace', trusted('Training', train)),
+    reg('lstmComplete.installNativeBackend', trusted('Installing a native backend', installNative)),
     reg('lstmComplete.analyzeLongRange', analyze),
     reg('lstmComplete.stopTraining', () => {
       if (!s.training.stop()) void vscode.window.showInformationMessage('LSTM: no training run is in progress.');
