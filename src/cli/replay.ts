@@ -21,7 +21,7 @@ import { BoundaryRule, LengthRule } from '../completion/confidence-cut';
 
 export const REPLAY_HELP = `Usage: lstm-complete replay [--model DIR] --data DIR [--data DIR...] [--split all|validation|train]
                             [--max-chars N] [--file-chars N] [--edits N] [--seed S] [--temperature T] [--threshold P]
-                            [--multiline] [--max-completion-chars N] [--context-chars N] [--json]
+                            [--multiline] [--max-completion-chars N] [--context-chars N] [--show N] [--json]
 
 Keystroke savings of the ghost text against VS Code's word completion, measured in the same run.
 A simulated user types the files (in an order fixed by --seed) top to bottom at the end of the document:
@@ -33,7 +33,7 @@ settings as the editor) is asked for ghost text.
   tab user    accepts a suggestion (one keystroke) only when it is exactly what comes next
   word user   also accepts correct leading words, one keystroke each (VS Code's accept-next-word)
 Figures: savings = 1 - keystrokes/characters, shown rate, accepted share of shown, mean accepted length,
-first-character accuracy, latency per request (p50/p95).
+first-character accuracy, latency per request (p50/p95). --show N prints N of the suggestions accepted.
 Completion settings default to the editor's: --temperature (0 = search, the default), --threshold (the
 probability a suggestion must have of being exactly right), --multiline, --max-completion-chars, --context-chars;
 and, to try other decodings: --word-candidates N (document words weighed as completions of a name, 0 = none),
@@ -50,6 +50,7 @@ const OPTIONS = {
   'max-chars': { type: 'string' },
   'file-chars': { type: 'string' },
   edits: { type: 'string' },
+  show: { type: 'string' },
   seed: { type: 'string' },
   temperature: { type: 'string' },
   threshold: { type: 'string' },
@@ -149,7 +150,8 @@ export async function runReplay(argv: string[]): Promise<number> {
   const completers = () => [modelCompleter(stepper, settings, 'model', workspace), wordCompleter()];
   const bar = progressBar(process.stderr, 'replay');
   const t0 = Date.now();
-  const typingRows = await replay(typing, completers(), { onProgress: (d, t) => bar(d, t, 'typing') });
+  const show = numberOpt(v, 'show', 0, { min: 0, max: 100, integer: true });
+  const typingRows = await replay(typing, completers(), { onProgress: (d, t) => bar(d, t, 'typing'), examples: show });
   const editingRows = editing.length ? await replay(editing, completers(), { onProgress: (d, t) => bar(d, t, 'editing') }) : [];
   bar.done();
   const seconds = (Date.now() - t0) / 1000;
@@ -160,6 +162,11 @@ export async function runReplay(argv: string[]): Promise<number> {
     );
   } else {
     const out = [formatRows(`typing: ${typedTotal} characters in ${typing.length} files (${split})`, typingRows)];
+    const examples = typingRows[0]?.examples ?? [];
+    if (examples.length) {
+      out.push('', `ghost text the Tab user accepted (in [brackets]; ${examples.length} of ${typingRows[0].figures.accepted}):`);
+      for (const e of examples) out.push(`  ${e.before.slice(-70)}[${e.accepted.replace(/\n/g, '⏎')}]`);
+    }
     if (editingRows.length) out.push('', formatRows(`editing: ${editing.length} sites inside existing lines`, editingRows));
     out.push('', `model ${ck.dir}; temperature ${settings.temperature}, threshold ${settings.confidenceThreshold}${settings.multiline ? ', multi-line' : ''}; ${seconds.toFixed(0)} s`);
     process.stdout.write(out.join('\n') + '\n');

@@ -7,9 +7,19 @@ import { Completer } from './completers';
 import { emptyTally, figures, Figures, Tally } from './metrics';
 import { ReplayTask, skipIndentation, typedChars } from './tasks';
 import { USERS, UserKind } from './users';
+import { mulberry32 } from '../inference/rng';
+
+export interface Example {
+  /** The line before the cursor. */
+  before: string;
+  /** The accepted ghost text. */
+  accepted: string;
+}
 
 export interface ReplayOptions {
   users?: UserKind[];
+  /** Collects up to this many accepted suggestions of the first completer's first user (default 0). */
+  examples?: number;
   /** Called after each task with the characters replayed so far and in all. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -18,6 +28,7 @@ export interface ReplayRow {
   completer: string;
   user: UserKind;
   figures: Figures;
+  examples?: Example[];
 }
 
 function lineOf(after: string): string {
@@ -25,8 +36,23 @@ function lineOf(after: string): string {
   return nl < 0 ? after : after.slice(0, nl);
 }
 
+/** A fair, reproducible sample (a reservoir) of what a user accepted. */
+export class ExampleSample {
+  readonly items: Example[] = [];
+  private seen = 0;
+  private readonly rng = mulberry32(7);
+
+  constructor(readonly size: number) {}
+
+  offer(e: Example): void {
+    this.seen++;
+    const slot = this.items.length < this.size ? this.items.length : Math.floor(this.rng() * this.seen);
+    if (slot < this.size) this.items[slot] = e;
+  }
+}
+
 /** Replays one task for one completer and user, adding to `t`. */
-export async function replayTask(task: ReplayTask, completer: Completer, user: UserKind, t: Tally): Promise<void> {
+export async function replayTask(task: ReplayTask, completer: Completer, user: UserKind, t: Tally, examples?: ExampleSample): Promise<void> {
   const act = USERS[user];
   const lineSuffix = lineOf(task.after);
   t.chars += typedChars(task);
@@ -44,6 +70,11 @@ export async function replayTask(task: ReplayTask, completer: Completer, user: U
     if (a.accepted) {
       t.accepted++;
       t.acceptedChars += a.advance;
+      // The longer ones show what the ghost text does.
+      if (examples && a.advance >= 6) {
+        const text = task.before + task.intended.slice(0, at);
+        examples.offer({ before: text.slice(text.lastIndexOf('\n') + 1).trimStart(), accepted: task.intended.slice(at, at + a.advance) });
+      }
     }
     at = skipIndentation(task, at + a.advance);
   }
@@ -59,12 +90,13 @@ export async function replay(tasks: ReplayTask[], completers: Completer[], opts:
   for (const c of completers) {
     for (const u of users) {
       const t = emptyTally();
+      const examples = !rows.length && opts.examples ? new ExampleSample(opts.examples) : undefined;
       for (let i = 0; i < tasks.length; i++) {
-        await replayTask(tasks[i], c, u, t);
+        await replayTask(tasks[i], c, u, t, examples);
         done += perTask[i];
         opts.onProgress?.(done, total);
       }
-      rows.push({ completer: c.name, user: u, figures: figures(t) });
+      rows.push({ completer: c.name, user: u, figures: figures(t), ...(examples ? { examples: examples.items } : {}) });
     }
   }
   return rows;

@@ -76,9 +76,11 @@ describe('lstm-complete CLI', function () {
     // The corpus repeats its names (func_0_1, func_0_2, ...): word completion saves keystrokes on it.
     assert.ok(j.typing.rows[2].figures.savings > 0);
     assert.equal(j.settings.temperature, 0);
-    const table = run(['replay', '--model', model, '--data', data, '--max-chars', '200', '--edits', '0']);
+    const table = run(['replay', '--model', model, '--data', data, '--max-chars', '400', '--edits', '0', '--show', '3']);
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, /word completion\s+tab/);
+    // Even an untrained model completes the names this corpus repeats (document words and cache).
+    assert.match(table.stdout, /ghost text the Tab user accepted[^\n]*\n(  .*\[.{6,}\]\n){1,3}/);
     for (const bad of [['replay'], ['replay', '--data', data, '--threshold', '2'], ['replay', '--data', data, '--boundary', 'x'], ['replay', '--data', data, '--max-chars', 'lots']]) {
       assert.equal(run(bad).status, 2, bad.join(' '));
     }
