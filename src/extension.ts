@@ -50,7 +50,8 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     settings: readSettings,
     workspace: () => indexer.index,
     busy: (b) => status.setBusy(b),
-    log: (l) => log.debug(l),
+    // Completion timings are what a user checks first when ghost text feels slow: info, not debug.
+    log: (l) => log.info(l),
   });
 
   // Which model: the modelPath setting, else the user's choice for this workspace, else the workspace's

@@ -51,7 +51,8 @@ export class StatusBar implements vscode.Disposable {
   private render(): void {
     const name = this.model ? this.model.name : 'no model';
     const icon = !this.enabled ? '$(circle-slash)' : this.busy ? '$(loading~spin)' : '$(sparkle)';
-    this.item.text = this.training ?? `${icon} LSTM: ${name}`;
+    // While training, the model still serving completions stays visible, so a switch to a new checkpoint shows.
+    this.item.text = this.training ? `${this.training} · ${name}` : `${icon} LSTM: ${name}`;
     this.item.tooltip = new vscode.MarkdownString(
       [
         `**LSTM Complete** — completions ${this.enabled ? 'on' : 'off'}`,
