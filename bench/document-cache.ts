@@ -10,11 +10,8 @@
 import { parseArgs } from 'util';
 import { loadModelOrBundled } from '../src/model/model-store';
 import { buildCorpus } from '../src/training/corpus';
-import { TextIndex } from '../src/adapt/text-index';
-import { LstmStepper } from '../src/inference/lstm-stepper';
-import { softmax } from '../src/inference/sampling';
-import { charToIndex, encode, normalizeText, UNKNOWN_INDEX } from '../src/model/vocab';
-import { cacheWeight, DEFAULT_CACHE_OPTIONS, DocumentCache } from '../src/completion/document-cache';
+import { cacheWeight, DEFAULT_CACHE_OPTIONS } from '../src/completion/document-cache';
+import { scorePositions } from '../src/adapt/cache-scoring';
 import { DEFAULT_COMPLETION_SETTINGS } from '../src/completion/complete';
 
 const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, model: { type: 'string' }, 'max-chars': { type: 'string', default: '100000' } } });
@@ -36,33 +33,22 @@ interface Point {
 }
 
 const ck = loadModelOrBundled(values.model);
-const files = buildCorpus(values.data).files;
-// The workspace: every file given; each file leaves itself out while it is scored.
-const workspace = TextIndex.build(files.map((f) => ({ key: f.path, text: f.text })));
-const stepper = new LstmStepper(ck.weights);
-const maxChars = Number(values['max-chars']);
+const files = buildCorpus(values.data).files.map((f) => ({ key: f.path, text: f.text }));
 const points: Point[] = [];
-const window = DEFAULT_COMPLETION_SETTINGS.contextChars;
 const t0 = Date.now();
-for (const f of files) {
-  if (points.length >= maxChars) break;
-  const text = normalizeText(f.text);
-  const codes = encode(text);
-  stepper.resetState();
-  const logits = new Float32Array(ck.weights.spec.vocabSize);
-  for (let i = 0; i < codes.length && points.length < maxChars; i++) {
-    const p = softmax(stepper.logits(logits));
-    if (codes[i] !== UNKNOWN_INDEX) {
-      const pred = new DocumentCache(text.slice(Math.max(0, i - window), i), '', DEFAULT_CACHE_OPTIONS).predict('');
-      const hits = pred && charToIndex(text[i]) !== UNKNOWN_INDEX ? (pred.counts.get(text[i]) ?? 0) : 0;
-      const top = pred ? [...pred.counts].sort((a, b) => b[1] - a[1])[0][0] : undefined;
-      const wp = new DocumentCache(text.slice(Math.max(0, i - window), i), '', DEFAULT_CACHE_OPTIONS, { index: workspace, exclude: f.path }).predict('');
-      const ws = { weight: wp?.weight ?? 0, hits: wp?.counts.get(text[i]) ?? 0, total: wp?.total ?? 0 };
-      points.push({ pLstm: p[codes[i]], order: pred?.order ?? 0, total: pred?.total ?? 0, hits, topRight: top === text[i], ws });
-    }
-    stepper.step(codes[i]);
-  }
-}
+scorePositions(ck.weights, files, { cache: 'workspace', contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars, maxChars: Number(values['max-chars']) }, (p) => {
+  const pred = p.document;
+  const top = pred ? [...pred.counts].sort((a, b) => b[1] - a[1])[0][0] : undefined;
+  const wp = p.workspace;
+  points.push({
+    pLstm: p.pLstm,
+    order: pred?.order ?? 0,
+    total: pred?.total ?? 0,
+    hits: pred?.counts.get(p.char) ?? 0,
+    topRight: top === p.char,
+    ws: { weight: wp?.weight ?? 0, hits: wp?.counts.get(p.char) ?? 0, total: wp?.total ?? 0 },
+  });
+});
 
 function nats(weight: (q: Point) => number): number {
   let sum = 0;

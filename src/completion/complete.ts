@@ -15,10 +15,10 @@ import { trimTrailingWhitespace, repeatsSuffix, suffixOverlap, midWord } from '.
 import { contextStart } from './context-window';
 import { BoundaryRule, confidenceCut, LengthRule } from './confidence-cut';
 import { AFTER_CURSOR_CHARS, BEFORE_CURSOR_CHARS, bestWordCandidate } from './word-candidates';
-import { DEFAULT_CACHE_OPTIONS, DocumentCache, mixInto, WorkspaceSource } from './document-cache';
+import { DEFAULT_CACHE_OPTIONS, DocumentCache, mixInto, vocabIndexOf, WorkspaceSource } from './document-cache';
 
 export type CacheSource = 'off' | 'document' | 'workspace';
-import { charToIndex, normalizeText, UNKNOWN_INDEX } from '../model/vocab';
+import { normalizeText } from '../model/vocab';
 
 export interface CompletionSettings {
   temperature: number;
@@ -67,10 +67,6 @@ export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
   cache: 'workspace',
 };
 
-const vocabIndex = (ch: string) => {
-  const i = charToIndex(ch);
-  return i === UNKNOWN_INDEX ? -1 : i;
-};
 
 export interface CompletionRequest {
   /** Text of the document before the cursor. */
@@ -150,7 +146,7 @@ export async function complete(session: CompletionSession, req: CompletionReques
     stopBefore: stop,
     isCancelled,
     minCumulativeProbability: search ? req.settings.confidenceThreshold : undefined,
-    adjust: cache ? (generated, probs) => mixInto(probs, cache.predict(generated), vocabIndex) : undefined,
+    adjust: cache ? (generated, probs) => mixInto(probs, cache.predict(generated), vocabIndexOf) : undefined,
   });
   if (g.stoppedBy === 'cancelled') return none('cancelled', stepped);
   let shown = g.text;

@@ -57,6 +57,7 @@ export interface CachePrediction {
 }
 
 import { SEED, TextIndex } from '../adapt/text-index';
+import { charToIndex, UNKNOWN_INDEX } from '../model/vocab';
 
 interface Match {
   /** The text the offsets point into. */
@@ -161,6 +162,12 @@ export class DocumentCache {
     }
     return ends;
   }
+}
+
+/** A character's vocabulary index for mixInto (-1 for characters outside the vocabulary). */
+export function vocabIndexOf(ch: string): number {
+  const i = charToIndex(ch);
+  return i === UNKNOWN_INDEX ? -1 : i;
 }
 
 /** Mixes the cache's prediction into next-character probabilities indexed by the vocabulary, in place. */

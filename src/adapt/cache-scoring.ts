@@ -1,0 +1,107 @@
+/**
+ * Scores files character by character as a user typing them would see the completion cache: at each
+ * position the LSTM's distribution (its state carried through the file) and the cache's prediction from the
+ * text before it (the model's context window) and, for the workspace cache, the other files (never the
+ * scored one). `lstm-complete eval --cache` sums the mixture's loss; bench/document-cache.ts studies the
+ * cache's weights from the same positions.
+ */
+import { ModelWeights } from '../model/architecture';
+import { LstmStepper } from '../inference/lstm-stepper';
+import { argmax, softmax } from '../inference/sampling';
+import { encode, normalizeText } from '../model/vocab';
+import { CachePrediction, DEFAULT_CACHE_OPTIONS, DocumentCache, mixInto, vocabIndexOf } from '../completion/document-cache';
+import { TextIndex } from './text-index';
+
+export interface ScoredFile {
+  key: string;
+  text: string;
+}
+
+export interface Position {
+  /** Key of the file being scored. */
+  file: string;
+  /** The LSTM's probability of the true character. */
+  pLstm: number;
+  /** The LSTM's whole distribution (valid only during the visit: the buffer is reused). */
+  probs: Float64Array;
+  /** The true character and its vocabulary index. */
+  char: string;
+  index: number;
+  document?: CachePrediction;
+  workspace?: CachePrediction;
+}
+
+export interface ScoringOptions {
+  /** Which cache predictions to compute: none (the LSTM only), the document's, or both. */
+  cache: 'none' | 'document' | 'workspace';
+  /** Characters before the position the document cache reads (the completion engine's context window). */
+  contextChars: number;
+  maxChars?: number;
+}
+
+/** Calls `visit` for every scored character: all but the first of each file, as eval scores them. */
+export function scorePositions(weights: ModelWeights, files: ScoredFile[], opts: ScoringOptions, visit: (p: Position) => void): number {
+  const stepper = new LstmStepper(weights);
+  const workspace = opts.cache === 'workspace' ? TextIndex.build(files) : undefined;
+  const logits = new Float32Array(weights.spec.vocabSize);
+  const probs = new Float64Array(weights.spec.vocabSize);
+  const max = opts.maxChars ?? Infinity;
+  let n = 0;
+  for (const f of files) {
+    if (n >= max) break;
+    const text = normalizeText(f.text);
+    const codes = encode(text);
+    if (codes.length < 2) continue;
+    stepper.resetState();
+    // As eval does: the first character is read, each later one predicted from the text before it.
+    for (let i = 1; i < codes.length && n < max; i++) {
+      stepper.step(codes[i - 1]);
+      const p = softmax(stepper.logits(logits), 1, probs);
+      const before = text.slice(Math.max(0, i - opts.contextChars), i);
+      visit({
+        file: f.key,
+        pLstm: p[codes[i]],
+        probs: p,
+        char: text[i],
+        index: codes[i],
+        document: opts.cache !== 'none' ? new DocumentCache(before, '', DEFAULT_CACHE_OPTIONS).predict('') : undefined,
+        workspace: workspace ? new DocumentCache(before, '', DEFAULT_CACHE_OPTIONS, { index: workspace, exclude: f.key }).predict('') : undefined,
+      });
+      n++;
+    }
+  }
+  return n;
+}
+
+/** The mixture's probability of the true character: (1 − w)·p_lstm + w·count/n. */
+export function mixedProbability(p: Position, prediction: CachePrediction | undefined, weight = prediction?.weight ?? 0): number {
+  if (!prediction || !prediction.total) return p.pLstm;
+  return (1 - weight) * p.pLstm + (weight * (prediction.counts.get(p.char) ?? 0)) / prediction.total;
+}
+
+export interface CacheEvaluation {
+  files: number;
+  chars: number;
+  nats_per_char: number;
+  bits_per_char: number;
+  /** Share of characters the mixture's most likely prediction gets right. */
+  accuracy: number;
+}
+
+/** Loss and accuracy of the LSTM mixed with the chosen cache, files read left to right. */
+export function evaluateWithCache(weights: ModelWeights, files: ScoredFile[], opts: ScoringOptions): CacheEvaluation {
+  let nats = 0;
+  let right = 0;
+  const mixed = new Float64Array(weights.spec.vocabSize);
+  const scored = new Set<string>();
+  const chars = scorePositions(weights, files, opts, (p) => {
+    scored.add(p.file);
+    const prediction = opts.cache === 'workspace' ? p.workspace : opts.cache === 'document' ? p.document : undefined;
+    nats -= Math.log(mixedProbability(p, prediction));
+    mixed.set(p.probs);
+    mixInto(mixed, prediction, vocabIndexOf);
+    if (argmax(mixed) === p.index) right++;
+  });
+  const npc = chars ? nats / chars : 0;
+  return { files: scored.size, chars, nats_per_char: npc, bits_per_char: npc / Math.LN2, accuracy: chars ? right / chars : 0 };
+}
