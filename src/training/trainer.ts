@@ -42,6 +42,11 @@ export interface TrainConfig {
   maxMinutes?: number;
   /** Validate and checkpoint every N batches (default: once per epoch). */
   evalEvery?: number;
+  /**
+   * Validate and checkpoint once this many minutes after the start if no evaluation came earlier (default 5),
+   * so a long epoch never has hours of work at risk before its first checkpoint.
+   */
+  firstCheckpointMinutes?: number;
   /** Cap on validation characters per evaluation. */
   valMaxChars?: number;
   /** Also keep the weights of every evaluation in `<snapshotsDir>/epoch-<E>` (for `lstm-complete average`). */
@@ -246,7 +251,9 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   let charsThisRun = 0;
   let batchesThisRun = 0;
 
+  let evaluations = 0;
   const evaluateAndSave = async (): Promise<void> => {
+    evaluations++;
     state.wallSeconds = wall0 + (Date.now() - t0) / 1000;
     const v = valStream.length > cfg.seqLen ? await evaluateStream(model, valStream, mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars) : { loss: NaN, accuracy: NaN, chars: 0 };
     const trainLoss = sinceEval.chars ? sinceEval.loss / sinceEval.chars : NaN;
@@ -347,7 +354,8 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
         type: 'batch', epoch: state.epoch, batch: state.batch, batchesPerEpoch: bpe, step: state.step,
         loss: stats.crossEntropy, accuracy: stats.accuracy, charsPerSec: Math.round(cps), etaSeconds: Math.round(eta), learningRate: lr,
       });
-      if (state.step % evalEvery === 0 || state.step === totalBatches) await evaluateAndSave();
+      const firstCheckpointDue = evaluations === 0 && Date.now() - t0 > (cfg.firstCheckpointMinutes ?? 5) * 60_000;
+      if (state.step % evalEvery === 0 || state.step === totalBatches || firstCheckpointDue) await evaluateAndSave();
       // Let messages (cancel) in between batches.
       await new Promise((r) => setImmediate(r));
     }

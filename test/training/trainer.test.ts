@@ -92,6 +92,22 @@ describe('trainer', function () {
     assert.ok(loadCheckpoint(out).meta.training!.history.length >= 1);
   });
 
+  it('writes a first checkpoint a few minutes in, without waiting for the end of a long epoch', async () => {
+    const out = path.join(tempDir(), 'ck');
+    const evalSteps: number[] = [];
+    let lastStep = 0;
+    let sawCheckpointMidEpoch = false;
+    await train(tinyConfig(data, out, { epochs: 1, evalEvery: 1_000_000, firstCheckpointMinutes: 0.0005 }), (e) => {
+      if (e.type === 'batch') lastStep = e.step;
+      if (e.type === 'eval') evalSteps.push(lastStep);
+      if (e.type === 'checkpoint' && evalSteps.length === 1 && fs.existsSync(path.join(out, 'meta.json'))) sawCheckpointMidEpoch = true;
+    });
+    // One early evaluation (after ~30 ms) and the usual one at the end of the run; no more.
+    assert.equal(evalSteps.length, 2, JSON.stringify(evalSteps));
+    assert.ok(evalSteps[0] < evalSteps[1]);
+    assert.ok(sawCheckpointMidEpoch);
+  });
+
   it('fine-tuning starts at the loss of the checkpoint it starts from', async () => {
     const base = path.join(tempDir(), 'base');
     await train(tinyConfig(data, base, { epochs: 10, evalEvery: 10 }));
