@@ -72,8 +72,8 @@ export class TextIndex {
       if (nextSep < i + SEED) continue;
       keys[k++] = hash6(text, i) * POS + i;
     }
-    const sorted = keys.subarray(0, k).sort();
-    return new TextIndex(text, Float64Array.from(sorted), starts, fileKeys);
+    // Sorted in place (no second copy of the largest array the index holds).
+    return new TextIndex(text, keys.subarray(0, k).sort(), starts, fileKeys);
   }
 
   static readonly empty = new TextIndex('', new Float64Array(0), [], []);
