@@ -8,7 +8,19 @@
  * as accepting costs one — is shown, if its p reaches the threshold.
  */
 import { partialIdentifier, WordIndex } from './document-words';
-import type { CompletionSession, CompletionSettings } from './complete';
+
+/** The settings that shape word candidates (a part of CompletionSettings). */
+export interface WordCandidateSettings {
+  wordCandidates: number;
+  wordModelWeight: number;
+  confidenceThreshold: number;
+  minChars: number;
+}
+
+/** What the candidates need of an inference session: the probability of each character of a continuation. */
+export interface Scorer {
+  score(continuation: string, minProduct?: number): number[];
+}
 
 /** Characters of text after the cursor the document sources read (bounded, so a request stays cheap). */
 export const AFTER_CURSOR_CHARS = 8000;
@@ -32,10 +44,10 @@ const gain = (p: number, length: number) => p * (length - 1);
  * if it beats `searched` (the cut search result, possibly empty) by expected keystrokes saved.
  */
 export function bestWordCandidate(
-  session: Pick<Required<CompletionSession>, 'score'>,
+  session: Scorer,
   text: string,
   after: string,
-  settings: Pick<CompletionSettings, 'wordCandidates' | 'wordModelWeight' | 'confidenceThreshold' | 'minChars'>,
+  settings: WordCandidateSettings,
   searched: Scored,
 ): Scored | undefined {
   const partial = partialIdentifier(text);
