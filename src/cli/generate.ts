@@ -5,13 +5,14 @@ import { loadModelOrBundled } from '../model/model-store';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { InferenceSession } from '../inference/session';
 import { mulberry32, randomSeed } from '../inference/rng';
+import { GENERATION_LIMITS } from '../inference/generation-limits';
 
 export const GENERATE_HELP = `Usage: lstm-complete generate [--model DIR] [--chars N] [--temperature T] [--start STR] [--seed S] [--top-k K] [--json]
 
 Samples N characters from a checkpoint, starting after STR.
   --model DIR        checkpoint folder (default: the bundled model)
-  --chars N          characters to generate (default 300)
-  --temperature T    0 = greedy, 1 = the model's distribution (default 0.5)
+  --chars N          characters to generate, 1 to 100000 (default 300)
+  --temperature T    0 to 2: 0 = greedy, 1 = the model's distribution (default 0.5)
   --start STR        text the sample continues (default "def ")
   --seed S           random seed, for reproducible samples
   --top-k K          sample only among the K most likely characters
@@ -53,8 +54,9 @@ export async function runGenerate(argv: string[]): Promise<number> {
   let values = parsed;
   if (argv.length === 0 && process.stdin.isTTY && process.stderr.isTTY) values = { ...parsed, ...(await ask()) };
   const log = logger(Boolean(values.verbose));
-  const chars = numberOpt(values, 'chars', 300, { min: 1, max: 1_000_000, integer: true });
-  const temperature = numberOpt(values, 'temperature', 0.5, { min: 0, max: 10 });
+  const L = GENERATION_LIMITS;
+  const chars = numberOpt(values, 'chars', 300, { min: L.minChars, max: L.maxChars, integer: true });
+  const temperature = numberOpt(values, 'temperature', 0.5, { min: L.minTemperature, max: L.maxTemperature });
   const seed = numberOpt(values, 'seed', randomSeed(), { min: 0, integer: true });
   const topK = numberOpt(values, 'top-k', 0, { min: 0, integer: true });
   const start = (values.start as string | undefined) ?? 'def ';

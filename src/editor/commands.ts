@@ -1,6 +1,7 @@
 /** The palette commands (category "LSTM") and the status bar menu. */
 import * as vscode from 'vscode';
 import { WorkspaceIndexer } from '../adapt/workspace-indexer';
+import { GENERATION_LIMITS } from '../inference/generation-limits';
 import * as path from 'path';
 import { ModelManager } from './model-manager';
 import { StatusBar } from './status-bar';
@@ -92,9 +93,9 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
       void vscode.window.showWarningMessage('LSTM: no model is loaded.');
       return;
     }
-    const len = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'How many characters?', value: '500', validateInput: (v) => (/^\d+$/.test(v) && +v > 0 && +v <= 100000 ? undefined : 'a whole number from 1 to 100000') });
+    const len = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'How many characters?', value: '500', validateInput: (v) => (/^\d+$/.test(v) && +v >= GENERATION_LIMITS.minChars && +v <= GENERATION_LIMITS.maxChars ? undefined : `a whole number from ${GENERATION_LIMITS.minChars} to ${GENERATION_LIMITS.maxChars}`) });
     if (len === undefined) return;
-    const temp = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'Temperature (0 = greedy, 1 = the model)', value: '0.5', validateInput: (v) => (Number.isFinite(+v) && +v >= 0 && +v <= 2 ? undefined : 'a number from 0 to 2') });
+    const temp = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'Temperature (0 = greedy, 1 = the model)', value: '0.5', validateInput: (v) => (v.trim() !== '' && Number.isFinite(+v) && +v >= GENERATION_LIMITS.minTemperature && +v <= GENERATION_LIMITS.maxTemperature ? undefined : `a number from ${GENERATION_LIMITS.minTemperature} to ${GENERATION_LIMITS.maxTemperature}`) });
     if (temp === undefined) return;
     const start = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'Start string', value: 'def ' });
     if (start === undefined) return;

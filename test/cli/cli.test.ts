@@ -32,7 +32,9 @@ describe('lstm-complete CLI', function () {
   });
 
   it('exits 2 on bad arguments and 1 on failures, with the reason on stderr', () => {
-    for (const args of [['generate', '--chars', 'many'], ['generate', '--temperature', '-1'], ['generate', '--nope'], ['train', '--out', 'x'], ['frobnicate']]) {
+    // The limits are the editor's too (one set: src/inference/generation-limits.ts), and --help states them.
+    assert.match(run(['generate', '--help']).stdout, /1 to 100000[\s\S]*0 to 2/);
+    for (const args of [['generate', '--chars', 'many'], ['generate', '--temperature', '-1'], ['generate', '--temperature', '2.5'], ['generate', '--chars', '100001'], ['generate', '--nope'], ['train', '--out', 'x'], ['frobnicate']]) {
       const r = run(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.ok(r.stderr.length > 0);
