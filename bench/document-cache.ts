@@ -36,7 +36,7 @@ const ck = loadModelOrBundled(values.model);
 const files = buildCorpus(values.data).files.map((f) => ({ key: f.path, text: f.text }));
 const points: Point[] = [];
 const t0 = Date.now();
-scorePositions(ck.weights, files, { cache: 'workspace', contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars, maxChars: Number(values['max-chars']) }, (p) => {
+scorePositions(ck.weights, files, { sources: { document: true, workspace: true }, contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars, maxChars: Number(values['max-chars']) }, (p) => {
   const pred = p.document;
   const top = pred ? [...pred.counts].sort((a, b) => b[1] - a[1])[0][0] : undefined;
   const wp = p.workspace;

@@ -28,8 +28,10 @@ for name in "$@"; do
   tmp=$(mktemp -d)
   dpkg-deb -x "$deb" "$tmp"
   mkdir -p "$dest/$name.tmp"
-  # Only the Python sources (and the copyright file, for the licence). Modules come out of dist-packages
-  # (a folder the corpus reader skips, as it does virtualenvs), so DEST/NAME holds the importable tree.
+  # Only the Python sources (and the copyright file, for the licence), taken from the .deb just unpacked in
+  # $tmp, never from this machine's installed Python: the package's own usr/lib/python3/dist-packages tree is
+  # moved up (the corpus reader skips folders named like that, as it does virtualenvs), so DEST/NAME holds
+  # the importable modules.
   src="$tmp/usr/lib/python3/dist-packages"
   [ -d "$src" ] || src="$tmp"
   (cd "$src" && find . -name '*.py' -print0 | xargs -0 -r cp --parents -t "$dest/$name.tmp")

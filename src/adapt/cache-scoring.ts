@@ -32,8 +32,8 @@ export interface Position {
 }
 
 export interface ScoringOptions {
-  /** Which cache predictions to compute: none (the LSTM only), the document's, or both. */
-  cache: 'none' | 'document' | 'workspace';
+  /** Which cache predictions to compute for each position (none: the LSTM only). */
+  sources: { document?: boolean; workspace?: boolean };
   /** Characters before the position the document cache reads (the completion engine's context window). */
   contextChars: number;
   maxChars?: number;
@@ -42,7 +42,7 @@ export interface ScoringOptions {
 /** Calls `visit` for every scored character: all but the first of each file, as eval scores them. */
 export function scorePositions(weights: ModelWeights, files: ScoredFile[], opts: ScoringOptions, visit: (p: Position) => void): number {
   const stepper = new LstmStepper(weights);
-  const workspace = opts.cache === 'workspace' ? TextIndex.build(files) : undefined;
+  const workspace = opts.sources.workspace ? TextIndex.build(files) : undefined;
   const logits = new Float32Array(weights.spec.vocabSize);
   const probs = new Float64Array(weights.spec.vocabSize);
   const max = opts.maxChars ?? Infinity;
@@ -64,7 +64,7 @@ export function scorePositions(weights: ModelWeights, files: ScoredFile[], opts:
         probs: p,
         char: text[i],
         index: codes[i],
-        document: opts.cache !== 'none' ? new DocumentCache(before, '', DEFAULT_CACHE_OPTIONS).predict('') : undefined,
+        document: opts.sources.document ? new DocumentCache(before, '', DEFAULT_CACHE_OPTIONS).predict('') : undefined,
         workspace: workspace ? new DocumentCache(before, '', DEFAULT_CACHE_OPTIONS, { index: workspace, exclude: f.key }).predict('') : undefined,
       });
       n++;
@@ -74,9 +74,9 @@ export function scorePositions(weights: ModelWeights, files: ScoredFile[], opts:
 }
 
 /** The mixture's probability of the true character: (1 − w)·p_lstm + w·count/n. */
-export function mixedProbability(p: Position, prediction: CachePrediction | undefined, weight = prediction?.weight ?? 0): number {
+export function mixedProbability(p: Position, prediction: CachePrediction | undefined): number {
   if (!prediction || !prediction.total) return p.pLstm;
-  return (1 - weight) * p.pLstm + (weight * (prediction.counts.get(p.char) ?? 0)) / prediction.total;
+  return (1 - prediction.weight) * p.pLstm + (prediction.weight * (prediction.counts.get(p.char) ?? 0)) / prediction.total;
 }
 
 export interface CacheEvaluation {
@@ -89,12 +89,14 @@ export interface CacheEvaluation {
 }
 
 /** Loss and accuracy of the LSTM mixed with the chosen cache, files read left to right. */
-export function evaluateWithCache(weights: ModelWeights, files: ScoredFile[], opts: ScoringOptions): CacheEvaluation {
+export function evaluateWithCache(weights: ModelWeights, files: ScoredFile[], opts: { cache: 'none' | 'document' | 'workspace'; contextChars: number; maxChars?: number }): CacheEvaluation {
   let nats = 0;
   let right = 0;
   const mixed = new Float64Array(weights.spec.vocabSize);
   const scored = new Set<string>();
-  const chars = scorePositions(weights, files, opts, (p) => {
+  // Only the prediction the mixture uses is computed (the workspace one covers the document too).
+  const sources = { document: opts.cache === 'document', workspace: opts.cache === 'workspace' };
+  const chars = scorePositions(weights, files, { ...opts, sources }, (p) => {
     scored.add(p.file);
     const prediction = opts.cache === 'workspace' ? p.workspace : opts.cache === 'document' ? p.document : undefined;
     nats -= Math.log(mixedProbability(p, prediction));

@@ -76,8 +76,6 @@ export class TextIndex {
     return new TextIndex(text, keys.subarray(0, k).sort(), starts, fileKeys);
   }
 
-  static readonly empty = new TextIndex('', new Float64Array(0), [], []);
-
   /** The index as plain data, for postMessage (transfer `keys.buffer`). */
   toParts(): IndexParts {
     return { text: this.text, keys: this.keys, starts: this.starts, fileKeys: this.fileKeys };
@@ -119,10 +117,11 @@ export class TextIndex {
     const lo = lowerBound(this.keys, h * POS);
     const hi = lowerBound(this.keys, (h + 1) * POS);
     if (hi - lo > limit) return undefined;
+    const seed = s.slice(at);
     const ends: number[] = [];
     for (let j = lo; j < hi; j++) {
       const pos = this.keys[j] - h * POS;
-      if (this.text.startsWith(s.slice(at), pos)) ends.push(pos + SEED);
+      if (this.text.startsWith(seed, pos)) ends.push(pos + SEED);
     }
     return ends;
   }

@@ -9,6 +9,8 @@
  * No tables are built: each prediction is a few string searches over a bounded text, so a request stays
  * within a millisecond or two.
  */
+import { SEED, TextIndex } from '../adapt/text-index';
+import { charToIndex, UNKNOWN_INDEX } from '../model/vocab';
 
 export interface CacheOptions {
   /** Shortest context that counts as a match. */
@@ -56,9 +58,6 @@ export interface CachePrediction {
   weight: number;
 }
 
-import { SEED, TextIndex } from '../adapt/text-index';
-import { charToIndex, UNKNOWN_INDEX } from '../model/vocab';
-
 interface Match {
   /** The text the offsets point into. */
   text: string;
@@ -86,13 +85,13 @@ export class DocumentCache {
   private readonly corpus: string;
   /** Matches must end before this index in the corpus (the cursor), or after it in the text after. */
   private readonly cursor: number;
-
-  /**
-   * @param before text before the cursor (the model's context window)
-   * @param after text after the cursor (bounded by the caller)
-   */
+  /** The edited file's range in the workspace index, whose matches do not count. */
   private readonly excluded?: [number, number];
 
+  /**
+   * @param before text before the cursor (bounded by the caller)
+   * @param after text after the cursor (bounded by the caller)
+   */
   constructor(
     before: string,
     after: string,

@@ -32,10 +32,6 @@ export class WordIndex {
   private readonly words = new Map<string, Entry>();
   private seen = 0;
 
-  get size(): number {
-    return this.words.size;
-  }
-
   /** Counts every whole word of `text` (each call adds; pass text in document order). */
   add(text: string): void {
     WORD_RE.lastIndex = 0;
@@ -73,4 +69,16 @@ export class WordIndex {
   suggest(partial: string): string | undefined {
     return this.candidates(partial, 1)[0]?.word;
   }
+}
+
+/**
+ * The name being typed at the end of `before` and the index of every other name of the document around the
+ * cursor (the text before it, less that name, and `after`).
+ */
+export function wordsAroundCursor(before: string, after: string): { partial: string; index: WordIndex } {
+  const partial = partialIdentifier(before);
+  const index = new WordIndex();
+  index.add(before.slice(0, before.length - partial.length));
+  index.add(after);
+  return { partial, index };
 }

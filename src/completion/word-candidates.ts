@@ -7,7 +7,7 @@
  * Whichever suggestion (the search's or a word's) promises the most keystrokes saved — p · (length − 1),
  * as accepting costs one — is shown, if its p reaches the threshold.
  */
-import { partialIdentifier, WordIndex } from './document-words';
+import { wordsAroundCursor } from './document-words';
 
 /** The settings that shape word candidates (a part of CompletionSettings). */
 export interface WordCandidateSettings {
@@ -40,7 +40,7 @@ const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 const gain = (p: number, length: number) => p * (length - 1);
 
 /**
- * The best document word completing the name at the end of `text` (the model's context before the cursor),
+ * The best document word completing the name at the end of `text` (the document before the cursor),
  * if it beats `searched` (the cut search result, possibly empty) by expected keystrokes saved.
  */
 export function bestWordCandidate(
@@ -50,12 +50,9 @@ export function bestWordCandidate(
   settings: WordCandidateSettings,
   searched: Scored,
 ): Scored | undefined {
-  const partial = partialIdentifier(text);
   // The caller passes the document before the cursor (up to BEFORE_CURSOR_CHARS); names end with it.
+  const { partial, index } = wordsAroundCursor(text, after.slice(0, AFTER_CURSOR_CHARS));
   if (!partial) return undefined;
-  const index = new WordIndex();
-  index.add(text.slice(0, text.length - partial.length));
-  index.add(after.slice(0, AFTER_CURSOR_CHARS));
   let best: Scored | undefined;
   let bestGain = searched.text ? gain(product(searched.probabilities), searched.text.length) : 0;
   const w = settings.wordModelWeight;

@@ -5,7 +5,7 @@
  * text the index has been shown, so in a typing replay only words earlier in the document are offered.
  */
 
-import { partialIdentifier, WordIndex } from '../completion/document-words';
+import { partialIdentifier, WordIndex, wordsAroundCursor } from '../completion/document-words';
 
 /**
  * Keeps a WordIndex in step with a document typed from top to bottom: each call passes the text before the
@@ -33,10 +33,6 @@ export class EarlierWords {
 
 /** Word completion in a document with text after the cursor: words anywhere in it except the one typed. */
 export function suggestInDocument(prefix: string, after: string): string | undefined {
-  const partial = partialIdentifier(prefix);
-  if (!partial) return undefined;
-  const index = new WordIndex();
-  index.add(prefix.slice(0, prefix.length - partial.length));
-  index.add(after);
-  return index.suggest(partial)?.slice(partial.length);
+  const { partial, index } = wordsAroundCursor(prefix, after);
+  return partial ? index.suggest(partial)?.slice(partial.length) : undefined;
 }
