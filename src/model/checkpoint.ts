@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { foreignEntries } from './output-folder';
+import { checkSaveNames, foreignEntries, ioReason } from './output-folder';
 import { createHash } from 'crypto';
 import { ModelSpec, ModelWeights, weightEntries, weightList, weightsFromList } from './architecture';
 import { modelTopology } from './layers-model';
@@ -183,8 +183,7 @@ function io<T>(what: string, file: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new Error(`could not ${what} ${file}: ${err.code === 'ENOSPC' ? 'no space left on the device' : err.code === 'EACCES' || err.code === 'EROFS' || err.code === 'EPERM' ? 'permission denied (read-only?)' : err.message}`);
+    throw new Error(`could not ${what} ${file}: ${ioReason(e)}`);
   }
 }
 
@@ -196,9 +195,7 @@ function io<T>(what: string, file: string, f: () => T): T {
 function swapFolder(dir: string, files: [string, Buffer | string][]): void {
   const tmp = `${dir}.tmp`;
   const bak = `${dir}.bak`;
-  for (const side of [tmp, bak]) {
-    if (foreignEntries(side).length) throw new Error(`${side} holds files that are not a checkpoint; saving ${dir} uses that name, so move it first`);
-  }
+  checkSaveNames(dir);
   fs.rmSync(tmp, { recursive: true, force: true });
   try {
     io('create', tmp, () => fs.mkdirSync(tmp));

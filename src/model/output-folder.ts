@@ -49,10 +49,24 @@ export function checkOutputFolder(dir: string, opts: { force?: boolean; flag?: s
       `${flag} ${dir} holds files that are not a checkpoint (${shown}); choose a new or empty folder, or add --force to write the checkpoint's own files there and leave the rest alone`,
     );
   }
-  for (const side of [`${abs}.tmp`, `${abs}.bak`]) {
+  checkSaveNames(abs);
+}
+
+/** A save uses DIR.tmp and DIR.bak and removes them: refuses when either holds files of the user's. */
+export function checkSaveNames(dir: string): void {
+  for (const side of [`${dir}.tmp`, `${dir}.bak`]) {
     const other = foreignEntries(side);
-    if (other.length) throw new UnsafeOutputError(`${side} exists and holds files that are not a checkpoint (${other.slice(0, 3).join(', ')}); saving to ${dir} uses that name, so move it first`);
+    if (other.length) throw new UnsafeOutputError(`${side} holds files that are not a checkpoint (${other.slice(0, 3).join(', ')}); saving ${dir} uses that name, so move it first`);
   }
+}
+
+/** Why a file-system call failed, in words (the errno codes a user can act on). */
+export function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EROFS') return 'the file system is read-only';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return (e as Error).message;
 }
 
 /** Room a training run needs for its checkpoints: the best, the resumable latest (with Adam's two moments) and their swap copies. */
@@ -71,9 +85,7 @@ export function checkWritable(dir: string, needBytes = CHECKPOINT_ROOM_BYTES): v
     fs.mkdirSync(parent, { recursive: true });
     fs.writeFileSync(probe, 'x');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EROFS' ? 'the file system is read-only' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'no space left on the device' : (e as Error).message;
-    throw new Error(`cannot write checkpoints to ${dir}: ${why} (in ${parent})`);
+    throw new Error(`cannot write checkpoints to ${dir}: ${ioReason(e)} (in ${parent})`);
   } finally {
     try {
       fs.rmSync(probe, { force: true });
