@@ -1,125 +1,152 @@
 /**
- * node dist/bench/document-cache.js --data DIR [--data DIR...] [--model DIR] [--max-chars N]
- * Nats per character of the LSTM alone and mixed with the completion cache (src/completion/document-cache.ts),
- * as a user typing each file sees it: the document cache knows only the text before each character (the
- * model's context window); the workspace cache also searches the other files given (never the scored one),
- * with the replay's weights and, for reference, a fixed 50/50 mixture wherever the cache predicts. Also prints, on the same text, what the weights should be: how often the cache's first
- * choice is right by match length and occurrences, and the nats-optimal weight for each match length, with
- * the nats/char that those per-length weights reach.
+ * node dist/bench/document-cache.js --data DIR [--data DIR...] [--model DIR] [--max-chars N] [--fit]
+ * Nats per character of the LSTM alone and mixed with the completion cache (src/completion/document-cache.ts,
+ * weighed by the gate of src/completion/cache-mixture.ts), as a user typing each file sees it: the document
+ * cache knows only the text before each character (the model's context window); the workspace cache also
+ * searches the other files given (never the scored one). For reference, on the same positions: a fixed
+ * 50/50 mixture wherever the cache predicts.
+ * --fit  also fits the gate's weights for nats/char on these positions (the document and the workspace
+ *        predictions together; damped Newton steps) and prints them with the nats/char they reach: how
+ *        GATE_WEIGHTS were chosen, on the tuning packages only.
  */
 import { parseArgs } from 'util';
 import { loadModelOrBundled } from '../src/model/model-store';
 import { buildCorpus } from '../src/training/corpus';
-import { cacheWeight, DEFAULT_CACHE_OPTIONS } from '../src/completion/document-cache';
 import { scorePositions } from '../src/adapt/cache-scoring';
 import { DEFAULT_COMPLETION_SETTINGS } from '../src/completion/complete';
+import { gate, GATE_FEATURES, GATE_WEIGHTS, gateFeatures, vocabIndexOf } from '../src/completion/cache-mixture';
+import { CachePrediction } from '../src/completion/document-cache';
 
-const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, model: { type: 'string' }, 'max-chars': { type: 'string', default: '100000' } } });
+const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, model: { type: 'string' }, 'max-chars': { type: 'string', default: '100000' }, fit: { type: 'boolean', default: false } } });
 if (!values.data?.length) {
-  process.stderr.write('usage: node dist/bench/document-cache.js --data DIR [--data DIR...] [--model DIR] [--max-chars N]\n');
+  process.stderr.write('usage: node dist/bench/document-cache.js --data DIR [--data DIR...] [--model DIR] [--max-chars N] [--fit]\n');
   process.exit(2);
 }
 
+/** One cache prediction at one position: the gate's features, the LSTM's and the cache's probability of the true character. */
 interface Point {
+  x: number[];
   pLstm: number;
-  order: number;
-  total: number;
-  /** Occurrences followed by the true character. */
-  hits: number;
-  /** Whether the cache's most frequent next character is the true one. */
-  topRight: boolean;
-  /** The same with the workspace's other files searched too. */
-  ws: { weight: number; hits: number; total: number };
+  pCache: number;
 }
 
 const ck = loadModelOrBundled(values.model);
 const files = buildCorpus(values.data).files.map((f) => ({ key: f.path, text: f.text }));
-const points: Point[] = [];
+const lstmOnly: number[] = [];
+const sets: Record<'document' | 'workspace', (Point | undefined)[]> = { document: [], workspace: [] };
 const t0 = Date.now();
 scorePositions(ck.weights, files, { sources: { document: true, workspace: true }, contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars, maxChars: Number(values['max-chars']) }, (p) => {
-  const pred = p.document;
-  const top = pred ? [...pred.counts].sort((a, b) => b[1] - a[1])[0][0] : undefined;
-  const wp = p.workspace;
-  points.push({
-    pLstm: p.pLstm,
-    order: pred?.order ?? 0,
-    total: pred?.total ?? 0,
-    hits: pred?.counts.get(p.char) ?? 0,
-    topRight: top === p.char,
-    ws: { weight: wp?.weight ?? 0, hits: wp?.counts.get(p.char) ?? 0, total: wp?.total ?? 0 },
-  });
+  let max = 0;
+  for (const q of p.probs) if (q > max) max = q;
+  const point = (pred: CachePrediction | undefined): Point | undefined => {
+    if (!pred?.total) return undefined;
+    const top = vocabIndexOf(pred.top);
+    return { x: gateFeatures(pred, top >= 0 ? p.probs[top] : 0, max), pLstm: p.pLstm, pCache: (pred.counts.get(p.char) ?? 0) / pred.total };
+  };
+  lstmOnly.push(p.pLstm);
+  sets.document.push(point(p.document));
+  sets.workspace.push(point(p.workspace));
 });
 
-function nats(weight: (q: Point) => number): number {
+/** Nats/char over all positions, the LSTM alone where the cache has nothing. */
+function nats(points: (Point | undefined)[], weight: (q: Point) => number): number {
   let sum = 0;
-  for (const q of points) {
-    const w = q.total ? weight(q) : 0;
-    sum -= Math.log((1 - w) * q.pLstm + (w * q.hits) / Math.max(1, q.total));
-  }
-  return sum / points.length;
+  points.forEach((q, i) => {
+    if (!q) sum -= Math.log(lstmOnly[i]);
+    else {
+      const w = weight(q);
+      sum -= Math.log((1 - w) * q.pLstm + w * q.pCache);
+    }
+  });
+  return sum / lstmOnly.length;
 }
 
-const lstm = nats(() => 0);
-const def = nats((q) => cacheWeight(DEFAULT_CACHE_OPTIONS, q.order, q.total));
-let wsSum = 0;
-let fixedSum = 0;
-for (const q of points) {
-  const w = q.ws.total ? q.ws.weight : 0;
-  wsSum -= Math.log((1 - w) * q.pLstm + (w * q.ws.hits) / Math.max(1, q.ws.total));
-  // A fixed 50/50 mixture with the workspace cache where it has a prediction, as a reference.
-  const f = q.ws.total ? 0.5 : 0;
-  fixedSum -= Math.log((1 - f) * q.pLstm + (f * q.ws.hits) / Math.max(1, q.ws.total));
-}
-const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
-// How often the cache's first choice is right, by match length and occurrences (what its weight should follow).
-const byBucket: Record<string, { n: number; right: number; lstm: number }> = {};
-for (const q of points) {
-  if (!q.total) continue;
-  const ob = q.order < 6 ? '3-5' : q.order < 12 ? '6-11' : q.order < 24 ? '12-23' : '24+';
-  const nb = q.total === 1 ? '1' : q.total < 4 ? '2-3' : '4+';
-  const b = (byBucket[`order ${ob}, n ${nb}`] ??= { n: 0, right: 0, lstm: 0 });
-  b.n++;
-  if (q.topRight) b.right++;
-  b.lstm += q.pLstm;
-}
-// The best cache weight for each match length on its own (the positions of one length are a partition).
-const lambdaByOrder: Record<string, number> = {};
-let perLengthSum = 0;
-for (const [lo, hi] of [[3, 4], [4, 5], [5, 6], [6, 8], [8, 10], [10, 12], [12, 16], [16, 20], [20, 24], [24, 33]]) {
-  const qs = points.filter((q) => q.total && q.order >= lo && q.order < hi);
-  let bestL = 0;
-  let bestN = Infinity;
-  for (let l = 0; l <= 0.99; l += 0.01) {
-    let sum = 0;
-    for (const q of qs) sum -= Math.log((1 - l) * q.pLstm + (l * q.hits) / q.total);
-    if (sum < bestN) {
-      bestN = sum;
-      bestL = l;
+/** Damped Newton steps on the mean loss −ln((1 − σ(θ·x))·p_lstm + σ(θ·x)·p_cache). */
+function fitGate(points: Point[], iterations = 40): number[] {
+  const d = GATE_FEATURES.length;
+  let theta = new Array<number>(d).fill(0);
+  const loss = (th: number[]) => points.reduce((s, q) => s - Math.log((1 - gate(q.x, th)) * q.pLstm + gate(q.x, th) * q.pCache), 0);
+  let current = loss(theta);
+  let damping = 1e-3;
+  for (let it = 0; it < iterations; it++) {
+    const g = new Array<number>(d).fill(0);
+    const H = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+    for (const q of points) {
+      const s = gate(q.x, theta);
+      const ds = s * (1 - s);
+      const diff = q.pCache - q.pLstm;
+      const p = q.pLstm + s * diff;
+      const d1 = (-ds * diff) / p;
+      const d2 = (-ds * (1 - 2 * s) * diff) / p + d1 * d1;
+      for (let i = 0; i < d; i++) {
+        g[i] += d1 * q.x[i];
+        for (let j = 0; j <= i; j++) H[i][j] += d2 * q.x[i] * q.x[j];
+      }
+    }
+    for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) H[j][i] = H[i][j];
+    // Levenberg: raise the damping until the step lowers the loss.
+    for (;;) {
+      const step = solve(H.map((row, i) => row.map((v, j) => v + (i === j ? damping * (Math.abs(H[i][i]) + 1) : 0))), g);
+      const next = theta.map((t, i) => t - step[i]);
+      const l = loss(next);
+      if (l < current) {
+        theta = next;
+        const gain = current - l;
+        current = l;
+        damping = Math.max(1e-6, damping / 3);
+        if (gain < 1e-7 * points.length) return theta;
+        break;
+      }
+      damping *= 10;
+      if (damping > 1e6) return theta;
     }
   }
-  lambdaByOrder[`${lo}-${hi - 1}`] = Math.round(bestL * 100) / 100;
-  perLengthSum += bestN;
+  return theta;
 }
-for (const q of points) if (!q.total) perLengthSum -= Math.log(q.pLstm);
-const accuracy = Object.fromEntries(Object.entries(byBucket).map(([k, b]) => [k, { positions: b.n, cache_top1: r4(b.right / b.n), lstm_mean_p: r4(b.lstm / b.n) }]));
-process.stdout.write(
-  JSON.stringify(
-    {
-      model: ck.dir,
-      data: values.data,
-      chars: points.length,
-      nats_per_char: {
-        lstm: r4(lstm),
-        document_cache: r4(def),
-        document_cache_per_length_optimum: r4(perLengthSum / points.length),
-        workspace_cache: r4(wsSum / points.length),
-        workspace_cache_fixed_50_50: r4(fixedSum / points.length),
-      },
-      cache_accuracy: accuracy,
-      best_weight_by_match_length: lambdaByOrder,
-      seconds: (Date.now() - t0) / 1000,
-    },
-    null,
-    1,
-  ) + '\n',
-);
+
+/** Gaussian elimination with partial pivoting (d is small). */
+function solve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
+    [M[c], M[p]] = [M[p], M[c]];
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r][c] / M[c][c];
+      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = M[r][n];
+    for (let k = r + 1; k < n; k++) s -= M[r][k] * x[k];
+    x[r] = s / M[r][r];
+  }
+  return x;
+}
+
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+const lstm = nats(sets.workspace.map(() => undefined), () => 0);
+const report: Record<string, unknown> = {
+  model: ck.dir,
+  data: values.data,
+  chars: lstmOnly.length,
+  nats_per_char: {
+    lstm: r4(lstm),
+    document_cache: r4(nats(sets.document, (q) => gate(q.x))),
+    workspace_cache: r4(nats(sets.workspace, (q) => gate(q.x))),
+    workspace_cache_fixed_50_50: r4(nats(sets.workspace, () => 0.5)),
+  },
+  gate_weights: Object.fromEntries(GATE_FEATURES.map((f, i) => [f, GATE_WEIGHTS[i]])),
+};
+if (values.fit) {
+  const all = [...sets.document, ...sets.workspace].filter((q): q is Point => !!q);
+  const theta = fitGate(all);
+  report.fitted = {
+    gate_weights: theta.map((t) => Math.round(t * 1000) / 1000),
+    nats_per_char: { document_cache: r4(nats(sets.document, (q) => gate(q.x, theta))), workspace_cache: r4(nats(sets.workspace, (q) => gate(q.x, theta))) },
+  };
+}
+report.seconds = (Date.now() - t0) / 1000;
+process.stdout.write(JSON.stringify(report, null, 1) + '\n');

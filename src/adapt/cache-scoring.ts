@@ -9,7 +9,8 @@ import { ModelWeights } from '../model/architecture';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { argmax, softmax } from '../inference/sampling';
 import { encode, normalizeText } from '../model/vocab';
-import { CachePrediction, DEFAULT_CACHE_OPTIONS, DocumentCache, mixInto, vocabIndexOf } from '../completion/document-cache';
+import { CachePrediction, DEFAULT_CACHE_OPTIONS, DocumentCache } from '../completion/document-cache';
+import { mixInto, mixtureWeight } from '../completion/cache-mixture';
 import { TextIndex } from './text-index';
 
 export interface ScoredFile {
@@ -73,10 +74,10 @@ export function scorePositions(weights: ModelWeights, files: ScoredFile[], opts:
   return n;
 }
 
-/** The mixture's probability of the true character: (1 − w)·p_lstm + w·count/n. */
-export function mixedProbability(p: Position, prediction: CachePrediction | undefined): number {
+/** The mixture's probability of the true character: (1 − λ)·p_lstm + λ·count/n, λ = `weight` or the gate's. */
+export function mixedProbability(p: Position, prediction: CachePrediction | undefined, weight = mixtureWeight(prediction, p.probs)): number {
   if (!prediction || !prediction.total) return p.pLstm;
-  return (1 - prediction.weight) * p.pLstm + (prediction.weight * (prediction.counts.get(p.char) ?? 0)) / prediction.total;
+  return (1 - weight) * p.pLstm + (weight * (prediction.counts.get(p.char) ?? 0)) / prediction.total;
 }
 
 export interface CacheEvaluation {
@@ -101,7 +102,7 @@ export function evaluateWithCache(weights: ModelWeights, files: ScoredFile[], op
     const prediction = opts.cache === 'workspace' ? p.workspace : opts.cache === 'document' ? p.document : undefined;
     nats -= Math.log(mixedProbability(p, prediction));
     mixed.set(p.probs);
-    mixInto(mixed, prediction, vocabIndexOf);
+    mixInto(mixed, prediction);
     if (argmax(mixed) === p.index) right++;
   });
   const npc = chars ? nats / chars : 0;

@@ -1,7 +1,7 @@
 /**
  * Entry point of the workspace index worker (dist/index-worker.js): reads the workspace's Python files with
  * the training corpus's filters (size cap, binaries, virtual environments, excludes) and builds the text
- * index off the editor's thread; the keys come back as a transferred buffer.
+ * index off the editor's thread; the positions come back as transferred buffers.
  */
 import { parentPort, workerData } from 'worker_threads';
 import { buildCorpus, EmptyCorpusError } from '../training/corpus';
@@ -20,7 +20,7 @@ try {
   const index = TextIndex.build(files, req.maxChars);
   const parts = index.toParts();
   const reply: IndexReply = { type: 'done', parts, seconds: (Date.now() - t0) / 1000 };
-  parentPort!.postMessage(reply, [parts.keys.buffer as ArrayBuffer]);
+  parentPort!.postMessage(reply, [parts.positions.buffer as ArrayBuffer, parts.offsets.buffer as ArrayBuffer]);
 } catch (e) {
   const reply: IndexReply = { type: 'error', message: e instanceof Error ? e.message : String(e) };
   parentPort!.postMessage(reply);

@@ -15,7 +15,8 @@ import { trimTrailingWhitespace, repeatsSuffix, suffixOverlap, midWord } from '.
 import { contextStart } from './context-window';
 import { BoundaryRule, confidenceCut, LengthRule } from './confidence-cut';
 import { AFTER_CURSOR_CHARS, BEFORE_CURSOR_CHARS, bestWordCandidate } from './word-candidates';
-import { DEFAULT_CACHE_OPTIONS, DocumentCache, mixInto, vocabIndexOf, WorkspaceSource } from './document-cache';
+import { DEFAULT_CACHE_OPTIONS, DocumentCache, WorkspaceSource } from './document-cache';
+import { mixInto } from './cache-mixture';
 
 export type CacheSource = 'off' | 'document' | 'workspace';
 import { normalizeText } from '../model/vocab';
@@ -146,7 +147,7 @@ export async function complete(session: CompletionSession, req: CompletionReques
     stopBefore: stop,
     isCancelled,
     minCumulativeProbability: search ? req.settings.confidenceThreshold : undefined,
-    adjust: cache ? (generated, probs) => mixInto(probs, cache.predict(generated), vocabIndexOf) : undefined,
+    adjust: cache ? (generated, probs) => void mixInto(probs, cache.predict(generated)) : undefined,
   });
   if (g.stoppedBy === 'cancelled') return none('cancelled', stepped);
   let shown = g.text;

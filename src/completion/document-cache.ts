@@ -3,26 +3,18 @@
  * (names, call shapes, whole lines), and a model trained on other code cannot know a project's own
  * repetitions. For the text before the cursor (plus what a completion has generated so far), the cache
  * finds the longest suffix, of at least `minOrder` characters, that also occurs earlier in the document or
- * after the cursor, and counts the characters that followed it there. Its distribution is mixed into the
- * LSTM's with a weight that grows with the match's length and its number of occurrences:
- *   p(c) = (1 − λ) · p_lstm(c) + λ · count(c) / n,    λ = n / (n + κ) · min(1, L / fullOrder).
+ * after the cursor (or in the workspace's other files), and counts the characters that followed it there.
+ * How much that prediction weighs against the LSTM's is cache-mixture.ts's job.
  * No tables are built: each prediction is a few string searches over a bounded text, so a request stays
  * within a millisecond or two.
  */
 import { SEED, TextIndex } from '../adapt/text-index';
-import { charToIndex, UNKNOWN_INDEX } from '../model/vocab';
 
 export interface CacheOptions {
   /** Shortest context that counts as a match. */
   minOrder: number;
   /** Longest context compared (longer matches predict no better and cost more). */
   maxOrder: number;
-  /** Match length at which the cache gets its full weight. */
-  fullOrder: number;
-  /** Occurrences at which the cache's weight is half its most (κ). */
-  halfCount: number;
-  /** Factor on the weight when the prediction comes from the workspace only (other files say less). */
-  workspaceFactor: number;
 }
 
 /** The project's other text, searched as well (see src/adapt/text-index.ts). */
@@ -35,18 +27,7 @@ export interface WorkspaceSource {
 /** Occurrences of a 6-character context in the workspace index beyond this are not examined. */
 const WORKSPACE_OCCURRENCE_LIMIT = 4000;
 
-/**
- * Chosen by the completion replay (README). A weight fitted for nats/char alone (per match length, up to 0.86
- * for long matches; bench/document-cache.ts) lowers nats/char a little further (0.936 vs 0.952 on the tuning
- * packages) but made the Tab user accept fewer suggestions at the same savings: a long match that is wrong is
- * wrong for several characters in a row, so a high weight overstates a whole suggestion's probability.
- */
-export const DEFAULT_CACHE_OPTIONS: CacheOptions = { minOrder: 3, maxOrder: 32, fullOrder: 12, halfCount: 1, workspaceFactor: 1 };
-
-/** The cache's weight for a match of `order` characters seen `total` times. */
-export function cacheWeight(opts: CacheOptions, order: number, total: number): number {
-  return (total / (total + opts.halfCount)) * Math.min(1, order / opts.fullOrder);
-}
+export const DEFAULT_CACHE_OPTIONS: CacheOptions = { minOrder: 3, maxOrder: 32 };
 
 export interface CachePrediction {
   /** Next characters seen after the matched context, with their counts. */
@@ -54,8 +35,11 @@ export interface CachePrediction {
   total: number;
   /** Length of the matched context. */
   order: number;
-  /** Weight of the cache in the mixture. */
-  weight: number;
+  /** The most frequent next character and its count. */
+  top: string;
+  topCount: number;
+  /** Whether the document itself (not only the workspace's other files) had the longest match. */
+  fromDocument: boolean;
 }
 
 interface Match {
@@ -126,8 +110,15 @@ export class DocumentCache {
       total += m.ends.length;
       if (m === doc) fromDocument = true;
     }
-    const weight = cacheWeight(this.opts, order, total) * (fromDocument ? 1 : this.opts.workspaceFactor);
-    return { counts, total, order, weight };
+    let top = '';
+    let topCount = 0;
+    for (const [ch, n] of counts) {
+      if (n > topCount) {
+        top = ch;
+        topCount = n;
+      }
+    }
+    return { counts, total, order, top, topCount, fromDocument };
   }
 
   /** The longest match of the context in the document (before and after the cursor). */
@@ -160,22 +151,5 @@ export class DocumentCache {
       ends.push(end);
     }
     return ends;
-  }
-}
-
-/** A character's vocabulary index for mixInto (-1 for characters outside the vocabulary). */
-export function vocabIndexOf(ch: string): number {
-  const i = charToIndex(ch);
-  return i === UNKNOWN_INDEX ? -1 : i;
-}
-
-/** Mixes the cache's prediction into next-character probabilities indexed by the vocabulary, in place. */
-export function mixInto(probs: Float64Array, prediction: CachePrediction | undefined, indexOf: (ch: string) => number): void {
-  if (!prediction || prediction.weight <= 0) return;
-  const w = prediction.weight;
-  for (let i = 0; i < probs.length; i++) probs[i] *= 1 - w;
-  for (const [ch, n] of prediction.counts) {
-    const i = indexOf(ch);
-    if (i >= 0) probs[i] += (w * n) / prediction.total;
   }
 }

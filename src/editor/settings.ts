@@ -49,7 +49,7 @@ export function readSettings(): Settings {
       minConfidence: c.get('minConfidence', DEFAULT_COMPLETION_SETTINGS.minConfidence),
       cache: c.get('cache', DEFAULT_COMPLETION_SETTINGS.cache) as CacheSource,
     },
-    cacheMaxMB: c.get('cacheMaxMB', 8),
+    cacheMaxMB: c.get('cacheMaxMB', 20),
     training: {
       epochs: c.get('training.epochs', 5),
       batchSize: c.get('training.batchSize', 64),

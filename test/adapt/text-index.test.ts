@@ -19,6 +19,12 @@ describe('workspace text index', () => {
     assert.deepEqual(idx.occurrences('abc', 100), []);
   });
 
+  it('holds one placeholder for characters beyond Latin-1, keeping every position in place', () => {
+    const idx = TextIndex.build([{ key: 'u.py', text: 's = "\u2603 snowman"  # \u{1F600}\nprint(s)\n' }]);
+    assert.equal(idx.text, 's = "\u001a snowman"  # \u001a\u001a\nprint(s)\n\u0000');
+    assert.deepEqual(idx.occurrences('print(', 10), [idx.text.indexOf('print(') + 6]);
+  });
+
   it('gives up on a string more common than the limit', () => {
     const idx = TextIndex.build([{ key: 'c.py', text: 'aaaaaaaaaaaaaaaaaaaa' }]);
     assert.equal(idx.occurrences('aaaaaa', 5), undefined);
