@@ -34,7 +34,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #8884;paddin
 <script>${chartJsSource()}</script></head><body>
 <h1>What the LSTM remembers in Python</h1>
 <p>Checkpoint <code>${esc(r.checkpoint)}</code>, ${r.lstm.chars} characters in ${r.lstm.files} files (${esc(r.split)} split of ${esc(r.data.join(', '))}), state carried through each file.
-${r.ngram ? `Baseline: ${r.ngram.order}-gram with interpolated Witten-Bell smoothing trained on ${r.ngram.trainedChars} characters of the training files.` : ''} Generated ${esc(r.createdAt)} in ${r.seconds.toFixed(0)} s.</p>
+${r.ngram ? `Baseline: ${r.ngram.order}-gram with interpolated modified Kneser-Ney smoothing trained on ${r.ngram.trainedChars} characters of the training files.` : ''} Generated ${esc(r.createdAt)} in ${r.seconds.toFixed(0)} s.</p>
 <div class="grid">
 <div><h3>Closing brackets: top-1 accuracy by distance to the opener</h3><canvas id="bTop"></canvas></div>
 <div><h3>Closing brackets: mean probability of the correct closer</h3><canvas id="bProb"></canvas></div>

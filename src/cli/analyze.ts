@@ -16,7 +16,7 @@ export const ANALYZE_HELP = `Usage: lstm-complete analyze [--model DIR] --data D
                              [--sample-chars N] [--out report.html] [--json]
 
 Measures what the model remembers, with the LSTM state carried through each file, against an n-gram
-baseline (interpolated Witten-Bell, --ngram-order N, default 6, up to 32) trained on the checkpoint's training
+baseline (interpolated modified Kneser-Ney, --ngram-order N, default 12, up to 32) trained on the checkpoint's training
 files (--ngram-train-chars, default 2000000; 0 leaves it out):
 closing brackets by distance to their opener, indentation at line starts, closing quotes by string length,
 loss by position in the file and with the state reset every 256 characters, and the share of generated
