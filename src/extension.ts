@@ -40,6 +40,12 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
       void context.workspaceState.update(MODEL_CHOICE_KEY, 'workspace');
     },
     history: (h) => report.update(h),
+    verdict: (v) => {
+      report.setVerdict(v);
+      void vscode.window.showInformationMessage(`LSTM: ${v.message}`, 'Show Report').then((pick) => {
+        if (pick) report.show();
+      });
+    },
   });
   const indexer = new WorkspaceIndexer({ log: (l) => log.info(l), changed: (s) => status.setCache(s) });
   const indexRequest = () => {

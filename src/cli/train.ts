@@ -5,6 +5,9 @@ import { TrainConfig, latestDir } from '../training/trainer';
 import { createProgressReporter } from './progress';
 import { BACKEND_LADDER, BackendPreference } from '../engine/backend';
 import { TrainingMode } from '../training/dataset';
+import { planRun, WORKSPACE_TRAINING_DEFAULTS } from '../training/budget-plan';
+import { runVerdict } from '../training/run-verdict';
+import { availableParallelism } from 'os';
 
 export const TRAIN_HELP = `Usage: lstm-complete train --data DIR [--data DIR...] --out DIR [options]
 
@@ -20,6 +23,12 @@ Trains the design's model on the .py files under each DIR; the best-validation c
   --lr-min X             final learning rate of the cosine schedule (default lr/10)
   --mode M               windows | carried-state (truncated BPTT, state carried between windows)
   --max-minutes M        stop cleanly after M minutes
+  --minutes M            plan a workspace run to fit M minutes, as the editor's Train on Workspace does:
+                         batch 64, lr 1e-3 (unless given), warm-up then cosine decay to the end of the budget,
+                         a checkpoint about every M/4 minutes, gradient threads = cores - 1 (unless
+                         --threads), a small corpus (< 50 KB) gets more validation text and a third of the
+                         rate; with --from, --out is written only if the run beats the starting checkpoint on
+                         the validation files (the summary gives both figures)
   --eval-every N         validate and checkpoint every N batches (default: every epoch)
   --val-max-chars N      cap on validation characters per evaluation
   --snapshots DIR        also keep each evaluation's weights in DIR/epoch-E (to average them later)
@@ -33,7 +42,7 @@ Trains the design's model on the .py files under each DIR; the best-validation c
   --no-tests             skip test/ and tests/ folders
   --units A,B            LSTM layer sizes for a new model (default 256,256)
   --embedding-dim N      embedding size for a new model (default 64)
-  --threads N            worker threads computing gradients in parallel (default 1)
+  --threads N            worker threads computing gradients in parallel (default 1; with --minutes, cores - 1)
   --backend B            auto | ${BACKEND_LADDER.join(' | ')}
   --json                 print the summary as JSON on stdout`;
 
@@ -51,6 +60,7 @@ const OPTIONS = {
   'lr-min': { type: 'string' },
   mode: { type: 'string' },
   'max-minutes': { type: 'string' },
+  minutes: { type: 'string' },
   'eval-every': { type: 'string' },
   'val-max-chars': { type: 'string' },
   snapshots: { type: 'string' },
@@ -86,7 +96,11 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     units = String(v.units).split(',').map(Number);
     if (!units.length || units.some((u) => !Number.isInteger(u) || u < 1 || u > 4096)) throw new UsageError(`--units must be sizes like 256,256, got "${v.units}"`);
   }
-  const lr = numberOpt(v, 'lr', 1.8e-4, { min: 1e-7, max: 1 });
+  const minutes = v.minutes === undefined ? undefined : numberOpt(v, 'minutes', 0, { min: 0.01 });
+  if (minutes !== undefined && v['max-minutes'] !== undefined) throw new UsageError('--minutes and --max-minutes cannot be combined (--minutes plans the whole run)');
+  if (minutes !== undefined && v.resume) throw new UsageError('--minutes plans a new run; --resume continues an old one (use --max-minutes with it)');
+  const ws = minutes !== undefined ? WORKSPACE_TRAINING_DEFAULTS : undefined;
+  const lr = numberOpt(v, 'lr', ws?.lr ?? 1.8e-4, { min: 1e-7, max: 1 });
   const maxMb = v['max-corpus-mb'] === undefined ? undefined : numberOpt(v, 'max-corpus-mb', 0, { min: 0.001 });
   const config: TrainConfig = {
     data,
@@ -94,7 +108,7 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     from: v.from as string | undefined,
     resume: Boolean(v.resume),
     epochs: numberOpt(v, 'epochs', 10, { min: 0.0001 }),
-    batchSize: numberOpt(v, 'batch-size', 512, { min: 1, integer: true }),
+    batchSize: numberOpt(v, 'batch-size', ws?.batchSize ?? 512, { min: 1, integer: true }),
     seqLen: numberOpt(v, 'seq-len', 256, { min: 2, integer: true }),
     lr,
     lrSchedule: schedule,
@@ -115,6 +129,12 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     spec: { ...(units ? { lstmUnits: units } : {}), ...(v['embedding-dim'] !== undefined ? { embeddingDim: numberOpt(v, 'embedding-dim', 64, { min: 1, integer: true }) } : {}) },
     name: v.name as string | undefined,
   };
+  if (minutes !== undefined) {
+    const plan = planRun({ minutes, cores: availableParallelism(), threads: v.threads === undefined ? 0 : config.threads });
+    Object.assign(config, plan, { mustBeatStart: Boolean(config.from), smallCorpusRule: true });
+    if (v.epochs !== undefined) config.epochs = numberOpt(v, 'epochs', 10, { min: 0.0001 });
+    if (v['lr-schedule'] !== undefined) config.lrSchedule = schedule;
+  }
   return { config, json: Boolean(v.json) };
 }
 
@@ -142,8 +162,16 @@ export async function runTrain(argv: string[]): Promise<number> {
     else {
       process.stdout.write(
         `${s.stoppedBy}: ${s.steps} steps, ${s.epochs.toFixed(3)} epochs, ${s.chars} chars in ${s.seconds.toFixed(0)} s (${s.charsPerSec} chars/s on ${s.backend}); ` +
-          `best validation ${s.bestValLoss === null ? 'n/a' : `${s.bestValLoss.toFixed(4)} nats/char (${s.bestValBitsPerChar!.toFixed(4)} bits/char)`}; checkpoint ${s.out}\n`,
+          `best validation ${s.bestValLoss === null ? 'n/a' : `${s.bestValLoss.toFixed(4)} nats/char (${s.bestValBitsPerChar!.toFixed(4)} bits/char)`}; checkpoint ${s.improved ? s.out : 'none written'}\n`,
       );
+      if (s.startValLoss !== undefined) {
+        const v = runVerdict(s);
+        process.stdout.write(
+          v.switched && v.after !== undefined
+            ? `on the validation files: ${s.startValLoss.toFixed(4)} -> ${v.after.toFixed(4)} nats/char (${(((v.after - s.startValLoss) / s.startValLoss) * 100).toFixed(1)}%), written to ${s.out}\n`
+            : `on the validation files nothing beat the starting checkpoint (${s.startValLoss.toFixed(4)} nats/char); ${s.out} was left as it was\n`,
+        );
+      }
     }
     return 0;
   } finally {

@@ -1,5 +1,6 @@
 /** The palette commands (category "LSTM") and the status bar menu. */
 import * as vscode from 'vscode';
+import { BUDGET_CHOICES } from '../training/budget-plan';
 import { WorkspaceIndexer } from '../adapt/workspace-indexer';
 import { GENERATION_LIMITS } from '../inference/generation-limits';
 import * as path from 'path';
@@ -35,6 +36,20 @@ export interface ExtensionState {
 interface TrainArgs {
   /** Skips the question (tests and keybindings): 'fine-tune' or 'scratch'. */
   mode?: 'fine-tune' | 'scratch';
+  /** Skips the time question: minutes (0: until stopped). */
+  minutes?: number;
+}
+
+/** "How long?": the setting's budget first, then the usual ones. */
+async function askBudget(preferred: number): Promise<number | undefined | 'dismissed'> {
+  const label = (m: number | undefined) => (m === undefined ? 'Until I stop it' : `${m} minutes`);
+  const first = preferred > 0 ? preferred : undefined;
+  const choices = [first, ...BUDGET_CHOICES.filter((m) => m !== first)];
+  const pick = await vscode.window.showQuickPick(
+    choices.map((m) => ({ label: label(m), description: m === undefined ? 'checkpoints every 5 minutes; the best one is kept' : 'planned to fit: the learning rate decays to the end', minutes: m })),
+    { title: 'LSTM: Train on Workspace — how long?' },
+  );
+  return pick ? pick.minutes : 'dismissed';
 }
 
 const nativeRoot = (s: ExtensionState) => path.join(s.context.globalStorageUri.fsPath, 'native-backends');
@@ -83,8 +98,16 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
       if (!pick) return undefined;
       mode = pick.mode;
     }
+    const settings = readSettings();
+    let minutes: number | undefined;
+    if (args?.minutes !== undefined) minutes = args.minutes > 0 ? args.minutes : undefined;
+    else {
+      const asked = await askBudget(settings.training.minutes);
+      if (asked === 'dismissed') return undefined;
+      minutes = asked;
+    }
     const fromDir = mode === 'fine-tune' ? s.models.active?.dir : undefined;
-    return s.training.run({ folders: s.folders, storage: s.storage, fromDir, settings: readSettings(), modulePaths: nativeModulePaths(s) });
+    return s.training.run({ folders: s.folders, storage: s.storage, fromDir, settings, modulePaths: nativeModulePaths(s), minutes });
   };
 
   const generate = async () => {

@@ -2,10 +2,13 @@
 import * as vscode from 'vscode';
 import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { BackendPreference } from '../engine/backend';
+import { WORKSPACE_TRAINING_DEFAULTS } from '../training/budget-plan';
 
 export const SECTION = 'lstmComplete';
 
 export interface TrainingSettings {
+  /** Time budget offered first (minutes; 0: until stopped). */
+  minutes: number;
   epochs: number;
   batchSize: number;
   seqLength: number;
@@ -15,6 +18,7 @@ export interface TrainingSettings {
   maxFileMB: number;
   exclude: string[];
   mode: 'windows' | 'carried-state';
+  /** 0: all cores but one. */
   threads: number;
 }
 
@@ -51,16 +55,17 @@ export function readSettings(): Settings {
     },
     cacheMaxMB: c.get('cacheMaxMB', 20),
     training: {
-      epochs: c.get('training.epochs', 5),
-      batchSize: c.get('training.batchSize', 64),
-      seqLength: c.get('training.seqLength', 256),
-      learningRate: c.get('training.learningRate', 1e-3),
-      validationSplit: c.get('training.validationSplit', 0.05),
+      minutes: c.get('training.minutes', WORKSPACE_TRAINING_DEFAULTS.minutes),
+      epochs: c.get('training.epochs', 100),
+      batchSize: c.get('training.batchSize', WORKSPACE_TRAINING_DEFAULTS.batchSize),
+      seqLength: c.get('training.seqLength', WORKSPACE_TRAINING_DEFAULTS.seqLen),
+      learningRate: c.get('training.learningRate', WORKSPACE_TRAINING_DEFAULTS.lr),
+      validationSplit: c.get('training.validationSplit', WORKSPACE_TRAINING_DEFAULTS.validationSplit),
       maxCorpusMB: c.get('training.maxCorpusMB', 20),
       maxFileMB: c.get('training.maxFileMB', 1),
       exclude: c.get('training.exclude', [] as string[]),
       mode: c.get('training.mode', 'windows') as TrainingSettings['mode'],
-      threads: c.get('training.threads', 1),
+      threads: c.get('training.threads', 0),
     },
   };
 }

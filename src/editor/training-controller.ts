@@ -15,6 +15,9 @@ import { TrainConfig, TrainEvent, TrainSummary } from '../training/trainer';
 import { EpochRecord } from '../model/checkpoint';
 import { formatDuration } from '../training/eta';
 import { Settings } from './settings';
+import { planRun } from '../training/budget-plan';
+import { RunVerdict, runVerdict } from '../training/run-verdict';
+import { availableParallelism } from 'os';
 import { WorkspaceStorage } from './storage';
 
 export interface TrainingHooks {
@@ -23,6 +26,8 @@ export interface TrainingHooks {
   /** A new best checkpoint was saved in `dir`. */
   checkpointSaved(dir: string): void;
   history(records: EpochRecord[]): void;
+  /** The run ended: before/after figures and whether the model switched. */
+  verdict(v: RunVerdict): void;
 }
 
 export interface TrainingRunResult {
@@ -31,10 +36,15 @@ export interface TrainingRunResult {
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   /** Where it ran: a worker thread, or a separate Node process (GPU backends). */
   host?: 'worker' | 'process';
+  /** The validation figures before and after, and whether completions switched to the new model. */
+  verdict?: RunVerdict;
 }
 
 export class TrainingController {
   private job: TrainingJob | undefined;
+  /** The run's starting and best validation loss so far (nats/char). */
+  private start: number | undefined;
+  private best: number | undefined;
   lastRun: TrainingRunResult | undefined;
   readonly history: EpochRecord[] = [];
 
@@ -54,9 +64,14 @@ export class TrainingController {
     await this.job?.terminate();
   }
 
-  async run(opts: { folders: string[]; storage: WorkspaceStorage; fromDir?: string; settings: Settings; modulePaths?: string[] }): Promise<TrainingRunResult> {
+  /**
+   * @param opts.minutes the time budget (undefined: until stopped); the run is planned to fit it
+   *   (budget-plan.ts) and, when fine-tuning, replaces the model only if it beats it on the validation files.
+   */
+  async run(opts: { folders: string[]; storage: WorkspaceStorage; fromDir?: string; settings: Settings; modulePaths?: string[]; minutes: number | undefined }): Promise<TrainingRunResult> {
     if (this.job) throw new Error('a training run is already in progress');
     const t = opts.settings.training;
+    const plan = planRun({ minutes: opts.minutes, cores: availableParallelism(), threads: t.threads });
     const archived = opts.storage.archiveCurrent();
     if (archived) this.hooks.log(`training: previous workspace model kept in ${archived}`);
     // Fine-tuning the workspace model itself starts from its archived copy: `current` is the output.
@@ -65,7 +80,10 @@ export class TrainingController {
       data: opts.folders,
       out: opts.storage.current,
       from: fromDir,
-      epochs: t.epochs,
+      ...plan,
+      epochs: Math.min(plan.epochs, t.epochs),
+      mustBeatStart: true,
+      smallCorpusRule: true,
       batchSize: t.batchSize,
       seqLen: t.seqLength,
       lr: t.learningRate,
@@ -74,12 +92,12 @@ export class TrainingController {
       maxFileBytes: Math.round(t.maxFileMB * 1e6),
       exclude: t.exclude,
       mode: t.mode,
-      threads: t.threads,
       backend: opts.settings.backend,
       modulePaths: opts.modulePaths,
       name: `workspace (${fromDir ? 'fine-tuned' : 'from scratch'})`,
     };
     this.history.length = 0;
+    this.start = this.best = undefined;
     this.hooks.history(this.history);
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
@@ -90,6 +108,8 @@ export class TrainingController {
         async (progress, token) => {
           let lastFrac = 0;
           let backend = '';
+          const started = Date.now();
+          const budgetMs = opts.minutes === undefined ? undefined : opts.minutes * 60_000;
           const onEvent = (e: TrainEvent) => {
             switch (e.type) {
               case 'log':
@@ -100,12 +120,20 @@ export class TrainingController {
                 this.hooks.log(`training: corpus ${e.report.files} files, ${e.report.chars} chars, skipped ${JSON.stringify(e.report.skipped)}`);
                 progress.report({ message: `corpus: ${e.report.files} files, ${(e.report.chars / 1e6).toFixed(2)} MB` });
                 break;
+              case 'start':
+                this.start = e.valLoss;
+                progress.report({ message: `the current model scores ${e.valLoss.toFixed(3)} nats/char on this workspace's validation files` });
+                break;
               case 'batch': {
-                const frac = (e.epoch * e.batchesPerEpoch + e.batch) / (t.epochs * e.batchesPerEpoch);
-                const msg = `epoch ${Math.min(t.epochs, e.epoch + 1)}/${t.epochs} · loss ${e.loss.toFixed(3)} · ${e.charsPerSec} chars/s · ETA ${formatDuration(e.etaSeconds)}`;
-                progress.report({ message: msg, increment: Math.max(0, (frac - lastFrac) * 100) });
+                const elapsed = Date.now() - started;
+                const byEpochs = (e.epoch * e.batchesPerEpoch + e.batch) / (config.epochs * e.batchesPerEpoch);
+                const frac = Math.min(1, budgetMs ? Math.max(elapsed / budgetMs, byEpochs) : byEpochs);
+                const left = budgetMs ? `${formatDuration(Math.max(0, (budgetMs - elapsed) / 1000))} left` : `${formatDuration(elapsed / 1000)} so far · stop it when you like`;
+                const best = this.best !== undefined ? ` · best ${this.best.toFixed(3)}${this.start !== undefined ? ` (from ${this.start.toFixed(3)})` : ''}` : '';
+                const msg = `epoch ${e.epoch + 1} · loss ${e.loss.toFixed(3)}${best} · ${e.charsPerSec} chars/s · ${left}`;
+                progress.report({ message: msg, increment: budgetMs ? Math.max(0, (frac - lastFrac) * 100) : undefined });
                 lastFrac = frac;
-                this.hooks.status(`$(sync~spin) LSTM ${Math.round(frac * 100)}%${backend ? ` · ${backend}` : ''}`);
+                this.hooks.status(`$(sync~spin) LSTM ${budgetMs ? `${Math.round(frac * 100)}%` : formatDuration(elapsed / 1000)}${backend ? ` · ${backend}` : ''}`);
                 break;
               }
               case 'eval':
@@ -114,6 +142,7 @@ export class TrainingController {
                 this.hooks.log(`training: epoch ${e.record.epoch} train ${e.record.trainLoss.toFixed(4)} val ${e.record.valLoss.toFixed(4)} nats/char${e.best ? ' (best)' : ''}`);
                 break;
               case 'checkpoint':
+                this.best = e.valLoss;
                 this.hooks.checkpointSaved(e.dir);
                 break;
             }
@@ -133,6 +162,9 @@ export class TrainingController {
           try {
             result.summary = await this.job.done;
             this.hooks.log(`training: ${result.summary.stoppedBy} after ${result.summary.steps} steps, best validation ${result.summary.bestValLoss?.toFixed(4) ?? 'n/a'} nats/char, ${result.summary.charsPerSec} chars/s on ${result.summary.backend}`);
+            result.verdict = runVerdict(result.summary);
+            this.hooks.verdict(result.verdict);
+            this.hooks.log(`training: ${result.verdict.message}`);
           } finally {
             sub.dispose();
           }

@@ -21,6 +21,7 @@ import { createAdam, setLearningRate, applyClipped, serializeOptimizer, restoreO
 import { writeLossCurve } from './loss-curve';
 import { GradientPool } from './gradient-pool';
 import { CARRIED_STATE_FILE, serializeCarriedState, restoreCarriedState } from './carried-state-file';
+import { corpusRule } from './budget-plan';
 
 export interface TrainConfig {
   data: string[];
@@ -47,6 +48,19 @@ export interface TrainConfig {
    * so a long epoch never has hours of work at risk before its first checkpoint.
    */
   firstCheckpointMinutes?: number;
+  /** With maxMinutes: the learning-rate schedule runs over the time budget rather than over the epochs. */
+  scheduleByTime?: boolean;
+  /** Share of the schedule over which the learning rate rises linearly to lr (default 0). */
+  warmup?: number;
+  /** Also validate and checkpoint whenever this many minutes have passed since the last evaluation. */
+  evalEveryMinutes?: number;
+  /**
+   * Fine-tuning: measure the starting weights on the validation files first and write `out` only with
+   * weights that beat them, so a run that does not help leaves the model it started from in place.
+   */
+  mustBeatStart?: boolean;
+  /** Adapt the validation share and learning rate to a small corpus (budget-plan.ts's corpusRule). */
+  smallCorpusRule?: boolean;
   /** Cap on validation characters per evaluation. */
   valMaxChars?: number;
   /** Also keep the weights of every evaluation in `<snapshotsDir>/epoch-<E>` (for `lstm-complete average`). */
@@ -70,6 +84,7 @@ export interface TrainConfig {
 export type TrainEvent =
   | { type: 'log'; message: string }
   | { type: 'corpus'; report: CorpusReport; trainChars: number; valChars: number; validationFiles: number }
+  | { type: 'start'; valLoss: number; valAccuracy: number }
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; step: number; loss: number; accuracy: number; charsPerSec: number; etaSeconds: number | null; learningRate: number }
   | { type: 'eval'; record: EpochRecord; best: boolean }
   | { type: 'checkpoint'; dir: string; valLoss: number };
@@ -85,6 +100,11 @@ export interface TrainSummary {
   charsPerSec: number;
   bestValLoss: number | null;
   bestValBitsPerChar: number | null;
+  /** The starting weights on the same validation files (fine-tuning with mustBeatStart). */
+  startValLoss?: number;
+  startValAccuracy?: number;
+  /** Whether `out` holds weights of this run (false: nothing beat the start, `out` was left alone). */
+  improved: boolean;
   history: EpochRecord[];
   backend: string;
   mode: TrainingMode;
@@ -101,11 +121,15 @@ interface ResumeState {
 export const latestDir = (out: string): string => `${path.resolve(out)}-latest`;
 const LN2 = Math.log(2);
 
-export function learningRateAt(cfg: TrainConfig, progress: number): number {
+/** The learning rate at `progress` (0..1) through the schedule: a linear warm-up, then constant or cosine. */
+export function learningRateAt(cfg: Pick<TrainConfig, 'lr' | 'lrSchedule' | 'lrMin' | 'warmup'>, progress: number): number {
+  const p = Math.min(1, Math.max(0, progress));
+  const warmup = cfg.warmup ?? 0;
+  if (warmup > 0 && p < warmup) return (cfg.lr * (p + 1e-3)) / (warmup + 1e-3);
   if ((cfg.lrSchedule ?? 'constant') === 'constant') return cfg.lr;
   const min = cfg.lrMin ?? cfg.lr / 10;
-  const p = Math.min(1, Math.max(0, progress));
-  return min + 0.5 * (cfg.lr - min) * (1 + Math.cos(Math.PI * p));
+  const q = warmup > 0 ? (p - warmup) / (1 - warmup) : p;
+  return min + 0.5 * (cfg.lr - min) * (1 + Math.cos(Math.PI * q));
 }
 
 /** Mean cross-entropy and accuracy over a stream, state carried within each of B streams when asked. */
@@ -193,6 +217,11 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
 
   // Data.
   const corpus = buildCorpus(cfg.data, { maxTotalChars: cfg.maxCorpusChars, maxFileBytes: cfg.maxFileBytes, exclude: cfg.exclude, includeTests: cfg.includeTests });
+  if (cfg.smallCorpusRule && !cfg.resume) {
+    const rule = corpusRule(corpus.report.chars, { validationSplit: cfg.validationSplit ?? 0.05, lr: cfg.lr });
+    if (rule.note) log(rule.note);
+    cfg = { ...cfg, validationSplit: rule.validationSplit, lr: rule.lr };
+  }
   const split = splitByFile(corpus.files, cfg.validationSplit ?? 0.05, seed);
   const trainStream = encodeFiles(split.train);
   const valStream = encodeFiles(split.validation);
@@ -231,15 +260,30 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
     validationSplit: cfg.validationSplit ?? 0.05, seed, dropout: model.spec.dropout, denseL2: model.spec.denseL2,
     evalEvery,
     threads,
+    ...(cfg.maxMinutes ? { maxMinutes: cfg.maxMinutes, scheduleByTime: Boolean(cfg.scheduleByTime) } : {}),
+    ...(cfg.warmup ? { warmup: cfg.warmup } : {}),
+    ...(cfg.evalEveryMinutes ? { evalEveryMinutes: cfg.evalEveryMinutes } : {}),
   };
   const info = (): TrainingInfo => ({
     mode, hyperParameters, epochsDone: state.step / bpe, history, bestValLoss, wallSeconds: state.wallSeconds,
     backend: backend.name, fineTunedFrom,
   });
 
+  // The starting point on the validation files: what the run must beat to replace it.
+  let startVal: { loss: number; accuracy: number } | undefined;
+  if (cfg.mustBeatStart && cfg.from && !cfg.resume && valStream.length > cfg.seqLen) {
+    startVal = await evaluateStream(model, valStream, mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars);
+    bestValLoss = startVal.loss;
+    onEvent({ type: 'start', valLoss: startVal.loss, valAccuracy: startVal.accuracy });
+    log(`starting model: ${startVal.loss.toFixed(4)} nats/char on the validation files (${(startVal.accuracy * 100).toFixed(1)}% of characters right)`);
+  }
+  let improved = false;
+
   const t0 = Date.now();
   const wall0 = state.wallSeconds;
   const deadline = cfg.maxMinutes ? t0 + cfg.maxMinutes * 60_000 : Infinity;
+  /** Progress through the learning-rate schedule: by time within a budget, else by batches. */
+  const progress = (): number => (cfg.scheduleByTime && Number.isFinite(deadline) ? (Date.now() - t0) / (deadline - t0) : state.step / totalBatches);
   let stoppedBy: TrainSummary['stoppedBy'] = 'completed';
   let states: (LstmState | undefined)[] | undefined = mode === 'carried-state' ? [] : undefined;
   if (states && carriedFile) {
@@ -263,7 +307,7 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
       valLoss: v.loss,
       trainAccuracy: sinceEval.chars ? sinceEval.acc / sinceEval.chars : undefined,
       valAccuracy: v.accuracy,
-      learningRate: learningRateAt(cfg, state.step / totalBatches),
+      learningRate: learningRateAt(cfg, progress()),
       chars: state.charsSeen,
       seconds: Math.round(state.wallSeconds),
     };
@@ -288,8 +332,9 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
     }
     if (best) {
       saveCheckpoint(out, w, { name: cfg.name ?? path.basename(out), training: info(), corpus: corpusSummary });
+      improved = true;
       onEvent({ type: 'checkpoint', dir: out, valLoss: lossForBest });
-    } else if (fs.existsSync(path.join(out, 'meta.json'))) {
+    } else if (improved || (!startVal && fs.existsSync(path.join(out, 'meta.json')))) {
       // Keep the best weights, but let its meta show the whole history.
       const bestCk = loadCheckpoint(out);
       saveCheckpoint(out, bestCk.weights, { name: bestCk.meta.name, training: { ...info(), bestValLoss }, corpus: corpusSummary });
@@ -300,7 +345,9 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
       log(`could not write the loss curve: ${(e as Error).message}`);
     }
     sinceEval = { loss: 0, acc: 0, chars: 0, t: Date.now() };
+    lastEvalAt = Date.now();
   };
+  let lastEvalAt = Date.now();
 
   try {
     while (state.step < totalBatches) {
@@ -314,7 +361,7 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
       }
       const batch: Batch = plan.batch(state.epoch, state.batch);
       if (states && batch.resetState) states = [];
-      const lr = learningRateAt(cfg, state.step / totalBatches);
+      const lr = learningRateAt(cfg, progress());
       setLearningRate(opt, lr);
       let stats = { crossEntropy: NaN, accuracy: NaN, chars: 0 };
       let grads: Record<string, tf.Tensor>;
@@ -355,7 +402,8 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
         loss: stats.crossEntropy, accuracy: stats.accuracy, charsPerSec: Math.round(cps), etaSeconds: Math.round(eta), learningRate: lr,
       });
       const firstCheckpointDue = evaluations === 0 && Date.now() - t0 > (cfg.firstCheckpointMinutes ?? 5) * 60_000;
-      if (state.step % evalEvery === 0 || state.step === totalBatches || firstCheckpointDue) await evaluateAndSave();
+      const minutesDue = cfg.evalEveryMinutes !== undefined && Date.now() - lastEvalAt >= cfg.evalEveryMinutes * 60_000;
+      if (state.step % evalEvery === 0 || state.step === totalBatches || firstCheckpointDue || minutesDue) await evaluateAndSave();
       // Let messages (cancel) in between batches.
       await new Promise((r) => setImmediate(r));
     }
@@ -370,5 +418,7 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
     out, latest, stoppedBy, epochs: state.step / bpe, steps: state.step, chars: charsThisRun, seconds,
     charsPerSec: Math.round(charsThisRun / Math.max(seconds, 1e-3)), bestValLoss,
     bestValBitsPerChar: bestValLoss === null ? null : bestValLoss / LN2, history, backend: backend.name, mode,
+    ...(startVal ? { startValLoss: startVal.loss, startValAccuracy: startVal.accuracy } : {}),
+    improved: improved || (!startVal && bestValLoss !== null),
   };
 }

@@ -125,3 +125,34 @@ describe('trainer', function () {
     await assert.rejects(train(tinyConfig(empty, path.join(empty, 'ck'))), /no Python files in/);
   });
 });
+
+describe('trainer: a fine-tune must beat its start', function () {
+  this.timeout(180_000);
+  const data = tinyCorpus();
+
+  it('measures the start first; a run that cannot beat it leaves --out alone', async () => {
+    const base = path.join(tempDir(), 'base');
+    await train(tinyConfig(data, base, { epochs: 12, evalEvery: 10 }));
+    // A learning rate of 0 leaves the weights as they were: every evaluation ties the start, none beats it.
+    const out = path.join(tempDir(), 'ft');
+    const events: TrainEvent[] = [];
+    const s = await train(tinyConfig(data, out, { epochs: 3, evalEvery: 2, from: base, mustBeatStart: true, lr: 0 }), (e) => events.push(e));
+    const start = events.find((e) => e.type === 'start');
+    assert.ok(start && start.type === 'start' && Number.isFinite(start.valLoss));
+    assert.equal(s.startValLoss, start.valLoss);
+    assert.ok(events.filter((e) => e.type === 'eval').length >= 2);
+    assert.equal(events.filter((e) => e.type === 'checkpoint').length, 0);
+    assert.equal(s.improved, false);
+    assert.ok(!fs.existsSync(path.join(out, 'meta.json')), 'nothing written to --out');
+  });
+
+  it('a run that beats the start writes --out, and only weights better than the start', async () => {
+    const base = path.join(tempDir(), 'base');
+    await train(tinyConfig(data, base, { epochs: 2, evalEvery: 10 }));
+    const out = path.join(tempDir(), 'ft');
+    const s = await train(tinyConfig(data, out, { epochs: 10, evalEvery: 5, from: base, mustBeatStart: true }));
+    assert.equal(s.improved, true);
+    assert.ok(s.bestValLoss! < s.startValLoss!, `${s.bestValLoss} vs start ${s.startValLoss}`);
+    assert.equal(loadCheckpoint(out).meta.training!.bestValLoss, s.bestValLoss);
+  });
+});

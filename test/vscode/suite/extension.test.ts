@@ -16,7 +16,7 @@ interface Diagnostics {
   statusBar: string;
   trainingBackend: string;
   training: boolean;
-  lastTrainingRun?: { summary?: { stoppedBy: string; steps: number }; error?: string; eventLoopDelayMs: { p50: number; p99: number; max: number }; host?: string };
+  lastTrainingRun?: { summary?: { stoppedBy: string; steps: number }; error?: string; eventLoopDelayMs: { p50: number; p99: number; max: number }; host?: string; verdict?: { switched: boolean; before?: number; after?: number; message: string } };
   completionMs: number[];
   nativeBackends: string[];
   workspaceIndex?: { files: number; chars: number };
@@ -177,13 +177,13 @@ export function registerSuite(): void {
       else assert.ok(d.nativeBackends.length === 1);
     });
 
-    it('trains on the workspace off the host thread, switches to the new checkpoint, and cancels', async () => {
+    it('trains on the workspace off the host thread within a time budget, switches only to a model that beats the start, says by how much, and cancels', async () => {
       const c = config();
       await c.update('training.epochs', 100, vscode.ConfigurationTarget.Global);
       await c.update('training.batchSize', 8, vscode.ConfigurationTarget.Global);
       await c.update('training.seqLength', 32, vscode.ConfigurationTarget.Global);
       await c.update('training.validationSplit', 0.2, vscode.ConfigurationTarget.Global);
-      const run = vscode.commands.executeCommand<Diagnostics['lastTrainingRun']>('lstmComplete.trainOnWorkspace', { mode: 'fine-tune' });
+      const run = vscode.commands.executeCommand<Diagnostics['lastTrainingRun']>('lstmComplete.trainOnWorkspace', { mode: 'fine-tune', minutes: 2 });
       // Keep using the editor while it trains: the host stays responsive.
       const t0 = Date.now();
       let switched = false;
@@ -200,6 +200,12 @@ export function registerSuite(): void {
       const result = await run;
       assert.equal(result?.error, undefined);
       assert.equal(result?.summary?.stoppedBy, 'cancelled');
+      // Before/after on the workspace's validation files: the switch happened because the new model beat the start.
+      const v = result!.verdict!;
+      assert.ok(v.switched);
+      assert.ok(v.before !== undefined && v.after !== undefined && v.after < v.before, JSON.stringify(v));
+      assert.match(v.message, /^completions on this workspace: \d\.\d{3} → \d\.\d{3} nats\/char/);
+      note(`training verdict: ${v.message}`);
       // With the webgpu package next to the extension, auto mode trains in a separate Node process (code-server's
       // extension host is Node, so that is the one); there is no GPU here, so the ladder ends on wasm there.
       const webgpu = fs.existsSync(path.join(vscode.extensions.getExtension(EXT_ID)!.extensionPath, 'node_modules', 'webgpu', 'package.json'));

@@ -1,0 +1,71 @@
+/**
+ * A workspace training run planned to fit a time budget ("Train on Workspace" and `lstm-complete train
+ * --minutes`): how many threads compute gradients, how the learning rate moves over the budget, how often
+ * the run validates and checkpoints, and what changes for a small corpus. Pure: the editor and the CLI
+ * call it with what they know, the trainer applies the corpus rule once it has read the files.
+ */
+import type { TrainConfig } from './trainer';
+
+/** The hyper-parameters a workspace run uses unless the user sets others (the editor's settings' defaults). */
+export const WORKSPACE_TRAINING_DEFAULTS = { batchSize: 64, seqLen: 256, lr: 1e-3, validationSplit: 0.05, minutes: 5 } as const;
+
+/** Budgets the editor offers, in minutes (undefined: until stopped). */
+export const BUDGET_CHOICES: readonly (number | undefined)[] = [2, 5, 15, undefined];
+
+export interface BudgetRequest {
+  /** The time budget; undefined trains until the user stops it. */
+  minutes: number | undefined;
+  /** Cores of the machine (os.availableParallelism()). */
+  cores: number;
+  /** Gradient threads the user asked for; 0 or undefined chooses (all cores but one, so the editor keeps one). */
+  threads?: number;
+}
+
+export type PlannedRun = Required<Pick<TrainConfig, 'epochs' | 'threads' | 'lrSchedule' | 'warmup' | 'evalEveryMinutes' | 'scheduleByTime'>> & Pick<TrainConfig, 'maxMinutes'>;
+
+/** Epochs of a budgeted run: as many as the time allows (the budget ends it). */
+const UNBOUNDED_EPOCHS = 100_000;
+
+export function planRun(req: BudgetRequest): PlannedRun {
+  const threads = req.threads && req.threads > 0 ? Math.floor(req.threads) : Math.max(1, req.cores - 1);
+  if (req.minutes === undefined) {
+    // No end to aim a schedule at: a constant rate, a checkpoint every few minutes.
+    return { epochs: UNBOUNDED_EPOCHS, threads, lrSchedule: 'constant', warmup: 0.0, evalEveryMinutes: 5, scheduleByTime: false };
+  }
+  if (!(req.minutes > 0)) throw new RangeError(`a time budget must be positive, got ${req.minutes}`);
+  return {
+    epochs: UNBOUNDED_EPOCHS,
+    maxMinutes: req.minutes,
+    threads,
+    // Warm up over the first 5% of the budget (a fine-tune starts with fresh Adam moments), then a cosine
+    // decay that reaches its floor as the budget ends, so the last checkpoint is taken at a low rate.
+    lrSchedule: 'cosine',
+    warmup: 0.05,
+    scheduleByTime: true,
+    // About four checkpoints per run, none closer than 30 s apart (each costs a validation pass).
+    evalEveryMinutes: Math.min(5, Math.max(0.5, req.minutes / 4)),
+  };
+}
+
+export interface CorpusRule {
+  validationSplit: number;
+  lr: number;
+  /** Why the rule changed anything (for the log), or undefined. */
+  note?: string;
+}
+
+/** Below this much Python a workspace counts as small. */
+export const SMALL_CORPUS_CHARS = 50_000;
+
+/**
+ * A small workspace (< 50 KB) overfits fast: a few files hold the validation figure, and a full learning rate
+ * memorises the training files within a minute. The rule: at least 20% of the text held out (so "better on
+ * this workspace" is measured on more than a few lines) and a third of the learning rate. The run also never
+ * replaces a model it does not beat (TrainConfig.mustBeatStart), so a small workspace never ends worse off.
+ */
+export function corpusRule(chars: number, cfg: { validationSplit: number; lr: number }): CorpusRule {
+  if (chars >= SMALL_CORPUS_CHARS) return { validationSplit: cfg.validationSplit, lr: cfg.lr };
+  const validationSplit = Math.max(cfg.validationSplit, 0.2);
+  const lr = cfg.lr / 3;
+  return { validationSplit, lr, note: `a small workspace (${Math.round(chars / 1000)} KB of Python): ${Math.round(validationSplit * 100)}% held out for validation, learning rate ${lr.toPrecision(2)}` };
+}

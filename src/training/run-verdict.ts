@@ -1,0 +1,50 @@
+/**
+ * What a workspace training run bought, in one sentence for the user: the validation figures of the model it
+ * started from and of the best checkpoint, and whether completions switched to the new model (only when it
+ * beat the start: TrainConfig.mustBeatStart).
+ */
+import type { TrainSummary } from './trainer';
+
+export interface RunVerdict {
+  /** nats/char on the workspace's validation files before the run (fine-tuning only). */
+  before?: number;
+  beforeAccuracy?: number;
+  /** The best checkpoint's nats/char, when one was written. */
+  after?: number;
+  afterAccuracy?: number;
+  /** Whether the run wrote a model that completions now use. */
+  switched: boolean;
+  message: string;
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+export function runVerdict(s: Pick<TrainSummary, 'bestValLoss' | 'startValLoss' | 'startValAccuracy' | 'improved' | 'history' | 'stoppedBy'>): RunVerdict {
+  const bestRecord = s.history.find((r) => r.valLoss === s.bestValLoss);
+  const before = s.startValLoss;
+  if (!s.improved || s.bestValLoss === null) {
+    const tried = s.history.length ? Math.min(...s.history.map((r) => r.valLoss).filter(Number.isFinite)) : undefined;
+    const why =
+      before === undefined
+        ? 'no checkpoint was written'
+        : tried === undefined || !Number.isFinite(tried)
+          ? `it stopped before its first checkpoint (the current model scores ${before.toFixed(3)} nats/char here)`
+          : `its best, ${tried.toFixed(3)} nats/char on this workspace's validation files, did not beat the current model's ${before.toFixed(3)}`;
+    return { before, beforeAccuracy: s.startValAccuracy, switched: false, message: `training kept the current model: ${why}.` };
+  }
+  const after = s.bestValLoss;
+  const afterAccuracy = bestRecord?.valAccuracy;
+  if (before === undefined) {
+    return { after, afterAccuracy, switched: true, message: `new model: ${after.toFixed(3)} nats/char on this workspace's validation files${afterAccuracy !== undefined ? `, ${pct(afterAccuracy)} of characters right` : ''}; completions use it now.` };
+  }
+  const change = (after - before) / before;
+  const acc = s.startValAccuracy !== undefined && afterAccuracy !== undefined ? `, ${pct(s.startValAccuracy)} → ${pct(afterAccuracy)} of characters right` : '';
+  return {
+    before,
+    beforeAccuracy: s.startValAccuracy,
+    after,
+    afterAccuracy,
+    switched: true,
+    message: `completions on this workspace: ${before.toFixed(3)} → ${after.toFixed(3)} nats/char (${change <= 0 ? '−' : '+'}${Math.abs(Math.round(change * 100))}%)${acc}; completions use the new model now.`,
+  };
+}

@@ -1,0 +1,35 @@
+import { strict as assert } from 'assert';
+import { availableParallelism } from 'os';
+import { parseTrainArgs } from '../../src/cli/train';
+import { UsageError } from '../../src/cli/args';
+import { tempDir } from '../helpers';
+
+describe('train --minutes (the editor plan from the CLI)', () => {
+  const base = () => ['--data', tempDir(), '--out', `${tempDir()}/ck`];
+
+  it('plans the run as Train on Workspace does: workspace defaults, time schedule, must beat --from', () => {
+    const { config } = parseTrainArgs([...base(), '--minutes', '4', '--from', '/some/ckpt']);
+    assert.equal(config.maxMinutes, 4);
+    assert.equal(config.scheduleByTime, true);
+    assert.equal(config.lrSchedule, 'cosine');
+    assert.equal(config.batchSize, 64);
+    assert.equal(config.lr, 1e-3);
+    assert.equal(config.threads, Math.max(1, availableParallelism() - 1));
+    assert.equal(config.mustBeatStart, true);
+    assert.equal(config.smallCorpusRule, true);
+    assert.equal(config.evalEveryMinutes, 1);
+  });
+
+  it('explicit options win; without --minutes nothing changes', () => {
+    const { config } = parseTrainArgs([...base(), '--minutes', '2', '--threads', '3', '--lr', '0.002', '--batch-size', '32']);
+    assert.deepEqual([config.threads, config.lr, config.batchSize, config.mustBeatStart], [3, 0.002, 32, false]);
+    const plain = parseTrainArgs(base()).config;
+    assert.deepEqual([plain.batchSize, plain.lr, plain.threads, plain.maxMinutes, plain.mustBeatStart], [512, 1.8e-4, 1, undefined, undefined]);
+  });
+
+  it('refuses --minutes with --max-minutes or --resume', () => {
+    assert.throws(() => parseTrainArgs([...base(), '--minutes', '2', '--max-minutes', '3']), UsageError);
+    assert.throws(() => parseTrainArgs([...base(), '--minutes', '2', '--resume']), UsageError);
+    assert.throws(() => parseTrainArgs([...base(), '--minutes', '0']), UsageError);
+  });
+});

@@ -1,0 +1,69 @@
+import { strict as assert } from 'assert';
+import { corpusRule, planRun, SMALL_CORPUS_CHARS } from '../../src/training/budget-plan';
+import { learningRateAt } from '../../src/training/trainer';
+import { runVerdict } from '../../src/training/run-verdict';
+import { EpochRecord } from '../../src/model/checkpoint';
+
+describe('training budget planner', () => {
+  it('fits a run to its minutes: cosine over the time, warm-up, about four checkpoints, all cores but one', () => {
+    const p = planRun({ minutes: 4, cores: 8 });
+    assert.equal(p.maxMinutes, 4);
+    assert.equal(p.scheduleByTime, true);
+    assert.equal(p.lrSchedule, 'cosine');
+    assert.equal(p.evalEveryMinutes, 1);
+    assert.equal(p.threads, 7);
+    assert.ok(p.warmup > 0 && p.warmup < 0.2);
+    // Checkpoints at most every 5 minutes, at least 30 s apart.
+    assert.equal(planRun({ minutes: 60, cores: 2 }).evalEveryMinutes, 5);
+    assert.equal(planRun({ minutes: 1, cores: 2 }).evalEveryMinutes, 0.5);
+    // One core: still one thread; an explicit choice wins.
+    assert.equal(planRun({ minutes: 2, cores: 1 }).threads, 1);
+    assert.equal(planRun({ minutes: 2, cores: 16, threads: 3 }).threads, 3);
+    assert.throws(() => planRun({ minutes: 0, cores: 2 }), /positive/);
+  });
+
+  it('until stopped: no deadline, a constant rate, checkpoints every 5 minutes', () => {
+    const p = planRun({ minutes: undefined, cores: 4 });
+    assert.equal(p.maxMinutes, undefined);
+    assert.equal(p.lrSchedule, 'constant');
+    assert.equal(p.scheduleByTime, false);
+    assert.equal(p.evalEveryMinutes, 5);
+  });
+
+  it('the learning rate warms up, peaks, and decays to its floor at the end of the budget', () => {
+    const cfg = { lr: 1e-3, lrSchedule: 'cosine' as const, warmup: 0.05 };
+    assert.ok(learningRateAt(cfg, 0) < 1e-4);
+    assert.ok(learningRateAt(cfg, 0.025) > 4e-4 && learningRateAt(cfg, 0.025) < 6e-4);
+    assert.ok(Math.abs(learningRateAt(cfg, 0.05) - 1e-3) < 1e-12);
+    assert.ok(Math.abs(learningRateAt(cfg, 0.525) - 5.5e-4) < 1e-9); // halfway through the decay: (lr + lr/10) / 2
+    assert.ok(Math.abs(learningRateAt(cfg, 1) - 1e-4) < 1e-12);
+    assert.ok(Math.abs(learningRateAt(cfg, 2) - 1e-4) < 1e-12); // past the budget: the floor
+    assert.equal(learningRateAt({ lr: 1e-3 }, 0.5), 1e-3);
+  });
+
+  it('a small corpus gets more validation text and a lower rate; a larger one is left alone', () => {
+    const small = corpusRule(SMALL_CORPUS_CHARS - 1, { validationSplit: 0.05, lr: 1e-3 });
+    assert.equal(small.validationSplit, 0.2);
+    assert.ok(Math.abs(small.lr - 1e-3 / 3) < 1e-15);
+    assert.match(small.note!, /small workspace/);
+    assert.deepEqual(corpusRule(SMALL_CORPUS_CHARS, { validationSplit: 0.05, lr: 1e-3 }), { validationSplit: 0.05, lr: 1e-3 });
+  });
+});
+
+describe('run verdict (the switch rule, in words)', () => {
+  const rec = (valLoss: number, valAccuracy: number): EpochRecord => ({ epoch: 1, trainLoss: 1, valLoss, valAccuracy, learningRate: 1e-3, chars: 1, seconds: 1 });
+
+  it('a run that beat the start switches and says by how much', () => {
+    const v = runVerdict({ bestValLoss: 0.89, startValLoss: 1.37, startValAccuracy: 0.63, improved: true, stoppedBy: 'time-budget', history: [rec(1.0, 0.7), rec(0.89, 0.76)] });
+    assert.equal(v.switched, true);
+    assert.equal(v.message, 'completions on this workspace: 1.370 → 0.890 nats/char (−35%), 63% → 76% of characters right; completions use the new model now.');
+  });
+
+  it('a run that did not beat the start keeps the model and says why', () => {
+    const v = runVerdict({ bestValLoss: 1.2, startValLoss: 1.2, improved: false, stoppedBy: 'time-budget', history: [rec(1.25, 0.6), rec(1.3, 0.6)] });
+    assert.equal(v.switched, false);
+    assert.match(v.message, /kept the current model: its best, 1\.250 nats\/char .* did not beat the current model's 1\.200/);
+    const early = runVerdict({ bestValLoss: 1.2, startValLoss: 1.2, improved: false, stoppedBy: 'cancelled', history: [] });
+    assert.match(early.message, /stopped before its first checkpoint/);
+  });
+});
