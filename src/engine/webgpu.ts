@@ -10,6 +10,7 @@
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import { execFile } from 'child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import { missingDriverHint, probeDriverFacts } from './driver-hint';
 
@@ -101,6 +102,46 @@ export async function chooseAdapter(dawn: DawnModule, log: (line: string) => voi
   return fallback;
 }
 
+/**
+ * Looks for adapters in a child Node process, so that Dawn's native warnings (e.g. "Couldn't load Vulkan" on
+ * a machine without a GPU driver) go to the child's stderr, not to every user's terminal: auto mode then loads
+ * Dawn in this process only when a hardware adapter exists. Set LSTM_COMPLETE_GPU_LOG=1 to see the probe's
+ * output. Resolves to the adapters found (as plain info) or undefined when the probe itself failed.
+ */
+export function probeAdaptersQuietly(modulePaths: string[] = [], log: (line: string) => void = () => undefined): Promise<{ api: string; adapter: GpuAdapterLike }[] | undefined> {
+  let resolved: string;
+  try {
+    resolved = require.resolve(WEBGPU_PACKAGE, { paths: [__dirname, ...modulePaths, path.join(process.cwd(), 'node_modules')] });
+  } catch {
+    return Promise.resolve(undefined);
+  }
+  const script = `
+    const tries = [['default', [], { powerPreference: 'high-performance' }], ['opengles', ['backend=opengles'], { featureLevel: 'compatibility', powerPreference: 'high-performance' }]];
+    import(process.argv[1]).then(async (dawn) => {
+      const found = [];
+      for (const [api, flags, options] of tries) {
+        try {
+          const a = await dawn.create(flags).requestAdapter(options);
+          if (a) found.push({ api, adapter: { isFallbackAdapter: a.isFallbackAdapter, info: { vendor: a.info?.vendor, architecture: a.info?.architecture, device: a.info?.device, description: a.info?.description, isFallbackAdapter: a.info?.isFallbackAdapter } } });
+        } catch {}
+      }
+      process.stdout.write(JSON.stringify(found), () => process.exit(0));
+    }, () => process.exit(3));`;
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) env.EGL_PLATFORM ??= 'surfaceless';
+    execFile(process.execPath, ['-e', script, pathToFileURL(resolved).href], { env, timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (process.env.LSTM_COMPLETE_GPU_LOG === '1' && stderr.trim()) for (const line of stderr.trim().split('\n')) log(`webgpu probe: ${line}`);
+      if (err) return resolve(undefined);
+      try {
+        resolve(JSON.parse(stdout) as { api: string; adapter: GpuAdapterLike }[]);
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}
+
 let registered: AdapterChoice | undefined;
 let probed: Promise<AdapterChoice | null> | undefined; // adapters are looked for once per process
 
@@ -110,6 +151,19 @@ let probed: Promise<AdapterChoice | null> | undefined; // adapters are looked fo
  */
 export async function registerWebGpu(opts: { allowSoftware: boolean; modulePaths?: string[]; log?: (line: string) => void }): Promise<AdapterChoice> {
   if (registered && (opts.allowSoftware || !registered.software)) return registered;
+  if (process.versions.electron) await loadDawn(opts.modulePaths); // says why it cannot run here
+  if (!opts.allowSoftware && !probed) {
+    // Auto mode: find out quietly whether a hardware adapter exists before Dawn prints to this terminal.
+    const found = await probeAdaptersQuietly(opts.modulePaths, opts.log);
+    if (found && !found.some((f) => !isSoftwareAdapter(f.adapter))) {
+      const soft = found[0];
+      if (!soft) {
+        const hint = missingDriverHint(probeDriverFacts());
+        throw new Error(`no WebGPU adapter (no GPU driver for Vulkan/Metal/D3D12, and no OpenGL ES)${hint ? `: ${hint}` : ''}`);
+      }
+      throw new Error(`only a software adapter (${describeAdapter(soft.adapter)}), slower than wasm; choose the webgpu backend to use it anyway`);
+    }
+  }
   const dawn = await loadDawn(opts.modulePaths);
   probed ??= chooseAdapter(dawn, opts.log);
   const choice = await probed;
