@@ -7,8 +7,9 @@ import { StatusBar } from './editor/status-bar';
 import { WorkspaceStorage } from './editor/storage';
 import { TrainingController } from './editor/training-controller';
 import { ReportPanel } from './editor/report-panel';
-import { registerCommands, ExtensionState } from './editor/commands';
+import { registerCommands, ExtensionState, nativeModulePaths } from './editor/commands';
 import { WorkspaceIndexer } from './adapt/workspace-indexer';
+import { KeepLearningController } from './editor/keep-learning-controller';
 
 const MODEL_CHOICE_KEY = 'lstmComplete.modelChoice';
 
@@ -40,13 +41,23 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
       void context.workspaceState.update(MODEL_CHOICE_KEY, 'workspace');
     },
     history: (h) => report.update(h),
-    verdict: (v) => {
+    verdict: (v, background) => {
       report.setVerdict(v);
+      if (background) return; // keep learning: the log and the status bar say it
       void vscode.window.showInformationMessage(`LSTM: ${v.message}`, 'Show Report').then((pick) => {
         if (pick) report.show();
       });
+      if (v.switched) keepLearning.offerOnce();
     },
   });
+  const keepLearning = new KeepLearningController(
+    {
+      log: (l) => log.info(l),
+      trainingRunning: () => training.running,
+      run: (minutes) => training.run({ folders, storage, fromDir: models.active?.dir, settings: readSettings(), minutes, background: true, modulePaths: state ? nativeModulePaths(state) : [] }),
+    },
+    context.globalState,
+  );
   const indexer = new WorkspaceIndexer({ log: (l) => log.info(l), changed: (s) => status.setCache(s) });
   const indexRequest = () => {
     const s = readSettings();
@@ -94,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     }),
     ...registerCommands(state),
     { dispose: () => void training.dispose() },
+    keepLearning,
   );
   indexer.schedule(indexRequest, 1_000);
   log.info(`activated; ${folders.length} workspace folder(s); storage ${storage.root}`);

@@ -9,6 +9,21 @@ import { repo, node24, codeServerDir, artifacts, ensureTools, tempDir, makeWorks
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `ui-${name}.png`) });
 const step = (msg) => console.log(`ui: ${msg}`);
+const LATENCY_SAMPLES = 20;
+
+/** Completion times the extension logged ("completion: ... in X ms"), from its log file under the user data dir. */
+function providerTimes(dataDir) {
+  const found = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('LSTM Complete.log')) found.push(p);
+    }
+  };
+  walk(path.join(dataDir, 'logs'));
+  return found.flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/completion: .* in ([\d.]+) ms/g)].map((m) => Number(m[1])));
+}
 
 async function main() {
   ensureTools();
@@ -30,7 +45,6 @@ async function main() {
       'workbench.startupEditor': 'none',
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
       'lstmComplete.modelPath': model,
-      'lstmComplete.debounceMs': 0,
       'lstmComplete.training.epochs': 100,
       'lstmComplete.training.batchSize': 8,
       'lstmComplete.training.seqLength': 32,
@@ -61,22 +75,36 @@ async function main() {
     await page.waitForSelector('.statusbar-item:has-text("LSTM")', { timeout: 30_000 });
     step('extension active (status bar item shown)');
 
-    // Type and time the ghost text after the last keystroke.
+    // Type and time the ghost text after the last keystroke, over many keystrokes (the README's latency figures).
     let appearedMs = -1;
-    for (let attempt = 0; attempt < 3 && appearedMs < 0; attempt++) {
+    const samples = [];
+    for (let attempt = 0; attempt < 40 && samples.length < LATENCY_SAMPLES; attempt++) {
       await page.keyboard.type(attempt === 0 ? 'def func_9_1(x, y):\n' : '\n', { delay: 40 });
       await page.keyboard.type('ret', { delay: 40 });
       const t0 = Date.now();
       try {
         await page.waitForSelector('.ghost-text-decoration, .ghost-text', { timeout: 3000 });
-        appearedMs = Date.now() - t0;
+        samples.push(Date.now() - t0);
       } catch {
-        /* retry on a fresh line */
+        /* no suggestion here: try the next line */
+      }
+      if (samples.length < LATENCY_SAMPLES) {
+        // Leave this suggestion and its line: Escape, then the rest of the line by hand.
+        await page.keyboard.press('Escape');
+        await page.keyboard.type('urn x', { delay: 10 });
       }
     }
+    if (samples.length) appearedMs = samples[samples.length - 1];
     await shot(page, 'ghost-text');
     if (appearedMs < 0) throw new Error('no ghost text appeared after typing');
-    step(`ghost text appeared ${appearedMs} ms after the last keystroke`);
+    const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+    const provider = providerTimes(dirs.data);
+    step(
+      `ghost text latency over ${samples.length} keystrokes (keystroke to visible ghost text): p50 ${q(samples, 0.5)} ms, p95 ${q(samples, 0.95)} ms; ` +
+        `the provider itself (log): ${provider.length ? `p50 ${q(provider, 0.5).toFixed(1)} ms, p95 ${q(provider, 0.95).toFixed(1)} ms over ${provider.length} completions` : 'no timings in the log'}; ` +
+        `the rest is the 30 ms debounce, VS Code's own delay, the transport and rendering`,
+    );
+    if (samples.length < LATENCY_SAMPLES) throw new Error(`ghost text appeared after only ${samples.length} of ${LATENCY_SAMPLES} keystrokes`);
     const ghost = await page.locator('.ghost-text-decoration, .ghost-text').first().innerText();
     await page.keyboard.press('Tab');
     await page.waitForTimeout(300);
@@ -92,6 +120,8 @@ async function main() {
     await page.keyboard.press('Enter');
     await page.waitForSelector('.quick-input-widget .monaco-list-row', { timeout: 10_000 });
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Train from scratch' }).click();
+    // How long: the time budget (the second question).
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: '2 minutes' }).click({ timeout: 10_000 });
     const toast = page.locator('.notification-toast', { hasText: 'LSTM: training on workspace' });
     await toast.waitFor({ timeout: 30_000 });
     await page.waitForTimeout(4000);

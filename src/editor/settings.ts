@@ -20,6 +20,9 @@ export interface TrainingSettings {
   mode: 'windows' | 'carried-state';
   /** 0: all cores but one. */
   threads: number;
+  /** Fine-tune in the background after saves (off by default). */
+  keepLearning: boolean;
+  keepLearningMinutesPerHour: number;
 }
 
 export interface Settings {
@@ -66,6 +69,8 @@ export function readSettings(): Settings {
       exclude: c.get('training.exclude', [] as string[]),
       mode: c.get('training.mode', 'windows') as TrainingSettings['mode'],
       threads: c.get('training.threads', 0),
+      keepLearning: c.get('training.keepLearning', false),
+      keepLearningMinutesPerHour: c.get('training.keepLearningMinutesPerHour', 10),
     },
   };
 }

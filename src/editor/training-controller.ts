@@ -26,8 +26,8 @@ export interface TrainingHooks {
   /** A new best checkpoint was saved in `dir`. */
   checkpointSaved(dir: string): void;
   history(records: EpochRecord[]): void;
-  /** The run ended: before/after figures and whether the model switched. */
-  verdict(v: RunVerdict): void;
+  /** The run ended: before/after figures and whether the model switched (background: a keep-learning run). */
+  verdict(v: RunVerdict, background: boolean): void;
 }
 
 export interface TrainingRunResult {
@@ -68,10 +68,11 @@ export class TrainingController {
    * @param opts.minutes the time budget (undefined: until stopped); the run is planned to fit it
    *   (budget-plan.ts) and, when fine-tuning, replaces the model only if it beats it on the validation files.
    */
-  async run(opts: { folders: string[]; storage: WorkspaceStorage; fromDir?: string; settings: Settings; modulePaths?: string[]; minutes: number | undefined }): Promise<TrainingRunResult> {
+  async run(opts: { folders: string[]; storage: WorkspaceStorage; fromDir?: string; settings: Settings; modulePaths?: string[]; minutes: number | undefined; background?: boolean }): Promise<TrainingRunResult> {
     if (this.job) throw new Error('a training run is already in progress');
     const t = opts.settings.training;
-    const plan = planRun({ minutes: opts.minutes, cores: availableParallelism(), threads: t.threads });
+    // A background run (keep learning) takes one thread and shows itself in the status bar only.
+    const plan = planRun({ minutes: opts.minutes, cores: availableParallelism(), threads: opts.background ? 1 : t.threads });
     const archived = opts.storage.archiveCurrent();
     if (archived) this.hooks.log(`training: previous workspace model kept in ${archived}`);
     // Fine-tuning the workspace model itself starts from its archived copy: `current` is the output.
@@ -104,7 +105,9 @@ export class TrainingController {
     const result: TrainingRunResult = { eventLoopDelayMs: { p50: 0, p99: 0, max: 0 } };
     try {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'LSTM: training on workspace', cancellable: true },
+        opts.background
+          ? { location: vscode.ProgressLocation.Window, title: 'LSTM: learning from your saves' }
+          : { location: vscode.ProgressLocation.Notification, title: 'LSTM: training on workspace', cancellable: true },
         async (progress, token) => {
           let lastFrac = 0;
           let backend = '';
@@ -163,7 +166,7 @@ export class TrainingController {
             result.summary = await this.job.done;
             this.hooks.log(`training: ${result.summary.stoppedBy} after ${result.summary.steps} steps, best validation ${result.summary.bestValLoss?.toFixed(4) ?? 'n/a'} nats/char, ${result.summary.charsPerSec} chars/s on ${result.summary.backend}`);
             result.verdict = runVerdict(result.summary);
-            this.hooks.verdict(result.verdict);
+            this.hooks.verdict(result.verdict, Boolean(opts.background));
             this.hooks.log(`training: ${result.verdict.message}`);
           } finally {
             sub.dispose();
@@ -173,7 +176,7 @@ export class TrainingController {
     } catch (e) {
       result.error = e instanceof Error ? e.message : String(e);
       this.hooks.log(`training failed: ${result.error}`);
-      void vscode.window.showErrorMessage(`LSTM: training failed: ${result.error}`);
+      if (!opts.background) void vscode.window.showErrorMessage(`LSTM: training failed: ${result.error}`);
     } finally {
       this.job = undefined;
       lag.disable();
