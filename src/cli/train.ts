@@ -24,11 +24,11 @@ Trains the design's model on the .py files under each DIR; the best-validation c
   --mode M               windows | carried-state (truncated BPTT, state carried between windows)
   --max-minutes M        stop cleanly after M minutes
   --minutes M            plan a workspace run to fit M minutes, as the editor's Train on Workspace does:
-                         batch 64, lr 1e-3 (unless given), warm-up then cosine decay to the end of the budget,
+                         batch 16, lr 3e-3 (unless given), warm-up then cosine decay to the end of the budget,
                          a checkpoint about every M/4 minutes, gradient threads = cores - 1 (unless
-                         --threads), a small corpus (< 50 KB) gets more validation text and a third of the
-                         rate; with --from, --out is written only if the run beats the starting checkpoint on
-                         the validation files (the summary gives both figures)
+                         --threads), a small corpus (< 50 KB) holds out 20% for validation; with --from,
+                         --out is written only if the run beats the starting checkpoint on the validation
+                         files (the summary gives both figures)
   --eval-every N         validate and checkpoint every N batches (default: every epoch)
   --val-max-chars N      cap on validation characters per evaluation
   --snapshots DIR        also keep each evaluation's weights in DIR/epoch-E (to average them later)

@@ -271,8 +271,11 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
 
   // The starting point on the validation files: what the run must beat to replace it.
   let startVal: { loss: number; accuracy: number } | undefined;
+  let startEvalMs = 0;
   if (cfg.mustBeatStart && cfg.from && !cfg.resume && valStream.length > cfg.seqLen) {
+    const t = Date.now();
     startVal = await evaluateStream(model, valStream, mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars);
+    startEvalMs = Date.now() - t;
     bestValLoss = startVal.loss;
     onEvent({ type: 'start', valLoss: startVal.loss, valAccuracy: startVal.accuracy });
     log(`starting model: ${startVal.loss.toFixed(4)} nats/char on the validation files (${(startVal.accuracy * 100).toFixed(1)}% of characters right)`);
@@ -296,7 +299,10 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   let batchesThisRun = 0;
 
   let evaluations = 0;
+  /** How long the last evaluation took (ms): a budgeted run stops early enough for its final one. */
+  let lastEvalMs = startEvalMs;
   const evaluateAndSave = async (): Promise<void> => {
+    const evalStart = Date.now();
     evaluations++;
     state.wallSeconds = wall0 + (Date.now() - t0) / 1000;
     const v = valStream.length > cfg.seqLen ? await evaluateStream(model, valStream, mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars) : { loss: NaN, accuracy: NaN, chars: 0 };
@@ -346,6 +352,7 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
     }
     sinceEval = { loss: 0, acc: 0, chars: 0, t: Date.now() };
     lastEvalAt = Date.now();
+    lastEvalMs = lastEvalAt - evalStart;
   };
   let lastEvalAt = Date.now();
 
@@ -355,7 +362,8 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
         stoppedBy = 'cancelled';
         break;
       }
-      if (Date.now() >= deadline) {
+      // The final evaluation and save happen within the budget, not after it.
+      if (Date.now() + lastEvalMs >= deadline) {
         stoppedBy = 'time-budget';
         break;
       }

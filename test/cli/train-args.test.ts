@@ -12,8 +12,8 @@ describe('train --minutes (the editor plan from the CLI)', () => {
     assert.equal(config.maxMinutes, 4);
     assert.equal(config.scheduleByTime, true);
     assert.equal(config.lrSchedule, 'cosine');
-    assert.equal(config.batchSize, 64);
-    assert.equal(config.lr, 1e-3);
+    assert.equal(config.batchSize, 16);
+    assert.equal(config.lr, 3e-3);
     assert.equal(config.threads, Math.max(1, availableParallelism() - 1));
     assert.equal(config.mustBeatStart, true);
     assert.equal(config.smallCorpusRule, true);

@@ -220,3 +220,41 @@ export function registerSuite(): void {
     });
   });
 }
+
+/** Run instead of the suite above when the runner opens the workspace untrusted (LSTM_TEST_RESTRICTED=1). */
+export function registerRestrictedSuite(): void {
+  describe('LSTM Complete in Restricted Mode', function () {
+    this.timeout(120_000);
+
+    before(async () => {
+      await config().update('debounceMs', 0, vscode.ConfigurationTarget.Global);
+      await openPython('warmup.py', 'import os\n');
+      await vscode.extensions.getExtension(EXT_ID)!.activate();
+    });
+
+    it('runs in an untrusted workspace, ignoring the model path the workspace sets', async () => {
+      assert.equal(vscode.workspace.isTrusted, false, 'the runner opened the folder untrusted');
+      assert.equal(vscode.extensions.getExtension(EXT_ID)!.isActive, true);
+      // The runner's .vscode/settings.json names a model; in Restricted Mode only the user's value counts.
+      assert.equal(config().inspect('modelPath')?.workspaceValue, '/workspace/chose/this/model');
+      const d = await diagnostics();
+      assert.equal(d.model?.source, 'bundled', JSON.stringify(d.model));
+    });
+
+    it('completes from the bundled model', async () => {
+      const editor = await openPython('ghost.py', 'import os\n\n\ndef main():\n    path = os.path.');
+      let inserted = '';
+      for (let i = 0; i < 5 && !inserted; i++) inserted = await acceptGhostText(editor);
+      assert.ok(inserted.length > 0, 'a completion was inserted');
+      note(`restricted mode: the bundled model completed "os.path." with ${JSON.stringify(inserted)}`);
+    });
+
+    it('training and native installs wait for trust', async () => {
+      const r = await vscode.commands.executeCommand('lstmComplete.trainOnWorkspace', { mode: 'fine-tune', minutes: 1 });
+      assert.equal(r, undefined);
+      await sleep(500);
+      assert.equal((await diagnostics()).training, false);
+      assert.equal(await vscode.commands.executeCommand('lstmComplete.installNativeBackend', 'tensorflow'), undefined);
+    });
+  });
+}
