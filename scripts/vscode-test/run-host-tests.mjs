@@ -22,7 +22,7 @@ async function runPass({ restricted }) {
   if (restricted) {
     Object.assign(userSettings, { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' });
     fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
-    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'lstmComplete.modelPath': '/workspace/chose/this/model' }));
+    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'lstmComplete.modelPath': '/workspace/chose/this/model', 'lstmComplete.maxCompletionChars': 77 }));
   }
   fs.writeFileSync(path.join(dirs.server, 'data', 'User', 'settings.json'), JSON.stringify(userSettings));
   const result = path.join(tempDir('lstm-result-'), 'result.json');

@@ -38,6 +38,8 @@ export interface CachePrediction {
   /** The most frequent next character and its count. */
   top: string;
   topCount: number;
+  /** Length of the name (identifier characters) the context ends in; 0 after any other character. */
+  name: number;
   /** Whether the document itself (not only the workspace's other files) had the longest match. */
   fromDocument: boolean;
 }
@@ -118,7 +120,7 @@ export class DocumentCache {
         topCount = n;
       }
     }
-    return { counts, total, order, top, topCount, fromDocument };
+    return { counts, total, order, top, topCount, fromDocument, name: trailingNameLength(context) };
   }
 
   /** The longest match of the context in the document (before and after the cursor). */
@@ -152,4 +154,11 @@ export class DocumentCache {
     }
     return ends;
   }
+}
+
+/** How many identifier characters ([A-Za-z0-9_]) end `s`. */
+export function trailingNameLength(s: string): number {
+  let i = s.length;
+  while (i > 0 && /[A-Za-z0-9_]/.test(s[i - 1])) i--;
+  return s.length - i;
 }

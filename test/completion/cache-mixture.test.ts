@@ -3,10 +3,10 @@ import { gate, GATE_WEIGHTS, gateFeatures, mixInto, mixtureWeight } from '../../
 import { CachePrediction } from '../../src/completion/document-cache';
 
 describe('cache mixture (how much the cache weighs against the LSTM)', () => {
-  const pred = (counts: [string, number][], order: number, fromDocument = true): CachePrediction => {
+  const pred = (counts: [string, number][], order: number, fromDocument = true, name = 0): CachePrediction => {
     const m = new Map(counts);
     const [top, topCount] = [...m].sort((a, b) => b[1] - a[1])[0];
-    return { counts: m, total: counts.reduce((s, c) => s + c[1], 0), order, top, topCount, fromDocument };
+    return { counts: m, total: counts.reduce((s, c) => s + c[1], 0), order, top, topCount, fromDocument, name };
   };
   const abc = (ch: string) => 'abc'.indexOf(ch);
 
