@@ -79,7 +79,8 @@ async function main() {
     let appearedMs = -1;
     const samples = [];
     for (let attempt = 0; attempt < 40 && samples.length < LATENCY_SAMPLES; attempt++) {
-      await page.keyboard.type(attempt === 0 ? 'def func_9_1(x, y):\n' : '\n', { delay: 40 });
+      // A new function each time, so every sample asks at the same kind of place: the start of a body.
+      await page.keyboard.type(`${attempt === 0 ? '' : '\n'}def func_9_${attempt + 1}(x, y):\n`, { delay: 20 });
       await page.keyboard.type('ret', { delay: 40 });
       const t0 = Date.now();
       try {

@@ -59,7 +59,7 @@ export interface TrainConfig {
    * weights that beat them, so a run that does not help leaves the model it started from in place.
    */
   mustBeatStart?: boolean;
-  /** Adapt the validation share and learning rate to a small corpus (budget-plan.ts's corpusRule). */
+  /** Hold out more of a small corpus for validation (budget-plan.ts's corpusRule). */
   smallCorpusRule?: boolean;
   /** Cap on validation characters per evaluation. */
   valMaxChars?: number;
@@ -346,7 +346,8 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
       saveCheckpoint(out, bestCk.weights, { name: bestCk.meta.name, training: { ...info(), bestValLoss }, corpus: corpusSummary });
     }
     try {
-      writeLossCurve(path.join(out, 'loss-curve.html'), history, cfg.name ?? path.basename(out));
+      // Beside the best weights; while nothing has beaten the start, `out` is not this run's to write.
+      writeLossCurve(path.join(startVal && !improved ? latest : out, 'loss-curve.html'), history, cfg.name ?? path.basename(out));
     } catch (e) {
       log(`could not write the loss curve: ${(e as Error).message}`);
     }
