@@ -43,7 +43,7 @@ export function readSettings(): Settings {
   return {
     enable: c.get('enable', true),
     modelPath: c.get('modelPath', ''),
-    debounceMs: c.get('debounceMs', 30),
+    debounceMs: c.get('debounceMs', 0),
     backend: c.get('backend', 'auto') as BackendPreference,
     nodePath: c.get('nodePath', ''),
     completion: {
