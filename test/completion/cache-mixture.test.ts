@@ -15,7 +15,12 @@ describe('cache mixture (how much the cache weighs against the LSTM)', () => {
     const x = gateFeatures(p, 0.3, 0.5);
     const l12 = Math.log(12);
     const l5 = Math.log(5);
-    assert.deepEqual(x, [1, l12, l5, 0.75, 0, Math.log(0.3), Math.log(0.5), 1, l12 * l5]);
+    assert.deepEqual(x, [1, l12, l5, 0.75, 0, Math.log(0.3), Math.log(0.5), 1, l12 * l5, 0, 0]);
+    // A match that covers the whole name being typed (here 10 characters of a name, matched over 12).
+    const named = gateFeatures(pred([['b', 3], ['c', 1]], 12, true, 10), 0.3, 0.5);
+    assert.deepEqual(named.slice(9), [1, Math.log(11)]);
+    // A name longer than the match is not covered.
+    assert.deepEqual(gateFeatures(pred([['b', 1]], 5, true, 8), 0.3, 0.5).slice(9), [0, 0]);
     const z = GATE_WEIGHTS.reduce((s, t, i) => s + t * x[i], 0);
     assert.ok(Math.abs(gate(x) - 1 / (1 + Math.exp(-z))) < 1e-15);
     // mixtureWeight reads p_lstm(top) and max p_lstm from the distribution itself.

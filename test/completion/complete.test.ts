@@ -134,7 +134,10 @@ describe('completion engine with a real session', () => {
     const s = session();
     const text = 'result = compute_total(alpha, beta)\nprint(result)\nresult = compute_total(alpha, beta)\nresult = compute_t';
     const settings = { ...DEFAULT_COMPLETION_SETTINGS, temperature: 0 };
-    const words = await complete(s, { prefix: text, lineSuffix: '', settings });
+    // Both: whichever promises more keystrokes saved; here the cache's longer continuation of the repeated line.
+    const both = await complete(s, { prefix: text, lineSuffix: '', settings });
+    assert.ok(both.text.startsWith('otal') && 'otal(alpha, beta)'.startsWith(both.text), JSON.stringify(both.text));
+    const words = await complete(s, { prefix: text, lineSuffix: '', settings: { ...settings, cache: 'off' } });
     assert.equal(words.text, 'otal');
     const cacheOnly = await complete(s, { prefix: text, lineSuffix: '', settings: { ...settings, wordCandidates: 0 } });
     assert.ok(cacheOnly.text.length >= 2 && 'otal(alpha, beta)'.startsWith(cacheOnly.text), JSON.stringify(cacheOnly.text));
