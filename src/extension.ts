@@ -12,6 +12,9 @@ import { WorkspaceIndexer } from './adapt/workspace-indexer';
 import { KeepLearningController } from './editor/keep-learning-controller';
 
 const MODEL_CHOICE_KEY = 'lstmComplete.modelChoice';
+/** Quiet time after a cursor move before the session is primed there (typing moves the cursor too: a completion request comes first). */
+const PRIME_AFTER_MS = 150;
+let primeTimer: NodeJS.Timeout | undefined;
 
 let state: ExtensionState | undefined;
 
@@ -90,6 +93,13 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     status,
     vscode.languages.registerInlineCompletionItemProvider({ language: 'python' }, provider),
     vscode.workspace.onDidCloseTextDocument((d) => models.closeDocument(d.uri.toString())),
+    // A cursor that comes to rest somewhere new (a click, a search, go to line) is primed in the background.
+    vscode.window.onDidChangeTextEditorSelection((e) => {
+      if (e.textEditor.document.languageId !== 'python') return;
+      if (primeTimer) clearTimeout(primeTimer);
+      primeTimer = setTimeout(() => void provider.prime(e.textEditor.document, e.selections[0].active), PRIME_AFTER_MS);
+    }),
+    { dispose: () => primeTimer && clearTimeout(primeTimer) },
     // The index follows the workspace: a burst of saves rebuilds it once, in a worker.
     vscode.workspace.onDidSaveTextDocument((d) => {
       if (d.languageId === 'python') indexer.schedule(indexRequest, 10_000);

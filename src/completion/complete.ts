@@ -116,6 +116,18 @@ export async function feedInSlices(session: CompletionSession, text: string, sli
   }
 }
 
+/**
+ * Moves a document's session to the text a completion at the end of `rawPrefix` would read, in small slices
+ * that yield to the event loop, so that the first completion after the cursor jumps there costs only the
+ * characters typed since. The editor calls it when the cursor comes to rest somewhere new; `isCancelled`
+ * stops it at the next slice (a completion request or a newer jump takes over the session). Resolves to the
+ * characters stepped, or undefined when cancelled.
+ */
+export function primeAt(session: CompletionSession, rawPrefix: string, contextChars: number, isCancelled: () => boolean, sliceChars = 64): Promise<number | undefined> {
+  const prefix = normalizeText(rawPrefix);
+  return feedInSlices(session, prefix.slice(contextStart(prefix, contextChars)), sliceChars, isCancelled);
+}
+
 export async function complete(session: CompletionSession, req: CompletionRequest): Promise<CompletionResult> {
   const none = (outcome: CompletionOutcome, stepped = 0): CompletionResult => ({ outcome, text: '', replaceSuffix: 0, stepped, meanProbability: 0 });
   const isCancelled = req.isCancelled ?? (() => false);

@@ -3,7 +3,7 @@
  * the cancellation token before, during and after the work, and reports timings to the log and status bar.
  */
 import * as vscode from 'vscode';
-import { complete } from '../completion/complete';
+import { complete, primeAt } from '../completion/complete';
 import { AFTER_CURSOR_CHARS } from '../completion/word-candidates';
 import { WorkspaceSource } from '../completion/document-cache';
 import { ModelManager } from './model-manager';
@@ -23,6 +23,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class LstmInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
   /** Timings of the last completions, for diagnostics. */
   readonly recentMs: number[] = [];
+  /** Per document: bumped by each completion request and each prime, so a stale prime stops at its next slice. */
+  private readonly generation = new Map<string, number>();
+  private active = 0;
 
   constructor(
     private readonly models: ModelManager,
@@ -46,13 +49,16 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       await sleep(settings.debounceMs);
       if (token.isCancellationRequested) return undefined;
     }
-    const session = this.models.session(document.uri.toString());
+    const key = document.uri.toString();
+    this.generation.set(key, (this.generation.get(key) ?? 0) + 1); // a completion takes the session over
+    const session = this.models.session(key);
     if (!session) return undefined;
     const t0 = performance.now();
     const prefix = document.getText(new vscode.Range(new vscode.Position(0, 0), position));
     const lineSuffix = document.lineAt(position.line).text.slice(position.character);
     const after = document.getText(new vscode.Range(position, document.positionAt(document.offsetAt(position) + AFTER_CURSOR_CHARS)));
     this.hooks.busy(true);
+    this.active++;
     try {
       const r = await complete(session, {
         prefix,
@@ -70,7 +76,28 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       const range = new vscode.Range(position, position.translate(0, r.replaceSuffix));
       return [new vscode.InlineCompletionItem(r.text, range)];
     } finally {
+      this.active--;
       this.hooks.busy(false);
     }
+  }
+
+  /**
+   * The cursor came to rest at `position` (after a jump, not while typing): move the document's session there
+   * in the background, in slices of a few ms that yield to the event loop, so the first completion typed
+   * there costs only the new characters. A completion request or a newer prime stops it.
+   */
+  async prime(document: vscode.TextDocument, position: vscode.Position): Promise<number | undefined> {
+    const settings = this.hooks.settings();
+    if (!settings.enable || this.active > 0) return undefined;
+    const key = document.uri.toString();
+    const session = this.models.session(key);
+    if (!session) return undefined;
+    const gen = (this.generation.get(key) ?? 0) + 1;
+    this.generation.set(key, gen);
+    const prefix = document.getText(new vscode.Range(new vscode.Position(0, 0), position));
+    const t0 = performance.now();
+    const stepped = await primeAt(session, prefix, settings.completion.contextChars, () => this.generation.get(key) !== gen || this.active > 0);
+    if (stepped) this.hooks.log(`primed ${stepped} chars at line ${position.line + 1} in ${(performance.now() - t0).toFixed(0)} ms (in the background)`);
+    return stepped;
   }
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { complete, CompletionSession, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
+import { complete, primeAt, CompletionSession, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
 import { GenerateOptions, GenerateResult, InferenceSession } from '../../src/inference/session';
 import { LstmStepper } from '../../src/inference/lstm-stepper';
 import { initWeights } from '../../src/model/initializers';
@@ -107,6 +107,24 @@ describe('searched completions (temperature 0): only what is likely right', () =
 describe('completion engine with a real session', () => {
   const session = () => new InferenceSession(new LstmStepper(initWeights(makeSpec({ embeddingDim: 8, lstmUnits: [32, 32] }), 3)));
   const doc = Array.from({ length: 200 }, (_, i) => `value_${i} = compute(${i})\n`).join('');
+
+  it('priming at a resting cursor leaves the first completion there nothing to step; a cancelled prime stops between slices', async () => {
+    const s = session();
+    const settings = DEFAULT_COMPLETION_SETTINGS;
+    const at = doc.indexOf('value_150');
+    const primed = await primeAt(s, doc.slice(0, at), settings.contextChars, () => false);
+    assert.ok(primed! > 1000, `${primed}`);
+    const first = await complete(s, { prefix: doc.slice(0, at) + 'v', lineSuffix: '', settings });
+    assert.equal(first.stepped, 1);
+    // A jump further on (no snapshot there), primed but taken over after two slices: stopped short, and the
+    // completion steps the rest.
+    const other = doc.indexOf('value_199') + 5;
+    let slices = 0;
+    assert.equal(await primeAt(s, doc.slice(0, other), settings.contextChars, () => ++slices >= 2, 64), undefined);
+    const second = await complete(s, { prefix: doc.slice(0, other), lineSuffix: '', settings });
+    assert.ok(second.stepped > 0, `${second.stepped}`);
+    assert.equal(await primeAt(s, doc.slice(0, other), settings.contextChars, () => false), 0, 'the session is there now');
+  });
 
   it('a keystroke after a completion costs only the new character', async () => {
     const s = session();
