@@ -251,6 +251,7 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
       training: s.training.running,
       lastTrainingRun: s.training.lastRun,
       completionMs: [...s.provider.recentMs],
+      completionStepped: [...s.provider.recentStepped],
       storage: s.storage.root,
       nativeBackends: nativeModulePaths(s),
       workspaceIndex: s.indexer.index ? { files: s.indexer.index.files, chars: s.indexer.index.chars } : undefined,

@@ -21,8 +21,9 @@ export interface ProviderHooks {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class LstmInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
-  /** Timings of the last completions, for diagnostics. */
+  /** Timings of the last completions, and the characters each stepped to reach the cursor, for diagnostics. */
   readonly recentMs: number[] = [];
+  readonly recentStepped: number[] = [];
   /** Per document: bumped by each completion request and each prime, so a stale prime stops at its next slice. */
   private readonly generation = new Map<string, number>();
   private active = 0;
@@ -70,7 +71,9 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       });
       const ms = performance.now() - t0;
       this.recentMs.push(ms);
+      this.recentStepped.push(r.stepped);
       if (this.recentMs.length > 100) this.recentMs.shift();
+      if (this.recentStepped.length > 100) this.recentStepped.shift();
       if (r.outcome !== 'ok' || token.isCancellationRequested) return undefined;
       this.hooks.log(`completion: ${JSON.stringify(r.text)} in ${ms.toFixed(1)} ms (stepped ${r.stepped} chars)`);
       const range = new vscode.Range(position, position.translate(0, r.replaceSuffix));

@@ -18,6 +18,7 @@ interface Diagnostics {
   training: boolean;
   lastTrainingRun?: { summary?: { stoppedBy: string; steps: number }; error?: string; eventLoopDelayMs: { p50: number; p99: number; max: number }; host?: string; verdict?: { switched: boolean; before?: number; after?: number; message: string } };
   completionMs: number[];
+  completionStepped: number[];
   nativeBackends: string[];
   workspaceIndex?: { files: number; chars: number };
 }
@@ -122,6 +123,32 @@ export function registerSuite(): void {
       let inserted = '';
       for (let i = 0; i < 10 && !inserted; i++) inserted = await acceptGhostText(editor);
       assert.ok(inserted.startsWith('ux'), JSON.stringify(inserted));
+    });
+
+    it('primes a long document where the cursor comes to rest, so the first completion there steps almost nothing', async () => {
+      const long = Array.from({ length: 300 }, (_, i) => `def func_3_${i}(x, y):\n    return (x + y) * ${i % 10}\n\n`).join('');
+      const editor = await openPython('long.py', long);
+      const jump = (line: number) => {
+        const end = editor.document.lineAt(line).range.end;
+        editor.selection = new vscode.Selection(end, end);
+      };
+      // A jump, a pause (the background prime), then a completion request at the resting cursor.
+      jump(editor.document.positionAt(long.indexOf('def func_3_200')).line + 1);
+      await sleep(1500);
+      const before = (await diagnostics()).completionStepped.length;
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await sleep(700);
+      const primed = (await diagnostics()).completionStepped.slice(before);
+      assert.ok(primed.length > 0, 'a completion ran');
+      // Against a jump with no pause: the request primes the whole context window itself.
+      jump(editor.document.positionAt(long.indexOf('def func_3_100')).line + 1);
+      const mark = (await diagnostics()).completionStepped.length;
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await sleep(700);
+      const cold = (await diagnostics()).completionStepped.slice(mark);
+      note(`characters stepped by the first completion after a jump: ${primed[0]} after a pause, ${cold[0]} at once`);
+      assert.ok(primed[0] <= 1, `after the pause: ${primed[0]}`);
+      assert.ok(cold.length > 0 && cold[0] > 1000, `at once: ${cold[0]}`);
     });
 
     it('applies settings without a reload: disabled means no ghost text', async () => {
