@@ -55,7 +55,6 @@ export function planRun(req: BudgetRequest): PlannedRun {
 
 export interface CorpusRule {
   validationSplit: number;
-  lr: number;
   /** Why the rule changed anything (for the log), or undefined. */
   note?: string;
 }
@@ -70,7 +69,7 @@ export const SMALL_CORPUS_CHARS = 50_000;
  * rate was tried and not kept: on 44 KB of python3-markdown (a tuning package), 2 minutes, the held-out loss fell
  * 10.9% at 1e-3 and 11.6% at 3e-3, still falling at the end of both runs.
  */
-export function corpusRule(chars: number, cfg: { validationSplit: number; lr: number }): CorpusRule {
-  if (chars >= SMALL_CORPUS_CHARS || cfg.validationSplit >= 0.2) return { validationSplit: cfg.validationSplit, lr: cfg.lr };
-  return { validationSplit: 0.2, lr: cfg.lr, note: `a small workspace (${Math.round(chars / 1000)} KB of Python): 20% of it held out to check the new model against the old one` };
+export function corpusRule(chars: number, validationSplit: number): CorpusRule {
+  if (chars >= SMALL_CORPUS_CHARS || validationSplit >= 0.2) return { validationSplit };
+  return { validationSplit: 0.2, note: `a small workspace (${Math.round(chars / 1000)} KB of Python): 20% of it held out to check the new model against the old one` };
 }

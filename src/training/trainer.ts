@@ -218,9 +218,9 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   // Data.
   const corpus = buildCorpus(cfg.data, { maxTotalChars: cfg.maxCorpusChars, maxFileBytes: cfg.maxFileBytes, exclude: cfg.exclude, includeTests: cfg.includeTests });
   if (cfg.smallCorpusRule && !cfg.resume) {
-    const rule = corpusRule(corpus.report.chars, { validationSplit: cfg.validationSplit ?? 0.05, lr: cfg.lr });
+    const rule = corpusRule(corpus.report.chars, cfg.validationSplit ?? 0.05);
     if (rule.note) log(rule.note);
-    cfg = { ...cfg, validationSplit: rule.validationSplit, lr: rule.lr };
+    cfg = { ...cfg, validationSplit: rule.validationSplit };
   }
   const split = splitByFile(corpus.files, cfg.validationSplit ?? 0.05, seed);
   const trainStream = encodeFiles(split.train);

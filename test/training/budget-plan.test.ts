@@ -42,12 +42,11 @@ describe('training budget planner', () => {
   });
 
   it('a small corpus holds out more text for the before/after check; a larger one is left alone', () => {
-    const small = corpusRule(SMALL_CORPUS_CHARS - 1, { validationSplit: 0.05, lr: 1e-3 });
+    const small = corpusRule(SMALL_CORPUS_CHARS - 1, 0.05);
     assert.equal(small.validationSplit, 0.2);
-    assert.equal(small.lr, 1e-3);
     assert.match(small.note!, /small workspace/);
-    assert.equal(corpusRule(1000, { validationSplit: 0.3, lr: 1e-3 }).validationSplit, 0.3);
-    assert.deepEqual(corpusRule(SMALL_CORPUS_CHARS, { validationSplit: 0.05, lr: 1e-3 }), { validationSplit: 0.05, lr: 1e-3 });
+    assert.equal(corpusRule(1000, 0.3).validationSplit, 0.3);
+    assert.deepEqual(corpusRule(SMALL_CORPUS_CHARS, 0.05), { validationSplit: 0.05 });
   });
 });
 
