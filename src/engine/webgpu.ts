@@ -76,14 +76,16 @@ export async function loadDawn(modulePaths: string[] = []): Promise<DawnModule> 
   return load(pathToFileURL(resolved).href);
 }
 
+/** The adapters looked for, in order: the platform's native API, then OpenGL ES (compatibility mode). */
+const ADAPTER_TRIES: { api: string; flags: string[]; options: Record<string, unknown> }[] = [
+  { api: 'default', flags: [], options: { powerPreference: 'high-performance' } },
+  { api: 'opengles', flags: ['backend=opengles'], options: { featureLevel: 'compatibility', powerPreference: 'high-performance' } },
+];
+
 /** Finds the best adapter: native API first, then OpenGL ES (compatibility mode). */
 export async function chooseAdapter(dawn: DawnModule, log: (line: string) => void = () => undefined): Promise<AdapterChoice | null> {
-  const tries: { api: string; flags: string[]; options: Record<string, unknown> }[] = [
-    { api: 'default', flags: [], options: { powerPreference: 'high-performance' } },
-    { api: 'opengles', flags: ['backend=opengles'], options: { featureLevel: 'compatibility', powerPreference: 'high-performance' } },
-  ];
   let fallback: AdapterChoice | null = null;
-  for (const t of tries) {
+  for (const t of ADAPTER_TRIES) {
     let adapter: GpuAdapterLike | null = null;
     try {
       const instance = dawn.create(t.flags);
@@ -116,10 +118,10 @@ export function probeAdaptersQuietly(modulePaths: string[] = [], log: (line: str
     return Promise.resolve(undefined);
   }
   const script = `
-    const tries = [['default', [], { powerPreference: 'high-performance' }], ['opengles', ['backend=opengles'], { featureLevel: 'compatibility', powerPreference: 'high-performance' }]];
+    const tries = ${JSON.stringify(ADAPTER_TRIES)};
     import(process.argv[1]).then(async (dawn) => {
       const found = [];
-      for (const [api, flags, options] of tries) {
+      for (const { api, flags, options } of tries) {
         try {
           const a = await dawn.create(flags).requestAdapter(options);
           if (a) found.push({ api, adapter: { isFallbackAdapter: a.isFallbackAdapter, info: { vendor: a.info?.vendor, architecture: a.info?.architecture, device: a.info?.device, description: a.info?.description, isFallbackAdapter: a.info?.isFallbackAdapter } } });
