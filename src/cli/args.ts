@@ -51,10 +51,19 @@ export const COMMON_OPTIONS: Options = {
   help: { type: 'boolean', short: 'h', default: false },
 };
 
+/** A flag that takes one of a few words (`fallback` when absent); any other word is a usage error naming them. */
+export function choiceOpt<T extends string>(values: Record<string, unknown>, name: string, choices: readonly T[], fallback: T): T {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  if (!(choices as readonly unknown[]).includes(raw)) {
+    const words = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}` : choices.join('');
+    throw new UsageError(`--${name} must be ${words}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
 export function splitOpt(values: Record<string, unknown>): 'all' | 'validation' | 'train' {
-  const split = (values.split as string | undefined) ?? 'all';
-  if (split !== 'all' && split !== 'validation' && split !== 'train') throw new UsageError(`--split must be all, validation or train, got "${split}"`);
-  return split;
+  return choiceOpt(values, 'split', ['all', 'validation', 'train'], 'all');
 }
 
 /** The folders (--data, required) and the split of them that eval and analyze measure. */

@@ -1,6 +1,6 @@
 /** `lstm-complete eval`: loss and accuracy of a checkpoint on a folder of Python files, state carried per file. */
 import * as path from 'path';
-import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, UsageError } from './args';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, choiceOpt } from './args';
 import { evaluateWithCache } from '../adapt/cache-scoring';
 import { DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { loadModelOrBundled } from '../model/model-store';
@@ -39,8 +39,7 @@ export async function runEval(argv: string[]): Promise<number> {
   const maxChars = v['max-chars'] === undefined ? undefined : numberOpt(v, 'max-chars', 0, { min: 1, integer: true });
   const ck = loadModelOrBundled(v.model as string | undefined);
   const files = filesOfSplit(buildCorpus(data, { exclude: stringList(v, 'exclude') }).files, ck.meta.corpus?.validationFiles, split, path.join(ck.dir, 'meta.json'));
-  const cache = (v.cache as string | undefined) ?? 'none';
-  if (cache !== 'none' && cache !== 'document' && cache !== 'workspace') throw new UsageError(`--cache must be none, document or workspace, got "${cache}"`);
+  const cache = choiceOpt(v, 'cache', ['none', 'document', 'workspace'], 'none');
   const t0 = Date.now();
   const r =
     cache === 'none'

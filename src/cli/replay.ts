@@ -5,7 +5,7 @@
  * run. Prints a table, or everything with --json; a progress bar on a terminal.
  */
 import * as path from 'path';
-import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, UsageError } from './args';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, UsageError, choiceOpt } from './args';
 import { loadModelOrBundled } from '../model/model-store';
 import { buildCorpus } from '../training/corpus';
 import { filesOfSplit } from '../training/dataset';
@@ -77,29 +77,17 @@ export function settingsFromFlags(v: Record<string, unknown>, base: CompletionSe
     wordCandidates: numberOpt(v, 'word-candidates', base.wordCandidates, { min: 0, max: 50, integer: true }),
     wordModelWeight: numberOpt(v, 'word-weight', base.wordModelWeight, { min: 0, max: 1 }),
     minChars: numberOpt(v, 'min-chars', base.minChars, { min: 1, max: 100, integer: true }),
-    boundary: boundaryOpt(v.boundary, base.boundary),
-    cache: cacheOpt(v.cache, base.cache),
-    length: lengthOpt(v.length, base.length),
+    boundary: choiceOpt<BoundaryRule>(v, 'boundary', ['any', 'prefer-token'], base.boundary),
+    cache: cacheOpt(v, base.cache),
+    length: choiceOpt<LengthRule>(v, 'length', ['longest', 'gain'], base.length),
   };
 }
 
-function cacheOpt(raw: unknown, fallback: CacheSource): CacheSource {
-  if (raw === undefined) return fallback;
-  if (raw === 'none') return 'off';
-  if (raw !== 'document' && raw !== 'workspace') throw new UsageError(`--cache must be none, document or workspace, got "${raw}"`);
-  return raw;
-}
-
-function lengthOpt(raw: unknown, fallback: LengthRule): LengthRule {
-  if (raw === undefined) return fallback;
-  if (raw !== 'longest' && raw !== 'gain') throw new UsageError(`--length must be longest or gain, got "${raw}"`);
-  return raw;
-}
-
-function boundaryOpt(raw: unknown, fallback: BoundaryRule): BoundaryRule {
-  if (raw === undefined) return fallback;
-  if (raw !== 'any' && raw !== 'prefer-token') throw new UsageError(`--boundary must be any or prefer-token, got "${raw}"`);
-  return raw;
+/** --cache none|document|workspace; "none" is the setting's "off". */
+function cacheOpt(v: Record<string, unknown>, fallback: CacheSource): CacheSource {
+  if (v.cache === undefined) return fallback;
+  const c = choiceOpt(v, 'cache', ['none', 'document', 'workspace'], 'none');
+  return c === 'none' ? 'off' : c;
 }
 
 /** Files in an order fixed by the seed, so a character budget samples every folder given. */

@@ -1,5 +1,5 @@
 /** `lstm-complete train`: trains or fine-tunes a checkpoint in a worker thread, with progress on stderr. */
-import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError, guardOutput } from './args';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError, guardOutput, choiceOpt } from './args';
 import { startTraining } from '../training/worker-client';
 import { TrainConfig, latestDir } from '../training/trainer';
 import { createProgressReporter } from './progress';
@@ -85,10 +85,8 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
   if (v.resume && v.from) throw new UsageError('--resume and --from cannot be combined');
   guardOutput(v, v.out as string);
   guardOutput(v, latestDir(v.out as string), '--out (its resumable DIR-latest)');
-  const mode = (v.mode as string | undefined) ?? 'windows';
-  if (mode !== 'windows' && mode !== 'carried-state') throw new UsageError(`--mode must be windows or carried-state, got "${mode}"`);
-  const schedule = (v['lr-schedule'] as string | undefined) ?? 'constant';
-  if (schedule !== 'constant' && schedule !== 'cosine') throw new UsageError(`--lr-schedule must be constant or cosine, got "${schedule}"`);
+  const mode = choiceOpt<TrainingMode>(v, 'mode', ['windows', 'carried-state'], 'windows');
+  const schedule = choiceOpt(v, 'lr-schedule', ['constant', 'cosine'], 'constant');
   const backend = (v.backend as string | undefined) ?? 'auto';
   if (backend !== 'auto' && !BACKEND_LADDER.includes(backend as never)) throw new UsageError(`--backend must be auto or one of ${BACKEND_LADDER.join(', ')}`);
   let units: number[] | undefined;
@@ -113,7 +111,7 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     lr,
     lrSchedule: schedule,
     lrMin: v['lr-min'] === undefined ? undefined : numberOpt(v, 'lr-min', 0, { min: 0 }),
-    mode: mode as TrainingMode,
+    mode,
     maxMinutes: v['max-minutes'] === undefined ? undefined : numberOpt(v, 'max-minutes', 0, { min: 0.01 }),
     evalEvery: v['eval-every'] === undefined ? undefined : numberOpt(v, 'eval-every', 0, { min: 1, integer: true }),
     snapshotsDir: v.snapshots as string | undefined,
