@@ -14,7 +14,6 @@ import { KeepLearningController } from './editor/keep-learning-controller';
 const MODEL_CHOICE_KEY = 'lstmComplete.modelChoice';
 /** Quiet time after a cursor move before the session is primed there (typing moves the cursor too: a completion request comes first). */
 const PRIME_AFTER_MS = 150;
-let primeTimer: NodeJS.Timeout | undefined;
 
 let state: ExtensionState | undefined;
 
@@ -88,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
   status.setEnabled(readSettings().enable);
 
   state = { context, log, status, report, storage, models, training, provider, folders, modelChoiceKey: MODEL_CHOICE_KEY, indexer };
+  let primeTimer: NodeJS.Timeout | undefined;
   context.subscriptions.push(
     log,
     status,

@@ -129,9 +129,11 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
   };
   if (minutes !== undefined) {
     const plan = planRun({ minutes, cores: availableParallelism(), threads: v.threads === undefined ? 0 : config.threads });
+    // The plan fills in what the user did not say; an explicit --epochs or --lr-schedule stays.
+    const { epochs, lrSchedule } = config;
     Object.assign(config, plan, { mustBeatStart: Boolean(config.from), smallCorpusRule: true });
-    if (v.epochs !== undefined) config.epochs = numberOpt(v, 'epochs', 10, { min: 0.0001 });
-    if (v['lr-schedule'] !== undefined) config.lrSchedule = schedule;
+    if (v.epochs !== undefined) config.epochs = epochs;
+    if (v['lr-schedule'] !== undefined) config.lrSchedule = lrSchedule;
   }
   return { config, json: Boolean(v.json) };
 }

@@ -29,7 +29,8 @@ export class KeepLearningController implements vscode.Disposable {
     private readonly hooks: KeepLearningHooks,
     private readonly memento: vscode.Memento,
   ) {
-    this.scheduler = new KeepLearningScheduler({ ...DEFAULT_KEEP_LEARNING, minutesPerHour: readSettings().training.keepLearningMinutesPerHour });
+    // The cap per hour is read from the settings at each check.
+    this.scheduler = new KeepLearningScheduler({ ...DEFAULT_KEEP_LEARNING });
     this.disposables.push(
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (d.languageId === 'python' && d.uri.scheme === 'file') this.scheduler.noteSave(d.uri.fsPath, Date.now());
