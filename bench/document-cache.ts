@@ -65,7 +65,11 @@ function nats(points: (Point | undefined)[], weight: (q: Point) => number): numb
 function fitGate(points: Point[], iterations = 40): number[] {
   const d = GATE_FEATURES.length;
   let theta = new Array<number>(d).fill(0);
-  const loss = (th: number[]) => points.reduce((s, q) => s - Math.log((1 - gate(q.x, th)) * q.pLstm + gate(q.x, th) * q.pCache), 0);
+  const loss = (th: number[]) =>
+    points.reduce((s, q) => {
+      const w = gate(q.x, th);
+      return s - Math.log((1 - w) * q.pLstm + w * q.pCache);
+    }, 0);
   let current = loss(theta);
   let damping = 1e-3;
   for (let it = 0; it < iterations; it++) {
