@@ -2,14 +2,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * The gradients of a layer once the per-step gate gradients dZ_t ([B, 4H] each, disposed here) are known:
+ * The gradients of a layer once the gate gradients are known (per step, [B, 4H] each, or all steps as one
+ * [T*B, 4H] tensor; disposed here):
  * input, kernel, recurrent kernel and bias, as large matmuls over all steps.
  */
-export function layerGradients(dZs: tf.Tensor2D[], x: tf.Tensor2D, W: tf.Tensor2D, h0: tf.Tensor2D, hAll: tf.Tensor2D): tf.Tensor[] {
+export function layerGradients(dZs: tf.Tensor2D[] | tf.Tensor2D, x: tf.Tensor2D, W: tf.Tensor2D, h0: tf.Tensor2D, hAll: tf.Tensor2D): tf.Tensor[] {
   const [B, H] = h0.shape;
-  const T = dZs.length;
-  const dZ = tf.concat(dZs, 0) as tf.Tensor2D; // [T*B, 4H]
-  tf.dispose(dZs);
+  const T = hAll.shape[0] / B;
+  const dZ = Array.isArray(dZs) ? (tf.concat(dZs, 0) as tf.Tensor2D) : dZs; // [T*B, 4H]
+  if (Array.isArray(dZs)) tf.dispose(dZs);
   // h_{t-1} for every row: h0 then the outputs of steps 0..T-2.
   const hPrev = T > 1 ? tf.concat([h0, tf.slice(hAll, [0, 0], [(T - 1) * B, H])], 0) : h0;
   return [

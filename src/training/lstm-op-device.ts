@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op';
 import { lstmSequenceFused } from './lstm-webgpu';
+import { lstmSequenceWhole } from './lstm-webgpu-sequence';
 import { layerGradients } from './lstm-layer-grads';
 
 export interface DeviceLstmOptions {
@@ -22,8 +23,14 @@ export interface DeviceLstmOptions {
   onFinalState?: (h: tf.Tensor2D, c: tf.Tensor2D) => void;
   /** [T*B, H] multipliers applied to the output (0 or 1/(1-rate)), e.g. from dropoutMask(). */
   mask?: tf.Tensor2D;
-  /** On the webgpu backend, run the cell maths as two fused shaders (lstm-webgpu.ts); default true. */
+  /** On the webgpu backend, run the cell maths as fused shaders (lstm-webgpu*.ts); default true. */
   fused?: boolean;
+  /**
+   * With fused shaders: 'sequence' runs each direction of the layer as one dispatch (lstm-webgpu-sequence.ts),
+   * 'step' as 3 dispatches per time step (lstm-webgpu.ts). Default: LSTM_COMPLETE_LSTM_KERNELS, else 'sequence'
+   * (which falls back to 'step' where the device's workgroup memory is too small).
+   */
+  kernels?: 'sequence' | 'step';
 }
 
 export function lstmSequenceDevice(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D, opts: DeviceLstmOptions): tf.Tensor2D {
@@ -32,7 +39,11 @@ export function lstmSequenceDevice(x: tf.Tensor2D, kernel: tf.Tensor2D, recurren
   const D = kernel.shape[0];
   const H = recurrentKernel.shape[0];
   if (x.shape[0] !== T * B || x.shape[1] !== D) throw new Error(`lstmSequenceDevice: x is [${x.shape}], expected [${T * B}, ${D}]`);
-  if (tf.getBackend() === 'webgpu' && opts.fused !== false) return lstmSequenceFused(x, kernel, recurrentKernel, bias, opts);
+  if (tf.getBackend() === 'webgpu' && opts.fused !== false) {
+    const kernels = opts.kernels ?? (process.env.LSTM_COMPLETE_LSTM_KERNELS === 'step' ? 'step' : 'sequence');
+    const whole = kernels === 'sequence' ? lstmSequenceWhole(x, kernel, recurrentKernel, bias, opts) : undefined;
+    return whole ?? lstmSequenceFused(x, kernel, recurrentKernel, bias, opts);
+  }
 
   const op = customOp((xT: tf.Tensor, W: tf.Tensor, U: tf.Tensor, bT: tf.Tensor, save: tf.GradSaveFunc) => {
     const h0 = opts.initial?.h ?? tf.zeros([B, H]);

@@ -13,7 +13,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { ModelSpec, ModelWeights, weightEntries, weightList, weightsFromList } from '../model/architecture';
 import { lstmSequence, LstmState } from './lstm-op';
 import { lstmSequenceDevice, dropoutMask } from './lstm-op-device';
-import { mulberry32, Rng } from '../inference/rng';
+import { mulberry32, SkippableRng } from '../inference/rng';
+import { dropoutMaskWebGpu } from './lstm-webgpu-sequence';
 
 let instanceCounter = 0;
 
@@ -158,7 +159,7 @@ export class TrainableModel {
   readonly variables: tf.Variable[];
 
   readonly residency: Residency;
-  private readonly dropoutRng: Rng;
+  private readonly dropoutRng: SkippableRng;
 
   constructor(weights: ModelWeights, seed = 1, residency: Residency = 'host') {
     this.spec = weights.spec;
@@ -225,6 +226,12 @@ export class TrainableModel {
     return (this.spec.denseL2 > 0 ? tf.add(ce, tf.mul(this.spec.denseL2, tf.sum(tf.square(W)))) : ce) as tf.Scalar;
   }
 
+  /** The dropout mask for a device layer: drawn on the GPU on webgpu (same values as the host's draws). */
+  private deviceDropoutMask(rows: number, units: number): tf.Tensor2D {
+    if (tf.getBackend() === 'webgpu') return dropoutMaskWebGpu(rows, units, this.spec.dropout, this.dropoutRng.skip(rows * units));
+    return dropoutMask(rows, units, this.spec.dropout, this.dropoutRng);
+  }
+
   private lossOnDevice(inputs: Int32Array, targets: Int32Array, steps: number, batch: number, opts: ForwardOptions): LossResult {
     const stats = { crossEntropy: NaN, accuracy: NaN, chars: 0 };
     const v = this.variables;
@@ -239,7 +246,7 @@ export class TrainableModel {
         batch,
         initial: s ? { h: tf.tensor2d(s.h, [batch, H]), c: tf.tensor2d(s.c, [batch, H]) } : undefined,
         onFinalState: opts.states ? (h, c) => finals.push({ layer: i, h, c }) : undefined,
-        mask: opts.training && this.spec.dropout > 0 ? dropoutMask(steps * batch, H, this.spec.dropout, this.dropoutRng) : undefined,
+        mask: opts.training && this.spec.dropout > 0 ? this.deviceDropoutMask(steps * batch, H) : undefined,
       });
     });
     const nL = this.spec.lstmUnits.length;

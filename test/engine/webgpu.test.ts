@@ -13,7 +13,9 @@ import { weightList } from '../../src/model/architecture';
 import { initWeights } from '../../src/model/initializers';
 import { loadCheckpoint } from '../../src/model/checkpoint';
 import { TrainableModel } from '../../src/training/train-graph';
-import { lstmSequenceDevice } from '../../src/training/lstm-op-device';
+import { lstmSequenceDevice, dropoutMask, DeviceLstmOptions } from '../../src/training/lstm-op-device';
+import { dropoutMaskWebGpu, rowsPerWorkgroup } from '../../src/training/lstm-webgpu-sequence';
+import { mulberry32 } from '../../src/inference/rng';
 import { evaluateStream, train } from '../../src/training/trainer';
 import { tempDir, useBackend } from '../helpers';
 import { adamSteps, maxAbsDiff, SMALL } from '../../src/training/backend-check';
@@ -59,30 +61,66 @@ describe('webgpu backend', function () {
     for (let l = 0; l < SMALL.lstmUnits.length; l++) assert.ok(maxAbsDiff(cpu.states[l]!.h, gpu.states[l]!.h) < 1e-4, `carried state of layer ${l}`);
   });
 
-  it('fused LSTM shaders give the tf-op layer: output, final state and gradients, with a mask and an initial state', async () => {
-    await useBackend('webgpu');
-    const [T, B, D, H] = [5, 3, 6, 8];
+  /** The layer's value, gradients and final state under each implementation, from the same inputs. */
+  async function layerRuns(T: number, B: number, D: number, H: number, variants: Partial<DeviceLstmOptions>[]) {
     const rnd = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + seed) * 0.5);
     const x = tf.tensor2d(rnd(T * B * D, 1), [T * B, D]);
     const W = tf.tensor2d(rnd(D * 4 * H, 2), [D, 4 * H]);
-    const U = tf.tensor2d(rnd(H * 4 * H, 3), [H, 4 * H]);
+    const U = tf.tensor2d(rnd(H * 4 * H, 3).map((v) => v * Math.min(1, 8 / H)), [H, 4 * H]);
     const b = tf.tensor1d(rnd(4 * H, 4));
     const mask = tf.tensor2d(rnd(T * B * H, 5).map((v) => (v > -0.2 ? 1.25 : 0)), [T * B, H]);
     const initial = { h: tf.tensor2d(rnd(B * H, 6), [B, H]), c: tf.tensor2d(rnd(B * H, 7), [B, H]) };
+    const weights = tf.reshape(tf.linspace(-1, 1, T * B * H), [T * B, H]);
     const runs = [];
-    for (const fused of [false, true]) {
+    for (const v of variants) {
       const finals: tf.Tensor[] = [];
       const f = (xx: tf.Tensor, ww: tf.Tensor, uu: tf.Tensor, bb: tf.Tensor) =>
-        tf.sum(tf.mul(lstmSequenceDevice(xx as tf.Tensor2D, ww as tf.Tensor2D, uu as tf.Tensor2D, bb as tf.Tensor1D, { steps: T, batch: B, initial, mask, fused, onFinalState: (h, c) => finals.push(h, c) }), tf.reshape(tf.linspace(-1, 1, T * B * H), [T * B, H])));
+        tf.sum(tf.mul(lstmSequenceDevice(xx as tf.Tensor2D, ww as tf.Tensor2D, uu as tf.Tensor2D, bb as tf.Tensor1D, { ...v, steps: T, batch: B, initial, mask, onFinalState: (h, c) => finals.push(h, c) }), weights));
       const { value, grads } = tf.valueAndGrads(f)([x, W, U, b]);
       runs.push({ value: (await value.data())[0], grads: await Promise.all(grads.map((g) => g.data())), finals: await Promise.all(finals.map((t) => t.data())) });
       tf.dispose([value, ...grads, ...finals]);
     }
-    const [ops, fused] = runs;
-    assert.ok(Math.abs(ops.value - fused.value) < 1e-5, `${ops.value} vs ${fused.value}`);
-    ops.grads.forEach((g, i) => assert.ok(maxAbsDiff(g, fused.grads[i]) < 1e-5, `gradient ${i}: ${maxAbsDiff(g, fused.grads[i])}`));
-    ops.finals.forEach((s, i) => assert.ok(maxAbsDiff(s, fused.finals[i]) < 1e-6, `final state ${i}`));
-    tf.dispose([x, W, U, b, mask, initial.h, initial.c]);
+    tf.dispose([x, W, U, b, mask, initial.h, initial.c, weights]);
+    return runs;
+  }
+
+  function assertSameLayer(ops: Awaited<ReturnType<typeof layerRuns>>[number], other: typeof ops, what: string) {
+    assert.ok(Math.abs(ops.value - other.value) < 1e-4 * Math.max(1, Math.abs(ops.value)), `${what}: ${ops.value} vs ${other.value}`);
+    ops.grads.forEach((g, i) => {
+      const scale = Array.from(g).reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+      assert.ok(maxAbsDiff(g, other.grads[i]) < 1e-5 * scale, `${what}, gradient ${i}: ${maxAbsDiff(g, other.grads[i])}`);
+    });
+    ops.finals.forEach((s, i) => assert.ok(maxAbsDiff(s, other.finals[i]) < 1e-5, `${what}, final state ${i}`));
+  }
+
+  it('fused LSTM shaders (per step and whole sequence) give the tf-op layer: output, final state and gradients, with a mask and an initial state', async () => {
+    await useBackend('webgpu');
+    const [ops, step, sequence] = await layerRuns(5, 3, 6, 8, [{ fused: false }, { kernels: 'step' }, { kernels: 'sequence' }]);
+    assertSameLayer(ops, step, 'step kernels');
+    assertSameLayer(ops, sequence, 'sequence kernels');
+  });
+
+  it('whole-sequence shaders: several rows per workgroup with a partial last group, and more units than threads', async () => {
+    await useBackend('webgpu');
+    assert.equal(rowsPerWorkgroup(385, 8, 16384), 3);
+    assert.equal(rowsPerWorkgroup(512, 6 * 256, 16384), 2, 'the backward pass at the design size fits 2 rows in 16 KB');
+    assert.equal(rowsPerWorkgroup(512, 6 * 256, 4096), 0, 'none fit: the caller falls back to the step kernels');
+    const [ops, sequence] = await layerRuns(3, 385, 4, 8, [{ fused: false }, { kernels: 'sequence' }]);
+    assertSameLayer(ops, sequence, '385 rows');
+    const [ops2, sequence2] = await layerRuns(2, 2, 3, 300, [{ fused: false }, { kernels: 'sequence' }]);
+    assertSameLayer(ops2, sequence2, '300 units');
+  });
+
+  it('draws the dropout mask on the GPU with the same values as the host generator, and moves the generator on as far', async () => {
+    await useBackend('webgpu');
+    const [rows, units, rate] = [37, 29, 0.1];
+    const host = mulberry32(77);
+    const gpuRng = mulberry32(77);
+    const expected = await dropoutMask(rows, units, rate, host).data();
+    const got = await dropoutMaskWebGpu(rows, units, rate, gpuRng.skip(rows * units)).data();
+    assert.deepEqual(Array.from(got), Array.from(expected));
+    assert.ok(expected.some((v) => v === 0) && expected.some((v) => v > 1), 'both dropped and kept values');
+    assert.equal(gpuRng(), host(), 'the next draw agrees');
   });
 
   it('evaluates (inference over a stream, state carried) like the cpu backend', async () => {
