@@ -16,26 +16,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
+import { runProgram, workgroupStorageLimit, WebGpuProgram } from '../engine/webgpu-program';
 import { customOp } from './custom-op';
 import type { DeviceLstmOptions } from './lstm-op-device';
 import { layerGradients } from './lstm-layer-grads';
-
-export interface SequenceProgram {
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  variableNames: string[];
-  workgroupSize: [number, number, number];
-  uniforms?: string;
-  size?: boolean;
-  getUserCode(): string;
-}
-
-interface WebGpuBackendLike {
-  device?: { limits?: { maxComputeWorkgroupStorageSize?: number } };
-  runWebGPUProgram(program: SequenceProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms?: { type: 'int32' | 'uint32' | 'float32'; data: number[] }[]): tf.TensorInfo;
-}
+import { layerMatMul } from './gemm-webgpu';
 
 const FUNCS = `
 fn seqSigmoid(x : f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
@@ -59,7 +44,7 @@ export function rowsPerWorkgroup(B: number, floatsPerRow: number, storageLimitBy
   return r * floatsPerRow * 4 <= storageLimitBytes ? r : 0;
 }
 
-function programShell(name: string, key: string, outputShape: number[], vars: string[], groups: number, wg: number, code: string, uniforms?: string): SequenceProgram {
+function programShell(name: string, key: string, outputShape: number[], vars: string[], groups: number, wg: number, code: string, uniforms?: string): WebGpuProgram {
   const size = outputShape.reduce((a, b) => a * b, 1);
   return {
     outputShape,
@@ -78,7 +63,7 @@ function programShell(name: string, key: string, outputShape: number[], vars: st
 const unroll = (R: number, f: (r: number) => string) => Array.from({ length: R }, (_, r) => f(r)).join('\n');
 
 /** The forward sequence: inputs XW [T*B, 4H] (bias included), U [H, 4H], H0 and C0 [B, H]; output [T*B, 7H]. */
-export function forwardSequenceProgram(T: number, B: number, H: number, R: number): SequenceProgram {
+export function forwardWebGpuProgram(T: number, B: number, H: number, R: number): WebGpuProgram {
   const wg = workgroupThreads(H);
   const upt = Math.ceil(H / wg); // units per thread
   const G = 4 * H;
@@ -151,7 +136,7 @@ export function forwardSequenceProgram(T: number, B: number, H: number, R: numbe
  * the layer's output, mask applied), UT [4H, H] (U transposed, so the threads of a workgroup read it
  * coalesced); output dz [T*B, 4H]. dh and dc flow from step t to t-1 in workgroup memory.
  */
-export function backwardSequenceProgram(T: number, B: number, H: number, R: number): SequenceProgram {
+export function backwardWebGpuProgram(T: number, B: number, H: number, R: number): WebGpuProgram {
   const wg = workgroupThreads(H);
   const upt = Math.ceil(H / wg);
   const G = 4 * H;
@@ -230,7 +215,7 @@ export function backwardSequenceProgram(T: number, B: number, H: number, R: numb
  * generator had (`a0`) and the host generator skips ahead by rows * units. Same values, bit for bit, without
  * drawing and uploading 33 million numbers a layer at 512 x 256.
  */
-export function dropoutMaskProgram(rows: number, units: number): SequenceProgram {
+export function dropoutMaskProgram(rows: number, units: number): WebGpuProgram {
   const n = rows * units;
   const wg = 256;
   const code = `
@@ -247,20 +232,6 @@ export function dropoutMaskProgram(rows: number, units: number): SequenceProgram
   const p = programShell('lstm_dropout', `${rows}_${units}`, [rows, units], [], Math.ceil(n / wg), wg, code, 'a0 : i32, thr : i32, keep : f32,');
   p.dispatch = webgpu_util.computeDispatch(p.dispatchLayout, [n], [wg, 1, 1]) as [number, number, number];
   return p;
-}
-
-function backendOf(): WebGpuBackendLike {
-  return tf.backend() as unknown as WebGpuBackendLike;
-}
-
-/** The workgroup memory this device allows (WebGPU's default guarantee when unknown). */
-export function workgroupStorageLimit(): number {
-  return backendOf().device?.limits?.maxComputeWorkgroupStorageSize ?? 16384;
-}
-
-export function runProgram(program: SequenceProgram, inputs: tf.Tensor[], uniforms?: { type: 'int32' | 'uint32' | 'float32'; data: number[] }[]): tf.Tensor2D {
-  const info = backendOf().runWebGPUProgram(program, inputs, 'float32', uniforms);
-  return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor2D;
 }
 
 /** Runs dropoutMaskProgram from a generator state `a0` (the value mulberry32 holds before the mask's draws). */
@@ -288,8 +259,8 @@ export function lstmSequenceWhole(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrent
   const op = customOp((xT: tf.Tensor, W: tf.Tensor, U: tf.Tensor, bT: tf.Tensor, save: tf.GradSaveFunc) => {
     const h0 = opts.initial?.h ?? tf.zeros([B, H]);
     const c0 = opts.initial?.c ?? tf.zeros([B, H]);
-    const xw = tf.add(tf.matMul(xT as tf.Tensor2D, W as tf.Tensor2D), bT);
-    const packed = runProgram(forwardSequenceProgram(T, B, H, rf), [xw, U, h0, c0]);
+    const xw = tf.add(layerMatMul(xT as tf.Tensor2D, W as tf.Tensor2D), bT);
+    const packed = runProgram(forwardWebGpuProgram(T, B, H, rf), [xw, U, h0, c0]);
     xw.dispose();
     const hAll = tf.slice(packed, [0, 6 * H], [T * B, H]);
     if (opts.onFinalState) {
@@ -304,7 +275,7 @@ export function lstmSequenceWhole(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrent
       const [sh0, sc0, sHAll, sX, sMask, sPacked] = saved as tf.Tensor2D[];
       const dy = opts.mask ? tf.mul(dyT, sMask) : dyT;
       const UT = tf.transpose(U);
-      const dZ = runProgram(backwardSequenceProgram(T, B, H, rb), [sPacked, sc0, dy as tf.Tensor, UT]);
+      const dZ = runProgram(backwardWebGpuProgram(T, B, H, rb), [sPacked, sc0, dy as tf.Tensor, UT]);
       UT.dispose();
       if (dy !== dyT) dy.dispose();
       return layerGradients(dZ, sX, W as tf.Tensor2D, sh0, sHAll);

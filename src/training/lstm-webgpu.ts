@@ -12,25 +12,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
+import { runProgram, WebGpuProgram } from '../engine/webgpu-program';
 import { customOp } from './custom-op';
 import type { DeviceLstmOptions } from './lstm-op-device';
 import { layerGradients } from './lstm-layer-grads';
-
-interface WebGpuProgram {
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  variableNames: string[];
-  workgroupSize: [number, number, number];
-  uniforms?: string;
-  size?: boolean;
-  getUserCode(): string;
-}
-
-interface ProgramRunner {
-  runWebGPUProgram(program: WebGpuProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms?: { type: 'int32'; data: number[] }[]): tf.TensorInfo;
-}
+import { layerMatMul } from './gemm-webgpu';
 
 /** Where a [B, H] value sits in a row-major buffer: row b, unit j at b * stride + offset + j. */
 interface Strided {
@@ -106,9 +92,7 @@ function backwardProgram(B: number, H: number, cPrev: Strided, dcNext: Strided):
 }
 
 function run(program: WebGpuProgram, inputs: tf.Tensor[], offset: number): tf.Tensor2D {
-  const backend = tf.backend() as unknown as ProgramRunner;
-  const info = backend.runWebGPUProgram(program, inputs, 'float32', [{ type: 'int32', data: [offset] }]);
-  return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor2D;
+  return runProgram(program, inputs, [{ type: 'int32', data: [offset] }]);
 }
 
 export function lstmSequenceFused(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D, opts: DeviceLstmOptions): tf.Tensor2D {
@@ -122,7 +106,7 @@ export function lstmSequenceFused(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrent
   const op = customOp((xT: tf.Tensor, W: tf.Tensor, U: tf.Tensor, bT: tf.Tensor, save: tf.GradSaveFunc) => {
     const h0 = opts.initial?.h ?? tf.zeros([B, H]);
     const c0 = opts.initial?.c ?? tf.zeros([B, H]);
-    const xw = tf.add(tf.matMul(xT as tf.Tensor2D, W as tf.Tensor2D), bT);
+    const xw = tf.add(layerMatMul(xT as tf.Tensor2D, W as tf.Tensor2D), bT);
     const packed: tf.Tensor2D[] = [];
     const hs: tf.Tensor2D[] = [];
     let h = h0 as tf.Tensor2D;

@@ -16,6 +16,7 @@ import { TrainableModel } from '../../src/training/train-graph';
 import { lstmSequenceDevice, dropoutMask, DeviceLstmOptions } from '../../src/training/lstm-op-device';
 import { dropoutMaskWebGpu, rowsPerWorkgroup } from '../../src/training/lstm-webgpu-sequence';
 import { mulberry32 } from '../../src/inference/rng';
+import { gemm, GEMM_TILINGS, splitK } from '../../src/training/gemm-webgpu';
 import { evaluateStream, train } from '../../src/training/trainer';
 import { tempDir, useBackend } from '../helpers';
 import { adamSteps, maxAbsDiff, SMALL } from '../../src/training/backend-check';
@@ -109,6 +110,24 @@ describe('webgpu backend', function () {
     assertSameLayer(ops, sequence, '385 rows');
     const [ops2, sequence2] = await layerRuns(2, 2, 3, 300, [{ fused: false }, { kernels: 'sequence' }]);
     assertSameLayer(ops2, sequence2, '300 units');
+  });
+
+  it('tiled matmul: every tiling equals tfjs matMul, with transposed operands, partial tiles and K split over workgroups', async () => {
+    await useBackend('webgpu');
+    const cases: [number, number, number, boolean, boolean][] = [[37, 53, 29, false, false], [130, 70, 3000, true, false], [65, 129, 17, false, true], [20, 9, 33, true, true]];
+    assert.ok(splitK(130, 70, 3000, GEMM_TILINGS['128x128x8x8x8']) > 1, 'the second case splits K');
+    for (const [name, tiling] of Object.entries(GEMM_TILINGS)) {
+      for (const [M, N, K, ta, tb] of cases) {
+        const a = tf.randomNormal(ta ? [K, M] : [M, K], 0, 1, 'float32', 5) as tf.Tensor2D;
+        const b = tf.randomNormal(tb ? [N, K] : [K, N], 0, 1, 'float32', 6) as tf.Tensor2D;
+        const ref = await tf.matMul(a, b, ta, tb).data();
+        const got = gemm(a, b, ta, tb, tiling);
+        assert.deepEqual(got.shape, [M, N]);
+        const d = maxAbsDiff(ref, await got.data());
+        assert.ok(d < 1e-5 * K, `${name} ${M}x${N}x${K} transA ${ta} transB ${tb}: ${d}`);
+        tf.dispose([a, b, got]);
+      }
+    }
   });
 
   it('draws the dropout mask on the GPU with the same values as the host generator, and moves the generator on as far', async () => {
