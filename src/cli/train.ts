@@ -35,6 +35,8 @@ Trains the design's model on the .py files under each DIR; the best-validation c
   --force                write to an --out folder that holds other files too (only the checkpoint's own
                          files are replaced; without it such a folder is refused, so nothing is deleted)
   --validation-split F   fraction of files held out for validation (default 0.05)
+  --val-data DIR         validate on the .py files under DIR instead (repeatable): whole projects the run
+                         never trains on; every file under --data is then trained on
   --seed S               split and shuffling seed (default 1)
   --max-corpus-mb N      stop reading files after N MB of text
   --max-file-mb N        skip files larger than N MB (default 1)
@@ -65,6 +67,7 @@ const OPTIONS = {
   'val-max-chars': { type: 'string' },
   snapshots: { type: 'string' },
   'validation-split': { type: 'string' },
+  'val-data': { type: 'string', multiple: true },
   seed: { type: 'string' },
   'max-corpus-mb': { type: 'string' },
   exclude: { type: 'string', multiple: true },
@@ -117,6 +120,7 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     snapshotsDir: v.snapshots as string | undefined,
     valMaxChars: v['val-max-chars'] === undefined ? undefined : numberOpt(v, 'val-max-chars', 0, { min: 100, integer: true }),
     validationSplit: numberOpt(v, 'validation-split', 0.05, { min: 0, max: 0.5 }),
+    valData: stringList(v, 'val-data').length ? stringList(v, 'val-data') : undefined,
     seed: numberOpt(v, 'seed', 1, { integer: true, min: 0 }),
     maxCorpusChars: maxMb === undefined ? undefined : Math.round(maxMb * 1e6),
     maxFileBytes: v['max-file-mb'] === undefined ? undefined : Math.round(numberOpt(v, 'max-file-mb', 1, { min: 0.001 }) * 1e6),

@@ -38,6 +38,11 @@ export interface TrainConfig {
   lrMin?: number;
   clipNorm?: number;
   validationSplit?: number;
+  /**
+   * Folders whose .py files are the validation set (whole projects the run never trains on); with it, every
+   * file under `data` is trained on and `validationSplit` is not used.
+   */
+  valData?: string[];
   seed?: number;
   mode?: TrainingMode;
   maxMinutes?: number;
@@ -222,7 +227,10 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
     if (rule.note) log(rule.note);
     cfg = { ...cfg, validationSplit: rule.validationSplit };
   }
-  const split = splitByFile(corpus.files, cfg.validationSplit ?? 0.05, seed);
+  const split = cfg.valData?.length
+    ? { train: corpus.files, validation: buildCorpus(cfg.valData, { maxFileBytes: cfg.maxFileBytes, exclude: cfg.exclude, includeTests: cfg.includeTests }).files }
+    : splitByFile(corpus.files, cfg.validationSplit ?? 0.05, seed);
+  if (cfg.valData?.length) log(`validation: ${split.validation.length} files under ${cfg.valData.join(', ')} (none of them trained on)`);
   const trainStream = encodeFiles(split.train);
   const valStream = encodeFiles(split.validation);
   const corpusSummary: CorpusSummary = {
@@ -257,7 +265,7 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   const hyperParameters: Record<string, number | string | boolean> = {
     epochs: cfg.epochs, batchSize: cfg.batchSize, seqLen: cfg.seqLen, learningRate: cfg.lr,
     lrSchedule: cfg.lrSchedule ?? 'constant', lrMin: cfg.lrMin ?? cfg.lr / 10, clipNorm: cfg.clipNorm ?? 1,
-    validationSplit: cfg.validationSplit ?? 0.05, seed, dropout: model.spec.dropout, denseL2: model.spec.denseL2,
+    validationSplit: cfg.valData?.length ? 0 : (cfg.validationSplit ?? 0.05), seed, dropout: model.spec.dropout, denseL2: model.spec.denseL2,
     evalEvery,
     threads,
     ...(cfg.maxMinutes ? { maxMinutes: cfg.maxMinutes, scheduleByTime: Boolean(cfg.scheduleByTime) } : {}),

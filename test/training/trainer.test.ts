@@ -60,6 +60,21 @@ describe('trainer', function () {
     resumed.forEach((l, i) => assert.ok(Math.abs(l - whole[i]) < 1e-4, `batch ${i}: ${l} vs ${whole[i]}`));
   });
 
+  it('--val-data: validates on whole other folders and trains on every file of --data', async () => {
+    const out = path.join(tempDir(), 'ck');
+    const other = tinyCorpus(2);
+    fs.renameSync(path.join(other, 'mod0.py'), path.join(other, 'other_project.py'));
+    const events: TrainEvent[] = [];
+    const s = await train(tinyConfig(data, out, { epochs: 1, valData: [other] }), (e) => events.push(e));
+    const corpusEvent = events.find((e) => e.type === 'corpus');
+    assert.ok(corpusEvent && corpusEvent.type === 'corpus');
+    assert.equal(corpusEvent.validationFiles, 2);
+    const all = fs.readdirSync(data).reduce((n, f) => n + fs.readFileSync(path.join(data, f), 'utf8').length, 0);
+    assert.equal(corpusEvent.trainChars, all, 'nothing of --data is held out');
+    assert.deepEqual(loadCheckpoint(out).meta.corpus!.validationFiles!.sort(), ['mod1.py', 'other_project.py']);
+    assert.ok(s.history.every((h) => Number.isFinite(h.valLoss)));
+  });
+
   it('carried-state mode trains and is recorded in the checkpoint', async () => {
     const out = path.join(tempDir(), 'ck');
     const s = await train(tinyConfig(data, out, { epochs: 3, mode: 'carried-state' }));
