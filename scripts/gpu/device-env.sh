@@ -4,9 +4,12 @@
 OUT=${OUT:-/tmp/gpu-out}; mkdir -p "$OUT"
 app=/tmp/lstm-gpu; rm -rf "$app"; mkdir -p "$app"
 tar -C "$app" -xJf .gpu/bundle.tar.xz
-if ! ldconfig -p | grep -q libvulkan.so.1; then dpkg -x "$app"/libvulkan1_*.deb / && ldconfig; fi
-# NVIDIA's Vulkan ICD is libGLX_nvidia, which needs glvnd (libGLdispatch): without it "Found no drivers".
-for deb in .gpu/gl/*.deb; do [ -f "$deb" ] && dpkg -x "$deb" /; done; ldconfig
+# GPU_DRY_RUN=1 (a rehearsal on a machine without a GPU) leaves the machine's libraries alone.
+if [ -z "${GPU_DRY_RUN:-}" ]; then
+  if ! ldconfig -p | grep -q libvulkan.so.1; then dpkg -x "$app"/libvulkan1_*.deb / && ldconfig; fi
+  # NVIDIA's Vulkan ICD is libGLX_nvidia, which needs glvnd (libGLdispatch): without it "Found no drivers".
+  for deb in .gpu/gl/*.deb; do [ -f "$deb" ] && dpkg -x "$deb" /; done; ldconfig
+fi
 export __EGL_VENDOR_LIBRARY_FILENAMES=${__EGL_VENDOR_LIBRARY_FILENAMES:-/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json}
 # NVIDIA containers put the ICD outside the default search path.
 for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
