@@ -4,7 +4,6 @@
  * the run validates and checkpoints, and what changes for a small corpus. Pure: the editor and the CLI
  * call it with what they know, the trainer applies the corpus rule once it has read the files.
  */
-import type { TrainConfig } from './trainer';
 
 /**
  * The hyper-parameters a workspace run uses unless the user sets others (the editor's settings' defaults).
@@ -27,7 +26,16 @@ export interface BudgetRequest {
   threads?: number;
 }
 
-export type PlannedRun = Required<Pick<TrainConfig, 'epochs' | 'threads' | 'lrSchedule' | 'warmup' | 'evalEveryMinutes' | 'scheduleByTime'>> & Pick<TrainConfig, 'maxMinutes'>;
+/** The part of a TrainConfig (trainer.ts) a plan sets. */
+export interface PlannedRun {
+  epochs: number;
+  threads: number;
+  lrSchedule: 'constant' | 'cosine';
+  warmup: number;
+  evalEveryMinutes: number;
+  scheduleByTime: boolean;
+  maxMinutes?: number;
+}
 
 /** Epochs of a budgeted run: as many as the time allows (the budget ends it). */
 const UNBOUNDED_EPOCHS = 100_000;

@@ -10,7 +10,7 @@ import { ModelSpec } from '../model/architecture';
 import { BackendPreference } from '../engine/backend';
 import { Batch } from './dataset';
 import { LstmState } from './lstm-op';
-import { findWorkerScript } from './worker-client';
+import { findWorkerScript } from './worker-script';
 
 export interface GradientResult {
   grads: Float32Array[];

@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 import { runProgram, WebGpuProgram } from '../engine/webgpu-program';
 import { customOp } from './custom-op';
-import type { DeviceLstmOptions } from './lstm-op-device';
+import type { DeviceLstmOptions } from './device-lstm-options';
 import { layerGradients } from './lstm-layer-grads';
 import { layerMatMul } from './gemm-webgpu';
 

@@ -2,22 +2,12 @@
  * Runs training in a worker thread so the caller (extension host, CLI progress display) stays responsive.
  * A crash or error in the worker rejects the returned promise; it never takes the caller down.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { SHARE_ENV, Worker } from 'worker_threads';
 import { TrainConfig, TrainEvent, TrainSummary } from './trainer';
 import { FromWorker, WorkerInput, routeMessage } from './worker-protocol';
+import { findWorkerScript, WORKER_FILE } from './worker-script';
 
-export const WORKER_FILE = 'training-worker.js';
-
-/** A bundled worker script: next to this bundle (dist/) or, from sources, in ../../dist. */
-export function findWorkerScript(file = WORKER_FILE): string {
-  for (const dir of [__dirname, path.join(__dirname, '..', '..', 'dist')]) {
-    const f = path.join(dir, file);
-    if (fs.existsSync(f)) return f;
-  }
-  throw new Error(`${file} was not found next to ${__dirname}; run npm run build`);
-}
+export { findWorkerScript, WORKER_FILE };
 
 export interface TrainingJob {
   /** Resolves with the summary; rejects if training fails or the worker dies. */
