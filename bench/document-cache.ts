@@ -11,8 +11,8 @@
  */
 import { parseArgs } from 'util';
 import { loadModelOrBundled } from '../src/model/model-store';
-import { buildCorpus } from '../src/training/corpus';
-import { scorePositions } from '../src/adapt/cache-scoring';
+import { buildCorpus } from '../src/data/corpus';
+import { scorePositions } from '../src/completion/cache-scoring';
 import { DEFAULT_COMPLETION_SETTINGS } from '../src/completion/complete';
 import { gate, GATE_FEATURES, GATE_WEIGHTS, gateFeatures, vocabIndexOf } from '../src/completion/cache-mixture';
 import { CachePrediction } from '../src/completion/document-cache';

@@ -14,7 +14,7 @@ import { selectBackend, BackendPreference } from '../src/engine/backend';
 import { LstmStepper } from '../src/inference/lstm-stepper';
 import { InferenceSession } from '../src/inference/session';
 import { sampleIndex } from '../src/inference/sampling';
-import { mulberry32 } from '../src/inference/rng';
+import { mulberry32 } from '../src/util/rng';
 import { encode } from '../src/model/vocab';
 
 const { values } = parseArgs({ options: { model: { type: 'string' }, trials: { type: 'string' }, backend: { type: 'string' } } });

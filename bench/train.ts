@@ -15,9 +15,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend, BackendPreference } from '../src/engine/backend';
 import { makeSpec, parameterCount } from '../src/model/architecture';
 import { initWeights } from '../src/model/initializers';
-import { TrainableModel, embed, dense, softmaxCrossEntropy } from '../src/training/train-graph';
-import { GradientPool } from '../src/training/gradient-pool';
-import { createAdam, applyClipped } from '../src/training/optimizer-state';
+import { TrainableModel, embed, dense, softmaxCrossEntropy } from '../src/training/graph/train-graph';
+import { GradientPool } from '../src/training/graph/gradient-pool';
+import { createAdam, applyClipped } from '../src/training/graph/optimizer-state';
 
 const { values } = parseArgs({
   options: { backend: { type: 'string' }, steps: { type: 'string' }, configs: { type: 'string' }, one: { type: 'string' }, impl: { type: 'string' }, impls: { type: 'string' }, threads: { type: 'string' } },

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/engine/backend';
 import { makeSpec, weightList } from '../src/model/architecture';
 import { initWeights } from '../src/model/initializers';
-import { adamSteps, maxAbsDiff, SMALL } from '../src/training/backend-check';
+import { adamSteps, maxAbsDiff, SMALL } from '../src/training/graph/backend-check';
 
 async function compare(name: string, spec = SMALL, T = 7, B = 4) {
   const w = initWeights(spec, 21);

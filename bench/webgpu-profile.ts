@@ -18,10 +18,10 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { selectBackend } from '../src/engine/backend';
 import { makeSpec } from '../src/model/architecture';
 import { initWeights } from '../src/model/initializers';
-import { TrainableModel } from '../src/training/train-graph';
-import { createAdam, applyClipped } from '../src/training/optimizer-state';
-import { lstmSequenceDevice } from '../src/training/lstm-op-device';
-import { gemm, GEMM_TILINGS } from '../src/training/gemm-webgpu';
+import { TrainableModel } from '../src/training/graph/train-graph';
+import { createAdam, applyClipped } from '../src/training/graph/optimizer-state';
+import { lstmSequenceDevice } from '../src/training/ops/lstm-op-device';
+import { gemm, GEMM_TILINGS } from '../src/training/ops/gemm-webgpu';
 
 const { values } = parseArgs({ options: { config: { type: 'string' }, quick: { type: 'boolean' } } });
 const [B, T] = (values.config ?? '512x256').split('x').map(Number);

@@ -11,10 +11,10 @@ const watch = process.argv.includes('--watch');
 const entries = {
   cli: 'src/cli.ts',
   extension: 'src/extension.ts',
-  'training-worker': 'src/training/worker-main.ts',
+  'training-worker': 'src/training/host/worker-main.ts',
   'analysis-worker': 'src/analysis/worker-main.ts',
-  'gradient-worker': 'src/training/gradient-worker-main.ts',
-  'training-process': 'src/training/process-main.ts',
+  'gradient-worker': 'src/training/graph/gradient-worker-main.ts',
+  'training-process': 'src/training/host/process-main.ts',
   'index-worker': 'src/adapt/index-worker-main.ts',
 };
 for (const f of fs.existsSync(path.join(root, 'bench')) ? fs.readdirSync(path.join(root, 'bench')) : []) {

@@ -4,7 +4,7 @@
  * index off the editor's thread; the positions come back as transferred buffers.
  */
 import { parentPort, workerData } from 'worker_threads';
-import { buildCorpus, EmptyCorpusError } from '../training/corpus';
+import { buildCorpus, EmptyCorpusError } from '../data/corpus';
 import { TextIndex } from './text-index';
 import { IndexRequest, IndexReply } from './index-protocol';
 

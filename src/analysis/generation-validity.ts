@@ -6,8 +6,8 @@
 import { ModelWeights } from '../model/architecture';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { InferenceSession } from '../inference/session';
-import { mulberry32 } from '../inference/rng';
-import { loadPythonParser, checkPython, cutAtLogicalLine, ParseErrorKind } from './python-parse';
+import { mulberry32 } from '../util/rng';
+import { loadPythonParser, checkPython, cutAtLogicalLine, ParseErrorKind } from '../python/python-parse';
 
 export interface ValidityOptions {
   samples?: number;

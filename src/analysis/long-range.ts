@@ -4,7 +4,7 @@
  * and loss by position in the file (how much the carried state helps). Pure: any Predictor works.
  */
 import { encode, charToIndex } from '../model/vocab';
-import { scanPython, logicalLines, CLOSERS } from './python-scanner';
+import { scanPython, logicalLines, CLOSERS } from '../python/python-scanner';
 import { Predictor } from './predictor';
 
 export const DISTANCE_BUCKETS: readonly [number, number][] = [[1, 10], [11, 20], [21, 50], [51, 100], [101, 200], [201, 500], [501, Infinity]];

@@ -1,8 +1,8 @@
 /** The whole long-range study for a checkpoint and folders, shared by the CLI and the editor command. */
 import * as path from 'path';
 import { Checkpoint } from '../model/checkpoint';
-import { buildCorpus } from '../training/corpus';
-import { encodeFiles, splitByFile, filesOfSplit, SplitName } from '../training/dataset';
+import { buildCorpus } from '../data/corpus';
+import { encodeFiles, splitByFile, filesOfSplit, SplitName } from '../data/dataset';
 import { analyzeLongRange } from './long-range';
 import { LstmPredictor } from './predictor';
 import { NgramModel, NgramPredictor } from './ngram';

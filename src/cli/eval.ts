@@ -1,12 +1,12 @@
 /** `lstm-complete eval`: loss and accuracy of a checkpoint on a folder of Python files, state carried per file. */
 import * as path from 'path';
 import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, choiceOpt } from './args';
-import { evaluateWithCache } from '../adapt/cache-scoring';
+import { evaluateWithCache } from '../completion/cache-scoring';
 import { DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { loadModelOrBundled } from '../model/model-store';
-import { buildCorpus } from '../training/corpus';
-import { evaluateFiles } from '../training/evaluate';
-import { filesOfSplit } from '../training/dataset';
+import { buildCorpus } from '../data/corpus';
+import { evaluateFiles } from '../training/graph/evaluate';
+import { filesOfSplit } from '../data/dataset';
 
 export const EVAL_HELP = `Usage: lstm-complete eval [--model DIR] --data DIR [--data DIR...] [--split all|validation|train] [--max-chars N]
                           [--cache none|document|workspace] [--json]

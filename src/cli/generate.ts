@@ -4,7 +4,7 @@ import { COMMON_OPTIONS, parse, numberOpt, logger, UsageError } from './args';
 import { loadModelOrBundled } from '../model/model-store';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { InferenceSession } from '../inference/session';
-import { mulberry32, randomSeed } from '../inference/rng';
+import { mulberry32, randomSeed } from '../util/rng';
 import { GENERATION_LIMITS } from '../inference/generation-limits';
 
 export const GENERATE_HELP = `Usage: lstm-complete generate [--model DIR] [--chars N] [--temperature T] [--start STR] [--seed S] [--top-k K] [--json]

@@ -1,7 +1,7 @@
 /** Training progress on stderr: a redrawn bar on a terminal, periodic plain lines otherwise. */
-import { TrainEvent } from '../training/trainer';
-import { formatDuration } from '../training/eta';
-import { describeSkips } from '../training/corpus';
+import { TrainEvent } from '../training/loop/trainer';
+import { formatDuration } from '../util/eta';
+import { describeSkips } from '../data/corpus';
 
 export function progressLine(e: Extract<TrainEvent, { type: 'batch' }>, width = 24): string {
   const frac = e.batch / e.batchesPerEpoch;

@@ -7,10 +7,10 @@
 import * as path from 'path';
 import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, UsageError, choiceOpt } from './args';
 import { loadModelOrBundled } from '../model/model-store';
-import { buildCorpus } from '../training/corpus';
-import { filesOfSplit } from '../training/dataset';
+import { buildCorpus } from '../data/corpus';
+import { filesOfSplit } from '../data/dataset';
 import { LstmStepper } from '../inference/lstm-stepper';
-import { mulberry32 } from '../inference/rng';
+import { mulberry32 } from '../util/rng';
 import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { TextIndex } from '../adapt/text-index';
 import { modelCompleter, wordCompleter } from '../replay/completers';

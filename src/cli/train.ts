@@ -1,12 +1,12 @@
 /** `lstm-complete train`: trains or fine-tunes a checkpoint in a worker thread, with progress on stderr. */
 import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError, guardOutput, choiceOpt } from './args';
-import { startTraining } from '../training/worker-client';
-import { TrainConfig, latestDir } from '../training/trainer';
+import { startTraining } from '../training/host/worker-client';
+import { TrainConfig, latestDir } from '../training/loop/trainer';
 import { createProgressReporter } from './progress';
 import { BACKEND_LADDER, BackendPreference } from '../engine/backend';
-import { TrainingMode } from '../training/dataset';
-import { planRun, WORKSPACE_TRAINING_DEFAULTS } from '../training/budget-plan';
-import { runVerdict } from '../training/run-verdict';
+import { TrainingMode } from '../data/dataset';
+import { planRun, WORKSPACE_TRAINING_DEFAULTS } from '../training/loop/budget-plan';
+import { runVerdict } from '../training/loop/run-verdict';
 import { availableParallelism } from 'os';
 
 export const TRAIN_HELP = `Usage: lstm-complete train --data DIR [--data DIR...] --out DIR [options]

@@ -8,8 +8,8 @@
  * variety asks, and shows the sample whatever its probability.
  */
 import { InferenceSession } from '../inference/session';
-import { Rng, mulberry32 } from '../inference/rng';
-import { scanPython } from '../analysis/python-scanner';
+import { Rng, mulberry32 } from '../util/rng';
+import { scanPython } from '../python/python-scanner';
 import { makeStopRule } from './stop-rules';
 import { trimTrailingWhitespace, repeatsSuffix, suffixOverlap, midWord } from './postprocess';
 import { contextStart } from './context-window';

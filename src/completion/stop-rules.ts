@@ -2,7 +2,7 @@
  * Code-aware rules that end a completion, each a small pure function of the text so far. A rule returns
  * true to stop before the next character. Rules are combined by makeStopRule from the settings.
  */
-import { CLOSERS, OPENERS } from '../analysis/python-scanner';
+import { CLOSERS, OPENERS } from '../python/python-scanner';
 
 export interface StopContext {
   /** Indentation (spaces/tabs) of the line the cursor is on, up to the first non-blank. */

@@ -1,6 +1,6 @@
 /** The palette commands (category "LSTM") and the status bar menu. */
 import * as vscode from 'vscode';
-import { BUDGET_CHOICES } from '../training/budget-plan';
+import { BUDGET_CHOICES } from '../training/loop/budget-plan';
 import { WorkspaceIndexer } from '../adapt/workspace-indexer';
 import { GENERATION_LIMITS } from '../inference/generation-limits';
 import * as path from 'path';
@@ -14,7 +14,7 @@ import { readSettings, SECTION } from './settings';
 import { InferenceSession } from '../inference/session';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { loadCheckpoint } from '../model/checkpoint';
-import { mulberry32, randomSeed } from '../inference/rng';
+import { mulberry32, randomSeed } from '../util/rng';
 import { analyzeWorkspace, showReport } from './analysis-panel';
 import { installNativeBackend, NativeBackend } from '../engine/native-install';
 import * as fs from 'fs';

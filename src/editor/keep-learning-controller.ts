@@ -6,7 +6,7 @@
  * When to run is training/keep-learning.ts's decision; this class feeds it the editor's events.
  */
 import * as vscode from 'vscode';
-import { KeepLearningScheduler, DEFAULT_KEEP_LEARNING } from '../training/keep-learning';
+import { KeepLearningScheduler, DEFAULT_KEEP_LEARNING } from '../training/loop/keep-learning';
 import { readSettings, SECTION } from './settings';
 
 export interface KeepLearningHooks {

@@ -1,8 +1,8 @@
 /** "Show Training Report": a webview with the live loss curve and the per-evaluation table. */
 import * as vscode from 'vscode';
 import { EpochRecord } from '../model/checkpoint';
-import { lossCurveSvg } from '../training/loss-curve';
-import { RunVerdict } from '../training/run-verdict';
+import { lossCurveSvg } from '../training/loop/loss-curve';
+import { RunVerdict } from '../training/loop/run-verdict';
 
 export class ReportPanel {
   private panel: vscode.WebviewPanel | undefined;

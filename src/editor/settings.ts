@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { BackendPreference } from '../engine/backend';
-import { WORKSPACE_TRAINING_DEFAULTS } from '../training/budget-plan';
+import { WORKSPACE_TRAINING_DEFAULTS } from '../training/loop/budget-plan';
 
 export const SECTION = 'lstmComplete';
 

@@ -7,16 +7,16 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { monitorEventLoopDelay } from 'perf_hooks';
-import { startTraining, TrainingJob } from '../training/worker-client';
-import { startTrainingProcess } from '../training/process-client';
-import { chooseTrainingHost, findPlainNode, wantsGpu } from '../training/training-host';
+import { startTraining, TrainingJob } from '../training/host/worker-client';
+import { startTrainingProcess } from '../training/host/process-client';
+import { chooseTrainingHost, findPlainNode, wantsGpu } from '../training/host/training-host';
 import { webgpuResolvable } from '../engine/webgpu';
-import { TrainConfig, TrainEvent, TrainSummary } from '../training/trainer';
+import { TrainConfig, TrainEvent, TrainSummary } from '../training/loop/trainer';
 import { EpochRecord } from '../model/checkpoint';
-import { formatDuration } from '../training/eta';
+import { formatDuration } from '../util/eta';
 import { Settings } from './settings';
-import { planRun } from '../training/budget-plan';
-import { RunVerdict, runVerdict } from '../training/run-verdict';
+import { planRun } from '../training/loop/budget-plan';
+import { RunVerdict, runVerdict } from '../training/loop/run-verdict';
 import { availableParallelism } from 'os';
 import { WorkspaceStorage } from './storage';
 

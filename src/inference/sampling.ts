@@ -1,5 +1,5 @@
 /** Turning logits into a next character: temperature (0 = greedy), optional top-k, seedable RNG. */
-import { Rng } from './rng';
+import { Rng } from '../util/rng';
 
 export interface SamplingOptions {
   temperature: number;

@@ -8,7 +8,7 @@
 import { LstmStepper } from './lstm-stepper';
 import { StateCache } from './state-cache';
 import { PrefixHashes } from './prefix-hash';
-import { Rng, mulberry32 } from './rng';
+import { Rng, mulberry32 } from '../util/rng';
 import { argmax, sampleIndex, softmax } from './sampling';
 import { encode, indexToChar, normalizeText, charToIndex, UNKNOWN_INDEX } from '../model/vocab';
 

@@ -4,7 +4,7 @@
  * instead of the 255 s the tfjs cpu initialiser takes), unit forget-gate bias.
  */
 import { ModelSpec, ModelWeights, LstmLayerWeights } from './architecture';
-import { Rng, mulberry32, gaussian } from '../inference/rng';
+import { Rng, mulberry32, gaussian } from '../util/rng';
 
 function uniform(n: number, limit: number, rng: Rng): Float32Array {
   const a = new Float32Array(n);

@@ -7,7 +7,7 @@ import { Completer } from './completers';
 import { emptyTally, figures, Figures, Tally } from './metrics';
 import { ReplayTask, skipIndentation, typedChars } from './tasks';
 import { USERS, UserKind } from './users';
-import { mulberry32 } from '../inference/rng';
+import { mulberry32 } from '../util/rng';
 
 export interface Example {
   /** The line before the cursor. */

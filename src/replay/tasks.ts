@@ -8,7 +8,7 @@
  * Indentation at the start of a line is the editor's job (Enter and auto-indent), so it is neither typed
  * nor counted: the cursor lands after it.
  */
-import { mulberry32 } from '../inference/rng';
+import { mulberry32 } from '../util/rng';
 import { normalizeText } from '../model/vocab';
 
 export interface ReplayFile {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { NgramModel, NgramPredictor } from '../../src/analysis/ngram';
 import { encode, VOCAB_SIZE, charToIndex } from '../../src/model/vocab';
-import { mulberry32 } from '../../src/inference/rng';
+import { mulberry32 } from '../../src/util/rng';
 
 describe('n-gram baseline', () => {
   it('gives proper distributions that sharpen with context', () => {

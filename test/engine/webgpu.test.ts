@@ -12,14 +12,14 @@ import { describeAdapter, isSoftwareAdapter } from '../../src/engine/webgpu';
 import { weightList } from '../../src/model/architecture';
 import { initWeights } from '../../src/model/initializers';
 import { loadCheckpoint } from '../../src/model/checkpoint';
-import { TrainableModel } from '../../src/training/train-graph';
-import { lstmSequenceDevice, dropoutMask, DeviceLstmOptions } from '../../src/training/lstm-op-device';
-import { dropoutMaskWebGpu, rowsPerWorkgroup } from '../../src/training/lstm-webgpu-sequence';
-import { mulberry32 } from '../../src/inference/rng';
-import { gemm, GEMM_TILINGS, splitK } from '../../src/training/gemm-webgpu';
-import { evaluateStream, train } from '../../src/training/trainer';
+import { TrainableModel } from '../../src/training/graph/train-graph';
+import { lstmSequenceDevice, dropoutMask, DeviceLstmOptions } from '../../src/training/ops/lstm-op-device';
+import { dropoutMaskWebGpu, rowsPerWorkgroup } from '../../src/training/ops/lstm-webgpu-sequence';
+import { mulberry32 } from '../../src/util/rng';
+import { gemm, GEMM_TILINGS, splitK } from '../../src/training/ops/gemm-webgpu';
+import { evaluateStream, train } from '../../src/training/loop/trainer';
 import { tempDir, useBackend } from '../helpers';
-import { adamSteps, maxAbsDiff, SMALL } from '../../src/training/backend-check';
+import { adamSteps, maxAbsDiff, SMALL } from '../../src/training/graph/backend-check';
 import { tinyConfig, tinyCorpus } from '../training/fixtures';
 
 describe('webgpu backend', function () {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { sampleIndex, softmax, argmax } from '../../src/inference/sampling';
-import { mulberry32 } from '../../src/inference/rng';
+import { mulberry32 } from '../../src/util/rng';
 
 describe('sampling', () => {
   const logits = [1, 3, 2, 0.5];

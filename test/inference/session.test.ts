@@ -4,7 +4,7 @@ import { makeSpec } from '../../src/model/architecture';
 import { initWeights } from '../../src/model/initializers';
 import { LstmStepper } from '../../src/inference/lstm-stepper';
 import { InferenceSession } from '../../src/inference/session';
-import { mulberry32 } from '../../src/inference/rng';
+import { mulberry32 } from '../../src/util/rng';
 import { charToIndex } from '../../src/model/vocab';
 import { useBackend } from '../helpers';
 

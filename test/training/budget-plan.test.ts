@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
-import { corpusRule, planRun, SMALL_CORPUS_CHARS } from '../../src/training/budget-plan';
-import { learningRateAt } from '../../src/training/trainer';
-import { runVerdict } from '../../src/training/run-verdict';
+import { corpusRule, planRun, SMALL_CORPUS_CHARS } from '../../src/training/loop/budget-plan';
+import { learningRateAt } from '../../src/training/loop/trainer';
+import { runVerdict } from '../../src/training/loop/run-verdict';
 import { EpochRecord } from '../../src/model/checkpoint';
 
 describe('training budget planner', () => {

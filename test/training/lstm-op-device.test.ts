@@ -2,10 +2,10 @@ import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { weightList } from '../../src/model/architecture';
 import { initWeights } from '../../src/model/initializers';
-import { TrainableModel } from '../../src/training/train-graph';
-import { evaluateStream } from '../../src/training/trainer';
+import { TrainableModel } from '../../src/training/graph/train-graph';
+import { evaluateStream } from '../../src/training/loop/trainer';
 import { useBackend } from '../helpers';
-import { adamSteps, maxAbsDiff, randomBatch, SMALL } from '../../src/training/backend-check';
+import { adamSteps, maxAbsDiff, randomBatch, SMALL } from '../../src/training/graph/backend-check';
 
 describe('device-resident training graph', () => {
   before(() => useBackend('cpu'));

@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { makeSpec, weightEntries } from '../../src/model/architecture';
 import { initWeights } from '../../src/model/initializers';
 import { buildLayersModel, setLayersModelWeights } from '../../src/model/layers-model';
-import { TrainableModel } from '../../src/training/train-graph';
-import { mulberry32 } from '../../src/inference/rng';
+import { TrainableModel } from '../../src/training/graph/train-graph';
+import { mulberry32 } from '../../src/util/rng';
 import { useBackend } from '../helpers';
 
 describe('training graph', () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { train, TrainEvent, latestDir } from '../../src/training/trainer';
+import { train, TrainEvent, latestDir } from '../../src/training/loop/trainer';
 import { loadCheckpoint } from '../../src/model/checkpoint';
 import { tinyCorpus, tinyConfig } from './fixtures';
 import { tempDir } from '../helpers';

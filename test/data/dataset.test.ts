@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
-import { splitByFile, encodeFiles, planBatches, makeBatch } from '../../src/training/dataset';
-import { CorpusFile } from '../../src/training/corpus';
+import { splitByFile, encodeFiles, planBatches, makeBatch } from '../../src/data/dataset';
+import { CorpusFile } from '../../src/data/corpus';
 import { encode, decode } from '../../src/model/vocab';
 
 const files: CorpusFile[] = Array.from({ length: 40 }, (_, i) => ({ path: `/r/f${i}.py`, relative: `f${i}.py`, text: `# file ${i}\n` + `x${i} = ${i}\n`.repeat(10 + i) }));

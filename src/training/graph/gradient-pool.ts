@@ -6,11 +6,11 @@
  * the single-threaded wasm backend.
  */
 import { Worker } from 'worker_threads';
-import { ModelSpec } from '../model/architecture';
-import { BackendPreference } from '../engine/backend';
-import { Batch } from './dataset';
-import { LstmState } from './lstm-op';
-import { findWorkerScript } from './worker-script';
+import { ModelSpec } from '../../model/architecture';
+import { BackendPreference } from '../../engine/backend';
+import { Batch } from '../../data/dataset';
+import { LstmState } from '../ops/lstm-op';
+import { findWorkerScript } from '../../util/worker-script';
 
 export interface GradientResult {
   grads: Float32Array[];

@@ -1,5 +1,5 @@
 /** Messages between a training worker and its caller. */
-import { TrainConfig, TrainEvent, TrainSummary } from './trainer';
+import { TrainConfig, TrainEvent, TrainSummary } from '../loop/trainer';
 
 export type ToWorker = { type: 'cancel' };
 

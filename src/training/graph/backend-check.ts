@@ -3,12 +3,12 @@
  * host and device residencies) can be compared from the same weights: used by the tests and by
  * bench/webgpu-check.ts on a real GPU.
  */
-import { makeSpec, ModelWeights } from '../model/architecture';
-import { initWeights } from '../model/initializers';
+import { makeSpec, ModelWeights } from '../../model/architecture';
+import { initWeights } from '../../model/initializers';
 import { TrainableModel, Residency } from './train-graph';
 import { createAdam, applyClipped } from './optimizer-state';
-import { LstmState } from './lstm-op';
-import { mulberry32 } from '../inference/rng';
+import { LstmState } from '../ops/lstm-op';
+import { mulberry32 } from '../../util/rng';
 
 /** A small model for quick comparisons. */
 export const SMALL = makeSpec({ embeddingDim: 8, lstmUnits: [16, 12], dropout: 0.1 });

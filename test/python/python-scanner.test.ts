@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { scanPython } from '../../src/analysis/python-scanner';
+import { scanPython } from '../../src/python/python-scanner';
 
 describe('python scanner', () => {
   it('ignores brackets in strings and comments', () => {

@@ -3,7 +3,7 @@
  * resumable checkpoint, so a resumed run continues each stream where it stopped instead of from zeros.
  * Layout: for each layer, h then c, float32 [batch, units]; a layer without state is stored as zeros.
  */
-import { LstmState } from './lstm-op';
+import { LstmState } from '../ops/lstm-op';
 
 export const CARRIED_STATE_FILE = 'carried-state.bin';
 

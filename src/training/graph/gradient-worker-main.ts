@@ -1,12 +1,12 @@
 /** Entry point of a gradient worker (dist/gradient-worker.js): a model replica that returns shard gradients. */
 import { parentPort, workerData } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend, BackendPreference } from '../engine/backend';
-import { ModelSpec } from '../model/architecture';
-import { initWeights } from '../model/initializers';
+import { selectBackend, BackendPreference } from '../../engine/backend';
+import { ModelSpec } from '../../model/architecture';
+import { initWeights } from '../../model/initializers';
 import { TrainableModel } from './train-graph';
 import { ShardRequest, GradientResult } from './gradient-pool';
-import { LstmState } from './lstm-op';
+import { LstmState } from '../ops/lstm-op';
 
 const input = workerData as { spec: ModelSpec; backend: BackendPreference; modulePaths: string[]; seed: number };
 const port = parentPort!;

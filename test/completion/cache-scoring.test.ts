@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
-import { evaluateWithCache } from '../../src/adapt/cache-scoring';
-import { evaluateFiles } from '../../src/training/evaluate';
+import { evaluateWithCache } from '../../src/completion/cache-scoring';
+import { evaluateFiles } from '../../src/training/graph/evaluate';
 import { initWeights } from '../../src/model/initializers';
 import { makeSpec } from '../../src/model/architecture';
 import { useBackend } from '../helpers';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { formatDuration } from '../../src/training/eta';
+import { formatDuration } from '../../src/util/eta';
 
 describe('formatDuration', () => {
   it('shows minutes and seconds, hours and minutes, and ? for unknown', () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildCorpus, EmptyCorpusError, globToRegExp, cleanText, declaredEncoding, describeSkips } from '../../src/training/corpus';
+import { buildCorpus, EmptyCorpusError, globToRegExp, cleanText, declaredEncoding, describeSkips } from '../../src/data/corpus';
 import { tempDir } from '../helpers';
 
 function write(root: string, rel: string, data: string | Buffer): void {

@@ -3,7 +3,7 @@
  * process-client.ts with an IPC channel. Used for GPU backends: Dawn cannot run inside Electron, and a GPU
  * driver fault ends this process, not the editor.
  */
-import { train, TrainConfig } from './trainer';
+import { train, TrainConfig } from '../loop/trainer';
 import { FromWorker } from './worker-protocol';
 
 type ToProcess = { type: 'start'; config: TrainConfig } | { type: 'cancel' };

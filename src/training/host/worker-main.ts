@@ -1,6 +1,6 @@
 /** Entry point of the training worker thread (bundled to dist/training-worker.js). */
 import { parentPort, workerData } from 'worker_threads';
-import { train } from './trainer';
+import { train } from '../loop/trainer';
 import { FromWorker, WorkerInput } from './worker-protocol';
 
 const input = workerData as WorkerInput;

@@ -9,9 +9,9 @@ import { ModelWeights } from '../model/architecture';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { argmax, softmax } from '../inference/sampling';
 import { encode, normalizeText } from '../model/vocab';
-import { CachePrediction, DEFAULT_CACHE_OPTIONS, DocumentCache } from '../completion/document-cache';
-import { mixInto, mixtureWeight } from '../completion/cache-mixture';
-import { TextIndex } from './text-index';
+import { CachePrediction, DEFAULT_CACHE_OPTIONS, DocumentCache } from './document-cache';
+import { mixInto, mixtureWeight } from './cache-mixture';
+import { TextIndex } from '../adapt/text-index';
 
 export interface ScoredFile {
   key: string;

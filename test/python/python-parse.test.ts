@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { loadPythonParser, checkPython, indentationErrors, cutAtLogicalLine } from '../../src/analysis/python-parse';
+import { loadPythonParser, checkPython, indentationErrors, cutAtLogicalLine } from '../../src/python/python-parse';
 
 describe('python parse check (tree-sitter in wasm)', () => {
   it('accepts valid Python and names what is wrong with invalid Python', async () => {

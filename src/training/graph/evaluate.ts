@@ -2,9 +2,9 @@
  * Evaluation of a checkpoint on text with the LSTM state carried through each file (reset between files),
  * as the editor uses it: mean cross-entropy (nats and bits per character) and top-1 accuracy.
  */
-import { ModelWeights } from '../model/architecture';
-import { LstmStepper } from '../inference/lstm-stepper';
-import { encode } from '../model/vocab';
+import { ModelWeights } from '../../model/architecture';
+import { LstmStepper } from '../../inference/lstm-stepper';
+import { encode } from '../../model/vocab';
 
 export interface EvalResult {
   files: number;

@@ -1,7 +1,7 @@
 /** The loss curve of a training run as a standalone SVG and a self-contained HTML page with the numbers. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EpochRecord } from '../model/checkpoint';
+import { EpochRecord } from '../../model/checkpoint';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 

@@ -8,13 +8,13 @@
  * once per batch, asynchronously (LossResult.finish).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp } from './custom-op';
+import { customOp } from '../ops/custom-op';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { ModelSpec, ModelWeights, weightEntries, weightList, weightsFromList } from '../model/architecture';
-import { lstmSequence, LstmState } from './lstm-op';
-import { lstmSequenceDevice, dropoutMask } from './lstm-op-device';
-import { mulberry32, SkippableRng } from '../inference/rng';
-import { dropoutMaskWebGpu } from './lstm-webgpu-sequence';
+import { ModelSpec, ModelWeights, weightEntries, weightList, weightsFromList } from '../../model/architecture';
+import { lstmSequence, LstmState } from '../ops/lstm-op';
+import { lstmSequenceDevice, dropoutMask } from '../ops/lstm-op-device';
+import { mulberry32, SkippableRng } from '../../util/rng';
+import { dropoutMaskWebGpu } from '../ops/lstm-webgpu-sequence';
 
 let instanceCounter = 0;
 

@@ -6,7 +6,7 @@
  */
 import { encode } from '../model/vocab';
 import { CorpusFile } from './corpus';
-import { mulberry32, Rng } from '../inference/rng';
+import { mulberry32, Rng } from '../util/rng';
 
 export type TrainingMode = 'windows' | 'carried-state';
 

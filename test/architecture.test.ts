@@ -1,0 +1,117 @@
+/**
+ * The layering README.md's layout describes, kept by a test rather than by memory: which folders of src/ may
+ * import which, no import cycles between files (type-only imports included: they still tie two modules'
+ * designs together), and `vscode` only in the editor glue.
+ */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const SRC = path.join(__dirname, '..', 'src');
+
+/** What each folder may import besides itself; a folder not listed here fails the test (add it on purpose). */
+const ALLOWED: Record<string, string[]> = {
+  util: [],
+  python: ['util'],
+  model: ['util'],
+  data: ['model', 'util'],
+  engine: ['util'],
+  inference: ['model', 'util'],
+  'training/ops': ['engine', 'util'],
+  'training/graph': ['training/ops', 'inference', 'data', 'engine', 'model', 'util'],
+  'training/loop': ['training/graph', 'training/ops', 'data', 'engine', 'model', 'util'],
+  'training/host': ['training/loop', 'training/graph', 'training/ops', 'data', 'engine', 'model', 'util'],
+  adapt: ['data', 'inference', 'model', 'util'],
+  completion: ['adapt', 'inference', 'model', 'python', 'util'],
+  replay: ['completion', 'adapt', 'inference', 'model', 'util'],
+  analysis: ['data', 'inference', 'model', 'python', 'util'],
+  cli: ['training/host', 'training/loop', 'training/graph', 'replay', 'analysis', 'completion', 'adapt', 'data', 'engine', 'inference', 'model', 'util'],
+  editor: ['training/host', 'training/loop', 'analysis', 'completion', 'adapt', 'engine', 'inference', 'model', 'util'],
+  '.': ['cli', 'editor', 'adapt'],
+};
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(p) : e.name.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** The folder a file belongs to for layering: its first folder under src/, two levels inside training/. */
+function layer(file: string): string {
+  const parts = path.relative(SRC, path.dirname(file)).split(path.sep).filter(Boolean);
+  if (parts.length === 0) return '.';
+  return parts[0] === 'training' ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+const IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)'([^']+)'/gm;
+
+function imports(file: string): { spec: string; target?: string }[] {
+  const text = fs.readFileSync(file, 'utf8');
+  return [...text.matchAll(IMPORT)].map((m) => {
+    const spec = m[1];
+    if (!spec.startsWith('.')) return { spec };
+    const base = path.resolve(path.dirname(file), spec);
+    const target = [base + '.ts', path.join(base, 'index.ts')].find((f) => fs.existsSync(f));
+    return { spec, target };
+  });
+}
+
+describe('architecture', () => {
+  const files = sourceFiles(SRC);
+  const graph = new Map(files.map((f) => [f, imports(f)]));
+
+  it('every relative import names a source file', () => {
+    const broken = files.flatMap((f) => graph.get(f)!.filter((i) => i.spec.startsWith('.') && !i.target).map((i) => `${path.relative(SRC, f)}: '${i.spec}'`));
+    assert.deepEqual(broken, []);
+  });
+
+  it('folders import only the layers below them (README.md, Layout)', () => {
+    const bad: string[] = [];
+    for (const f of files) {
+      const from = layer(f);
+      const allowed = ALLOWED[from];
+      if (!allowed) {
+        bad.push(`${from}/ has no entry in the allowed-imports table`);
+        continue;
+      }
+      for (const i of graph.get(f)!) {
+        if (!i.target) continue;
+        const to = layer(i.target);
+        if (to !== from && !allowed.includes(to)) bad.push(`${path.relative(SRC, f)} imports ${path.relative(SRC, i.target)} (${from} -> ${to})`);
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
+
+  it('has no import cycles between files', () => {
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const stack: string[] = [];
+    const visit = (f: string) => {
+      state.set(f, 'open');
+      stack.push(f);
+      for (const i of graph.get(f) ?? []) {
+        if (!i.target) continue;
+        if (state.get(i.target) === 'open') cycles.push([...stack.slice(stack.indexOf(i.target)), i.target].map((x) => path.relative(SRC, x)).join(' -> '));
+        else if (!state.has(i.target)) visit(i.target);
+      }
+      stack.pop();
+      state.set(f, 'done');
+    };
+    for (const f of files) if (!state.has(f)) visit(f);
+    assert.deepEqual(cycles, []);
+  });
+
+  it('only the editor glue imports vscode (pure logic stays testable without it)', () => {
+    const users = files.filter((f) => graph.get(f)!.some((i) => i.spec === 'vscode')).map((f) => layer(f));
+    assert.ok(users.length > 0, 'the test sees the vscode imports');
+    assert.deepEqual([...new Set(users)].filter((l) => l !== 'editor' && l !== '.'), []);
+  });
+
+  it('the layout table in README.md names every folder of src/', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const folders = [...new Set(files.map(layer))].filter((l) => l !== '.');
+    assert.deepEqual(folders.filter((l) => !readme.includes(`| \`src/${l}\` |`)), []);
+  });
+});
