@@ -117,7 +117,9 @@ export class TrainingController {
             switch (e.type) {
               case 'log':
                 this.hooks.log(`training: ${e.message}`);
-                backend = /backend: using (\S+)/.exec(e.message)?.[1] ?? backend;
+                break;
+              case 'backend':
+                backend = e.name;
                 break;
               case 'corpus':
                 this.hooks.log(`training: corpus ${e.report.files} files, ${e.report.chars} chars, skipped ${JSON.stringify(e.report.skipped)}`);

@@ -66,6 +66,8 @@ describe('trainer', function () {
     fs.renameSync(path.join(other, 'mod0.py'), path.join(other, 'other_project.py'));
     const events: TrainEvent[] = [];
     const s = await train(tinyConfig(data, out, { epochs: 1, valData: [other] }), (e) => events.push(e));
+    const backendEvents = events.filter((e) => e.type === 'backend');
+    assert.deepEqual(backendEvents, [{ type: 'backend', name: 'wasm' }], 'the backend arrives as one structured event');
     const corpusEvent = events.find((e) => e.type === 'corpus');
     assert.ok(corpusEvent && corpusEvent.type === 'corpus');
     assert.equal(corpusEvent.validationFiles, 2);

@@ -88,6 +88,8 @@ export interface TrainConfig {
 
 export type TrainEvent =
   | { type: 'log'; message: string }
+  /** The backend the run trains on, once chosen (the editor shows it; no need to read it out of the log). */
+  | { type: 'backend'; name: string; device?: string }
   | { type: 'corpus'; report: CorpusReport; trainChars: number; valChars: number; validationFiles: number }
   | { type: 'start'; valLoss: number; valAccuracy: number }
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; step: number; loss: number; accuracy: number; charsPerSec: number; etaSeconds: number | null; learningRate: number }
@@ -180,6 +182,7 @@ function readResume(dir: string): { weights: ModelWeights; info?: TrainingInfo; 
 export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void = () => undefined, isCancelled: () => boolean = () => false): Promise<TrainSummary> {
   const log = (message: string) => onEvent({ type: 'log', message });
   const backend = await selectBackend({ preferred: cfg.backend ?? 'auto', log, modulePaths: cfg.modulePaths });
+  onEvent({ type: 'backend', name: backend.name, ...(backend.device ? { device: backend.device } : {}) });
   const mode: TrainingMode = cfg.mode ?? 'windows';
   const seed = cfg.seed ?? 1;
   const out = path.resolve(cfg.out);
