@@ -1,10 +1,10 @@
 /** Typed access to the extension's settings (contributes.configuration in package.json). */
 import * as vscode from 'vscode';
 import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
+import { SECTION, SETTINGS_DEFAULTS as D } from './settings-defaults';
 import { BackendPreference } from '../engine/backend';
-import { WORKSPACE_TRAINING_DEFAULTS } from '../training/loop/budget-plan';
 
-export const SECTION = 'lstmComplete';
+export { SECTION };
 
 export interface TrainingSettings {
   /** Time budget offered first (minutes; 0: until stopped). */
@@ -41,36 +41,36 @@ export interface Settings {
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
   return {
-    enable: c.get('enable', true),
-    modelPath: c.get('modelPath', ''),
-    debounceMs: c.get('debounceMs', 0),
-    backend: c.get('backend', 'auto') as BackendPreference,
-    nodePath: c.get('nodePath', ''),
+    enable: c.get('enable', D['enable']),
+    modelPath: c.get('modelPath', D['modelPath']),
+    debounceMs: c.get('debounceMs', D['debounceMs']),
+    backend: c.get('backend', D['backend']) as BackendPreference,
+    nodePath: c.get('nodePath', D['nodePath']),
     completion: {
       ...DEFAULT_COMPLETION_SETTINGS,
-      temperature: c.get('temperature', DEFAULT_COMPLETION_SETTINGS.temperature),
-      confidenceThreshold: c.get('confidenceThreshold', DEFAULT_COMPLETION_SETTINGS.confidenceThreshold),
-      maxCompletionChars: c.get('maxCompletionChars', DEFAULT_COMPLETION_SETTINGS.maxCompletionChars),
-      multiline: c.get('multiline', DEFAULT_COMPLETION_SETTINGS.multiline),
-      contextChars: c.get('contextChars', DEFAULT_COMPLETION_SETTINGS.contextChars),
-      minConfidence: c.get('minConfidence', DEFAULT_COMPLETION_SETTINGS.minConfidence),
-      cache: c.get('cache', DEFAULT_COMPLETION_SETTINGS.cache) as CacheSource,
+      temperature: c.get('temperature', D['temperature']),
+      confidenceThreshold: c.get('confidenceThreshold', D['confidenceThreshold']),
+      maxCompletionChars: c.get('maxCompletionChars', D['maxCompletionChars']),
+      multiline: c.get('multiline', D['multiline']),
+      contextChars: c.get('contextChars', D['contextChars']),
+      minConfidence: c.get('minConfidence', D['minConfidence']),
+      cache: c.get('cache', D['cache']) as CacheSource,
     },
-    cacheMaxMB: c.get('cacheMaxMB', 20),
+    cacheMaxMB: c.get('cacheMaxMB', D['cacheMaxMB']),
     training: {
-      minutes: c.get('training.minutes', WORKSPACE_TRAINING_DEFAULTS.minutes),
-      epochs: c.get('training.epochs', 100),
-      batchSize: c.get('training.batchSize', WORKSPACE_TRAINING_DEFAULTS.batchSize),
-      seqLength: c.get('training.seqLength', WORKSPACE_TRAINING_DEFAULTS.seqLen),
-      learningRate: c.get('training.learningRate', WORKSPACE_TRAINING_DEFAULTS.lr),
-      validationSplit: c.get('training.validationSplit', WORKSPACE_TRAINING_DEFAULTS.validationSplit),
-      maxCorpusMB: c.get('training.maxCorpusMB', 20),
-      maxFileMB: c.get('training.maxFileMB', 1),
-      exclude: c.get('training.exclude', [] as string[]),
-      mode: c.get('training.mode', 'windows') as TrainingSettings['mode'],
-      threads: c.get('training.threads', 0),
-      keepLearning: c.get('training.keepLearning', false),
-      keepLearningMinutesPerHour: c.get('training.keepLearningMinutesPerHour', 10),
+      minutes: c.get('training.minutes', D['training.minutes']),
+      epochs: c.get('training.epochs', D['training.epochs']),
+      batchSize: c.get('training.batchSize', D['training.batchSize']),
+      seqLength: c.get('training.seqLength', D['training.seqLength']),
+      learningRate: c.get('training.learningRate', D['training.learningRate']),
+      validationSplit: c.get('training.validationSplit', D['training.validationSplit']),
+      maxCorpusMB: c.get('training.maxCorpusMB', D['training.maxCorpusMB']),
+      maxFileMB: c.get('training.maxFileMB', D['training.maxFileMB']),
+      exclude: c.get('training.exclude', [...D['training.exclude']]),
+      mode: c.get('training.mode', D['training.mode']) as TrainingSettings['mode'],
+      threads: c.get('training.threads', D['training.threads']),
+      keepLearning: c.get('training.keepLearning', D['training.keepLearning']),
+      keepLearningMinutesPerHour: c.get('training.keepLearningMinutesPerHour', D['training.keepLearningMinutesPerHour']),
     },
   };
 }
