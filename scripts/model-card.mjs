@@ -1,7 +1,9 @@
 // Writes models/python-stdlib/MODEL_CARD.md from runs/pretrain/finalize.json (see scripts/pretrain.mjs).
 import * as fs from 'fs';
 import * as path from 'path';
-import { restartPeakLr } from './warm-restart.mjs';
+import { createRequire } from 'module';
+// The warm-restart arithmetic is owned by src/training/loop/run-state.ts (bundled by npm run build).
+const { restartPeakLr } = createRequire(import.meta.url)('../dist/run-state.js');
 
 const [statsFile, out] = process.argv.slice(2);
 const s = JSON.parse(fs.readFileSync(statsFile, 'utf8'));

@@ -12,7 +12,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { batchesPerEpoch } from './warm-restart.mjs';
+import { createRequire } from 'module';
+// The run's format is owned by src/training/loop/run-state.ts (bundled by npm run build).
+const { batchesPerEpoch, positionAt, TRAINER_STATE_FILE } = createRequire(import.meta.url)('../dist/run-state.js');
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const cli = path.join(repo, 'dist', 'cli.js');
@@ -45,8 +47,8 @@ function seedFromShipped() {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.cpSync(modelDir, dir, { recursive: true });
   }
-  const state = { epoch: Math.floor(step / bpe), batch: step % bpe, step, charsSeen: t.history.at(-1)?.chars ?? 0, wallSeconds: t.wallSeconds };
-  fs.writeFileSync(path.join(`${best}-latest`, 'trainer-state.json'), JSON.stringify(state));
+  const state = positionAt(step, bpe, t.history.at(-1)?.chars ?? 0, t.wallSeconds);
+  fs.writeFileSync(path.join(`${best}-latest`, TRAINER_STATE_FILE), JSON.stringify(state));
   console.error(`pretrain: continuing the shipped model from epoch ${t.epochsDone.toFixed(3)} (step ${step}) with a fresh optimizer`);
 }
 

@@ -17,7 +17,8 @@ for try in 1 2 3 4 5; do
   if node -e '
     const fs = require("fs"), d = ".gpu/run/python-stdlib-latest";
     const s = JSON.parse(fs.readFileSync(d + "/trainer-state.json")), m = JSON.parse(fs.readFileSync(d + "/meta.json"));
-    import(process.argv[1]).then(({ batchesPerEpoch }) => process.exit(Math.abs(m.training.epochsDone * batchesPerEpoch(m) - s.step) < 0.5 ? 0 : 1));' "$PWD/scripts/warm-restart.mjs"; then
+    const { batchesPerEpoch } = require(process.argv[1]);
+    process.exit(Math.abs(m.training.epochsDone * batchesPerEpoch(m, s) - s.step) < 0.5 ? 0 : 1);' "$PWD/dist/run-state.js"; then
     ls -l .gpu; exit 0
   fi
   sleep 5

@@ -37,14 +37,13 @@ EXTRA_CFG=${EXTRA_CFG-512x256}
     const m = JSON.parse(fs.readFileSync(latest + "/meta.json")), s = JSON.parse(fs.readFileSync(latest + "/trainer-state.json"));
     let cps = 0;
     try { cps = JSON.parse(fs.readFileSync(bench)).results.find((r) => r.batch == B && r.seq == T).chars_per_sec || 0; } catch {}
-    import(lib).then(({ batchesPerEpoch, restartPeakLr }) => {
-    const bpe = batchesPerEpoch(m), e0 = s.step / bpe;
+    const { batchesPerEpoch, restartPeakLr } = require(lib);
+    const bpe = batchesPerEpoch(m, s), e0 = s.step / bpe;
     const minutes = Math.max(1, (left - 60) / 60);
     const e = e0 + Math.max(0.05, (0.85 * Math.max(cps, 1000) * minutes * 60) / (bpe * B * T));
     // A short span needs a large nominal --lr for the cosine to be at RESTART_LR at e0; capped at 0.5 (lower restart).
     console.log(e.toFixed(4), Math.min(0.5, restartPeakLr(e0, e, +restart, 3e-5)).toPrecision(4), minutes.toFixed(2));
-    });
-  ' "$(cd "$(dirname "$0")/.." && pwd)/warm-restart.mjs" "$latest" "$OUT/bench-$backend.json" "$B" "$T" $(( BUDGET_S - ($(date +%s) - t0) )) "${RESTART_LR:-4e-4}")
+  ' "$app/app/dist/run-state.js" "$latest" "$OUT/bench-$backend.json" "$B" "$T" $(( BUDGET_S - ($(date +%s) - t0) )) "${RESTART_LR:-4e-4}")
   echo "== training on $backend: --epochs $epochs --lr $lr --max-minutes $minutes"
   "$node" "$cli" train --data "$stdlib" --out "$runs/python-stdlib" --name python-stdlib --resume --backend "$backend" --threads 1 \
     --mode carried-state --batch-size "$B" --seq-len "$T" --lr "$lr" --lr-schedule cosine --lr-min 3e-5 --epochs "$epochs" \

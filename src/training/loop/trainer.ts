@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { makeSpec, ModelSpec, ModelWeights } from '../../model/architecture';
 import { initWeights } from '../../model/initializers';
 import { saveCheckpoint, loadCheckpoint, EpochRecord, TrainingInfo, CorpusSummary, resolveCheckpointDir } from '../../model/checkpoint';
-import { selectBackend, BackendPreference } from '../../engine/backend';
+import { selectBackend, BackendPreference, BackendSelection } from '../../engine/backend';
 import { buildCorpus, CorpusReport } from '../../data/corpus';
 import { checkWritable } from '../../model/output-folder';
 import { splitByFile, encodeFiles, planBatches, TrainingMode, Batch } from '../../data/dataset';
@@ -20,7 +20,8 @@ import { LstmState } from '../ops/lstm-op';
 import { createAdam, setLearningRate, applyClipped, serializeOptimizer, restoreOptimizer } from '../graph/optimizer-state';
 import { writeLossCurve } from './loss-curve';
 import { GradientPool } from '../graph/gradient-pool';
-import { CARRIED_STATE_FILE, serializeCarriedState, restoreCarriedState } from './carried-state-file';
+import { serializeCarriedState, restoreCarriedState } from './carried-state-file';
+import { readRun, runFiles, RunPosition } from './run-state';
 import { corpusRule } from './budget-plan';
 
 export interface TrainConfig {
@@ -117,14 +118,6 @@ export interface TrainSummary {
   mode: TrainingMode;
 }
 
-interface ResumeState {
-  epoch: number;
-  batch: number;
-  step: number;
-  charsSeen: number;
-  wallSeconds: number;
-}
-
 export const latestDir = (out: string): string => `${path.resolve(out)}-latest`;
 const LN2 = Math.log(2);
 
@@ -164,19 +157,315 @@ export async function evaluateStream(model: TrainableModel, stream: Uint8Array, 
   return { loss: total / chars, accuracy: correct / chars, chars };
 }
 
-function readResume(dir: string): { weights: ModelWeights; info?: TrainingInfo; state?: ResumeState; optJson?: string; optBin?: Buffer; corpus?: CorpusSummary; carried?: Buffer } {
-  const ck = loadCheckpoint(dir);
-  const stateFile = path.join(ck.dir, 'trainer-state.json');
-  const optJson = path.join(ck.dir, 'optimizer.json');
-  return {
-    weights: ck.weights,
-    info: ck.meta.training,
-    corpus: ck.meta.corpus,
-    state: fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as ResumeState) : undefined,
-    optJson: fs.existsSync(optJson) ? fs.readFileSync(optJson, 'utf8') : undefined,
-    optBin: fs.existsSync(optJson) ? fs.readFileSync(path.join(ck.dir, 'optimizer.bin')) : undefined,
-    carried: fs.existsSync(path.join(ck.dir, CARRIED_STATE_FILE)) ? fs.readFileSync(path.join(ck.dir, CARRIED_STATE_FILE)) : undefined,
+/** Where the run starts: fresh weights, a checkpoint to fine-tune, or a resumed run with all it kept. */
+interface Start {
+  weights: ModelWeights;
+  history: EpochRecord[];
+  position: RunPosition;
+  bestValLoss: number | null;
+  optimizer?: { json: string; bin: Buffer };
+  carried?: Buffer;
+  fineTunedFrom?: string;
+}
+
+function startingPoint(cfg: TrainConfig, out: string, latest: string, seed: number, log: (m: string) => void): Start {
+  const fresh: RunPosition = { epoch: 0, batch: 0, step: 0, charsSeen: 0, wallSeconds: 0 };
+  if (cfg.resume) {
+    let dir: string;
+    try {
+      dir = resolveCheckpointDir(latest).dir;
+    } catch {
+      dir = resolveCheckpointDir(out).dir;
+    }
+    const r = readRun(dir);
+    const position = r.position ?? fresh;
+    const history = r.info?.history ?? [];
+    log(`resuming from ${dir} at epoch ${position.epoch}, batch ${position.batch} (${history.length} evaluations so far)`);
+    return {
+      weights: r.weights,
+      history,
+      position,
+      bestValLoss: fs.existsSync(path.join(out, 'meta.json')) ? (loadCheckpoint(out).meta.training?.bestValLoss ?? null) : (r.info?.bestValLoss ?? null),
+      optimizer: r.optimizer,
+      carried: r.carried,
+      fineTunedFrom: r.info?.fineTunedFrom,
+    };
+  }
+  if (cfg.from) {
+    const ck = loadCheckpoint(cfg.from);
+    log(`fine-tuning from ${ck.dir} (${ck.meta.name})`);
+    return { weights: ck.weights, history: [], position: fresh, bestValLoss: null, fineTunedFrom: ck.dir };
+  }
+  return { weights: initWeights(makeSpec(cfg.spec), seed), history: [], position: fresh, bestValLoss: null };
+}
+
+/** The text a run trains and validates on, and how it is cut into batches. */
+interface Data {
+  trainStream: Uint8Array;
+  valStream: Uint8Array;
+  summary: CorpusSummary;
+  plan: ReturnType<typeof planBatches>;
+  bpe: number;
+  totalBatches: number;
+  evalEvery: number;
+  /** The hold-out share actually used (the small-corpus rule may raise it; 0 with valData). */
+  validationSplit: number;
+}
+
+function loadData(cfg: TrainConfig, mode: TrainingMode, seed: number, log: (m: string) => void, onEvent: (e: TrainEvent) => void): Data {
+  const read = { maxFileBytes: cfg.maxFileBytes, exclude: cfg.exclude, includeTests: cfg.includeTests };
+  const corpus = buildCorpus(cfg.data, { ...read, maxTotalChars: cfg.maxCorpusChars });
+  let validationSplit = cfg.validationSplit ?? 0.05;
+  if (cfg.smallCorpusRule && !cfg.resume) {
+    const rule = corpusRule(corpus.report.chars, validationSplit);
+    if (rule.note) log(rule.note);
+    validationSplit = rule.validationSplit;
+  }
+  const byProject = Boolean(cfg.valData?.length);
+  const split = byProject ? { train: corpus.files, validation: buildCorpus(cfg.valData!, read).files } : splitByFile(corpus.files, validationSplit, seed);
+  if (byProject) log(`validation: ${split.validation.length} files under ${cfg.valData!.join(', ')} (none of them trained on)`);
+  const trainStream = encodeFiles(split.train);
+  const valStream = encodeFiles(split.validation);
+  const summary: CorpusSummary = {
+    roots: corpus.report.roots,
+    files: corpus.report.files,
+    chars: corpus.report.chars,
+    trainChars: trainStream.length,
+    valChars: valStream.length,
+    unknownRate: corpus.report.unknownRate,
+    skipped: corpus.report.skipped as Record<string, number>,
+    validationFiles: split.validation.map((f) => f.relative),
   };
+  onEvent({ type: 'corpus', report: corpus.report, trainChars: trainStream.length, valChars: valStream.length, validationFiles: split.validation.length });
+  const plan = planBatches(trainStream, mode, cfg.batchSize, cfg.seqLen, seed);
+  const bpe = plan.batchesPerEpoch;
+  return {
+    trainStream, valStream, summary, plan, bpe,
+    totalBatches: Math.max(1, Math.round(cfg.epochs * bpe)),
+    evalEvery: Math.max(1, cfg.evalEvery ?? bpe),
+    validationSplit: byProject ? 0 : validationSplit,
+  };
+}
+
+/** Everything the loop and the checkpoints share while a run goes. */
+interface Run {
+  cfg: TrainConfig;
+  mode: TrainingMode;
+  out: string;
+  latest: string;
+  backend: string;
+  data: Data;
+  model: TrainableModel;
+  opt: tf.AdamOptimizer;
+  pool?: GradientPool;
+  hyperParameters: Record<string, number | string | boolean>;
+  fineTunedFrom?: string;
+  position: RunPosition;
+  history: EpochRecord[];
+  bestValLoss: number | null;
+  /** The starting weights on the validation files (mustBeatStart): what the run must beat to write `out`. */
+  startVal?: { loss: number; accuracy: number };
+  improved: boolean;
+  /** Carried-state mode: each stream's LSTM state between batches. */
+  states?: (LstmState | undefined)[];
+  sinceEval: { loss: number; acc: number; chars: number };
+  evaluations: number;
+  t0: number;
+  wall0: number;
+  deadline: number;
+  lastEvalAt: number;
+  /** How long the last evaluation took (ms): a budgeted run stops early enough for its final one. */
+  lastEvalMs: number;
+  charsThisRun: number;
+  batchesThisRun: number;
+}
+
+/** The model, optimizer and gradient workers for a run, with its optimizer state and carried state restored. */
+async function setUp(cfg: TrainConfig, mode: TrainingMode, seed: number, backend: BackendSelection, start: Start, data: Data, paths: { out: string; latest: string }, log: (m: string) => void): Promise<Run> {
+  // GPU backends keep every value on the device; CPU backends run the gate maths in JS (faster there).
+  const residency: Residency = cfg.residency ?? (backend.name === 'webgpu' ? 'device' : 'host');
+  const model = new TrainableModel(start.weights, seed, residency);
+  const opt = createAdam(cfg.lr);
+  let threads = Math.max(1, Math.floor(cfg.threads ?? 1));
+  if (threads > 1 && residency === 'device') {
+    log(`training: ${threads} threads asked for, but the ${backend.name} backend trains in one (the device does the parallel work)`);
+    threads = 1;
+  }
+  const pool = threads > 1 ? await GradientPool.create(threads, model.spec, { backend: cfg.backend, modulePaths: cfg.modulePaths, seed }) : undefined;
+  if (pool) log(`training: gradients in ${pool.size} worker threads`);
+  if (start.optimizer) await restoreOptimizer(opt, start.optimizer.json, start.optimizer.bin);
+  let states: (LstmState | undefined)[] | undefined = mode === 'carried-state' ? [] : undefined;
+  if (states && start.carried) {
+    const restored = restoreCarriedState(start.carried, model.spec.lstmUnits, cfg.batchSize);
+    if (restored) states = restored;
+    log(restored ? `resuming the carried state of ${cfg.batchSize} streams` : 'the saved carried state does not fit this batch size or model; streams start from zeros');
+  }
+  const hyperParameters: Record<string, number | string | boolean> = {
+    epochs: cfg.epochs, batchSize: cfg.batchSize, seqLen: cfg.seqLen, learningRate: cfg.lr,
+    lrSchedule: cfg.lrSchedule ?? 'constant', lrMin: cfg.lrMin ?? cfg.lr / 10, clipNorm: cfg.clipNorm ?? 1,
+    validationSplit: data.validationSplit, seed, dropout: model.spec.dropout, denseL2: model.spec.denseL2,
+    evalEvery: data.evalEvery,
+    threads,
+    ...(cfg.maxMinutes ? { maxMinutes: cfg.maxMinutes, scheduleByTime: Boolean(cfg.scheduleByTime) } : {}),
+    ...(cfg.warmup ? { warmup: cfg.warmup } : {}),
+    ...(cfg.evalEveryMinutes ? { evalEveryMinutes: cfg.evalEveryMinutes } : {}),
+  };
+  const now = Date.now();
+  return {
+    cfg, mode, ...paths, backend: backend.name, data, model, opt, pool, hyperParameters, fineTunedFrom: start.fineTunedFrom,
+    position: start.position, history: start.history, bestValLoss: start.bestValLoss, improved: false, states,
+    sinceEval: { loss: 0, acc: 0, chars: 0 }, evaluations: 0, t0: now, wall0: start.position.wallSeconds, deadline: Infinity,
+    lastEvalAt: now, lastEvalMs: 0, charsThisRun: 0, batchesThisRun: 0,
+  };
+}
+
+const info = (run: Run): TrainingInfo => ({
+  mode: run.mode, hyperParameters: run.hyperParameters, epochsDone: run.position.step / run.data.bpe, history: run.history,
+  bestValLoss: run.bestValLoss, wallSeconds: run.position.wallSeconds, backend: run.backend, fineTunedFrom: run.fineTunedFrom,
+});
+
+/** Progress through the learning-rate schedule: by time within a budget, else by batches. */
+const progress = (run: Run): number =>
+  run.cfg.scheduleByTime && Number.isFinite(run.deadline) ? (Date.now() - run.t0) / (run.deadline - run.t0) : run.position.step / run.data.totalBatches;
+
+/** Fine-tuning that must beat its start: score the starting weights first (the bar `out` must clear). */
+async function measureStart(run: Run, onEvent: (e: TrainEvent) => void, log: (m: string) => void): Promise<void> {
+  const { cfg, data } = run;
+  if (!(cfg.mustBeatStart && cfg.from && !cfg.resume && data.valStream.length > cfg.seqLen)) return;
+  const t = Date.now();
+  run.startVal = await evaluateStream(run.model, data.valStream, run.mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars);
+  run.lastEvalMs = Date.now() - t;
+  run.bestValLoss = run.startVal.loss;
+  onEvent({ type: 'start', valLoss: run.startVal.loss, valAccuracy: run.startVal.accuracy });
+  log(`starting model: ${run.startVal.loss.toFixed(4)} nats/char on the validation files (${(run.startVal.accuracy * 100).toFixed(1)}% of characters right)`);
+}
+
+/** Validation, then the checkpoints: the resumable latest state always, `out` when this is the best so far. */
+async function evaluateAndSave(run: Run, onEvent: (e: TrainEvent) => void, log: (m: string) => void): Promise<void> {
+  const { cfg, data, model, out, latest } = run;
+  const evalStart = Date.now();
+  run.evaluations++;
+  run.position.wallSeconds = run.wall0 + (Date.now() - run.t0) / 1000;
+  const v = data.valStream.length > cfg.seqLen ? await evaluateStream(model, data.valStream, run.mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars) : { loss: NaN, accuracy: NaN, chars: 0 };
+  const s = run.sinceEval;
+  const trainLoss = s.chars ? s.loss / s.chars : NaN;
+  const record: EpochRecord = {
+    epoch: Math.round((run.position.step / data.bpe) * 1000) / 1000,
+    trainLoss,
+    valLoss: v.loss,
+    trainAccuracy: s.chars ? s.acc / s.chars : undefined,
+    valAccuracy: v.accuracy,
+    learningRate: learningRateAt(cfg, progress(run)),
+    chars: run.position.charsSeen,
+    seconds: Math.round(run.position.wallSeconds),
+  };
+  run.history.push(record);
+  const lossForBest = Number.isFinite(v.loss) ? v.loss : trainLoss;
+  const best = run.bestValLoss === null || lossForBest < run.bestValLoss;
+  if (best) run.bestValLoss = lossForBest;
+  onEvent({ type: 'eval', record, best });
+  const w = await model.readWeights();
+  const name = cfg.name ?? path.basename(out);
+  const carried = run.states ? serializeCarriedState(run.states, model.spec.lstmUnits, cfg.batchSize) : undefined;
+  saveCheckpoint(latest, w, { name: `${name} (latest)`, training: info(run), corpus: data.summary, extraFiles: runFiles({ ...run.position, batchesPerEpoch: data.bpe }, await serializeOptimizer(run.opt), carried) });
+  if (cfg.snapshotsDir) {
+    const epoch = (run.position.step / data.bpe).toFixed(4);
+    saveCheckpoint(path.join(cfg.snapshotsDir, `epoch-${epoch}`), w, { name: `${name} (epoch ${epoch})`, training: info(run), corpus: data.summary });
+  }
+  if (best) {
+    saveCheckpoint(out, w, { name, training: info(run), corpus: data.summary });
+    run.improved = true;
+    onEvent({ type: 'checkpoint', dir: out, valLoss: lossForBest });
+  } else if (run.improved || (!run.startVal && fs.existsSync(path.join(out, 'meta.json')))) {
+    // Keep the best weights, but let its meta show the whole history.
+    const bestCk = loadCheckpoint(out);
+    saveCheckpoint(out, bestCk.weights, { name: bestCk.meta.name, training: { ...info(run), bestValLoss: run.bestValLoss }, corpus: data.summary });
+  }
+  try {
+    // Beside the best weights; while nothing has beaten the start, `out` is not this run's to write.
+    writeLossCurve(path.join(run.startVal && !run.improved ? latest : out, 'loss-curve.html'), run.history, name);
+  } catch (e) {
+    log(`could not write the loss curve: ${(e as Error).message}`);
+  }
+  run.sinceEval = { loss: 0, acc: 0, chars: 0 };
+  run.lastEvalAt = Date.now();
+  run.lastEvalMs = run.lastEvalAt - evalStart;
+}
+
+/** One batch: gradients (here or in the worker pool), the clipped Adam step, the running figures. */
+async function trainStep(run: Run, onEvent: (e: TrainEvent) => void): Promise<void> {
+  const { cfg, data, model, position } = run;
+  const batch: Batch = data.plan.batch(position.epoch, position.batch);
+  if (run.states && batch.resetState) run.states = [];
+  const lr = learningRateAt(cfg, progress(run));
+  setLearningRate(run.opt, lr);
+  let stats = { crossEntropy: NaN, accuracy: NaN, chars: 0 };
+  let grads: Record<string, tf.Tensor>;
+  let finish = async (): Promise<void> => undefined;
+  if (run.pool) {
+    const r = await run.pool.compute(model.weightArrays(), batch, run.states);
+    grads = Object.fromEntries(model.variables.map((v, i) => [v.name, tf.tensor(r.grads[i], v.shape)]));
+    stats = r.stats;
+    if (run.states) run.states = r.states;
+  } else {
+    const g = model.gradients(batch.inputs, batch.targets, batch.steps, batch.batch, { training: true, states: run.states });
+    grads = g.grads;
+    stats = g.result.stats;
+    finish = g.result.finish;
+  }
+  applyClipped(run.opt, grads, cfg.clipNorm ?? 1);
+  await finish(); // device residency: the batch's loss, accuracy and carried state arrive here
+  if (!Number.isFinite(stats.crossEntropy)) throw new Error(`training diverged at step ${position.step} (loss ${stats.crossEntropy}); try a lower learning rate`);
+  const chars = batch.steps * batch.batch;
+  run.charsThisRun += chars;
+  position.charsSeen += chars;
+  run.sinceEval.loss += stats.crossEntropy * chars;
+  run.sinceEval.acc += stats.accuracy * chars;
+  run.sinceEval.chars += chars;
+  position.step++;
+  position.batch++;
+  if (position.batch >= data.bpe) {
+    position.batch = 0;
+    position.epoch++;
+  }
+  const elapsed = (Date.now() - run.t0) / 1000;
+  run.batchesThisRun++;
+  let eta = ((data.totalBatches - position.step) * elapsed) / run.batchesThisRun;
+  if (Number.isFinite(run.deadline)) eta = Math.min(eta, (run.deadline - Date.now()) / 1000);
+  onEvent({
+    type: 'batch', epoch: position.epoch, batch: position.batch, batchesPerEpoch: data.bpe, step: position.step,
+    loss: stats.crossEntropy, accuracy: stats.accuracy, charsPerSec: Math.round(run.charsThisRun / Math.max(elapsed, 1e-3)),
+    etaSeconds: Math.round(eta), learningRate: lr,
+  });
+}
+
+/** Batches until the epochs, the budget or the user end the run; checkpoints on the schedule and at the end. */
+async function loop(run: Run, onEvent: (e: TrainEvent) => void, isCancelled: () => boolean, log: (m: string) => void): Promise<TrainSummary['stoppedBy']> {
+  const { cfg, data } = run;
+  run.t0 = Date.now();
+  run.lastEvalAt = run.t0;
+  run.deadline = cfg.maxMinutes ? run.t0 + cfg.maxMinutes * 60_000 : Infinity;
+  let stoppedBy: TrainSummary['stoppedBy'] = 'completed';
+  while (run.position.step < data.totalBatches) {
+    if (isCancelled()) {
+      stoppedBy = 'cancelled';
+      break;
+    }
+    // The final evaluation and save happen within the budget, not after it.
+    if (Date.now() + run.lastEvalMs >= run.deadline) {
+      stoppedBy = 'time-budget';
+      break;
+    }
+    await trainStep(run, onEvent);
+    const now = Date.now();
+    const firstCheckpointDue = run.evaluations === 0 && now - run.t0 > (cfg.firstCheckpointMinutes ?? 5) * 60_000;
+    const minutesDue = cfg.evalEveryMinutes !== undefined && now - run.lastEvalAt >= cfg.evalEveryMinutes * 60_000;
+    if (run.position.step % data.evalEvery === 0 || run.position.step === data.totalBatches || firstCheckpointDue || minutesDue) await evaluateAndSave(run, onEvent, log);
+    // Let messages (cancel) in between batches.
+    await new Promise((r) => setImmediate(r));
+  }
+  if (run.sinceEval.chars > 0) await evaluateAndSave(run, onEvent, log);
+  return stoppedBy;
 }
 
 export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void = () => undefined, isCancelled: () => boolean = () => false): Promise<TrainSummary> {
@@ -190,255 +479,24 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   // Before any work: a destination that cannot take a checkpoint fails now, not after an epoch.
   for (const d of [out, latest, ...(cfg.snapshotsDir ? [path.join(cfg.snapshotsDir, 'epoch-0')] : [])]) checkWritable(d);
 
-  // Starting point.
-  let weights: ModelWeights;
-  let history: EpochRecord[] = [];
-  let state: ResumeState = { epoch: 0, batch: 0, step: 0, charsSeen: 0, wallSeconds: 0 };
-  let bestValLoss: number | null = null;
-  let optFiles: { json: string; bin: Buffer } | undefined;
-  let carriedFile: Buffer | undefined;
-  let fineTunedFrom: string | undefined;
-  if (cfg.resume) {
-    let dir: string;
-    try {
-      dir = resolveCheckpointDir(latest).dir;
-    } catch {
-      dir = resolveCheckpointDir(out).dir;
-    }
-    const r = readResume(dir);
-    weights = r.weights;
-    history = r.info?.history ?? [];
-    bestValLoss = fs.existsSync(path.join(out, 'meta.json')) ? (loadCheckpoint(out).meta.training?.bestValLoss ?? null) : (r.info?.bestValLoss ?? null);
-    if (r.state) state = r.state;
-    if (r.optJson && r.optBin) optFiles = { json: r.optJson, bin: r.optBin };
-    carriedFile = r.carried;
-    fineTunedFrom = r.info?.fineTunedFrom;
-    log(`resuming from ${dir} at epoch ${state.epoch}, batch ${state.batch} (${history.length} evaluations so far)`);
-  } else if (cfg.from) {
-    const ck = loadCheckpoint(cfg.from);
-    weights = ck.weights;
-    fineTunedFrom = ck.dir;
-    log(`fine-tuning from ${ck.dir} (${ck.meta.name})`);
-  } else {
-    weights = initWeights(makeSpec(cfg.spec), seed);
-  }
-
-  // Data.
-  const corpus = buildCorpus(cfg.data, { maxTotalChars: cfg.maxCorpusChars, maxFileBytes: cfg.maxFileBytes, exclude: cfg.exclude, includeTests: cfg.includeTests });
-  if (cfg.smallCorpusRule && !cfg.resume) {
-    const rule = corpusRule(corpus.report.chars, cfg.validationSplit ?? 0.05);
-    if (rule.note) log(rule.note);
-    cfg = { ...cfg, validationSplit: rule.validationSplit };
-  }
-  const split = cfg.valData?.length
-    ? { train: corpus.files, validation: buildCorpus(cfg.valData, { maxFileBytes: cfg.maxFileBytes, exclude: cfg.exclude, includeTests: cfg.includeTests }).files }
-    : splitByFile(corpus.files, cfg.validationSplit ?? 0.05, seed);
-  if (cfg.valData?.length) log(`validation: ${split.validation.length} files under ${cfg.valData.join(', ')} (none of them trained on)`);
-  const trainStream = encodeFiles(split.train);
-  const valStream = encodeFiles(split.validation);
-  const corpusSummary: CorpusSummary = {
-    roots: corpus.report.roots,
-    files: corpus.report.files,
-    chars: corpus.report.chars,
-    trainChars: trainStream.length,
-    valChars: valStream.length,
-    unknownRate: corpus.report.unknownRate,
-    skipped: corpus.report.skipped as Record<string, number>,
-    validationFiles: split.validation.map((f) => f.relative),
-  };
-  onEvent({ type: 'corpus', report: corpus.report, trainChars: trainStream.length, valChars: valStream.length, validationFiles: split.validation.length });
-  const plan = planBatches(trainStream, mode, cfg.batchSize, cfg.seqLen, seed);
-  const bpe = plan.batchesPerEpoch;
-  const totalBatches = Math.max(1, Math.round(cfg.epochs * bpe));
-  const evalEvery = Math.max(1, cfg.evalEvery ?? bpe);
-
-  // GPU backends keep every value on the device; CPU backends run the gate maths in JS (faster there).
-  const residency: Residency = cfg.residency ?? (backend.name === 'webgpu' ? 'device' : 'host');
-  const model = new TrainableModel(weights, seed, residency);
-  const opt = createAdam(cfg.lr);
-  let threads = Math.max(1, Math.floor(cfg.threads ?? 1));
-  if (threads > 1 && residency === 'device') {
-    log(`training: ${threads} threads asked for, but the ${backend.name} backend trains in one (the device does the parallel work)`);
-    threads = 1;
-  }
-  const pool = threads > 1 ? await GradientPool.create(threads, model.spec, { backend: cfg.backend, modulePaths: cfg.modulePaths, seed }) : undefined;
-  if (pool) log(`training: gradients in ${pool.size} worker threads`);
-  if (optFiles) await restoreOptimizer(opt, optFiles.json, optFiles.bin);
-
-  const hyperParameters: Record<string, number | string | boolean> = {
-    epochs: cfg.epochs, batchSize: cfg.batchSize, seqLen: cfg.seqLen, learningRate: cfg.lr,
-    lrSchedule: cfg.lrSchedule ?? 'constant', lrMin: cfg.lrMin ?? cfg.lr / 10, clipNorm: cfg.clipNorm ?? 1,
-    validationSplit: cfg.valData?.length ? 0 : (cfg.validationSplit ?? 0.05), seed, dropout: model.spec.dropout, denseL2: model.spec.denseL2,
-    evalEvery,
-    threads,
-    ...(cfg.maxMinutes ? { maxMinutes: cfg.maxMinutes, scheduleByTime: Boolean(cfg.scheduleByTime) } : {}),
-    ...(cfg.warmup ? { warmup: cfg.warmup } : {}),
-    ...(cfg.evalEveryMinutes ? { evalEveryMinutes: cfg.evalEveryMinutes } : {}),
-  };
-  const info = (): TrainingInfo => ({
-    mode, hyperParameters, epochsDone: state.step / bpe, history, bestValLoss, wallSeconds: state.wallSeconds,
-    backend: backend.name, fineTunedFrom,
-  });
-
-  // The starting point on the validation files: what the run must beat to replace it.
-  let startVal: { loss: number; accuracy: number } | undefined;
-  let startEvalMs = 0;
-  if (cfg.mustBeatStart && cfg.from && !cfg.resume && valStream.length > cfg.seqLen) {
-    const t = Date.now();
-    startVal = await evaluateStream(model, valStream, mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars);
-    startEvalMs = Date.now() - t;
-    bestValLoss = startVal.loss;
-    onEvent({ type: 'start', valLoss: startVal.loss, valAccuracy: startVal.accuracy });
-    log(`starting model: ${startVal.loss.toFixed(4)} nats/char on the validation files (${(startVal.accuracy * 100).toFixed(1)}% of characters right)`);
-  }
-  let improved = false;
-
-  const t0 = Date.now();
-  const wall0 = state.wallSeconds;
-  const deadline = cfg.maxMinutes ? t0 + cfg.maxMinutes * 60_000 : Infinity;
-  /** Progress through the learning-rate schedule: by time within a budget, else by batches. */
-  const progress = (): number => (cfg.scheduleByTime && Number.isFinite(deadline) ? (Date.now() - t0) / (deadline - t0) : state.step / totalBatches);
-  let stoppedBy: TrainSummary['stoppedBy'] = 'completed';
-  let states: (LstmState | undefined)[] | undefined = mode === 'carried-state' ? [] : undefined;
-  if (states && carriedFile) {
-    const restored = restoreCarriedState(carriedFile, model.spec.lstmUnits, cfg.batchSize);
-    if (restored) states = restored;
-    log(restored ? `resuming the carried state of ${cfg.batchSize} streams` : 'the saved carried state does not fit this batch size or model; streams start from zeros');
-  }
-  let sinceEval = { loss: 0, acc: 0, chars: 0, t: Date.now() };
-  let charsThisRun = 0;
-  let batchesThisRun = 0;
-
-  let evaluations = 0;
-  /** How long the last evaluation took (ms): a budgeted run stops early enough for its final one. */
-  let lastEvalMs = startEvalMs;
-  const evaluateAndSave = async (): Promise<void> => {
-    const evalStart = Date.now();
-    evaluations++;
-    state.wallSeconds = wall0 + (Date.now() - t0) / 1000;
-    const v = valStream.length > cfg.seqLen ? await evaluateStream(model, valStream, mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars) : { loss: NaN, accuracy: NaN, chars: 0 };
-    const trainLoss = sinceEval.chars ? sinceEval.loss / sinceEval.chars : NaN;
-    const record: EpochRecord = {
-      epoch: Math.round((state.step / bpe) * 1000) / 1000,
-      trainLoss,
-      valLoss: v.loss,
-      trainAccuracy: sinceEval.chars ? sinceEval.acc / sinceEval.chars : undefined,
-      valAccuracy: v.accuracy,
-      learningRate: learningRateAt(cfg, progress()),
-      chars: state.charsSeen,
-      seconds: Math.round(state.wallSeconds),
-    };
-    history.push(record);
-    const lossForBest = Number.isFinite(v.loss) ? v.loss : trainLoss;
-    const best = bestValLoss === null || lossForBest < bestValLoss;
-    if (best) bestValLoss = lossForBest;
-    onEvent({ type: 'eval', record, best });
-    const w = await model.readWeights();
-    const optFilesNow = await serializeOptimizer(opt);
-    saveCheckpoint(latest, w, {
-      name: `${cfg.name ?? path.basename(out)} (latest)`, training: info(), corpus: corpusSummary,
-      extraFiles: {
-        ...optFilesNow,
-        'trainer-state.json': JSON.stringify(state),
-        ...(states ? { [CARRIED_STATE_FILE]: serializeCarriedState(states, model.spec.lstmUnits, cfg.batchSize) } : {}),
-      },
-    });
-    if (cfg.snapshotsDir) {
-      const epoch = (state.step / bpe).toFixed(4);
-      saveCheckpoint(path.join(cfg.snapshotsDir, `epoch-${epoch}`), w, { name: `${cfg.name ?? path.basename(out)} (epoch ${epoch})`, training: info(), corpus: corpusSummary });
-    }
-    if (best) {
-      saveCheckpoint(out, w, { name: cfg.name ?? path.basename(out), training: info(), corpus: corpusSummary });
-      improved = true;
-      onEvent({ type: 'checkpoint', dir: out, valLoss: lossForBest });
-    } else if (improved || (!startVal && fs.existsSync(path.join(out, 'meta.json')))) {
-      // Keep the best weights, but let its meta show the whole history.
-      const bestCk = loadCheckpoint(out);
-      saveCheckpoint(out, bestCk.weights, { name: bestCk.meta.name, training: { ...info(), bestValLoss }, corpus: corpusSummary });
-    }
-    try {
-      // Beside the best weights; while nothing has beaten the start, `out` is not this run's to write.
-      writeLossCurve(path.join(startVal && !improved ? latest : out, 'loss-curve.html'), history, cfg.name ?? path.basename(out));
-    } catch (e) {
-      log(`could not write the loss curve: ${(e as Error).message}`);
-    }
-    sinceEval = { loss: 0, acc: 0, chars: 0, t: Date.now() };
-    lastEvalAt = Date.now();
-    lastEvalMs = lastEvalAt - evalStart;
-  };
-  let lastEvalAt = Date.now();
-
+  const start = startingPoint(cfg, out, latest, seed, log);
+  const data = loadData(cfg, mode, seed, log, onEvent);
+  const run = await setUp(cfg, mode, seed, backend, start, data, { out, latest }, log);
+  let stoppedBy: TrainSummary['stoppedBy'];
   try {
-    while (state.step < totalBatches) {
-      if (isCancelled()) {
-        stoppedBy = 'cancelled';
-        break;
-      }
-      // The final evaluation and save happen within the budget, not after it.
-      if (Date.now() + lastEvalMs >= deadline) {
-        stoppedBy = 'time-budget';
-        break;
-      }
-      const batch: Batch = plan.batch(state.epoch, state.batch);
-      if (states && batch.resetState) states = [];
-      const lr = learningRateAt(cfg, progress());
-      setLearningRate(opt, lr);
-      let stats = { crossEntropy: NaN, accuracy: NaN, chars: 0 };
-      let grads: Record<string, tf.Tensor>;
-      let finish = async (): Promise<void> => undefined;
-      if (pool) {
-        const r = await pool.compute(model.weightArrays(), batch, states);
-        grads = Object.fromEntries(model.variables.map((v, i) => [v.name, tf.tensor(r.grads[i], v.shape)]));
-        stats = r.stats;
-        if (states) states = r.states;
-      } else {
-        const g = model.gradients(batch.inputs, batch.targets, batch.steps, batch.batch, { training: true, states });
-        grads = g.grads;
-        stats = g.result.stats;
-        finish = g.result.finish;
-      }
-      applyClipped(opt, grads, cfg.clipNorm ?? 1);
-      await finish(); // device residency: the batch's loss, accuracy and carried state arrive here
-      if (!Number.isFinite(stats.crossEntropy)) throw new Error(`training diverged at step ${state.step} (loss ${stats.crossEntropy}); try a lower learning rate`);
-      const chars = batch.steps * batch.batch;
-      charsThisRun += chars;
-      state.charsSeen += chars;
-      sinceEval.loss += stats.crossEntropy * chars;
-      sinceEval.acc += stats.accuracy * chars;
-      sinceEval.chars += chars;
-      state.step++;
-      state.batch++;
-      if (state.batch >= bpe) {
-        state.batch = 0;
-        state.epoch++;
-      }
-      const elapsed = (Date.now() - t0) / 1000;
-      const cps = charsThisRun / Math.max(elapsed, 1e-3);
-      batchesThisRun++;
-      let eta = ((totalBatches - state.step) * elapsed) / batchesThisRun;
-      if (Number.isFinite(deadline)) eta = Math.min(eta, (deadline - Date.now()) / 1000);
-      onEvent({
-        type: 'batch', epoch: state.epoch, batch: state.batch, batchesPerEpoch: bpe, step: state.step,
-        loss: stats.crossEntropy, accuracy: stats.accuracy, charsPerSec: Math.round(cps), etaSeconds: Math.round(eta), learningRate: lr,
-      });
-      const firstCheckpointDue = evaluations === 0 && Date.now() - t0 > (cfg.firstCheckpointMinutes ?? 5) * 60_000;
-      const minutesDue = cfg.evalEveryMinutes !== undefined && Date.now() - lastEvalAt >= cfg.evalEveryMinutes * 60_000;
-      if (state.step % evalEvery === 0 || state.step === totalBatches || firstCheckpointDue || minutesDue) await evaluateAndSave();
-      // Let messages (cancel) in between batches.
-      await new Promise((r) => setImmediate(r));
-    }
-    if (sinceEval.chars > 0) await evaluateAndSave();
+    await measureStart(run, onEvent, log);
+    stoppedBy = await loop(run, onEvent, isCancelled, log);
   } finally {
-    model.dispose();
-    opt.dispose();
-    await pool?.dispose();
+    run.model.dispose();
+    run.opt.dispose();
+    await run.pool?.dispose();
   }
-  const seconds = (Date.now() - t0) / 1000;
+  const seconds = (Date.now() - run.t0) / 1000;
   return {
-    out, latest, stoppedBy, epochs: state.step / bpe, steps: state.step, chars: charsThisRun, seconds,
-    charsPerSec: Math.round(charsThisRun / Math.max(seconds, 1e-3)), bestValLoss,
-    bestValBitsPerChar: bestValLoss === null ? null : bestValLoss / LN2, history, backend: backend.name, mode,
-    ...(startVal ? { startValLoss: startVal.loss, startValAccuracy: startVal.accuracy } : {}),
-    improved: improved || (!startVal && bestValLoss !== null),
+    out, latest, stoppedBy, epochs: run.position.step / data.bpe, steps: run.position.step, chars: run.charsThisRun, seconds,
+    charsPerSec: Math.round(run.charsThisRun / Math.max(seconds, 1e-3)), bestValLoss: run.bestValLoss,
+    bestValBitsPerChar: run.bestValLoss === null ? null : run.bestValLoss / LN2, history: run.history, backend: backend.name, mode,
+    ...(run.startVal ? { startValLoss: run.startVal.loss, startValAccuracy: run.startVal.accuracy } : {}),
+    improved: run.improved || (!run.startVal && run.bestValLoss !== null),
   };
 }

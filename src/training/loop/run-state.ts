@@ -1,0 +1,79 @@
+/**
+ * The resumable run's format, owned here: what `<out>-latest` holds besides the weights and meta.json, how
+ * to read it back, and the arithmetic scripts need to continue a run (batches per epoch, a warm restart's
+ * learning rate). The trainer writes and reads it through these functions; scripts/pretrain.mjs,
+ * scripts/model-card.mjs and the GPU scripts load the bundled copy (dist/run-state.js).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadCheckpoint, CheckpointMeta, CorpusSummary, TrainingInfo } from '../../model/checkpoint';
+import type { ModelWeights } from '../../model/architecture';
+
+export const TRAINER_STATE_FILE = 'trainer-state.json';
+export const OPTIMIZER_FILES = ['optimizer.json', 'optimizer.bin'] as const;
+export const CARRIED_STATE_FILE = 'carried-state.bin';
+
+/** Where a run stands: the next batch to train, how far it has come, and how it counts batches. */
+export interface RunPosition {
+  epoch: number;
+  batch: number;
+  step: number;
+  charsSeen: number;
+  wallSeconds: number;
+  /** Written since this module owns the format; older files leave it out (batchesPerEpoch() then derives it). */
+  batchesPerEpoch?: number;
+}
+
+export interface SavedRun {
+  dir: string;
+  weights: ModelWeights;
+  info?: TrainingInfo;
+  corpus?: CorpusSummary;
+  position?: RunPosition;
+  optimizer?: { json: string; bin: Buffer };
+  carried?: Buffer;
+}
+
+/** Reads everything a resumed run needs from a checkpoint folder (the parts a plain checkpoint lacks are absent). */
+export function readRun(dir: string): SavedRun {
+  const ck = loadCheckpoint(dir);
+  const file = (name: string) => path.join(ck.dir, name);
+  const [optJson, optBin] = OPTIMIZER_FILES.map(file);
+  return {
+    dir: ck.dir,
+    weights: ck.weights,
+    info: ck.meta.training,
+    corpus: ck.meta.corpus,
+    position: fs.existsSync(file(TRAINER_STATE_FILE)) ? (JSON.parse(fs.readFileSync(file(TRAINER_STATE_FILE), 'utf8')) as RunPosition) : undefined,
+    optimizer: fs.existsSync(optJson) && fs.existsSync(optBin) ? { json: fs.readFileSync(optJson, 'utf8'), bin: fs.readFileSync(optBin) } : undefined,
+    carried: fs.existsSync(file(CARRIED_STATE_FILE)) ? fs.readFileSync(file(CARRIED_STATE_FILE)) : undefined,
+  };
+}
+
+/** The files beside the weights that make a checkpoint resumable (saveCheckpoint's extraFiles). */
+export function runFiles(position: RunPosition, optimizer: Record<(typeof OPTIMIZER_FILES)[number], string | Buffer>, carried?: Buffer): Record<string, string | Buffer> {
+  return { ...optimizer, [TRAINER_STATE_FILE]: JSON.stringify(position), ...(carried ? { [CARRIED_STATE_FILE]: carried } : {}) };
+}
+
+/** The position after `step` batches of `bpe` per epoch. */
+export function positionAt(step: number, bpe: number, charsSeen: number, wallSeconds: number): RunPosition {
+  return { epoch: Math.floor(step / bpe), batch: step % bpe, step, charsSeen, wallSeconds, batchesPerEpoch: bpe };
+}
+
+/**
+ * Batches per epoch of a checkpoint's run: as its trainer-state recorded, else as the trainer counts them in
+ * carried-state mode (each of B streams cut into windows of seqLen).
+ */
+export function batchesPerEpoch(meta: Pick<CheckpointMeta, 'training' | 'corpus'>, position?: RunPosition): number {
+  if (position?.batchesPerEpoch) return position.batchesPerEpoch;
+  const hp = meta.training!.hyperParameters;
+  return Math.floor((meta.corpus?.trainChars ?? 0) / (Number(hp.batchSize) * Number(hp.seqLen)));
+}
+
+/**
+ * The nominal --lr for which the trainer's cosine (over all `total` epochs from 0, down to `lrMin`) is at
+ * `restart` at epoch `at`: how a resumed run gets a warm restart of a chosen height.
+ */
+export function restartPeakLr(at: number, total: number, restart: number, lrMin: number): number {
+  return lrMin + (restart - lrMin) / (0.5 * (1 + Math.cos((Math.PI * at) / total)));
+}

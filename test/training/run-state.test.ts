@@ -1,0 +1,33 @@
+import { strict as assert } from 'assert';
+import * as path from 'path';
+import { batchesPerEpoch, positionAt, readRun, restartPeakLr, TRAINER_STATE_FILE } from '../../src/training/loop/run-state';
+import { learningRateAt, train, latestDir } from '../../src/training/loop/trainer';
+import { loadCheckpoint } from '../../src/model/checkpoint';
+import { tinyConfig, tinyCorpus } from './fixtures';
+import { tempDir } from '../helpers';
+import * as fs from 'fs';
+
+describe('run state (the resumable run format)', function () {
+  this.timeout(120_000);
+
+  it('a run writes its position with the batches per epoch it counted, and readRun gives back all a resume needs', async () => {
+    const out = path.join(tempDir(), 'ck');
+    const s = await train(tinyConfig(tinyCorpus(3), out, { epochs: 1.5, mode: 'carried-state', evalEvery: 5 }));
+    const r = readRun(latestDir(out));
+    assert.ok(r.position && r.optimizer && r.carried, 'position, optimizer state and carried state');
+    assert.equal(r.position.step, s.steps);
+    const meta = loadCheckpoint(latestDir(out)).meta;
+    assert.equal(batchesPerEpoch(meta, r.position), Math.round(s.steps / s.epochs), 'as the trainer counted');
+    const { batchesPerEpoch: recorded, ...old } = r.position;
+    assert.equal(batchesPerEpoch(meta, old), recorded, 'a file written before the field existed: derived the same way');
+    assert.ok(fs.existsSync(path.join(latestDir(out), TRAINER_STATE_FILE)));
+  });
+
+  it('positionAt and the warm-restart learning rate', () => {
+    assert.deepEqual(positionAt(23, 10, 500, 7), { epoch: 2, batch: 3, step: 23, charsSeen: 500, wallSeconds: 7, batchesPerEpoch: 10 });
+    // The nominal peak puts the trainer's cosine (over `total` epochs, no warm-up) at `restart` at epoch `at`.
+    const [at, total, restart, lrMin] = [13.75, 15, 4e-4, 3e-5];
+    const lr = restartPeakLr(at, total, restart, lrMin);
+    assert.ok(Math.abs(learningRateAt({ lr, lrSchedule: 'cosine', lrMin }, at / total) - restart) < 1e-12);
+  });
+});
