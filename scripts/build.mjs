@@ -16,8 +16,8 @@ const entries = {
   'gradient-worker': 'src/training/graph/gradient-worker-main.ts',
   'training-process': 'src/training/host/process-main.ts',
   'index-worker': 'src/adapt/index-worker-main.ts',
-  // The resumable run's format and arithmetic, for scripts/pretrain.mjs, model-card.mjs and scripts/gpu/.
-  'run-state': 'src/training/loop/run-state.ts',
+  // The resumable run's format and arithmetic, for scripts/pretrain.mjs, model-card.mjs and scripts/gpu/ (not shipped).
+  'scripts/run-state': 'src/training/loop/run-state.ts',
 };
 for (const f of fs.existsSync(path.join(root, 'bench')) ? fs.readdirSync(path.join(root, 'bench')) : []) {
   if (f.endsWith('.ts')) entries[`bench/${f.slice(0, -3)}`] = `bench/${f}`;

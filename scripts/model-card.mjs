@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createRequire } from 'module';
 // The warm-restart arithmetic is owned by src/training/loop/run-state.ts (bundled by npm run build).
-const { restartPeakLr } = createRequire(import.meta.url)('../dist/run-state.js');
+const { restartPeakLr } = createRequire(import.meta.url)('../dist/scripts/run-state.js');
 
 const [statsFile, out] = process.argv.slice(2);
 const s = JSON.parse(fs.readFileSync(statsFile, 'utf8'));

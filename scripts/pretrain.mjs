@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { createRequire } from 'module';
 // The run's format is owned by src/training/loop/run-state.ts (bundled by npm run build).
-const { batchesPerEpoch, positionAt, TRAINER_STATE_FILE } = createRequire(import.meta.url)('../dist/run-state.js');
+const { batchesPerEpoch, positionAt, TRAINER_STATE_FILE } = createRequire(import.meta.url)('../dist/scripts/run-state.js');
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const cli = path.join(repo, 'dist', 'cli.js');

@@ -18,7 +18,7 @@ for try in 1 2 3 4 5; do
     const fs = require("fs"), d = ".gpu/run/python-stdlib-latest";
     const s = JSON.parse(fs.readFileSync(d + "/trainer-state.json")), m = JSON.parse(fs.readFileSync(d + "/meta.json"));
     const { batchesPerEpoch } = require(process.argv[1]);
-    process.exit(Math.abs(m.training.epochsDone * batchesPerEpoch(m, s) - s.step) < 0.5 ? 0 : 1);' "$PWD/dist/run-state.js"; then
+    process.exit(Math.abs(m.training.epochsDone * batchesPerEpoch(m, s) - s.step) < 0.5 ? 0 : 1);' "$PWD/dist/scripts/run-state.js"; then
     ls -l .gpu; exit 0
   fi
   sleep 5

@@ -43,7 +43,7 @@ EXTRA_CFG=${EXTRA_CFG-512x256}
     const e = e0 + Math.max(0.05, (0.85 * Math.max(cps, 1000) * minutes * 60) / (bpe * B * T));
     // A short span needs a large nominal --lr for the cosine to be at RESTART_LR at e0; capped at 0.5 (lower restart).
     console.log(e.toFixed(4), Math.min(0.5, restartPeakLr(e0, e, +restart, 3e-5)).toPrecision(4), minutes.toFixed(2));
-  ' "$app/app/dist/run-state.js" "$latest" "$OUT/bench-$backend.json" "$B" "$T" $(( BUDGET_S - ($(date +%s) - t0) )) "${RESTART_LR:-4e-4}")
+  ' "$app/app/dist/scripts/run-state.js" "$latest" "$OUT/bench-$backend.json" "$B" "$T" $(( BUDGET_S - ($(date +%s) - t0) )) "${RESTART_LR:-4e-4}")
   echo "== training on $backend: --epochs $epochs --lr $lr --max-minutes $minutes"
   "$node" "$cli" train --data "$stdlib" --out "$runs/python-stdlib" --name python-stdlib --resume --backend "$backend" --threads 1 \
     --mode carried-state --batch-size "$B" --seq-len "$T" --lr "$lr" --lr-schedule cosine --lr-min 3e-5 --epochs "$epochs" \

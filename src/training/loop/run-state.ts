@@ -2,7 +2,7 @@
  * The resumable run's format, owned here: what `<out>-latest` holds besides the weights and meta.json, how
  * to read it back, and the arithmetic scripts need to continue a run (batches per epoch, a warm restart's
  * learning rate). The trainer writes and reads it through these functions; scripts/pretrain.mjs,
- * scripts/model-card.mjs and the GPU scripts load the bundled copy (dist/run-state.js).
+ * scripts/model-card.mjs and the GPU scripts load the bundled copy (dist/scripts/run-state.js).
  */
 import * as fs from 'fs';
 import * as path from 'path';
