@@ -1,0 +1,103 @@
+/**
+ * Each completion rule on its own, as a table (the golden fixtures in complete.test.ts test them together):
+ * the stop rules, the post-processing of a completion against the rest of the line, and the context window.
+ */
+import { strict as assert } from 'assert';
+import { makeStopRule, stopAtBlankLine, stopAtDedent, stopAtLineEnd, stopAtUnbalancedCloser } from '../../src/completion/stop-rules';
+import { midWord, repeatsSuffix, suffixOverlap, trimTrailingWhitespace } from '../../src/completion/postprocess';
+import { contextStart } from '../../src/completion/context-window';
+
+type Row = [generated: string, next: string, stops: boolean, why: string];
+function table(rule: (generated: string, next: string) => boolean, rows: Row[]) {
+  for (const [generated, next, stops, why] of rows) assert.equal(rule(generated, next), stops, `${why}: ${JSON.stringify(generated)} + ${JSON.stringify(next)}`);
+}
+
+describe('completion rules, one at a time', () => {
+  it('stopAtDedent: a new line with less indentation than the starting line ends the block', () => {
+    table(stopAtDedent({ startIndent: '    ', openBrackets: [] }), [
+      ['x = 1\n', 'y', true, 'text at column 0 under a 4-space line'],
+      ['x = 1\n  ', 'y', true, 'two spaces is still a dedent'],
+      ['x = 1\n    ', 'y', false, 'same indentation continues the block'],
+      ['x = 1\n        ', 'y', false, 'deeper is inside the block'],
+      ['x = 1\n', ' ', false, 'indentation still arriving'],
+      ['x = 1\n', '\n', false, 'a blank line is not a dedent'],
+      ['x = 1', 'y', false, 'no new line yet'],
+    ]);
+  });
+
+  it('stopAtUnbalancedCloser: never a closer that closes nothing or the wrong opener', () => {
+    table(stopAtUnbalancedCloser({ startIndent: '', openBrackets: ['('] }), [
+      ['x', ')', false, 'closes the ( before the cursor'],
+      ['x', ']', true, 'wrong type for the ( before the cursor'],
+      ['x)', ')', true, 'the ( is already closed'],
+      ['[1', ']', false, 'closes its own ['],
+      ['[1]', ')', false, 'then the outer ('],
+      ['', 'a', false, 'not a closer'],
+    ]);
+    table(stopAtUnbalancedCloser({ startIndent: '', openBrackets: [] }), [['foo', ')', true, 'nothing open']]);
+  });
+
+  it('stopAtLineEnd and stopAtBlankLine', () => {
+    table(stopAtLineEnd, [
+      ['x = 1', '\n', true, 'single-line mode ends at the line end'],
+      ['x = 1', ' ', false, 'anything else goes on'],
+    ]);
+    table(stopAtBlankLine, [
+      ['x = 1\n', '\n', true, 'a second newline makes a blank line'],
+      ['', '\n', true, 'a completion starting with a blank line'],
+      ['x = 1', '\n', false, 'one newline'],
+    ]);
+  });
+
+  it('makeStopRule: the length cap, and the mode picks line end or blank line / dedent', () => {
+    const ctx = { startIndent: '    ', openBrackets: [] };
+    const single = makeStopRule(ctx, { multiline: false, maxChars: 5 });
+    const multi = makeStopRule(ctx, { multiline: true, maxChars: 100 });
+    table(single, [
+      ['abcde', 'f', true, 'at maxChars'],
+      ['ab', '\n', true, 'line end in single-line mode'],
+      ['ab', ')', true, 'unbalanced closer in either mode'],
+    ]);
+    table(multi, [
+      ['ab', '\n', false, 'a newline is fine in multi-line mode'],
+      ['ab\n', '\n', true, 'a blank line ends it'],
+      ['ab\n', 'c', true, 'a dedent ends it'],
+      ['ab\n    ', 'c', false, 'same block'],
+    ]);
+  });
+
+  it('suffixOverlap: replaces auto-inserted closers the completion also ends with', () => {
+    const rows: [string, string, number][] = [
+      ['print(x)', ')', 1],
+      ["d['key']", "']", 2],
+      ['f(a):', '):', 2],
+      ['print(x', ')', 0],
+      ['print(x)', ')  # note', 0],
+      ['x', '', 0],
+      ['call()', ')\n', 1],
+    ];
+    for (const [completion, suffix, n] of rows) assert.equal(suffixOverlap(completion, suffix), n, `${completion} | ${suffix}`);
+  });
+
+  it('repeatsSuffix, midWord, trimTrailingWhitespace', () => {
+    assert.equal(repeatsSuffix('foo', '  foo(bar)'), true, 'the line already has it');
+    assert.equal(repeatsSuffix('   ', 'x'), true, 'blank adds nothing');
+    assert.equal(repeatsSuffix('foo', 'bar'), false);
+    assert.equal(midWord('    pri', 'nt(x)'), true, 'inside a word');
+    assert.equal(midWord('    pri', '(x)'), false, 'at the end of a word');
+    assert.equal(midWord('    x = ', 'y'), false, 'after a space');
+    assert.equal(trimTrailingWhitespace('x = 1  \n\t'), 'x = 1');
+    assert.equal(trimTrailingWhitespace('  x'), '  x', 'leading blanks stay');
+  });
+
+  it('contextStart: short documents from 0; long ones from a line start that stays put while typing', () => {
+    assert.equal(contextStart('x'.repeat(500), 1000), 0);
+    const line = 'value = compute(alpha, beta)\n'; // 29 characters
+    const doc = line.repeat(200); // 5,800 characters
+    const s = contextStart(doc, 2000, 1024);
+    assert.ok(doc.length - s <= 2000 && doc.length - s > 2000 - 1024 - line.length, `between contextChars less a block and contextChars kept: ${doc.length - s}`);
+    assert.equal(doc[s - 1], '\n', 'starts at a line start');
+    for (const typed of ['v', 'va', 'val', 'valu = 1']) assert.equal(contextStart(doc + typed, 2000, 1024), s, `unchanged after typing ${typed}`);
+    assert.ok(contextStart(doc + 'x'.repeat(1100), 2000, 1024) > s, 'moves on by a block once the text grows past it');
+  });
+});
