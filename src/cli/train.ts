@@ -1,5 +1,6 @@
 /** `lstm-complete train`: trains or fine-tunes a checkpoint in a worker thread, with progress on stderr. */
 import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError, guardOutput, choiceOpt } from './args';
+import { OptionRow, parserOptions, defaultOf, helpLines } from './option-table';
 import { startTraining } from '../training/host/worker-client';
 import { TrainConfig, latestDir } from '../training/loop/trainer';
 import { createProgressReporter } from './progress';
@@ -9,76 +10,53 @@ import { planRun, WORKSPACE_TRAINING_DEFAULTS } from '../training/loop/budget-pl
 import { runVerdict } from '../training/loop/run-verdict';
 import { availableParallelism } from 'os';
 
+/** Every flag of `train`, its help and its default: the parser and --help both read this table. */
+export const TRAIN_OPTIONS: readonly OptionRow[] = [
+  { flag: 'data', arg: 'DIR', repeatable: true, help: 'a folder of Python files to train on (required)' },
+  { flag: 'out', arg: 'DIR', help: 'where the best-validation checkpoint goes (required); the resumable latest state goes to DIR-latest, the loss curve to DIR/loss-curve.html' },
+  { flag: 'from', arg: 'CKPT', help: "fine-tune: start from this checkpoint's weights" },
+  { flag: 'resume', help: 'continue DIR-latest (weights, optimizer state, history, position)' },
+  { flag: 'epochs', arg: 'N', help: 'passes over the training text, may be fractional', default: 10 },
+  { flag: 'batch-size', arg: 'N', help: 'sequences per batch', default: 512 },
+  { flag: 'seq-len', arg: 'N', help: 'characters per window', default: 256 },
+  { flag: 'lr', arg: 'X', help: "Adam learning rate (the design's)", default: 1.8e-4, defaultText: '1.8e-4' },
+  { flag: 'lr-schedule', arg: 'S', help: 'constant | cosine (decays to --lr-min over the run)', default: 'constant' },
+  { flag: 'lr-min', arg: 'X', help: 'final learning rate of the cosine schedule', defaultText: 'lr/10' },
+  { flag: 'mode', arg: 'M', help: 'windows | carried-state (truncated BPTT, state carried between windows)', default: 'windows' },
+  { flag: 'max-minutes', arg: 'M', help: 'stop cleanly after M minutes' },
+  {
+    flag: 'minutes',
+    arg: 'M',
+    help:
+      "plan a workspace run to fit M minutes, as the editor's Train on Workspace does: batch 16, lr 3e-3 (unless given), warm-up then cosine decay to the end of the budget, a checkpoint about every M/4 minutes, gradient threads = cores - 1 (unless --threads), a small corpus (< 50 KB) holds out 20% for validation; with --from, --out is written only if the run beats the starting checkpoint on the validation files (the summary gives both figures)",
+  },
+  { flag: 'eval-every', arg: 'N', help: 'validate and checkpoint every N batches', defaultText: 'every epoch' },
+  { flag: 'val-max-chars', arg: 'N', help: 'cap on validation characters per evaluation' },
+  { flag: 'snapshots', arg: 'DIR', help: "also keep each evaluation's weights in DIR/epoch-E (to average them later)" },
+  { flag: 'force', help: "write to an --out folder that holds other files too (only the checkpoint's own files are replaced; without it such a folder is refused, so nothing is deleted)" },
+  { flag: 'validation-split', arg: 'F', help: 'fraction of files held out for validation', default: 0.05 },
+  { flag: 'val-data', arg: 'DIR', repeatable: true, help: 'validate on the .py files under DIR instead: whole projects the run never trains on; every file under --data is then trained on' },
+  { flag: 'seed', arg: 'S', help: 'split and shuffling seed', default: 1 },
+  { flag: 'max-corpus-mb', arg: 'N', help: 'stop reading files after N MB of text' },
+  { flag: 'max-file-mb', arg: 'N', help: 'skip files larger than N MB', default: 1 },
+  { flag: 'exclude', arg: 'GLOB', repeatable: true, help: 'skip matching paths' },
+  { flag: 'no-tests', help: 'skip test/ and tests/ folders' },
+  { flag: 'units', arg: 'A,B', help: 'LSTM layer sizes for a new model', defaultText: '256,256' },
+  { flag: 'embedding-dim', arg: 'N', help: 'embedding size for a new model', default: 64 },
+  { flag: 'name', arg: 'NAME', help: "the checkpoint's name", defaultText: 'the --out folder name' },
+  { flag: 'threads', arg: 'N', help: 'worker threads computing gradients in parallel', default: 1, defaultText: '1; with --minutes, cores - 1' },
+  { flag: 'backend', arg: 'B', help: `auto | ${BACKEND_LADDER.join(' | ')}`, default: 'auto' },
+  { flag: 'json', help: 'print the summary as JSON on stdout' },
+];
+
 export const TRAIN_HELP = `Usage: lstm-complete train --data DIR [--data DIR...] --out DIR [options]
 
 Trains the design's model on the .py files under each DIR; the best-validation checkpoint goes to
 --out DIR, the resumable latest state to DIR-latest, the loss curve to DIR/loss-curve.html.
-  --from CKPT            fine-tune: start from this checkpoint's weights
-  --resume               continue DIR-latest (weights, optimizer state, history, position)
-  --epochs N             passes over the training text, may be fractional (default 10)
-  --batch-size N         sequences per batch (default 512)
-  --seq-len N            characters per window (default 256)
-  --lr X                 Adam learning rate (default 1.8e-4, the design's)
-  --lr-schedule S        constant | cosine (decays to --lr-min over the run)   (default constant)
-  --lr-min X             final learning rate of the cosine schedule (default lr/10)
-  --mode M               windows | carried-state (truncated BPTT, state carried between windows)
-  --max-minutes M        stop cleanly after M minutes
-  --minutes M            plan a workspace run to fit M minutes, as the editor's Train on Workspace does:
-                         batch 16, lr 3e-3 (unless given), warm-up then cosine decay to the end of the budget,
-                         a checkpoint about every M/4 minutes, gradient threads = cores - 1 (unless
-                         --threads), a small corpus (< 50 KB) holds out 20% for validation; with --from,
-                         --out is written only if the run beats the starting checkpoint on the validation
-                         files (the summary gives both figures)
-  --eval-every N         validate and checkpoint every N batches (default: every epoch)
-  --val-max-chars N      cap on validation characters per evaluation
-  --snapshots DIR        also keep each evaluation's weights in DIR/epoch-E (to average them later)
-  --force                write to an --out folder that holds other files too (only the checkpoint's own
-                         files are replaced; without it such a folder is refused, so nothing is deleted)
-  --validation-split F   fraction of files held out for validation (default 0.05)
-  --val-data DIR         validate on the .py files under DIR instead (repeatable): whole projects the run
-                         never trains on; every file under --data is then trained on
-  --seed S               split and shuffling seed (default 1)
-  --max-corpus-mb N      stop reading files after N MB of text
-  --max-file-mb N        skip files larger than N MB (default 1)
-  --exclude GLOB         skip matching paths (repeatable)
-  --no-tests             skip test/ and tests/ folders
-  --units A,B            LSTM layer sizes for a new model (default 256,256)
-  --embedding-dim N      embedding size for a new model (default 64)
-  --threads N            worker threads computing gradients in parallel (default 1; with --minutes, cores - 1)
-  --backend B            auto | ${BACKEND_LADDER.join(' | ')}
-  --json                 print the summary as JSON on stdout`;
+${helpLines(TRAIN_OPTIONS)}`;
 
-const OPTIONS = {
-  ...COMMON_OPTIONS,
-  data: { type: 'string', multiple: true },
-  out: { type: 'string' },
-  from: { type: 'string' },
-  resume: { type: 'boolean', default: false },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  'seq-len': { type: 'string' },
-  lr: { type: 'string' },
-  'lr-schedule': { type: 'string' },
-  'lr-min': { type: 'string' },
-  mode: { type: 'string' },
-  'max-minutes': { type: 'string' },
-  minutes: { type: 'string' },
-  'eval-every': { type: 'string' },
-  'val-max-chars': { type: 'string' },
-  snapshots: { type: 'string' },
-  'validation-split': { type: 'string' },
-  'val-data': { type: 'string', multiple: true },
-  seed: { type: 'string' },
-  'max-corpus-mb': { type: 'string' },
-  exclude: { type: 'string', multiple: true },
-  'no-tests': { type: 'boolean', default: false },
-  units: { type: 'string' },
-  'embedding-dim': { type: 'string' },
-  name: { type: 'string' },
-  threads: { type: 'string' },
-  force: { type: 'boolean', default: false },
-  'max-file-mb': { type: 'string' },
-} as const;
+const OPTIONS = { ...COMMON_OPTIONS, ...parserOptions(TRAIN_OPTIONS) };
+const D = <T extends number | string | boolean>(flag: string) => defaultOf<T>(TRAIN_OPTIONS, flag);
 
 export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boolean } {
   const { values: v } = parse(argv, OPTIONS);
@@ -88,9 +66,9 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
   if (v.resume && v.from) throw new UsageError('--resume and --from cannot be combined');
   guardOutput(v, v.out as string);
   guardOutput(v, latestDir(v.out as string), '--out (its resumable DIR-latest)');
-  const mode = choiceOpt<TrainingMode>(v, 'mode', ['windows', 'carried-state'], 'windows');
-  const schedule = choiceOpt(v, 'lr-schedule', ['constant', 'cosine'], 'constant');
-  const backend = (v.backend as string | undefined) ?? 'auto';
+  const mode = choiceOpt<TrainingMode>(v, 'mode', ['windows', 'carried-state'], D('mode'));
+  const schedule = choiceOpt<'constant' | 'cosine'>(v, 'lr-schedule', ['constant', 'cosine'], D('lr-schedule'));
+  const backend = (v.backend as string | undefined) ?? D<string>('backend');
   if (backend !== 'auto' && !BACKEND_LADDER.includes(backend as never)) throw new UsageError(`--backend must be auto or one of ${BACKEND_LADDER.join(', ')}`);
   let units: number[] | undefined;
   if (v.units !== undefined) {
@@ -101,16 +79,16 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
   if (minutes !== undefined && v['max-minutes'] !== undefined) throw new UsageError('--minutes and --max-minutes cannot be combined (--minutes plans the whole run)');
   if (minutes !== undefined && v.resume) throw new UsageError('--minutes plans a new run; --resume continues an old one (use --max-minutes with it)');
   const ws = minutes !== undefined ? WORKSPACE_TRAINING_DEFAULTS : undefined;
-  const lr = numberOpt(v, 'lr', ws?.lr ?? 1.8e-4, { min: 1e-7, max: 1 });
+  const lr = numberOpt(v, 'lr', ws?.lr ?? D<number>('lr'), { min: 1e-7, max: 1 });
   const maxMb = v['max-corpus-mb'] === undefined ? undefined : numberOpt(v, 'max-corpus-mb', 0, { min: 0.001 });
   const config: TrainConfig = {
     data,
     out: v.out as string,
     from: v.from as string | undefined,
     resume: Boolean(v.resume),
-    epochs: numberOpt(v, 'epochs', 10, { min: 0.0001 }),
-    batchSize: numberOpt(v, 'batch-size', ws?.batchSize ?? 512, { min: 1, integer: true }),
-    seqLen: numberOpt(v, 'seq-len', 256, { min: 2, integer: true }),
+    epochs: numberOpt(v, 'epochs', D('epochs'), { min: 0.0001 }),
+    batchSize: numberOpt(v, 'batch-size', ws?.batchSize ?? D<number>('batch-size'), { min: 1, integer: true }),
+    seqLen: numberOpt(v, 'seq-len', D('seq-len'), { min: 2, integer: true }),
     lr,
     lrSchedule: schedule,
     lrMin: v['lr-min'] === undefined ? undefined : numberOpt(v, 'lr-min', 0, { min: 0 }),
@@ -119,16 +97,16 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     evalEvery: v['eval-every'] === undefined ? undefined : numberOpt(v, 'eval-every', 0, { min: 1, integer: true }),
     snapshotsDir: v.snapshots as string | undefined,
     valMaxChars: v['val-max-chars'] === undefined ? undefined : numberOpt(v, 'val-max-chars', 0, { min: 100, integer: true }),
-    validationSplit: numberOpt(v, 'validation-split', 0.05, { min: 0, max: 0.5 }),
+    validationSplit: numberOpt(v, 'validation-split', D('validation-split'), { min: 0, max: 0.5 }),
     valData: stringList(v, 'val-data').length ? stringList(v, 'val-data') : undefined,
-    seed: numberOpt(v, 'seed', 1, { integer: true, min: 0 }),
+    seed: numberOpt(v, 'seed', D('seed'), { integer: true, min: 0 }),
     maxCorpusChars: maxMb === undefined ? undefined : Math.round(maxMb * 1e6),
-    maxFileBytes: v['max-file-mb'] === undefined ? undefined : Math.round(numberOpt(v, 'max-file-mb', 1, { min: 0.001 }) * 1e6),
+    maxFileBytes: v['max-file-mb'] === undefined ? undefined : Math.round(numberOpt(v, 'max-file-mb', D('max-file-mb'), { min: 0.001 }) * 1e6),
     exclude: stringList(v, 'exclude'),
     includeTests: !v['no-tests'],
     backend: backend as BackendPreference,
-    threads: numberOpt(v, 'threads', 1, { min: 1, max: 64, integer: true }),
-    spec: { ...(units ? { lstmUnits: units } : {}), ...(v['embedding-dim'] !== undefined ? { embeddingDim: numberOpt(v, 'embedding-dim', 64, { min: 1, integer: true }) } : {}) },
+    threads: numberOpt(v, 'threads', D('threads'), { min: 1, max: 64, integer: true }),
+    spec: { ...(units ? { lstmUnits: units } : {}), ...(v['embedding-dim'] !== undefined ? { embeddingDim: numberOpt(v, 'embedding-dim', D('embedding-dim'), { min: 1, integer: true }) } : {}) },
     name: v.name as string | undefined,
   };
   if (minutes !== undefined) {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { availableParallelism } from 'os';
-import { parseTrainArgs } from '../../src/cli/train';
+import { parseTrainArgs, TRAIN_HELP, TRAIN_OPTIONS } from '../../src/cli/train';
+import { defaultOf } from '../../src/cli/option-table';
 import { UsageError } from '../../src/cli/args';
 import { tempDir } from '../helpers';
 
@@ -31,5 +32,18 @@ describe('train --minutes (the editor plan from the CLI)', () => {
     assert.throws(() => parseTrainArgs([...base(), '--minutes', '2', '--max-minutes', '3']), UsageError);
     assert.throws(() => parseTrainArgs([...base(), '--minutes', '2', '--resume']), UsageError);
     assert.throws(() => parseTrainArgs([...base(), '--minutes', '0']), UsageError);
+  });
+});
+
+describe('train options table', () => {
+  it('--help lists every flag the parser accepts, and states the default the parser uses', () => {
+    for (const row of TRAIN_OPTIONS) assert.match(TRAIN_HELP, new RegExp(`\\n  --${row.flag}\\b`), `--${row.flag} in the help`);
+    const { config } = parseTrainArgs(['--data', tempDir(), '--out', `${tempDir()}/ck`]);
+    const used: [string, unknown][] = [['epochs', config.epochs], ['batch-size', config.batchSize], ['seq-len', config.seqLen], ['lr', config.lr], ['validation-split', config.validationSplit], ['seed', config.seed], ['threads', config.threads], ['mode', config.mode], ['lr-schedule', config.lrSchedule], ['backend', config.backend]];
+    for (const [flag, value] of used) {
+      assert.equal(value, defaultOf(TRAIN_OPTIONS, flag), `--${flag}: the parser's default is the table's`);
+      const row = TRAIN_OPTIONS.find((r) => r.flag === flag)!;
+      assert.ok(TRAIN_HELP.replace(/\s+/g, ' ').includes(`(default ${row.defaultText ?? String(row.default)}`), `--${flag}: the help states it`);
+    }
   });
 });
