@@ -36,6 +36,6 @@ export const SETTINGS_DEFAULTS = {
   'training.threads': 0,
   'training.keepLearning': false,
   'training.keepLearningMinutesPerHour': 10,
-} as const;
+};
 
 export type SettingName = keyof typeof SETTINGS_DEFAULTS;

@@ -1,7 +1,7 @@
 /** Typed access to the extension's settings (contributes.configuration in package.json). */
 import * as vscode from 'vscode';
 import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
-import { SECTION, SETTINGS_DEFAULTS as D } from './settings-defaults';
+import { SECTION, SETTINGS_DEFAULTS as D, SettingName } from './settings-defaults';
 import { BackendPreference } from '../engine/backend';
 
 export { SECTION };
@@ -40,37 +40,38 @@ export interface Settings {
 
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
+  const get = <K extends SettingName>(key: K): (typeof D)[K] => c.get(key, D[key]);
   return {
-    enable: c.get('enable', D['enable']),
-    modelPath: c.get('modelPath', D['modelPath']),
-    debounceMs: c.get('debounceMs', D['debounceMs']),
-    backend: c.get('backend', D['backend']) as BackendPreference,
-    nodePath: c.get('nodePath', D['nodePath']),
+    enable: get('enable'),
+    modelPath: get('modelPath'),
+    debounceMs: get('debounceMs'),
+    backend: get('backend') as BackendPreference,
+    nodePath: get('nodePath'),
     completion: {
       ...DEFAULT_COMPLETION_SETTINGS,
-      temperature: c.get('temperature', D['temperature']),
-      confidenceThreshold: c.get('confidenceThreshold', D['confidenceThreshold']),
-      maxCompletionChars: c.get('maxCompletionChars', D['maxCompletionChars']),
-      multiline: c.get('multiline', D['multiline']),
-      contextChars: c.get('contextChars', D['contextChars']),
-      minConfidence: c.get('minConfidence', D['minConfidence']),
-      cache: c.get('cache', D['cache']) as CacheSource,
+      temperature: get('temperature'),
+      confidenceThreshold: get('confidenceThreshold'),
+      maxCompletionChars: get('maxCompletionChars'),
+      multiline: get('multiline'),
+      contextChars: get('contextChars'),
+      minConfidence: get('minConfidence'),
+      cache: get('cache') as CacheSource,
     },
-    cacheMaxMB: c.get('cacheMaxMB', D['cacheMaxMB']),
+    cacheMaxMB: get('cacheMaxMB'),
     training: {
-      minutes: c.get('training.minutes', D['training.minutes']),
-      epochs: c.get('training.epochs', D['training.epochs']),
-      batchSize: c.get('training.batchSize', D['training.batchSize']),
-      seqLength: c.get('training.seqLength', D['training.seqLength']),
-      learningRate: c.get('training.learningRate', D['training.learningRate']),
-      validationSplit: c.get('training.validationSplit', D['training.validationSplit']),
-      maxCorpusMB: c.get('training.maxCorpusMB', D['training.maxCorpusMB']),
-      maxFileMB: c.get('training.maxFileMB', D['training.maxFileMB']),
-      exclude: c.get('training.exclude', [...D['training.exclude']]),
-      mode: c.get('training.mode', D['training.mode']) as TrainingSettings['mode'],
-      threads: c.get('training.threads', D['training.threads']),
-      keepLearning: c.get('training.keepLearning', D['training.keepLearning']),
-      keepLearningMinutesPerHour: c.get('training.keepLearningMinutesPerHour', D['training.keepLearningMinutesPerHour']),
+      minutes: get('training.minutes'),
+      epochs: get('training.epochs'),
+      batchSize: get('training.batchSize'),
+      seqLength: get('training.seqLength'),
+      learningRate: get('training.learningRate'),
+      validationSplit: get('training.validationSplit'),
+      maxCorpusMB: get('training.maxCorpusMB'),
+      maxFileMB: get('training.maxFileMB'),
+      exclude: [...get('training.exclude')],
+      mode: get('training.mode') as TrainingSettings['mode'],
+      threads: get('training.threads'),
+      keepLearning: get('training.keepLearning'),
+      keepLearningMinutesPerHour: get('training.keepLearningMinutesPerHour'),
     },
   };
 }

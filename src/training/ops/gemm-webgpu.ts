@@ -50,12 +50,19 @@ export function gemmProgram(M: number, N: number, K: number, transA: boolean, tr
   const NT = WX * WY;
   const chunk = Math.ceil(Math.ceil(K / S) / BK) * BK;
   const iters = chunk / BK;
-  // Operand reads: A[m, k] is A[m*K + k], or A[k*M + m] when A is stored transposed; B[k, n] likewise.
-  const aAt = transA ? (m: string, k: string) => `A[(${k}) * ${M} + (${m})]` : (m: string, k: string) => `A[(${m}) * ${K} + (${k})]`;
-  const bAt = transB ? (k: string, n: string) => `B[(${n}) * ${K} + (${k})]` : (k: string, n: string) => `B[(${k}) * ${N} + (${n})]`;
-  // Copy order: consecutive threads take consecutive addresses of the operand as stored.
-  const aSplit = transA ? `let kk = e / ${BM}; let m = e - kk * ${BM};` : `let m = e / ${BK}; let kk = e - m * ${BK};`;
-  const bSplit = transB ? `let n = e / ${BK}; let kk = e - n * ${BK};` : `let kk = e / ${BN}; let n = e - kk * ${BN};`;
+  /**
+   * The loop that copies one operand's BK-deep slice into workgroup memory, `Xs[kk * width + i]`, zero outside
+   * the matrix. Stored [rows, K] (`kMajor` false) or [K, rows]; consecutive threads take consecutive addresses.
+   */
+  const tileCopy = (X: string, width: number, rows: number, kMajor: boolean, base: string) => `
+        for (var e = tid; e < ${width * BK}; e = e + ${NT}) {
+          ${kMajor ? `let kk = e / ${width}; let i = e - kk * ${width};` : `let i = e / ${BK}; let kk = e - i * ${BK};`}
+          let gi = ${base} + i;
+          let gk = k0 + kk;
+          var v = 0.0;
+          if (gi < ${rows} && gk < kEnd) { v = ${X}[${kMajor ? `gk * ${rows} + gi` : `gi * ${K} + gk`}]; }
+          ${X}s[kk * ${width} + i] = v;
+        }`;
   const code = `
     var<workgroup> As : array<f32, ${BK * BM}>;
     var<workgroup> Bs : array<f32, ${BK * BN}>;
@@ -71,22 +78,8 @@ export function gemmProgram(M: number, N: number, K: number, transA: boolean, tr
       ${range(TM).map((i) => range(TN).map((j) => `var c${i}_${j} = 0.0;`).join(' ')).join('\n      ')}
       for (var it = 0; it < ${iters}; it = it + 1) {
         let k0 = kBegin + it * ${BK};
-        for (var e = tid; e < ${BM * BK}; e = e + ${NT}) {
-          ${aSplit}
-          let gm = m0 + m;
-          let gk = k0 + kk;
-          var v = 0.0;
-          if (gm < ${M} && gk < kEnd) { v = ${aAt('gm', 'gk')}; }
-          As[kk * ${BM} + m] = v;
-        }
-        for (var e = tid; e < ${BN * BK}; e = e + ${NT}) {
-          ${bSplit}
-          let gn = n0 + n;
-          let gk = k0 + kk;
-          var v = 0.0;
-          if (gn < ${N} && gk < kEnd) { v = ${bAt('gk', 'gn')}; }
-          Bs[kk * ${BN} + n] = v;
-        }
+        ${tileCopy('A', BM, M, transA, 'm0')}
+        ${tileCopy('B', BN, N, !transB, 'n0')}
         workgroupBarrier();
         for (var kk = 0; kk < ${BK}; kk = kk + 1) {
           ${range(TM).map((i) => `let a${i} = As[kk * ${BM} + ${i * WY} + ty];`).join(' ')}
