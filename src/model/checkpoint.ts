@@ -38,6 +38,8 @@ export interface CorpusSummary {
   unknownRate?: number;
   skipped?: Record<string, number>;
   validationFiles?: string[];
+  /** What validationFiles holds when it is more than this run's own split (scripts/ship-model.mjs). */
+  heldOutNote?: string;
 }
 
 export interface TrainingInfo {
