@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { complete, primeAt, CompletionSession, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
+import { complete, primeAt, PRIME_SLICE_CHARS, CompletionSession, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
 import { GenerateOptions, GenerateResult, InferenceSession } from '../../src/inference/session';
 import { LstmStepper } from '../../src/inference/lstm-stepper';
 import { initWeights } from '../../src/model/initializers';
@@ -146,6 +146,21 @@ describe('completion engine with a real session', () => {
     assert.equal(r.outcome, 'cancelled');
     assert.ok(ticks > 0);
     assert.ok(s.currentText.length < doc.length * 3);
+  });
+
+  it('by default a completion steps at most PRIME_SLICE_CHARS characters between yields to the event loop', async () => {
+    const s = session();
+    const steps: number[] = [];
+    const feed = s.feed.bind(s);
+    s.feed = (t: string) => {
+      const r = feed(t);
+      steps.push(r.stepped);
+      return r;
+    };
+    const r = await complete(s, { prefix: doc, lineSuffix: '', settings: { ...DEFAULT_COMPLETION_SETTINGS, contextChars: 100_000 } });
+    assert.equal(r.stepped, doc.length);
+    assert.ok(steps.length >= Math.floor(doc.length / PRIME_SLICE_CHARS), `${steps.length} feeds`);
+    assert.ok(Math.max(...steps) <= PRIME_SLICE_CHARS, `at most ${PRIME_SLICE_CHARS} a slice, saw ${Math.max(...steps)}`);
   });
 
   it('an untrained model completes what the document repeats (cache) and the names it uses (document words)', async () => {
