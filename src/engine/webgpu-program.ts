@@ -21,7 +21,7 @@ export interface WebGpuProgram {
 export type ProgramUniform = { type: 'int32' | 'uint32' | 'float32'; data: number[] };
 
 interface WebGpuBackendLike {
-  device?: { limits?: { maxComputeWorkgroupStorageSize?: number } };
+  device?: { limits?: { maxComputeWorkgroupStorageSize?: number; maxStorageBufferBindingSize?: number } };
   runWebGPUProgram(program: WebGpuProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms?: ProgramUniform[]): tf.TensorInfo;
 }
 
@@ -32,6 +32,11 @@ function backendOf(): WebGpuBackendLike {
 /** The workgroup memory this device allows (WebGPU's guaranteed minimum when unknown). */
 export function workgroupStorageLimit(): number {
   return backendOf().device?.limits?.maxComputeWorkgroupStorageSize ?? 16384;
+}
+
+/** The largest buffer a shader may bind (WebGPU's guaranteed minimum, 128 MiB, when unknown). */
+export function storageBindingLimit(): number {
+  return backendOf().device?.limits?.maxStorageBufferBindingSize ?? 134217728;
 }
 
 export function runProgram(program: WebGpuProgram, inputs: tf.Tensor[], uniforms?: ProgramUniform[]): tf.Tensor2D {

@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
-import { runProgram, workgroupStorageLimit, WebGpuProgram } from '../../engine/webgpu-program';
+import { runProgram, storageBindingLimit, workgroupStorageLimit, WebGpuProgram } from '../../engine/webgpu-program';
 import { customOp } from './custom-op';
 import type { DeviceLstmOptions } from './device-lstm-options';
 import { layerGradients } from './lstm-layer-grads';
@@ -246,7 +246,7 @@ export function dropoutMaskWebGpu(rows: number, units: number, rate: number, a0:
 
 /**
  * The layer with the sequence programs, or undefined when this device's workgroup memory cannot hold even one
- * row (the caller then uses the step version).
+ * row, or it cannot bind the whole sequence's packed rows (the caller then uses the step version).
  */
 export function lstmSequenceWhole(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D, opts: DeviceLstmOptions): tf.Tensor2D | undefined {
   const T = opts.steps;
@@ -256,6 +256,9 @@ export function lstmSequenceWhole(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrent
   const rf = rowsPerWorkgroup(B, H, limit);
   const rb = rowsPerWorkgroup(B, 6 * H, limit);
   if (rf === 0 || rb === 0) return undefined;
+  // The packed forward rows of the whole sequence are one buffer ([T*B, 7H]; 940 MB at 512 x 256 x 256 units):
+  // where the device cannot bind that much, the step kernels (one [B, 7H] buffer per step) run instead.
+  if (T * B * 7 * H * 4 > storageBindingLimit()) return undefined;
   const op = customOp((xT: tf.Tensor, W: tf.Tensor, U: tf.Tensor, bT: tf.Tensor, save: tf.GradSaveFunc) => {
     const h0 = opts.initial?.h ?? tf.zeros([B, H]);
     const c0 = opts.initial?.c ?? tf.zeros([B, H]);
