@@ -94,7 +94,7 @@ const licences = new Map(
 );
 const rows = [['package', 'version', 'licence', 'files', 'chars']];
 const stdlib = execFileSync('python3', ['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' }).trim();
-const meta = JSON.parse(fs.readFileSync(path.join(repo, 'models/python-stdlib/meta.json'), 'utf8'));
+const meta = JSON.parse(fs.readFileSync(path.join(repo, 'models/python/meta.json'), 'utf8'));
 const heldOut = new Set(meta.corpus?.validationFiles ?? []);
 // The standard library first, so a module vendored by a package counts as the standard library's.
 const [vf, vc] = take(stdlib, path.join(dest, 'stdlib-validation'), Infinity, (rel) => heldOut.has(rel.split(path.sep).join('/')));

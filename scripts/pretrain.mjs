@@ -1,5 +1,6 @@
-// npm run pretrain — trains the bundled model on the standard library of this machine's Python and writes
-// models/python-stdlib/ with its model card. Resumable: run it again and it continues from
+// npm run pretrain — the recipe of the first bundled model: trains on the standard library of this machine's Python
+// and writes models/python-stdlib/ with its model card. (The model bundled now, models/python, was fine-tuned from
+// it on a broader corpus: scripts/build-corpus.mjs, then train --from ... --val-data ...; see its card.) Resumable: run it again and it continues from
 // runs/pretrain/python-stdlib-latest. Steps (each can be run alone):
 //   node scripts/pretrain.mjs train [--max-minutes M]   train or resume (the hyper-parameters below)
 //   node scripts/pretrain.mjs card [--note TEXT]        samples and the model card only (after finalize)

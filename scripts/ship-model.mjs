@@ -33,6 +33,9 @@ if (r.status !== 0) process.exit(r.status ?? 1);
 
 const metaFile = path.join(out, 'meta.json');
 const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+// export keeps the weights, history and corpus; what `average` recorded it averaged comes along too.
+const source = JSON.parse(fs.readFileSync(path.join(ckpt, 'meta.json'), 'utf8'));
+if (source.averagedFrom) meta.averagedFrom = source.averagedFrom;
 const note = opt('--corpus-note');
 if (meta.corpus) meta.corpus.roots = note ? [note] : meta.corpus.roots.map((r) => `<${path.basename(r)}>`);
 if (meta.training?.fineTunedFrom) meta.training.fineTunedFrom = path.basename(meta.training.fineTunedFrom);

@@ -63,7 +63,7 @@ bench="$app/app/dist/bench"
   fi
   minutes=$("$node" -e 'console.log(Math.max(0.5, (+process.argv[1] - 45) / 60).toFixed(2))' "$(left)")
   echo "== fine-tune on the corpus: --minutes $minutes at ${B}x${T}, lr $TRAIN_LR [$(left) s left]"
-  "$node" "$cli" train --from "$repo/models/python-stdlib" --data "$corpus/train" --val-data "$corpus/val" --out "$OUT/model" --name python-broad \
+  "$node" "$cli" train --from "$repo/models/python" --data "$corpus/train" --val-data "$corpus/val" --out "$OUT/model" --name python \
     --minutes "$minutes" --backend webgpu --threads 1 --mode carried-state --batch-size "$B" --seq-len "$T" --lr "$TRAIN_LR" --lr-min 3e-5 \
     --val-max-chars ${VAL_MAX_CHARS:-2000000} --seed 1 --force ${MAX_CORPUS_MB:+--max-corpus-mb $MAX_CORPUS_MB} --json > "$OUT/summary.json" 2> "$OUT/train.log"
   echo "exit $?"; grep -a -E '^eval @|starting model|validation:|corpus' "$OUT/train.log" | tail -20; cat "$OUT/summary.json" | head -40

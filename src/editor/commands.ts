@@ -14,6 +14,7 @@ import { readSettings, SECTION } from './settings';
 import { InferenceSession } from '../inference/session';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { loadCheckpoint } from '../model/checkpoint';
+import { BUNDLED_MODEL_NAME } from '../model/model-store';
 import { mulberry32, randomSeed } from '../util/rng';
 import { analyzeWorkspace, showReport } from './analysis-panel';
 import { installNativeBackend, NativeBackend } from '../engine/native-install';
@@ -131,7 +132,7 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
 
   const chooseCheckpoint = async () => {
     const items: (vscode.QuickPickItem & { dir?: string })[] = [
-      { label: '$(package) Bundled model', description: 'python-stdlib', dir: undefined },
+      { label: '$(package) Bundled model', description: BUNDLED_MODEL_NAME, dir: undefined },
       ...(s.storage.hasCurrent() ? [{ label: '$(folder) Workspace model', description: s.storage.current, dir: s.storage.current }] : []),
       ...s.storage.history().map((d) => ({ label: `$(history) ${path.basename(d)}`, description: 'earlier workspace model', dir: d })),
       { label: '$(folder-opened) Browse…', description: 'a checkpoint folder (model.json, weights.bin, meta.json)', dir: '<browse>' },

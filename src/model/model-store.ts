@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadCheckpoint, Checkpoint } from './checkpoint';
 
-export const BUNDLED_MODEL_NAME = 'python-stdlib';
+export const BUNDLED_MODEL_NAME = 'python';
 
 /** The bundled model's folder, looked up next to the bundle (dist/..) and the sources (src/model/../..). */
 export function bundledModelDir(): string | undefined {
