@@ -201,7 +201,6 @@ function startingPoint(cfg: TrainConfig, out: string, latest: string, seed: numb
 
 /** The text a run trains and validates on, and how it is cut into batches. */
 interface Data {
-  trainStream: Uint8Array;
   valStream: Uint8Array;
   summary: CorpusSummary;
   plan: ReturnType<typeof planBatches>;
@@ -240,7 +239,7 @@ function loadData(cfg: TrainConfig, mode: TrainingMode, seed: number, log: (m: s
   const plan = planBatches(trainStream, mode, cfg.batchSize, cfg.seqLen, seed);
   const bpe = plan.batchesPerEpoch;
   return {
-    trainStream, valStream, summary, plan, bpe,
+    valStream, summary, plan, bpe,
     totalBatches: Math.max(1, Math.round(cfg.epochs * bpe)),
     evalEvery: Math.max(1, cfg.evalEvery ?? bpe),
     validationSplit: byProject ? 0 : validationSplit,

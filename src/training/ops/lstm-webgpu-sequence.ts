@@ -21,11 +21,7 @@ import { customOp } from './custom-op';
 import type { DeviceLstmOptions } from './device-lstm-options';
 import { layerGradients } from './lstm-layer-grads';
 import { layerMatMul } from './gemm-webgpu';
-
-const FUNCS = `
-fn seqSigmoid(x : f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
-fn seqTanh(x : f32) -> f32 { let e = exp(2.0 * clamp(x, -15.0, 15.0)); return (e - 1.0) / (e + 1.0); }
-`;
+import { LSTM_WGSL_FUNCS } from './lstm-webgpu';
 
 /** Threads per workgroup: enough for H units in one pass where possible (at most 256, WebGPU's default cap). */
 function workgroupThreads(H: number): number {
@@ -67,7 +63,7 @@ export function forwardWebGpuProgram(T: number, B: number, H: number, R: number)
   const wg = workgroupThreads(H);
   const upt = Math.ceil(H / wg); // units per thread
   const G = 4 * H;
-  const code = `${FUNCS}
+  const code = `${LSTM_WGSL_FUNCS}
     var<workgroup> hs : array<f32, ${R * H}>;
     fn main(index : i32) {
       _ = uniforms.outShape; // tfjs binds its uniforms: the auto layout drops a binding the shader never reads
@@ -95,14 +91,14 @@ export function forwardWebGpuProgram(T: number, B: number, H: number, R: number)
           {
             let b = b0 + ${r};
             let bc = min(b, ${B - 1});
-            let ig = seqSigmoid(a${r}.x);
-            let fg = seqSigmoid(a${r}.y);
-            let gg = seqTanh(a${r}.z);
-            let og = seqSigmoid(a${r}.w);
+            let ig = lstmSigmoid(a${r}.x);
+            let fg = lstmSigmoid(a${r}.y);
+            let gg = lstmTanh(a${r}.z);
+            let og = lstmSigmoid(a${r}.w);
             var cp = 0.0;
             if (t == 0) { cp = C0[bc * ${H} + j]; } else { cp = result[((t - 1) * ${B} + bc) * ${7 * H} + ${4 * H} + j]; }
             let c = fg * cp + ig * gg;
-            let tc = seqTanh(c);
+            let tc = lstmTanh(c);
             let h = og * tc;
             hn[k * ${R} + ${r}] = h;
             if (b < ${B} && lid + k * ${wg} < ${H}) {
@@ -140,7 +136,7 @@ export function backwardWebGpuProgram(T: number, B: number, H: number, R: number
   const wg = workgroupThreads(H);
   const upt = Math.ceil(H / wg);
   const G = 4 * H;
-  const code = `${FUNCS}
+  const code = `${LSTM_WGSL_FUNCS}
     var<workgroup> dzs : array<f32, ${R * G}>;
     var<workgroup> dhs : array<f32, ${R * H}>;
     var<workgroup> dcs : array<f32, ${R * H}>;

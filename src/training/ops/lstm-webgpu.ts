@@ -24,7 +24,8 @@ interface Strided {
   offset: number;
 }
 
-const FUNCS = `
+/** The gate activations in WGSL, shared by the per-step shaders here and the whole-sequence ones. */
+export const LSTM_WGSL_FUNCS = `
 fn lstmSigmoid(x : f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
 fn lstmTanh(x : f32) -> f32 { let e = exp(2.0 * clamp(x, -15.0, 15.0)); return (e - 1.0) / (e + 1.0); }
 `;
@@ -41,7 +42,7 @@ function cellProgram(kind: 'fwd' | 'bwd', B: number, H: number, vars: string[], 
     workgroupSize,
     uniforms: 'offset : i32,',
     size: false,
-    getUserCode: () => `${FUNCS}
+    getUserCode: () => `${LSTM_WGSL_FUNCS}
       fn main(index : i32) {
         if (index < ${B * H}) {
           let b = index / ${H};
