@@ -20,7 +20,7 @@ const ALLOWED: Record<string, string[]> = {
   'training/ops': ['engine', 'util'],
   'training/graph': ['training/ops', 'inference', 'data', 'engine', 'model', 'util'],
   'training/loop': ['training/graph', 'training/ops', 'data', 'engine', 'model', 'util'],
-  'training/host': ['training/loop', 'training/graph', 'training/ops', 'data', 'engine', 'model', 'util'],
+  'training/host': ['training/loop', 'training/graph', 'training/ops', 'replay', 'data', 'engine', 'model', 'util'],
   adapt: ['data', 'inference', 'model', 'util'],
   completion: ['adapt', 'inference', 'model', 'python', 'util'],
   replay: ['completion', 'adapt', 'inference', 'model', 'util'],

@@ -44,6 +44,7 @@ export const TRAIN_OPTIONS: readonly OptionRow[] = [
   { flag: 'units', arg: 'A,B', help: 'LSTM layer sizes for a new model', defaultText: '256,256' },
   { flag: 'embedding-dim', arg: 'N', help: 'embedding size for a new model', default: 64 },
   { flag: 'name', arg: 'NAME', help: "the checkpoint's name", defaultText: 'the --out folder name' },
+  { flag: 'freeze-layers', arg: 'N', help: 'fine-tuning: the embedding and the first N LSTM layers keep their weights; their backward pass is skipped, so each step costs less', default: 0 },
   { flag: 'threads', arg: 'N', help: 'worker threads computing gradients in parallel', default: 1, defaultText: '1; with --minutes, cores - 1' },
   { flag: 'backend', arg: 'B', help: `auto | ${BACKEND_LADDER.join(' | ')}`, default: 'auto' },
   { flag: 'json', help: 'print the summary as JSON on stdout' },
@@ -106,6 +107,7 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     includeTests: !v['no-tests'],
     backend: backend as BackendPreference,
     threads: numberOpt(v, 'threads', D('threads'), { min: 1, max: 64, integer: true }),
+    frozenLayers: numberOpt(v, 'freeze-layers', D('freeze-layers'), { min: 0, max: 16, integer: true }),
     spec: { ...(units ? { lstmUnits: units } : {}), ...(v['embedding-dim'] !== undefined ? { embeddingDim: numberOpt(v, 'embedding-dim', D('embedding-dim'), { min: 1, integer: true }) } : {}) },
     name: v.name as string | undefined,
   };
@@ -113,7 +115,7 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     const plan = planRun({ minutes, cores: availableParallelism(), threads: v.threads === undefined ? 0 : config.threads });
     // The plan fills in what the user did not say; an explicit --epochs or --lr-schedule stays.
     const { epochs, lrSchedule } = config;
-    Object.assign(config, plan, { mustBeatStart: Boolean(config.from), smallCorpusRule: true });
+    Object.assign(config, plan, { mustBeatStart: Boolean(config.from), keystrokeCheck: Boolean(config.from), smallCorpusRule: true });
     if (v.epochs !== undefined) config.epochs = epochs;
     if (v['lr-schedule'] !== undefined) config.lrSchedule = lrSchedule;
   }

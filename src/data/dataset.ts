@@ -51,6 +51,29 @@ export function splitByFile(files: CorpusFile[], fraction: number, seed = 1): Sp
   return { train: files.filter((f) => !inVal.has(f)), validation };
 }
 
+/**
+ * Training text centred on a few files (keep learning: the files saved since the last run): those of them in
+ * `train`, plus other training files, picked by the seed, holding about `mix` times their text, so a short run
+ * learns the new code without drifting from the rest of the workspace. Files outside `train` (held out for
+ * validation) are never added. Empty when none of the focus files is a training file.
+ */
+export function focusTraining(train: CorpusFile[], focus: string[], seed = 1, mix = 3): CorpusFile[] {
+  const wanted = new Set(focus.map((f) => f.split('\\').join('/')));
+  const inFocus = (f: CorpusFile) => wanted.has(f.path.split('\\').join('/'));
+  const chosen = train.filter(inFocus);
+  if (!chosen.length) return [];
+  const focusChars = chosen.reduce((n, f) => n + f.text.length, 0);
+  const rest = train.filter((f) => !inFocus(f));
+  const rng = mulberry32(seed * 7919 + 17);
+  let added = 0;
+  for (const i of shuffled(rest.length, rng)) {
+    if (added >= mix * focusChars) break;
+    chosen.push(rest[i]);
+    added += rest[i].text.length;
+  }
+  return chosen;
+}
+
 export type SplitName = 'all' | 'validation' | 'train';
 
 /** The files of a corpus a checkpoint held out for validation, or trained on, by its recorded file list. */

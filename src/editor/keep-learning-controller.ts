@@ -1,7 +1,8 @@
 /**
  * Keep learning (setting `lstmComplete.training.keepLearning`, off by default; offered once after a run that
  * helped): after Python files are saved and the editor has been idle for a while, fine-tune the model in use
- * for a minute in the background, one thread, under a cap of training minutes per hour, with the same
+ * for a minute in the background on the files saved since the last run (with about three times their text from
+ * the rest of the workspace mixed in), one thread, under a cap of training minutes per hour, with the same
  * safety as Train on Workspace (the model switches only to weights that beat it; nothing blocks the host).
  * When to run is training/keep-learning.ts's decision; this class feeds it the editor's events.
  */
@@ -13,8 +14,8 @@ export interface KeepLearningHooks {
   log(line: string): void;
   /** Whether a run (any run) is in progress. */
   trainingRunning(): boolean;
-  /** Starts a background run of `minutes`; resolves when it ends. */
-  run(minutes: number): Promise<unknown>;
+  /** Starts a background run of `minutes` that learns from `files` (saved since the last run); resolves when it ends. */
+  run(minutes: number, files: string[]): Promise<unknown>;
 }
 
 const OFFERED_KEY = 'lstmComplete.keepLearningOffered';
@@ -51,9 +52,9 @@ export class KeepLearningController implements vscode.Disposable {
     const due = this.scheduler.due(now);
     if (!due.start) return;
     this.hooks.log(`keep learning: ${due.reason}; fine-tuning for ${this.scheduler.opts.runMinutes} minute(s) in the background`);
-    this.scheduler.started(now);
+    const files = this.scheduler.started(now);
     try {
-      await this.hooks.run(this.scheduler.opts.runMinutes);
+      await this.hooks.run(this.scheduler.opts.runMinutes, files);
     } finally {
       this.scheduler.finished(Date.now());
     }

@@ -38,8 +38,9 @@ export class ReportPanel {
       .join('');
     const v = this.verdict;
     const fmt = (x: number | undefined, acc: number | undefined) => (x === undefined ? '-' : `${x.toFixed(3)} nats/char${acc !== undefined ? ` (${Math.round(acc * 100)}% of characters right)` : ''}`);
+    const keys = (x: number | undefined) => (x === undefined ? '' : `; ghost text saves ${Math.round(x * 100)}% of keystrokes`);
     const verdict = v
-      ? `<h3>On this workspace's validation files</h3><table><tr><th>before</th><td>${fmt(v.before, v.beforeAccuracy)}</td></tr><tr><th>after</th><td>${fmt(v.after, v.afterAccuracy)}</td></tr></table><p>${escapeHtml(v.message)}</p>`
+      ? `<h3>On this workspace's validation files</h3><table><tr><th>before</th><td>${fmt(v.before, v.beforeAccuracy)}${keys(v.keystrokesBefore)}</td></tr><tr><th>after</th><td>${fmt(v.after, v.afterAccuracy)}${keys(v.keystrokesAfter)}</td></tr></table><p>${escapeHtml(v.message)}</p>`
       : '';
     const body = this.records.length
       ? `${verdict}${lossCurveSvg(this.records, 'Training')}<table><tr><th>epoch</th><th>train nats/char</th><th>validation nats/char</th><th>chars</th></tr>${rows}</table>`

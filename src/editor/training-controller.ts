@@ -68,7 +68,7 @@ export class TrainingController {
    * @param opts.minutes the time budget (undefined: until stopped); the run is planned to fit it
    *   (budget-plan.ts) and, when fine-tuning, replaces the model only if it beats it on the validation files.
    */
-  async run(opts: { folders: string[]; storage: WorkspaceStorage; fromDir?: string; settings: Settings; modulePaths?: string[]; minutes: number | undefined; background?: boolean }): Promise<TrainingRunResult> {
+  async run(opts: { folders: string[]; storage: WorkspaceStorage; fromDir?: string; settings: Settings; modulePaths?: string[]; minutes: number | undefined; background?: boolean; focusFiles?: string[] }): Promise<TrainingRunResult> {
     if (this.job) throw new Error('a training run is already in progress');
     const t = opts.settings.training;
     // A background run (keep learning) takes one thread and shows itself in the status bar only.
@@ -84,6 +84,9 @@ export class TrainingController {
       ...plan,
       epochs: Math.min(plan.epochs, t.epochs),
       mustBeatStart: true,
+      // The before/after keystroke figures are for the user who asked for the run, not for background runs.
+      keystrokeCheck: !opts.background,
+      focusFiles: opts.focusFiles,
       smallCorpusRule: true,
       batchSize: t.batchSize,
       seqLen: t.seqLength,
@@ -146,6 +149,9 @@ export class TrainingController {
                 this.hooks.history(this.history);
                 this.hooks.log(`training: epoch ${e.record.epoch} train ${e.record.trainLoss.toFixed(4)} val ${e.record.valLoss.toFixed(4)} nats/char${e.best ? ' (best)' : ''}`);
                 break;
+              case 'keystrokes':
+                progress.report({ message: `${e.model === 'start' ? 'the current model' : 'the new model'}'s ghost text saves ${Math.round(e.savings * 100)}% of keystrokes on the validation files` });
+                break;
               case 'checkpoint':
                 this.best = e.valLoss;
                 this.hooks.checkpointSaved(e.dir);
@@ -164,6 +170,7 @@ export class TrainingController {
             this.hooks.log('training: cancel requested; stopping after this batch');
             this.job?.cancel();
           });
+          const activity = watchEditorActivity(this.job);
           try {
             result.summary = await this.job.done;
             this.hooks.log(`training: ${result.summary.stoppedBy} after ${result.summary.steps} steps, best validation ${result.summary.bestValLoss?.toFixed(4) ?? 'n/a'} nats/char, ${result.summary.charsPerSec} chars/s on ${result.summary.backend}`);
@@ -172,6 +179,7 @@ export class TrainingController {
             this.hooks.log(`training: ${result.verdict.message}`);
           } finally {
             sub.dispose();
+            activity.dispose();
           }
         },
       );
@@ -189,4 +197,29 @@ export class TrainingController {
     }
     return result;
   }
+}
+
+/** How long after the last edit, selection change or editor switch the editor counts as idle. */
+export const EDITOR_IDLE_MS = 60_000;
+
+/**
+ * Tells a run whether the user is working in the editor: busy from any edit, selection change or editor switch
+ * until EDITOR_IDLE_MS pass without one (a run planned "until stopped" gives a core back meanwhile).
+ */
+function watchEditorActivity(job: TrainingJob): vscode.Disposable {
+  let timer: NodeJS.Timeout | undefined;
+  const touch = () => {
+    if (!timer) job.setEditorBusy(true);
+    else clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      job.setEditorBusy(false);
+    }, EDITOR_IDLE_MS);
+    timer.unref?.();
+  };
+  const subs = [vscode.workspace.onDidChangeTextDocument(touch), vscode.window.onDidChangeTextEditorSelection(touch), vscode.window.onDidChangeActiveTextEditor(touch)];
+  return new vscode.Disposable(() => {
+    if (timer) clearTimeout(timer);
+    subs.forEach((s) => s.dispose());
+  });
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { splitByFile, encodeFiles, planBatches, makeBatch } from '../../src/data/dataset';
+import { splitByFile, encodeFiles, planBatches, makeBatch, focusTraining } from '../../src/data/dataset';
 import { CorpusFile } from '../../src/data/corpus';
 import { encode, decode } from '../../src/model/vocab';
 
@@ -60,5 +60,22 @@ describe('dataset', () => {
 
   it('refuses text shorter than one window', () => {
     assert.throws(() => planBatches(encode('short'), 'windows', 4, 64), /shorter than one window/);
+  });
+
+  it('focused training: the saved files, and about three times their text from the other training files', () => {
+    const file = (name: string, chars: number): CorpusFile => ({ path: `/ws/${name}`, relative: name, text: 'x'.repeat(chars) });
+    const train = [file('a.py', 1000), ...Array.from({ length: 20 }, (_, i) => file(`o${i}.py`, 500))];
+    const got = focusTraining(train, ['/ws/a.py', '/ws/held-out.py'], 1);
+    assert.equal(got[0].relative, 'a.py');
+    const others = got.slice(1);
+    const added = others.reduce((n, f) => n + f.text.length, 0);
+    assert.ok(added >= 3000 && added < 3500, `mixed in ${added} chars`);
+    assert.equal(new Set(got.map((f) => f.relative)).size, got.length, 'no file twice');
+    // Another seed mixes in other files; the same seed the same ones.
+    assert.deepEqual(focusTraining(train, ['/ws/a.py'], 1).map((f) => f.relative), got.map((f) => f.relative));
+    assert.notDeepEqual(focusTraining(train, ['/ws/a.py'], 2).map((f) => f.relative), got.map((f) => f.relative));
+    // Windows paths match too; a focus that holds no training file gives nothing to train on.
+    assert.equal(focusTraining([{ ...file('b.py', 10), path: 'C:\\ws\\b.py' }], ['C:/ws/b.py'])[0]?.relative, 'b.py');
+    assert.deepEqual(focusTraining(train, ['/ws/held-out.py']), []);
   });
 });

@@ -49,8 +49,21 @@ describe('data-parallel gradients', function () {
       assert.ok(Math.abs(r.stats.crossEntropy - refStats.crossEntropy) < 1e-6);
       assert.ok(Math.abs(r.stats.accuracy - refStats.accuracy) < 1e-9);
       states.forEach((s, l) => s!.h.forEach((x, j) => assert.ok(Math.abs(x - r.states![l]!.h[j]) < 1e-5)));
+      // On one of the two workers (the editor is busy): the same gradients.
+      const one = await pool.compute(model.weightArrays(), b, [], 1);
+      one.grads.forEach((g, i) => g.forEach((x, j) => assert.ok(Math.abs(x - r.grads[i][j]) < 1e-5 * (1 + Math.abs(x)))));
     } finally {
       await pool.dispose();
+    }
+    // Frozen layers: the workers return the gradients of the trained variables only, the replica's values.
+    const frozen = await GradientPool.create(2, spec, { backend: 'wasm', frozenLayers: 1 });
+    try {
+      const r = await frozen.compute(model.weightArrays(), b, []);
+      const trained = model.variables.slice(4);
+      assert.equal(r.grads.length, trained.length);
+      trained.forEach((v, i) => ref.grads[v.name].dataSync().forEach((x, j) => assert.ok(Math.abs(x - r.grads[i][j]) < 1e-5 * (1 + Math.abs(x)), v.name)));
+    } finally {
+      await frozen.dispose();
       model.dispose();
     }
   });
@@ -61,5 +74,15 @@ describe('data-parallel gradients', function () {
     assert.equal(s.stoppedBy, 'completed');
     assert.ok(Math.min(...s.history.map((h) => h.valLoss)) < 0.75 * s.history[0].valLoss);
     assert.equal(loadCheckpoint(out).meta.training!.hyperParameters.threads, 2);
+  });
+
+  it('asks before each batch whether the editor is busy, when the run gives a thread back then', async () => {
+    let asked = 0;
+    const s = await train(tinyConfig(tinyCorpus(), path.join(tempDir(), 'ck'), { epochs: 1, threads: 2, threadsWhileBusy: 1 }), undefined, undefined, {
+      editorBusy: () => (asked++, asked % 2 === 0),
+    });
+    assert.equal(s.stoppedBy, 'completed');
+    assert.equal(asked, s.steps);
+    assert.ok(s.bestValLoss! < s.history[0].valLoss + 1e-9);
   });
 });

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { train, TrainEvent, latestDir } from '../../src/training/loop/trainer';
 import { loadCheckpoint } from '../../src/model/checkpoint';
+import { ModelWeights } from '../../src/model/architecture';
+import { keystrokeCheck } from '../../src/replay/keystroke-check';
 import { tinyCorpus, tinyConfig } from './fixtures';
 import { tempDir } from '../helpers';
 
@@ -143,6 +145,30 @@ describe('trainer', function () {
   });
 });
 
+describe('trainer: learning from a few saved files (keep learning)', function () {
+  this.timeout(120_000);
+  const data = tinyCorpus(8);
+
+  it('trains on the saved files with some of the others mixed in, validates on the usual split, refuses held-out files', async () => {
+    const whole: TrainEvent[] = [];
+    const first = await train(tinyConfig(data, path.join(tempDir(), 'whole'), { epochs: 0.1 }), (e) => whole.push(e));
+    const validation = loadCheckpoint(first.out).meta.corpus!.validationFiles!;
+    const all = fs.readdirSync(data).filter((f) => f.endsWith('.py'));
+    const trainable = all.filter((f) => !validation.includes(f));
+    const saved = path.join(data, trainable[0]);
+    const events: TrainEvent[] = [];
+    await train(tinyConfig(data, path.join(tempDir(), 'focus'), { epochs: 0.1, focusFiles: [saved] }), (e) => events.push(e));
+    const corpus = (evs: TrainEvent[]) => evs.find((e): e is Extract<TrainEvent, { type: 'corpus' }> => e.type === 'corpus')!;
+    const size = fs.readFileSync(saved, 'utf8').length;
+    // The saved file plus about three times its text (the files are the same size: three others), not all of them.
+    assert.equal(corpus(events).trainChars, 4 * size);
+    assert.ok(corpus(whole).trainChars > 4 * size);
+    assert.equal(corpus(events).valChars, corpus(whole).valChars);
+    assert.ok(events.some((e) => e.type === 'log' && /learning from the saved files: 4 files/.test(e.message)));
+    await assert.rejects(train(tinyConfig(data, path.join(tempDir(), 'held'), { epochs: 0.1, focusFiles: [path.join(data, validation[0])] })), /none of the 1 file\(s\) to learn from is a training file/);
+  });
+});
+
 describe('trainer: a fine-tune must beat its start', function () {
   this.timeout(180_000);
   const data = tinyCorpus();
@@ -171,5 +197,34 @@ describe('trainer: a fine-tune must beat its start', function () {
     assert.equal(s.improved, true);
     assert.ok(s.bestValLoss! < s.startValLoss!, `${s.bestValLoss} vs start ${s.startValLoss}`);
     assert.equal(loadCheckpoint(out).meta.training!.bestValLoss, s.bestValLoss);
+  });
+
+  it('with the keystroke check, replays typing the validation files with the start and with the best checkpoint', async () => {
+    const base = path.join(tempDir(), 'base');
+    await train(tinyConfig(data, base, { epochs: 1, evalEvery: 10 }));
+    const out = path.join(tempDir(), 'ft');
+    const events: TrainEvent[] = [];
+    const seen: { weights: ModelWeights; files: string[] }[] = [];
+    const hooks = {
+      keystrokes: async (weights: ModelWeights, files: { relative: string; text: string }[]) => {
+        seen.push({ weights, files: files.map((f) => f.relative) });
+        return keystrokeCheck(weights, files, { maxChars: 600 });
+      },
+    };
+    const s = await train(tinyConfig(data, out, { epochs: 12, evalEvery: 6, from: base, mustBeatStart: true, keystrokeCheck: true }), (e) => events.push(e), () => false, hooks);
+    const keys = events.filter((e): e is Extract<TrainEvent, { type: 'keystrokes' }> => e.type === 'keystrokes');
+    assert.deepEqual(keys.map((k) => k.model), ['start', 'best']);
+    assert.equal(s.startKeystrokeSavings, keys[0].savings);
+    assert.equal(s.keystrokeSavings, keys[1].savings);
+    // The validation files, typed with the weights the run started from and then with the ones it wrote.
+    assert.deepEqual(seen[0].files, loadCheckpoint(out).meta.corpus!.validationFiles);
+    assert.deepEqual(Array.from(seen[0].weights.embedding.slice(0, 8)), Array.from(loadCheckpoint(base).weights.embedding.slice(0, 8)));
+    assert.deepEqual(Array.from(seen[1].weights.embedding.slice(0, 8)), Array.from(loadCheckpoint(out).weights.embedding.slice(0, 8)));
+    assert.ok(keys[0].chars >= 500, `typed ${keys[0].chars}`);
+    assert.ok(s.keystrokeSavings! > s.startKeystrokeSavings!, `saved ${s.startKeystrokeSavings} -> ${s.keystrokeSavings}`);
+    // Without the flag (keep learning's background runs), no replay runs.
+    seen.length = 0;
+    await train(tinyConfig(data, path.join(tempDir(), 'ft2'), { epochs: 1, evalEvery: 10, from: base, mustBeatStart: true }), undefined, undefined, hooks);
+    assert.equal(seen.length, 0);
   });
 });

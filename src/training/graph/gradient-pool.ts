@@ -54,16 +54,19 @@ export class GradientPool {
     return this.workers.length;
   }
 
-  static async create(threads: number, spec: ModelSpec, opts: { backend?: BackendPreference; modulePaths?: string[]; seed?: number } = {}): Promise<GradientPool> {
+  static async create(threads: number, spec: ModelSpec, opts: { backend?: BackendPreference; modulePaths?: string[]; seed?: number; frozenLayers?: number } = {}): Promise<GradientPool> {
     const script = findWorkerScript('gradient-worker.js');
-    const workers = Array.from({ length: threads }, (_, i) => new Worker(script, { workerData: { spec, backend: opts.backend ?? 'auto', modulePaths: opts.modulePaths ?? [], seed: (opts.seed ?? 1) * 1000 + i } }));
+    const workers = Array.from({ length: threads }, (_, i) => new Worker(script, { workerData: { spec, backend: opts.backend ?? 'auto', modulePaths: opts.modulePaths ?? [], seed: (opts.seed ?? 1) * 1000 + i, frozenLayers: opts.frozenLayers ?? 0 } }));
     await Promise.all(workers.map((w) => once(w, 'ready')));
     return new GradientPool(workers, spec);
   }
 
-  /** Gradients of the mean loss over the whole batch (the same as one replica would give, up to dropout). */
-  async compute(weights: Float32Array[], batch: Batch, states?: (LstmState | undefined)[]): Promise<GradientResult> {
-    const k = Math.min(this.workers.length, batch.batch);
+  /**
+   * Gradients of the mean loss over the whole batch (the same as one replica would give, up to dropout), on
+   * `active` of the workers (default all; fewer while the editor needs a core).
+   */
+  async compute(weights: Float32Array[], batch: Batch, states?: (LstmState | undefined)[], active = this.workers.length): Promise<GradientResult> {
+    const k = Math.max(1, Math.min(this.workers.length, active, batch.batch));
     const bounds = Array.from({ length: k + 1 }, (_, i) => Math.round((i * batch.batch) / k));
     const parts = await Promise.all(
       Array.from({ length: k }, (_, i) => {

@@ -8,12 +8,12 @@ import { TrainableModel } from './train-graph';
 import { ShardRequest, GradientResult } from './gradient-pool';
 import { LstmState } from '../ops/lstm-op';
 
-const input = workerData as { spec: ModelSpec; backend: BackendPreference; modulePaths: string[]; seed: number };
+const input = workerData as { spec: ModelSpec; backend: BackendPreference; modulePaths: string[]; seed: number; frozenLayers: number };
 const port = parentPort!;
 
 async function main(): Promise<void> {
   await selectBackend({ preferred: input.backend, modulePaths: input.modulePaths });
-  const model = new TrainableModel(initWeights(input.spec, 1), input.seed);
+  const model = new TrainableModel(initWeights(input.spec, 1), input.seed, 'host', input.frozenLayers);
   port.on('message', (m: { type: 'step'; req: ShardRequest }) => {
     try {
       const r = m.req;
@@ -24,8 +24,8 @@ async function main(): Promise<void> {
         const out = model.loss(r.inputs, r.targets, r.steps, r.batch, { training: true, states });
         stats = out.stats;
         return out.loss;
-      }, model.variables);
-      const list = model.variables.map((v) => (grads[v.name].dataSync() as Float32Array).slice());
+      }, model.trainableVariables);
+      const list = model.trainableVariables.map((v) => (grads[v.name].dataSync() as Float32Array).slice());
       tf.dispose([value, ...Object.values(grads)]);
       const result: GradientResult = { grads: list, stats, states };
       port.postMessage({ type: 'grads', result }, list.map((g) => g.buffer as ArrayBuffer));

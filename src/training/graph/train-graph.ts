@@ -159,16 +159,31 @@ export class TrainableModel {
   readonly variables: tf.Variable[];
 
   readonly residency: Residency;
+  /**
+   * The embedding and the first `frozenLayers` LSTM layers keep their weights: they get no gradients, so
+   * their backward pass never runs (tfjs prunes the tape to what leads to the trained variables).
+   */
+  readonly frozenLayers: number;
+  /** The variables that get gradients and updates, in the order of `variables`. */
+  readonly trainableVariables: tf.Variable[];
   private readonly dropoutRng: SkippableRng;
 
-  constructor(weights: ModelWeights, seed = 1, residency: Residency = 'host') {
+  constructor(weights: ModelWeights, seed = 1, residency: Residency = 'host', frozenLayers = 0) {
     this.spec = weights.spec;
     this.residency = residency;
+    const nL = weights.spec.lstmUnits.length;
+    if (!(Number.isInteger(frozenLayers) && frozenLayers >= 0 && frozenLayers < nL)) {
+      throw new RangeError(`frozen layers must be an integer from 0 to ${nL - 1} (the output layers always train), got ${frozenLayers}`);
+    }
+    this.frozenLayers = frozenLayers;
     this.dropoutRng = mulberry32(seed ^ 0x5eed);
     const id = ++instanceCounter;
     const entries = weightEntries(weights.spec);
     // tidy: the initial tensors go; the variables keep their data.
     this.variables = weightList(weights).map((a, i) => tf.tidy(() => tf.variable(tf.tensor(a, entries[i].shape), true, `${entries[i].name}#${id}`)));
+    // Variable 0 is the embedding, then three per LSTM layer (weightEntries' order).
+    const firstTrained = frozenLayers > 0 ? 1 + 3 * frozenLayers : 0;
+    this.trainableVariables = this.variables.slice(firstTrained);
   }
 
   setWeights(weights: ModelWeights): void {
@@ -192,7 +207,7 @@ export class TrainableModel {
   /** The loss of a time-major batch and its gradients by variable name (the caller disposes the gradients). */
   gradients(inputs: Int32Array, targets: Int32Array, steps: number, batch: number, opts: ForwardOptions): { grads: Record<string, tf.Tensor>; result: LossResult } {
     let result: LossResult | undefined;
-    const g = tf.variableGrads(() => (result = this.loss(inputs, targets, steps, batch, opts)).loss, this.variables);
+    const g = tf.variableGrads(() => (result = this.loss(inputs, targets, steps, batch, opts)).loss, this.trainableVariables);
     g.value.dispose();
     return { grads: g.grads, result: result! };
   }
@@ -213,6 +228,7 @@ export class TrainableModel {
         initial: states?.[i],
         onFinalState: states ? (s) => (states[i] = s) : undefined,
         dropout: opts.training && this.spec.dropout > 0 ? { rate: this.spec.dropout, rng: this.dropoutRng } : undefined,
+        inputGradient: i > this.frozenLayers || this.frozenLayers === 0,
       });
     });
     const nL = this.spec.lstmUnits.length;

@@ -47,6 +47,9 @@ export function startTrainingProcess(config: TrainConfig, onEvent: (e: TrainEven
     cancel: () => {
       if (child.connected) child.send({ type: 'cancel' });
     },
+    setEditorBusy: (busy) => {
+      if (child.connected) child.send({ type: 'busy', busy });
+    },
     terminate: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

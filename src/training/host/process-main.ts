@@ -3,18 +3,21 @@
  * process-client.ts with an IPC channel. Used for GPU backends: Dawn cannot run inside Electron, and a GPU
  * driver fault ends this process, not the editor.
  */
+import { keystrokeCheck } from '../../replay/keystroke-check';
 import { train, TrainConfig } from '../loop/trainer';
 import { FromWorker } from './worker-protocol';
 
-type ToProcess = { type: 'start'; config: TrainConfig } | { type: 'cancel' };
+type ToProcess = { type: 'start'; config: TrainConfig } | { type: 'cancel' } | { type: 'busy'; busy: boolean };
 
 let cancelled = false;
+let editorBusy = false;
 const send = (m: FromWorker): Promise<void> => new Promise((resolve) => process.send!(m, undefined, undefined, () => resolve()));
 
 process.on('message', (m: ToProcess) => {
   if (m.type === 'cancel') cancelled = true;
+  else if (m.type === 'busy') editorBusy = m.busy;
   else if (m.type === 'start') {
-    train(m.config, (event) => void send({ type: 'event', event }), () => cancelled).then(
+    train(m.config, (event) => void send({ type: 'event', event }), () => cancelled, { keystrokes: keystrokeCheck, editorBusy: () => editorBusy }).then(
       async (summary) => {
         await send({ type: 'done', summary });
         process.exit(0);

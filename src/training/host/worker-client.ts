@@ -16,10 +16,12 @@ export interface TrainingJob {
   cancel(): void;
   /** Ends the worker at once (e.g. on extension deactivation). */
   terminate(): Promise<void>;
+  /** Tells the run whether the user is working in the editor (it then trains on fewer threads, if so planned). */
+  setEditorBusy(busy: boolean): void;
 }
 
 export function startTraining(config: TrainConfig, onEvent: (e: TrainEvent) => void = () => undefined, workerScript = findWorkerScript()): TrainingJob {
-  const cancelFlag = new SharedArrayBuffer(4);
+  const cancelFlag = new SharedArrayBuffer(8);
   const input: WorkerInput = { config, cancelFlag };
   // SHARE_ENV: the worker sees and sets the real environment, which native libraries read (Mesa's
   // EGL_PLATFORM, set when Dawn is loaded); a worker's own copy of process.env never reaches them.
@@ -44,6 +46,7 @@ export function startTraining(config: TrainConfig, onEvent: (e: TrainEvent) => v
   return {
     done,
     cancel: () => Atomics.store(new Int32Array(cancelFlag), 0, 1),
+    setEditorBusy: (busy) => Atomics.store(new Int32Array(cancelFlag), 1, busy ? 1 : 0),
     terminate: async () => {
       await worker.terminate();
     },

@@ -10,7 +10,10 @@ export type FromWorker =
 
 export interface WorkerInput {
   config: TrainConfig;
-  /** Int32Array over a SharedArrayBuffer: element 0 set to 1 asks the worker to stop at the next batch. */
+  /**
+   * Int32Array over a SharedArrayBuffer: element 0 set to 1 asks the worker to stop at the next batch; element 1
+   * is 1 while the user works in the editor (TrainHooks.editorBusy).
+   */
   cancelFlag: SharedArrayBuffer;
 }
 

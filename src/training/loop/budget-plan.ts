@@ -22,7 +22,10 @@ export interface BudgetRequest {
   minutes: number | undefined;
   /** Cores of the machine (os.availableParallelism()). */
   cores: number;
-  /** Gradient threads the user asked for; 0 or undefined chooses (all cores but one, so the editor keeps one). */
+  /**
+   * Gradient threads the user asked for; 0 or undefined chooses: all cores but one, so the editor keeps one;
+   * until stopped, all of them while the editor is idle and all but one while it is in use.
+   */
   threads?: number;
 }
 
@@ -35,16 +38,21 @@ export interface PlannedRun {
   evalEveryMinutes: number;
   scheduleByTime: boolean;
   maxMinutes?: number;
+  /** Gradient threads while the editor is in use (TrainConfig.threadsWhileBusy); unset: always `threads`. */
+  threadsWhileBusy?: number;
 }
 
 /** Epochs of a budgeted run: as many as the time allows (the budget ends it). */
 const UNBOUNDED_EPOCHS = 100_000;
 
 export function planRun(req: BudgetRequest): PlannedRun {
-  const threads = req.threads && req.threads > 0 ? Math.floor(req.threads) : Math.max(1, req.cores - 1);
+  const chosen = req.threads && req.threads > 0 ? Math.floor(req.threads) : undefined;
+  const threads = chosen ?? Math.max(1, req.cores - 1);
   if (req.minutes === undefined) {
-    // No end to aim a schedule at: a constant rate, a checkpoint every few minutes.
-    return { epochs: UNBOUNDED_EPOCHS, threads, lrSchedule: 'constant', warmup: 0.0, evalEveryMinutes: 5, scheduleByTime: false };
+    // No end to aim a schedule at: a constant rate, a checkpoint every few minutes. A run this long uses every
+    // core while the user is away and gives one back while they type.
+    const idle = chosen === undefined && req.cores > 1 ? { threads: req.cores, threadsWhileBusy: req.cores - 1 } : { threads };
+    return { epochs: UNBOUNDED_EPOCHS, ...idle, lrSchedule: 'constant', warmup: 0.0, evalEveryMinutes: 5, scheduleByTime: false };
   }
   if (!(req.minutes > 0)) throw new RangeError(`a time budget must be positive, got ${req.minutes}`);
   return {

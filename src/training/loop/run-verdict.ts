@@ -12,6 +12,9 @@ export interface RunVerdict {
   /** The best checkpoint's nats/char, when one was written. */
   after?: number;
   afterAccuracy?: number;
+  /** Keystrokes the ghost text saved on the validation files with the old model and with the new one. */
+  keystrokesBefore?: number;
+  keystrokesAfter?: number;
   /** Whether the run wrote a model that completions now use. */
   switched: boolean;
   message: string;
@@ -19,7 +22,9 @@ export interface RunVerdict {
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-export function runVerdict(s: Pick<TrainSummary, 'bestValLoss' | 'startValLoss' | 'startValAccuracy' | 'improved' | 'history' | 'stoppedBy'>): RunVerdict {
+type VerdictInput = Pick<TrainSummary, 'bestValLoss' | 'startValLoss' | 'startValAccuracy' | 'improved' | 'history' | 'stoppedBy' | 'startKeystrokeSavings' | 'keystrokeSavings'>;
+
+export function runVerdict(s: VerdictInput): RunVerdict {
   const bestRecord = s.history.find((r) => r.valLoss === s.bestValLoss);
   const before = s.startValLoss;
   if (!s.improved || s.bestValLoss === null) {
@@ -39,12 +44,15 @@ export function runVerdict(s: Pick<TrainSummary, 'bestValLoss' | 'startValLoss' 
   }
   const change = (after - before) / before;
   const acc = s.startValAccuracy !== undefined && afterAccuracy !== undefined ? `, ${pct(s.startValAccuracy)} → ${pct(afterAccuracy)} of characters right` : '';
+  const keys = s.startKeystrokeSavings !== undefined && s.keystrokeSavings !== undefined ? { keystrokesBefore: s.startKeystrokeSavings, keystrokesAfter: s.keystrokeSavings } : {};
+  const keysText = keys.keystrokesBefore !== undefined ? `, keystrokes saved ${pct(keys.keystrokesBefore)} → ${pct(keys.keystrokesAfter)}` : '';
   return {
     before,
     beforeAccuracy: s.startValAccuracy,
     after,
     afterAccuracy,
+    ...keys,
     switched: true,
-    message: `completions on this workspace: ${before.toFixed(3)} → ${after.toFixed(3)} nats/char (${change <= 0 ? '−' : '+'}${Math.abs(Math.round(change * 100))}%)${acc}; completions use the new model now.`,
+    message: `completions on this workspace: ${before.toFixed(3)} → ${after.toFixed(3)} nats/char (${change <= 0 ? '−' : '+'}${Math.abs(Math.round(change * 100))}%)${acc}${keysText}; completions use the new model now.`,
   };
 }

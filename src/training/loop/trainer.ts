@@ -12,9 +12,9 @@ import { makeSpec, ModelSpec, ModelWeights } from '../../model/architecture';
 import { initWeights } from '../../model/initializers';
 import { saveCheckpoint, loadCheckpoint, EpochRecord, TrainingInfo, CorpusSummary, resolveCheckpointDir } from '../../model/checkpoint';
 import { selectBackend, BackendPreference, BackendSelection } from '../../engine/backend';
-import { buildCorpus, CorpusReport } from '../../data/corpus';
+import { buildCorpus, CorpusReport, EmptyCorpusError } from '../../data/corpus';
 import { checkWritable } from '../../model/output-folder';
-import { splitByFile, encodeFiles, planBatches, TrainingMode, Batch } from '../../data/dataset';
+import { splitByFile, encodeFiles, planBatches, TrainingMode, Batch, focusTraining } from '../../data/dataset';
 import { TrainableModel, Residency, LossResult } from '../graph/train-graph';
 import { LstmState } from '../ops/lstm-op';
 import { createAdam, setLearningRate, applyClipped, serializeOptimizer, restoreOptimizer } from '../graph/optimizer-state';
@@ -58,13 +58,26 @@ export interface TrainConfig {
   scheduleByTime?: boolean;
   /** Share of the schedule over which the learning rate rises linearly to lr (default 0). */
   warmup?: number;
-  /** Also validate and checkpoint whenever this many minutes have passed since the last evaluation. */
+  /**
+   * Validate and checkpoint whenever this many minutes (and at least ten validations' time) have passed since the
+   * last evaluation; unless evalEvery is given, instead of at each epoch's end.
+   */
   evalEveryMinutes?: number;
   /**
    * Fine-tuning: measure the starting weights on the validation files first and write `out` only with
    * weights that beat them, so a run that does not help leaves the model it started from in place.
    */
   mustBeatStart?: boolean;
+  /**
+   * With mustBeatStart: also replay typing on the validation files with the starting model and with the best
+   * checkpoint (TrainHooks.keystrokes), so the run can say what its ghost text saves before and after.
+   */
+  keystrokeCheck?: boolean;
+  /**
+   * Train on these files (absolute paths; keep learning's saved files) and about three times their text from
+   * the other training files, not on the whole corpus; validation is the usual split of the whole corpus.
+   */
+  focusFiles?: string[];
   /** Hold out more of a small corpus for validation (budget-plan.ts's corpusRule). */
   smallCorpusRule?: boolean;
   /** Cap on validation characters per evaluation. */
@@ -78,10 +91,17 @@ export interface TrainConfig {
   backend?: BackendPreference;
   /** Worker threads computing gradients in parallel (data parallel); 1 = in this thread. */
   threads?: number;
+  /** With threads > 1: how many of them work while the editor is in use (TrainHooks.editorBusy); default all. */
+  threadsWhileBusy?: number;
   /** Where the training maths runs: 'device' for GPU backends (the default on webgpu), 'host' otherwise. */
   residency?: Residency;
   /** Extra folders where native backends are installed (see engine/native-install.ts). */
   modulePaths?: string[];
+  /**
+   * Fine-tuning: the embedding and the first N LSTM layers keep their weights (0: everything trains). Their
+   * backward pass is skipped, so each step costs less.
+   */
+  frozenLayers?: number;
   /** Model size overrides (tests use tiny models); ignored when starting from a checkpoint. */
   spec?: Partial<ModelSpec>;
   name?: string;
@@ -95,7 +115,19 @@ export type TrainEvent =
   | { type: 'start'; valLoss: number; valAccuracy: number }
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; step: number; loss: number; accuracy: number; charsPerSec: number; etaSeconds: number | null; learningRate: number }
   | { type: 'eval'; record: EpochRecord; best: boolean }
-  | { type: 'checkpoint'; dir: string; valLoss: number };
+  | { type: 'checkpoint'; dir: string; valLoss: number }
+  /** Keystrokes the ghost text saves on the validation files, with the starting model or the best checkpoint. */
+  | { type: 'keystrokes'; model: 'start' | 'best'; savings: number; chars: number };
+
+/**
+ * What a host adds to a run that the training code does not own: the keystroke replay lives in replay/, which
+ * the training loop does not import; the training worker passes it in.
+ */
+export interface TrainHooks {
+  /** Whether the user is working in the editor now (TrainConfig.threadsWhileBusy applies); read before each batch. */
+  editorBusy?: () => boolean;
+  keystrokes?: (weights: ModelWeights, files: { relative: string; text: string }[]) => Promise<{ savings: number; chars: number }>;
+}
 
 export interface TrainSummary {
   out: string;
@@ -111,6 +143,9 @@ export interface TrainSummary {
   /** The starting weights on the same validation files (fine-tuning with mustBeatStart). */
   startValLoss?: number;
   startValAccuracy?: number;
+  /** Keystrokes saved on the validation files (TrainConfig.keystrokeCheck): by the starting model, by the best checkpoint. */
+  startKeystrokeSavings?: number;
+  keystrokeSavings?: number;
   /** Whether `out` holds weights of this run (false: nothing beat the start, `out` was left alone). */
   improved: boolean;
   history: EpochRecord[];
@@ -202,6 +237,8 @@ function startingPoint(cfg: TrainConfig, out: string, latest: string, seed: numb
 /** The text a run trains and validates on, and how it is cut into batches. */
 interface Data {
   valStream: Uint8Array;
+  /** The validation files themselves (the keystroke check types them). */
+  valFiles: { relative: string; text: string }[];
   summary: CorpusSummary;
   plan: ReturnType<typeof planBatches>;
   bpe: number;
@@ -223,6 +260,13 @@ function loadData(cfg: TrainConfig, mode: TrainingMode, seed: number, log: (m: s
   const byProject = Boolean(cfg.valData?.length);
   const split = byProject ? { train: corpus.files, validation: buildCorpus(cfg.valData!, read).files } : splitByFile(corpus.files, validationSplit, seed);
   if (byProject) log(`validation: ${split.validation.length} files under ${cfg.valData!.join(', ')} (none of them trained on)`);
+  if (cfg.focusFiles) {
+    const focused = focusTraining(split.train, cfg.focusFiles, seed);
+    if (!focused.length) throw new EmptyCorpusError(`none of the ${cfg.focusFiles.length} file(s) to learn from is a training file here (held out for validation, excluded, or not Python)`);
+    const kb = Math.round(focused.reduce((n, f) => n + f.text.length, 0) / 1000);
+    log(`learning from the saved files: ${focused.length} files, ${kb} KB with the other files mixed in`);
+    split.train = focused;
+  }
   const trainStream = encodeFiles(split.train);
   const valStream = encodeFiles(split.validation);
   const summary: CorpusSummary = {
@@ -239,9 +283,10 @@ function loadData(cfg: TrainConfig, mode: TrainingMode, seed: number, log: (m: s
   const plan = planBatches(trainStream, mode, cfg.batchSize, cfg.seqLen, seed);
   const bpe = plan.batchesPerEpoch;
   return {
-    valStream, summary, plan, bpe,
+    valStream, valFiles: split.validation.map((f) => ({ relative: f.relative, text: f.text })), summary, plan, bpe,
     totalBatches: Math.max(1, Math.round(cfg.epochs * bpe)),
-    evalEvery: Math.max(1, cfg.evalEvery ?? bpe),
+    // A run that checkpoints by the clock (a time budget) does not also stop at every epoch's end.
+    evalEvery: Math.max(1, cfg.evalEvery ?? (cfg.evalEveryMinutes !== undefined ? Infinity : bpe)),
     validationSplit: byProject ? 0 : validationSplit,
   };
 }
@@ -262,8 +307,12 @@ interface Run {
   position: RunPosition;
   history: EpochRecord[];
   bestValLoss: number | null;
+  hooks: TrainHooks;
   /** The starting weights on the validation files (mustBeatStart): what the run must beat to write `out`. */
   startVal?: { loss: number; accuracy: number };
+  /** Keystrokes saved by the starting model on the validation files, and how long that replay took (ms). */
+  startKeys?: number;
+  keysMs: number;
   improved: boolean;
   /** Carried-state mode: each stream's LSTM state between batches. */
   states?: (LstmState | undefined)[];
@@ -280,17 +329,18 @@ interface Run {
 }
 
 /** The model, optimizer and gradient workers for a run, with its optimizer state and carried state restored. */
-async function setUp(cfg: TrainConfig, mode: TrainingMode, seed: number, backend: BackendSelection, start: Start, data: Data, paths: { out: string; latest: string }, log: (m: string) => void): Promise<Run> {
+async function setUp(cfg: TrainConfig, mode: TrainingMode, seed: number, backend: BackendSelection, start: Start, data: Data, paths: { out: string; latest: string }, hooks: TrainHooks, log: (m: string) => void): Promise<Run> {
   // GPU backends keep every value on the device; CPU backends run the gate maths in JS (faster there).
   const residency: Residency = cfg.residency ?? (backend.name === 'webgpu' ? 'device' : 'host');
-  const model = new TrainableModel(start.weights, seed, residency);
+  const frozenLayers = cfg.frozenLayers ?? 0;
+  const model = new TrainableModel(start.weights, seed, residency, frozenLayers);
   const opt = createAdam(cfg.lr);
   let threads = Math.max(1, Math.floor(cfg.threads ?? 1));
   if (threads > 1 && residency === 'device') {
     log(`training: ${threads} threads asked for, but the ${backend.name} backend trains in one (the device does the parallel work)`);
     threads = 1;
   }
-  const pool = threads > 1 ? await GradientPool.create(threads, model.spec, { backend: cfg.backend, modulePaths: cfg.modulePaths, seed }) : undefined;
+  const pool = threads > 1 ? await GradientPool.create(threads, model.spec, { backend: cfg.backend, modulePaths: cfg.modulePaths, seed, frozenLayers }) : undefined;
   if (pool) log(`training: gradients in ${pool.size} worker threads`);
   if (start.optimizer) await restoreOptimizer(opt, start.optimizer.json, start.optimizer.bin);
   let states: (LstmState | undefined)[] | undefined = mode === 'carried-state' ? [] : undefined;
@@ -303,18 +353,20 @@ async function setUp(cfg: TrainConfig, mode: TrainingMode, seed: number, backend
     epochs: cfg.epochs, batchSize: cfg.batchSize, seqLen: cfg.seqLen, learningRate: cfg.lr,
     lrSchedule: cfg.lrSchedule ?? 'constant', lrMin: cfg.lrMin ?? cfg.lr / 10, clipNorm: cfg.clipNorm ?? 1,
     validationSplit: data.validationSplit, seed, dropout: model.spec.dropout, denseL2: model.spec.denseL2,
-    evalEvery: data.evalEvery,
+    ...(Number.isFinite(data.evalEvery) ? { evalEvery: data.evalEvery } : {}),
     threads,
+    ...(cfg.threadsWhileBusy !== undefined && threads > 1 ? { threadsWhileBusy: cfg.threadsWhileBusy } : {}),
+    ...(frozenLayers ? { frozenLayers } : {}),
     ...(cfg.maxMinutes ? { maxMinutes: cfg.maxMinutes, scheduleByTime: Boolean(cfg.scheduleByTime) } : {}),
     ...(cfg.warmup ? { warmup: cfg.warmup } : {}),
     ...(cfg.evalEveryMinutes ? { evalEveryMinutes: cfg.evalEveryMinutes } : {}),
   };
   const now = Date.now();
   return {
-    cfg, mode, ...paths, backend: backend.name, data, model, opt, pool, hyperParameters, fineTunedFrom: start.fineTunedFrom,
+    cfg, mode, ...paths, backend: backend.name, data, model, opt, pool, hyperParameters, hooks, fineTunedFrom: start.fineTunedFrom,
     position: start.position, history: start.history, bestValLoss: start.bestValLoss, improved: false, states,
     sinceEval: { loss: 0, acc: 0, chars: 0 }, evaluations: 0, t0: now, wall0: start.position.wallSeconds, deadline: Infinity,
-    lastEvalAt: now, lastEvalMs: 0, charsThisRun: 0, batchesThisRun: 0,
+    lastEvalAt: now, lastEvalMs: 0, keysMs: 0, charsThisRun: 0, batchesThisRun: 0,
   };
 }
 
@@ -337,6 +389,27 @@ async function measureStart(run: Run, onEvent: (e: TrainEvent) => void, log: (m:
   run.bestValLoss = run.startVal.loss;
   onEvent({ type: 'start', valLoss: run.startVal.loss, valAccuracy: run.startVal.accuracy });
   log(`starting model: ${run.startVal.loss.toFixed(4)} nats/char on the validation files (${(run.startVal.accuracy * 100).toFixed(1)}% of characters right)`);
+  const keys = await checkKeystrokes(run, 'start', await run.model.readWeights(), onEvent, log);
+  if (keys) run.startKeys = keys.savings;
+}
+
+/** The keystroke replay on the validation files (TrainConfig.keystrokeCheck), timed so the budget keeps room for it. */
+async function checkKeystrokes(run: Run, model: 'start' | 'best', weights: ModelWeights, onEvent: (e: TrainEvent) => void, log: (m: string) => void): Promise<{ savings: number } | undefined> {
+  const hooks = run.hooks;
+  if (!(run.cfg.keystrokeCheck && hooks.keystrokes && run.data.valFiles.length)) return undefined;
+  const t = Date.now();
+  try {
+    const r = await hooks.keystrokes(weights, run.data.valFiles);
+    run.keysMs = Date.now() - t;
+    if (!r.chars) return undefined;
+    onEvent({ type: 'keystrokes', model, savings: r.savings, chars: r.chars });
+    log(`${model === 'start' ? 'starting model' : 'best checkpoint'}: the ghost text saves ${(r.savings * 100).toFixed(1)}% of keystrokes typing ${r.chars} characters of the validation files`);
+    return r;
+  } catch (e) {
+    // A figure for the report, never a reason to lose the run.
+    log(`the keystroke check failed: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 /** Validation, then the checkpoints: the resumable latest state always, `out` when this is the best so far. */
@@ -402,8 +475,9 @@ async function trainStep(run: Run, onEvent: (e: TrainEvent) => void): Promise<vo
   let grads: Record<string, tf.Tensor>;
   let finish = async (): Promise<void> => undefined;
   if (run.pool) {
-    const r = await run.pool.compute(model.weightArrays(), batch, run.states);
-    grads = Object.fromEntries(model.variables.map((v, i) => [v.name, tf.tensor(r.grads[i], v.shape)]));
+    const busy = cfg.threadsWhileBusy !== undefined && Boolean(run.hooks.editorBusy?.());
+    const r = await run.pool.compute(model.weightArrays(), batch, run.states, busy ? cfg.threadsWhileBusy : undefined);
+    grads = Object.fromEntries(model.trainableVariables.map((v, i) => [v.name, tf.tensor(r.grads[i], v.shape)]));
     stats = r.stats;
     if (run.states) run.states = r.states;
   } else {
@@ -451,14 +525,15 @@ async function loop(run: Run, onEvent: (e: TrainEvent) => void, isCancelled: () 
       break;
     }
     // The final evaluation and save happen within the budget, not after it.
-    if (Date.now() + run.lastEvalMs >= run.deadline) {
+    if (Date.now() + run.lastEvalMs + run.keysMs >= run.deadline) {
       stoppedBy = 'time-budget';
       break;
     }
     await trainStep(run, onEvent);
     const now = Date.now();
     const firstCheckpointDue = run.evaluations === 0 && now - run.t0 > (cfg.firstCheckpointMinutes ?? 5) * 60_000;
-    const minutesDue = cfg.evalEveryMinutes !== undefined && now - run.lastEvalAt >= cfg.evalEveryMinutes * 60_000;
+    // Validation is time not spent learning: checkpoints come no closer than ten validations' time apart.
+    const minutesDue = cfg.evalEveryMinutes !== undefined && now - run.lastEvalAt >= Math.max(cfg.evalEveryMinutes * 60_000, 10 * run.lastEvalMs);
     if (run.position.step % data.evalEvery === 0 || run.position.step === data.totalBatches || firstCheckpointDue || minutesDue) await evaluateAndSave(run, onEvent, log);
     // Let messages (cancel) in between batches.
     await new Promise((r) => setImmediate(r));
@@ -467,7 +542,7 @@ async function loop(run: Run, onEvent: (e: TrainEvent) => void, isCancelled: () 
   return stoppedBy;
 }
 
-export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void = () => undefined, isCancelled: () => boolean = () => false): Promise<TrainSummary> {
+export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void = () => undefined, isCancelled: () => boolean = () => false, hooks: TrainHooks = {}): Promise<TrainSummary> {
   const log = (message: string) => onEvent({ type: 'log', message });
   const backend = await selectBackend({ preferred: cfg.backend ?? 'auto', log, modulePaths: cfg.modulePaths });
   onEvent({ type: 'backend', name: backend.name, ...(backend.device ? { device: backend.device } : {}) });
@@ -480,11 +555,14 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
 
   const start = startingPoint(cfg, out, latest, seed, log);
   const data = loadData(cfg, mode, seed, log, onEvent);
-  const run = await setUp(cfg, mode, seed, backend, start, data, { out, latest }, log);
+  const run = await setUp(cfg, mode, seed, backend, start, data, { out, latest }, hooks, log);
   let stoppedBy: TrainSummary['stoppedBy'];
+  let keys: { savings: number } | undefined;
   try {
     await measureStart(run, onEvent, log);
     stoppedBy = await loop(run, onEvent, isCancelled, log);
+    // What the new model's ghost text saves, beside the start's figure (not after a cancel: the user is waiting).
+    if (run.startKeys !== undefined && run.improved && stoppedBy !== 'cancelled') keys = await checkKeystrokes(run, 'best', loadCheckpoint(out).weights, onEvent, log);
   } finally {
     run.model.dispose();
     run.opt.dispose();
@@ -496,6 +574,8 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
     charsPerSec: Math.round(run.charsThisRun / Math.max(seconds, 1e-3)), bestValLoss: run.bestValLoss,
     bestValBitsPerChar: run.bestValLoss === null ? null : run.bestValLoss / LN2, history: run.history, backend: backend.name, mode,
     ...(run.startVal ? { startValLoss: run.startVal.loss, startValAccuracy: run.startVal.accuracy } : {}),
+    ...(run.startKeys !== undefined ? { startKeystrokeSavings: run.startKeys } : {}),
+    ...(keys ? { keystrokeSavings: keys.savings } : {}),
     improved: run.improved || (!run.startVal && run.bestValLoss !== null),
   };
 }

@@ -33,6 +33,11 @@ export interface LstmSequenceOptions {
    * so no random or mask tensors take room on the backend's heap.
    */
   dropout?: { rate: number; rng: () => number };
+  /**
+   * False when nothing below needs the gradient of x (the layers under it are frozen): the backward pass skips
+   * the chunk products Z·Wᵀ and returns zeros for x.
+   */
+  inputGradient?: boolean;
 }
 
 /**
@@ -144,7 +149,8 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
       let dWT = tf.zeros([G, D]) as tf.Tensor2D;
       let dUT = tf.zeros([G, H]) as tf.Tensor2D;
       let db = tf.zeros([G, 1]) as tf.Tensor2D;
-      const dX = new Float32Array(T * B * D);
+      const wantDx = opts.inputGradient !== false;
+      const dX = wantDx ? new Float32Array(T * B * D) : EMPTY;
       const dZ = new Float32Array(chunk * B * G);
       let dhNext: Float32Array = new Float32Array(B * H);
       const dcNext = new Float32Array(B * H);
@@ -194,10 +200,13 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
           const Xc = tf.tensor2d(xData.subarray(t0 * B * D, (t0 + n) * B * D), [rows, D]);
           const Hp = tf.tensor2d(hPrev, [rows, H]);
           const o = n === chunk ? ones : tf.ones([rows, 1]);
-          return [tf.add(dWT, tf.matMul(ZT, Xc)), tf.add(dUT, tf.matMul(ZT, Hp)), tf.add(db, tf.matMul(ZT, o)), tf.matMul(Z, WT)];
+          const sums = [tf.add(dWT, tf.matMul(ZT, Xc)), tf.add(dUT, tf.matMul(ZT, Hp)), tf.add(db, tf.matMul(ZT, o))];
+          return wantDx ? [...sums, tf.matMul(Z, WT)] : sums;
         }) as tf.Tensor2D[];
-        dX.set(dXc.dataSync() as Float32Array, t0 * B * D);
-        dXc.dispose();
+        if (dXc) {
+          dX.set(dXc.dataSync() as Float32Array, t0 * B * D);
+          dXc.dispose();
+        }
         dWT.dispose();
         dUT.dispose();
         db.dispose();
@@ -209,7 +218,7 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
       // The backward pass runs once: let the big buffers go before the layer below needs its own.
       xData = gates = cs = hs = EMPTY;
       mask = undefined;
-      const grads = tf.tidy(() => [tf.tensor2d(dX, [T * B, D]), tf.transpose(dWT), tf.transpose(dUT), tf.reshape(db, [G])]);
+      const grads = tf.tidy(() => [wantDx ? tf.tensor2d(dX, [T * B, D]) : tf.zeros([T * B, D]), tf.transpose(dWT), tf.transpose(dUT), tf.reshape(db, [G])]);
       tf.dispose([dWT, dUT, db]);
       return grads;
     };

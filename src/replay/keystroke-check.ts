@@ -1,0 +1,40 @@
+/**
+ * A short replay that says what a model's ghost text saves on a set of files: the figure a workspace training
+ * run reports before and after ("keystrokes saved 31% → 38%"). The Tab user types windows of the files with
+ * the completion engine's default settings and the files themselves as the workspace (each file left out
+ * while it is typed), as `lstm-complete replay` does, on a budget small enough to run in seconds.
+ */
+import { ModelWeights } from '../model/architecture';
+import { LstmStepper } from '../inference/lstm-stepper';
+import { TextIndex } from '../adapt/text-index';
+import { CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
+import { modelCompleter } from './completers';
+import { replay } from './replay';
+import { ReplayFile, typingTasks } from './tasks';
+
+export interface KeystrokeCheckOptions {
+  /** Typed characters in all (default 2,000: about 5 s on one core of this project's machines). */
+  maxChars?: number;
+  /** Typed characters per file window (default 400, so the budget samples several files). */
+  fileChars?: number;
+  seed?: number;
+  settings?: CompletionSettings;
+}
+
+export interface KeystrokeCheck {
+  /** 1 - keystrokes / characters for the Tab user (0 when nothing was typed). */
+  savings: number;
+  /** Characters typed. */
+  chars: number;
+}
+
+export const KEYSTROKE_CHECK_CHARS = 2_000;
+
+export async function keystrokeCheck(weights: ModelWeights, files: ReplayFile[], opts: KeystrokeCheckOptions = {}): Promise<KeystrokeCheck> {
+  const settings = opts.settings ?? DEFAULT_COMPLETION_SETTINGS;
+  const tasks = typingTasks(files, { maxChars: opts.maxChars ?? KEYSTROKE_CHECK_CHARS, fileChars: opts.fileChars ?? 400, seed: opts.seed ?? 1 });
+  if (!tasks.length) return { savings: 0, chars: 0 };
+  const workspace = settings.cache === 'workspace' ? TextIndex.build(files.map((f) => ({ key: f.relative, text: f.text }))) : undefined;
+  const [row] = await replay(tasks, [modelCompleter(new LstmStepper(weights), settings, 'model', workspace)], { users: ['tab'] });
+  return { savings: row.figures.savings, chars: row.figures.chars };
+}
