@@ -15,7 +15,7 @@ import { ReplayFile, typingTasks } from './tasks';
 export interface KeystrokeCheckOptions {
   /** Typed characters in all (default 2,000: about 5 s on one core of this project's machines). */
   maxChars?: number;
-  /** Typed characters per file window (default 400, so the budget samples several files). */
+  /** Typed characters per file window (default 400, so the budget samples several files; more when there are few). */
   fileChars?: number;
   seed?: number;
   settings?: CompletionSettings;
@@ -32,7 +32,9 @@ export const KEYSTROKE_CHECK_CHARS = 2_000;
 
 export async function keystrokeCheck(weights: ModelWeights, files: ReplayFile[], opts: KeystrokeCheckOptions = {}): Promise<KeystrokeCheck> {
   const settings = opts.settings ?? DEFAULT_COMPLETION_SETTINGS;
-  const tasks = typingTasks(files, { maxChars: opts.maxChars ?? KEYSTROKE_CHECK_CHARS, fileChars: opts.fileChars ?? 400, seed: opts.seed ?? 1 });
+  const maxChars = opts.maxChars ?? KEYSTROKE_CHECK_CHARS;
+  const fileChars = opts.fileChars ?? Math.max(400, Math.ceil(maxChars / Math.max(1, files.length)));
+  const tasks = typingTasks(files, { maxChars, fileChars, seed: opts.seed ?? 1 });
   if (!tasks.length) return { savings: 0, chars: 0 };
   const workspace = settings.cache === 'workspace' ? TextIndex.build(files.map((f) => ({ key: f.relative, text: f.text }))) : undefined;
   const [row] = await replay(tasks, [modelCompleter(new LstmStepper(weights), settings, 'model', workspace)], { users: ['tab'] });

@@ -561,8 +561,9 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   try {
     await measureStart(run, onEvent, log);
     stoppedBy = await loop(run, onEvent, isCancelled, log);
-    // What the new model's ghost text saves, beside the start's figure (not after a cancel: the user is waiting).
-    if (run.startKeys !== undefined && run.improved && stoppedBy !== 'cancelled') keys = await checkKeystrokes(run, 'best', loadCheckpoint(out).weights, onEvent, log);
+    // What the new model's ghost text saves, beside the start's figure: a few seconds, after a cancel too, since
+    // completions switched to that model either way.
+    if (run.startKeys !== undefined && run.improved) keys = await checkKeystrokes(run, 'best', loadCheckpoint(out).weights, onEvent, log);
   } finally {
     run.model.dispose();
     run.opt.dispose();

@@ -17,7 +17,7 @@ interface Diagnostics {
   statusBar: string;
   trainingBackend: string;
   training: boolean;
-  lastTrainingRun?: { summary?: { stoppedBy: string; steps: number }; error?: string; eventLoopDelayMs: { p50: number; p99: number; max: number }; host?: string; verdict?: { switched: boolean; before?: number; after?: number; message: string } };
+  lastTrainingRun?: { summary?: { stoppedBy: string; steps: number }; error?: string; eventLoopDelayMs: { p50: number; p99: number; max: number }; host?: string; verdict?: { switched: boolean; before?: number; after?: number; keystrokesBefore?: number; keystrokesAfter?: number; message: string } };
   completionMs: number[];
   completionStepped: number[];
   nativeBackends: string[];
@@ -236,6 +236,9 @@ export function registerSuite(): void {
       assert.ok(v.switched);
       assert.ok(v.before !== undefined && v.after !== undefined && v.after < v.before, JSON.stringify(v));
       assert.match(v.message, /^completions on this workspace: \d\.\d{3} → \d\.\d{3} nats\/char/);
+      // And what the ghost text saves on those files, typed with the old model and then with the new one.
+      assert.ok(v.keystrokesBefore !== undefined && v.keystrokesAfter !== undefined, JSON.stringify(v));
+      assert.match(v.message, /keystrokes saved \d+% → \d+%/);
       note(`training verdict: ${v.message}`);
       // With the webgpu package next to the extension, auto mode trains in a separate Node process (code-server's
       // extension host is Node, so that is the one); there is no GPU here, so the ladder ends on wasm there.
