@@ -57,7 +57,17 @@ interface Run {
 
 function replay(run: Run): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const args = [CLI, 'replay', '--json', '--max-chars', values['max-chars']!, '--edits', values.edits!, ...(values.model ? ['--model', values.model] : []), ...run.args];
+    const args = [
+      CLI,
+      'replay',
+      '--json',
+      '--max-chars',
+      values['max-chars']!,
+      '--edits',
+      values.edits!,
+      ...(values.model ? ['--model', values.model] : []),
+      ...run.args,
+    ];
     // Later flags win: a run may shrink its own budget.
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -107,12 +117,17 @@ async function main() {
     const thresholds = values.sweep.split(',').map(Number);
     const data = ensurePackages(TUNING).flatMap((d) => ['--data', d]);
     const results = await runAll(thresholds.map((t) => ({ name: `threshold ${t}`, args: [...data, '--threshold', String(t)] })));
-    const lines = ['| threshold | savings, Tab user | savings, word user | accepted of shown | shown | word completion (baseline) |', '|---|---|---|---|---|---|'];
+    const lines = [
+      '| threshold | savings, Tab user | savings, word user | accepted of shown | shown | word completion (baseline) |',
+      '|---|---|---|---|---|---|',
+    ];
     thresholds.forEach((t, i) => {
       const rows = (results[i].typing as { rows: Row[] }).rows;
       const get = (c: string, u: string) => rows.find((x) => (c === 'model' ? x.completer === 'model' : x.completer !== 'model') && x.user === u)!.figures;
       const tab = get('model', 'tab');
-      lines.push(`| ${t} | ${pct(tab.savings)} | ${pct(get('model', 'word').savings)} | ${pct(tab.acceptedShare)} | ${pct(tab.shownRate)} | ${pct(get('word', 'tab').savings)} |`);
+      lines.push(
+        `| ${t} | ${pct(tab.savings)} | ${pct(get('model', 'word').savings)} | ${pct(tab.acceptedShare)} | ${pct(tab.shownRate)} | ${pct(get('word', 'tab').savings)} |`,
+      );
     });
     process.stderr.write(lines.join('\n') + '\n');
     process.stdout.write(JSON.stringify({ sweep: thresholds, data: TUNING, results, seconds: (Date.now() - t0) / 1000 }, null, 1) + '\n');

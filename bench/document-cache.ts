@@ -17,7 +17,14 @@ import { DEFAULT_COMPLETION_SETTINGS } from '../src/completion/complete';
 import { gate, GATE_FEATURES, GATE_WEIGHTS, gateFeatures, vocabIndexOf } from '../src/completion/cache-mixture';
 import { CachePrediction } from '../src/completion/document-cache';
 
-const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, model: { type: 'string' }, 'max-chars': { type: 'string', default: '100000' }, fit: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', multiple: true },
+    model: { type: 'string' },
+    'max-chars': { type: 'string', default: '100000' },
+    fit: { type: 'boolean', default: false },
+  },
+});
 if (!values.data?.length) {
   process.stderr.write('usage: node dist/bench/document-cache.js --data DIR [--data DIR...] [--model DIR] [--max-chars N] [--fit]\n');
   process.exit(2);
@@ -35,18 +42,23 @@ const files = buildCorpus(values.data).files.map((f) => ({ key: f.path, text: f.
 const lstmOnly: number[] = [];
 const sets: Record<'document' | 'workspace', (Point | undefined)[]> = { document: [], workspace: [] };
 const t0 = Date.now();
-scorePositions(ck.weights, files, { sources: { document: true, workspace: true }, contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars, maxChars: Number(values['max-chars']) }, (p) => {
-  let max = 0;
-  for (const q of p.probs) if (q > max) max = q;
-  const point = (pred: CachePrediction | undefined): Point | undefined => {
-    if (!pred?.total) return undefined;
-    const top = vocabIndexOf(pred.top);
-    return { x: gateFeatures(pred, top >= 0 ? p.probs[top] : 0, max), pLstm: p.pLstm, pCache: (pred.counts.get(p.char) ?? 0) / pred.total };
-  };
-  lstmOnly.push(p.pLstm);
-  sets.document.push(point(p.document));
-  sets.workspace.push(point(p.workspace));
-});
+scorePositions(
+  ck.weights,
+  files,
+  { sources: { document: true, workspace: true }, contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars, maxChars: Number(values['max-chars']) },
+  (p) => {
+    let max = 0;
+    for (const q of p.probs) if (q > max) max = q;
+    const point = (pred: CachePrediction | undefined): Point | undefined => {
+      if (!pred?.total) return undefined;
+      const top = vocabIndexOf(pred.top);
+      return { x: gateFeatures(pred, top >= 0 ? p.probs[top] : 0, max), pLstm: p.pLstm, pCache: (pred.counts.get(p.char) ?? 0) / pred.total };
+    };
+    lstmOnly.push(p.pLstm);
+    sets.document.push(point(p.document));
+    sets.workspace.push(point(p.workspace));
+  },
+);
 
 /** Nats/char over all positions, the LSTM alone where the cache has nothing. */
 function nats(points: (Point | undefined)[], weight: (q: Point) => number): number {
@@ -90,7 +102,10 @@ function fitGate(points: Point[], iterations = 40): number[] {
     for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) H[j][i] = H[i][j];
     // Levenberg: raise the damping until the step lowers the loss.
     for (;;) {
-      const step = solve(H.map((row, i) => row.map((v, j) => v + (i === j ? damping * (Math.abs(H[i][i]) + 1) : 0))), g);
+      const step = solve(
+        H.map((row, i) => row.map((v, j) => v + (i === j ? damping * (Math.abs(H[i][i]) + 1) : 0))),
+        g,
+      );
       const next = theta.map((t, i) => t - step[i]);
       const l = loss(next);
       if (l < current) {
@@ -131,7 +146,10 @@ function solve(A: number[][], b: number[]): number[] {
 }
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
-const lstm = nats(sets.workspace.map(() => undefined), () => 0);
+const lstm = nats(
+  sets.workspace.map(() => undefined),
+  () => 0,
+);
 const report: Record<string, unknown> = {
   model: ck.dir,
   data: values.data,

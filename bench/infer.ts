@@ -22,7 +22,9 @@ import { encode } from '../src/model/vocab';
 import { complete, primeAt, DEFAULT_COMPLETION_SETTINGS } from '../src/completion/complete';
 import * as fs from 'fs';
 
-const { values } = parseArgs({ options: { model: { type: 'string' }, trials: { type: 'string' }, backend: { type: 'string' }, jumps: { type: 'string' }, 'jump-file': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { model: { type: 'string' }, trials: { type: 'string' }, backend: { type: 'string' }, jumps: { type: 'string' }, 'jump-file': { type: 'string' } },
+});
 const TRIALS = Number(values.trials ?? 200);
 
 function percentile(xs: number[], p: number): number {
@@ -33,7 +35,8 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 function makeDoc(n: number): string {
   const lines: string[] = [];
-  for (let i = 0; lines.join('\n').length < n; i++) lines.push(i % 5 === 0 ? `def handler_${i}(request, *args):` : `    value_${i} = compute(request.data[${i}], key="k${i}")`);
+  for (let i = 0; lines.join('\n').length < n; i++)
+    lines.push(i % 5 === 0 ? `def handler_${i}(request, *args):` : `    value_${i} = compute(request.data[${i}], key="k${i}")`);
   return lines.join('\n').slice(0, n);
 }
 
@@ -85,8 +88,7 @@ function benchLayers(weights: ModelWeights, doc: string) {
   setLayersModelWeights(model, weights);
   const lstms = model.layers.filter((l) => l.getClassName() === 'LSTM') as unknown as { states: tf.Tensor[]; resetStates(s?: tf.Tensor[]): void }[];
   const ids = encode(doc);
-  const step = (id: number): Float32Array =>
-    tf.tidy(() => (model.predict(tf.tensor2d([id], [1, 1], 'int32')) as tf.Tensor).dataSync() as Float32Array);
+  const step = (id: number): Float32Array => tf.tidy(() => (model.predict(tf.tensor2d([id], [1, 1], 'int32')) as tf.Tensor).dataSync() as Float32Array);
   for (let i = 0; i < 50; i++) step(ids[i]);
   const N = 500;
   let t0 = performance.now();

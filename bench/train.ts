@@ -20,7 +20,15 @@ import { GradientPool } from '../src/training/graph/gradient-pool';
 import { createAdam, applyClipped } from '../src/training/graph/optimizer-state';
 
 const { values } = parseArgs({
-  options: { backend: { type: 'string' }, steps: { type: 'string' }, configs: { type: 'string' }, one: { type: 'string' }, impl: { type: 'string' }, impls: { type: 'string' }, threads: { type: 'string' } },
+  options: {
+    backend: { type: 'string' },
+    steps: { type: 'string' },
+    configs: { type: 'string' },
+    one: { type: 'string' },
+    impl: { type: 'string' },
+    impls: { type: 'string' },
+    threads: { type: 'string' },
+  },
 });
 const backendPref = (values.backend ?? 'wasm') as BackendPreference;
 const STEPS = Number(values.steps ?? 2);
@@ -80,7 +88,12 @@ async function runOne(impl: string, B: number, T: number): Promise<void> {
     // Batch-major rows for the layers model: row b*T + t.
     const inBM = new Int32Array(B * T);
     const tgBM = new Int32Array(B * T);
-    for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) ((inBM[b * T + t] = inputs[t * B + b]), (tgBM[b * T + t] = targets[t * B + b]));
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        inBM[b * T + t] = inputs[t * B + b];
+        tgBM[b * T + t] = targets[t * B + b];
+      }
+    }
     const stats = { crossEntropy: 0, accuracy: 0, chars: 0 };
     step = () => {
       const { value, grads } = tf.variableGrads(() => {
@@ -104,7 +117,22 @@ async function runOne(impl: string, B: number, T: number): Promise<void> {
   const prof = await tf.profile(async () => {
     await step();
   });
-  process.stdout.write(JSON.stringify({ impl, threads: impl === 'custom-parallel' ? Number(values.threads ?? os.cpus().length) : 1, batch: B, seq: T, backend: sel.name, device: sel.device, chars_per_sec: Math.round(chars / s), seconds_per_step: +(s / STEPS).toFixed(2), kernels_per_step: prof.kernels.length, us_per_kernel: Math.round((s / STEPS / prof.kernels.length) * 1e6), peak_tensor_mb: Math.round(prof.peakBytes / 2 ** 20), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      impl,
+      threads: impl === 'custom-parallel' ? Number(values.threads ?? os.cpus().length) : 1,
+      batch: B,
+      seq: T,
+      backend: sel.name,
+      device: sel.device,
+      chars_per_sec: Math.round(chars / s),
+      seconds_per_step: +(s / STEPS).toFixed(2),
+      kernels_per_step: prof.kernels.length,
+      us_per_kernel: Math.round((s / STEPS / prof.kernels.length) * 1e6),
+      peak_tensor_mb: Math.round(prof.peakBytes / 2 ** 20),
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    }) + '\n',
+  );
 }
 
 async function matmulGflops(): Promise<number> {
@@ -131,7 +159,11 @@ async function main(): Promise<void> {
   const configs = (values.configs ?? '16x256,64x256,256x256,512x256').split(',');
   const results: unknown[] = [];
   const runChild = (impl: string, cfg: string) => {
-    const r = spawnSync(process.execPath, [__filename, '--one', cfg, '--impl', impl, '--backend', backendPref, '--steps', String(STEPS), ...(values.threads ? ['--threads', values.threads] : [])], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = spawnSync(
+      process.execPath,
+      [__filename, '--one', cfg, '--impl', impl, '--backend', backendPref, '--steps', String(STEPS), ...(values.threads ? ['--threads', values.threads] : [])],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
     const line = r.stdout.trim().split('\n').pop();
     if (r.status === 0 && line) return JSON.parse(line);
     const err = (r.stderr.match(/(Error|RangeError|Aborted)[^\n]*/) ?? [r.stderr.trim().split('\n').pop()])[0];

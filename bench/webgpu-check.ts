@@ -18,8 +18,11 @@ async function compare(name: string, spec = SMALL, T = 7, B = 4) {
   const gpu = await adamSteps('device', 3, w, T, B);
   const cw = weightList(cpu.weights);
   return {
-    name, batch: B, seq: T,
-    losses_cpu: cpu.losses, losses_webgpu: gpu.losses,
+    name,
+    batch: B,
+    seq: T,
+    losses_cpu: cpu.losses,
+    losses_webgpu: gpu.losses,
     max_loss_diff: maxAbsDiff(cpu.losses, gpu.losses),
     max_weight_diff: Math.max(...weightList(gpu.weights).map((a, i) => maxAbsDiff(a, cw[i]))),
   };

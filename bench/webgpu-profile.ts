@@ -102,7 +102,9 @@ async function layer(kernels: 'step' | 'sequence', gemmName: string) {
   const b = tf.zeros([4 * H]) as tf.Tensor1D;
   const forward = await time(() => lstmSequenceDevice(x, W, U, b, { steps: T, batch: B }));
   const both = await time(() => {
-    const { value, grads } = tf.valueAndGrads((xx: tf.Tensor, ww: tf.Tensor, uu: tf.Tensor) => tf.sum(lstmSequenceDevice(xx as tf.Tensor2D, ww as tf.Tensor2D, uu as tf.Tensor2D, b, { steps: T, batch: B })))([x, W, U]);
+    const { value, grads } = tf.valueAndGrads((xx: tf.Tensor, ww: tf.Tensor, uu: tf.Tensor) =>
+      tf.sum(lstmSequenceDevice(xx as tf.Tensor2D, ww as tf.Tensor2D, uu as tf.Tensor2D, b, { steps: T, batch: B })),
+    )([x, W, U]);
     return [value, ...grads];
   });
   tf.dispose([x, W, U, b]);
@@ -149,13 +151,21 @@ async function main(): Promise<void> {
   const newGemm = process.env.PROFILE_GEMM ?? candidates.reduce((best, c) => (layerMs(`${c}_gflops`) < layerMs(`${best}_gflops`) ? c : best));
   out.chosen_gemm = newGemm;
   const layers = [];
-  for (const [k, g] of [['step', 'tfjs'], ['sequence', 'tfjs'], ['sequence', newGemm]] as const) {
+  for (const [k, g] of [
+    ['step', 'tfjs'],
+    ['sequence', 'tfjs'],
+    ['sequence', newGemm],
+  ] as const) {
     layers.push(await layer(k, g));
     process.stderr.write(JSON.stringify(layers[layers.length - 1]) + '\n');
   }
   out.layer = layers;
   const steps = [];
-  for (const [k, g] of [['step', 'tfjs'], ['sequence', 'tfjs'], ['sequence', newGemm]] as const) {
+  for (const [k, g] of [
+    ['step', 'tfjs'],
+    ['sequence', 'tfjs'],
+    ['sequence', newGemm],
+  ] as const) {
     steps.push(await trainingStep(k, g));
     process.stderr.write(JSON.stringify(steps[steps.length - 1]) + '\n');
   }

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   let found = 0;
   const n = Number(values.queries);
   for (let q = 0; q < n; q++) {
-    const at = 4000 + Math.floor(((q * 2654435761) % 2 ** 32) / 2 ** 32 * (index.chars - 8000));
+    const at = 4000 + Math.floor((((q * 2654435761) % 2 ** 32) / 2 ** 32) * (index.chars - 8000));
     const before = index.text.slice(at - 4000, at);
     const t = performance.now();
     if (new DocumentCache(before, '', undefined, { index }).predict('')) found++;
@@ -70,7 +70,13 @@ async function main(): Promise<void> {
     index_mb: r1(index.bytes / 1e6),
     rss_growth_mb: r1((heap1.rss - heap0.rss) / 1e6),
     event_loop_lag_ms: { samples: lags.length, p50: r1(quantile(lags, 0.5)), p99: r1(quantile(lags, 0.99)), max: r1(Math.max(0, ...lags)) },
-    prediction_ms: { queries: n, with_prediction: found, p50: r1(quantile(times, 0.5) * 10) / 10, p95: r1(quantile(times, 0.95) * 10) / 10, max: r1(Math.max(...times)) },
+    prediction_ms: {
+      queries: n,
+      with_prediction: found,
+      p50: r1(quantile(times, 0.5) * 10) / 10,
+      p95: r1(quantile(times, 0.95) * 10) / 10,
+      max: r1(Math.max(...times)),
+    },
   };
   process.stdout.write(JSON.stringify(report, null, 1) + '\n');
 }

@@ -37,7 +37,12 @@ const opt = (name, dflt) => {
 };
 const listFile = opt('--packages', path.join(repo, 'scripts/corpus-packages.txt'));
 const capChars = Number(opt('--cap-mb', '2')) * 1e6;
-const names = fs.readFileSync(listFile, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean).flatMap((l) => l.split(/\s+/));
+const names = fs
+  .readFileSync(listFile, 'utf8')
+  .split('\n')
+  .map((l) => l.replace(/#.*/, '').trim())
+  .filter(Boolean)
+  .flatMap((l) => l.split(/\s+/));
 
 const debian = path.join(dest, 'debian');
 fs.mkdirSync(debian, { recursive: true });
@@ -89,7 +94,14 @@ function take(root, to, cap, keep = () => true) {
 
 const licences = new Map(
   fs.existsSync(path.join(debian, 'LICENSES.tsv'))
-    ? fs.readFileSync(path.join(debian, 'LICENSES.tsv'), 'utf8').trim().split('\n').map((l) => { const [n, v, lic] = l.split('\t'); return [n, { v, lic }]; })
+    ? fs
+        .readFileSync(path.join(debian, 'LICENSES.tsv'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const [n, v, lic] = l.split('\t');
+          return [n, { v, lic }];
+        })
     : [],
 );
 const rows = [['package', 'version', 'licence', 'files', 'chars']];
@@ -109,4 +121,6 @@ for (const name of names) {
 }
 fs.writeFileSync(path.join(dest, 'MANIFEST.tsv'), rows.map((r) => r.join('\t')).join('\n') + '\n');
 const total = rows.slice(1).reduce((s, r) => s + r[4], 0);
-console.error(`corpus: ${rows.length - 1} sources, ${(total / 1e6).toFixed(1)} MB in ${dest}/train; standard-library validation: ${vf} files, ${(vc / 1e6).toFixed(2)} MB in ${dest}/stdlib-validation`);
+console.error(
+  `corpus: ${rows.length - 1} sources, ${(total / 1e6).toFixed(1)} MB in ${dest}/train; standard-library validation: ${vf} files, ${(vc / 1e6).toFixed(2)} MB in ${dest}/stdlib-validation`,
+);

@@ -59,6 +59,11 @@ if (watch) console.error('(--watch is not supported; rerun npm run build)');
 
 // The suite that runs inside VS Code's extension host (npm run test:vscode).
 if (process.argv.includes('--tests')) {
-  await esbuild.build({ ...options, entryPoints: { 'suite/index': 'test/vscode/suite/index.ts' }, outdir: path.join(root, 'dist-test'), external: [...options.external, 'mocha'] });
+  await esbuild.build({
+    ...options,
+    entryPoints: { 'suite/index': 'test/vscode/suite/index.ts' },
+    outdir: path.join(root, 'dist-test'),
+    external: [...options.external, 'mocha'],
+  });
   console.error('built dist-test/suite/index.js');
 }

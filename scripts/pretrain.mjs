@@ -27,7 +27,31 @@ const stdlib = spawnSync('python3', ['-c', "import sysconfig; print(sysconfig.ge
 const pyVersion = spawnSync('python3', ['--version'], { encoding: 'utf8' }).stdout.trim();
 
 /** Chosen after short comparison runs (see the model card): more, smaller updates win on 2 cores. */
-export const HYPER = ['--threads', String(Math.min(2, os.cpus().length)), '--mode', 'carried-state', '--batch-size', '64', '--seq-len', '128', '--lr', '2e-3', '--lr-schedule', 'cosine', '--lr-min', '1e-4', '--epochs', '1.5', '--eval-every', '150', '--val-max-chars', '150000', '--seed', '1', '--no-tests'];
+export const HYPER = [
+  '--threads',
+  String(Math.min(2, os.cpus().length)),
+  '--mode',
+  'carried-state',
+  '--batch-size',
+  '64',
+  '--seq-len',
+  '128',
+  '--lr',
+  '2e-3',
+  '--lr-schedule',
+  'cosine',
+  '--lr-min',
+  '1e-4',
+  '--epochs',
+  '1.5',
+  '--eval-every',
+  '150',
+  '--val-max-chars',
+  '150000',
+  '--seed',
+  '1',
+  '--no-tests',
+];
 
 function run(args, opts = {}) {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', opts.quiet ? 'pipe' : 'inherit'] });
@@ -65,14 +89,19 @@ function train(extra) {
 }
 
 function evalJson(model) {
-  return JSON.parse(run(['eval', '--model', model, '--data', stdlib, '--split', 'validation', '--json', '--exclude', '**/test/**', '--exclude', '**/tests/**'], { quiet: true }));
+  return JSON.parse(
+    run(['eval', '--model', model, '--data', stdlib, '--split', 'validation', '--json', '--exclude', '**/test/**', '--exclude', '**/tests/**'], {
+      quiet: true,
+    }),
+  );
 }
 
 /** The last `n` snapshots of the run (one per evaluation, `epoch-E` folders), oldest first. */
 function lastSnapshots(n) {
   if (!fs.existsSync(snapshotsDir)) return [];
   const epochOf = (d) => Number(d.slice('epoch-'.length));
-  return fs.readdirSync(snapshotsDir)
+  return fs
+    .readdirSync(snapshotsDir)
     .filter((d) => /^epoch-[0-9.]+$/.test(d) && fs.existsSync(path.join(snapshotsDir, d, 'meta.json')))
     .sort((a, b) => epochOf(a) - epochOf(b))
     .slice(-n)
@@ -91,7 +120,9 @@ function chooseWeights(averageN) {
   run(['average', ...snaps.flatMap((d) => ['--model', d]), '--out', avgDir, '--name', 'python-stdlib'], { quiet: true });
   const avgEval = evalJson(avgDir);
   const averaged = { snapshots: snaps.map((d) => path.basename(d)), eval: avgEval, shipped: avgEval.nats_per_char < bestEval.nats_per_char };
-  console.error(`pretrain: best checkpoint ${bestEval.nats_per_char.toFixed(4)}, mean of ${snaps.length} snapshots ${avgEval.nats_per_char.toFixed(4)} nats/char`);
+  console.error(
+    `pretrain: best checkpoint ${bestEval.nats_per_char.toFixed(4)}, mean of ${snaps.length} snapshots ${avgEval.nats_per_char.toFixed(4)} nats/char`,
+  );
   return averaged.shipped ? { dir: avgDir, f32: avgEval, bestEval, averaged } : { dir: best, f32: bestEval, bestEval, averaged };
 }
 
@@ -109,7 +140,10 @@ function finalize(averageN) {
   // A shipped file names no build machine's paths (weightsSha256 covers weights.bin only, so this is safe).
   const metaFile = path.join(modelDir, 'meta.json');
   const shipped = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
-  if (shipped.corpus?.roots) shipped.corpus.roots = shipped.corpus.roots.map((r) => (r === stdlib ? `<the standard library of ${pyVersion}: sysconfig.get_paths()['stdlib']>` : path.basename(r)));
+  if (shipped.corpus?.roots)
+    shipped.corpus.roots = shipped.corpus.roots.map((r) =>
+      r === stdlib ? `<the standard library of ${pyVersion}: sysconfig.get_paths()['stdlib']>` : path.basename(r),
+    );
   fs.writeFileSync(metaFile, JSON.stringify(shipped, null, 2));
   const final = useF16 ? f16 : f32; // the shipped copy is byte-identical to the one measured
   fs.writeFileSync(path.join(runDir, 'finalize.json'), JSON.stringify({ pyVersion, stdlib, f32, f16, useF16, final, bestEval, averaged }, null, 2));
@@ -126,15 +160,35 @@ function card() {
       const args = ['generate', '--model', rel, '--chars', '300', '--temperature', String(t), '--start', start, '--seed', '42'];
       const r = spawnSync(process.execPath, [cli, ...args], { cwd: repo, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`generate failed: ${r.stderr}`);
-      samples.push({ start, t, command: `lstm-complete ${args.map((a) => (/\s/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')}`, text: r.stdout.trimEnd() });
+      samples.push({
+        start,
+        t,
+        command: `lstm-complete ${args.map((a) => (/\s/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')}`,
+        text: r.stdout.trimEnd(),
+      });
     }
   }
   const notes = process.argv.slice(3).filter((a, i, all) => all[i - 1] === '--note');
   const meta = JSON.parse(fs.readFileSync(path.join(modelDir, 'meta.json'), 'utf8'));
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const full = { pyVersion: stats.pyVersion, stdlib: stats.stdlib, f32: stats.f32, f16: stats.f16, useF16: stats.useF16, final: stats.final, bestEval: stats.bestEval, averaged: stats.averaged, samples, meta, notes, machine };
+  const full = {
+    pyVersion: stats.pyVersion,
+    stdlib: stats.stdlib,
+    f32: stats.f32,
+    f16: stats.f16,
+    useF16: stats.useF16,
+    final: stats.final,
+    bestEval: stats.bestEval,
+    averaged: stats.averaged,
+    samples,
+    meta,
+    notes,
+    machine,
+  };
   fs.writeFileSync(path.join(runDir, 'finalize.json'), JSON.stringify(full, null, 2));
-  spawnSync(process.execPath, [path.join(repo, 'scripts', 'model-card.mjs'), path.join(runDir, 'finalize.json'), path.join(modelDir, 'MODEL_CARD.md')], { stdio: 'inherit' });
+  spawnSync(process.execPath, [path.join(repo, 'scripts', 'model-card.mjs'), path.join(runDir, 'finalize.json'), path.join(modelDir, 'MODEL_CARD.md')], {
+    stdio: 'inherit',
+  });
   console.log(`bundled model: ${stats.final.nats_per_char.toFixed(4)} nats/char on ${stats.final.chars} validation chars (float16: ${stats.useF16})`);
 }
 
@@ -149,8 +203,7 @@ else if (cmd === 'finalize') {
     process.exit(2);
   }
   finalize(n);
-}
-else if (cmd === 'card') card();
+} else if (cmd === 'card') card();
 else {
   console.error('usage: node scripts/pretrain.mjs [train [--max-minutes M] | finalize [--average N] | card] [--note TEXT]');
   process.exitCode = 2;

@@ -28,7 +28,9 @@ if (!ckpt || ckpt.startsWith('-') || !out) {
   process.exit(2);
 }
 const name = opt('--name') ?? path.basename(out);
-const r = spawnSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'export', '--model', ckpt, '--out', out, '--float16', '--name', name, '--force'], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'export', '--model', ckpt, '--out', out, '--float16', '--name', name, '--force'], {
+  stdio: 'inherit',
+});
 if (r.status !== 0) process.exit(r.status ?? 1);
 
 const metaFile = path.join(out, 'meta.json');

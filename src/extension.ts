@@ -56,7 +56,17 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     {
       log: (l) => log.info(l),
       trainingRunning: () => training.running,
-      run: (minutes, files) => training.run({ folders, storage, fromDir: models.active?.dir, settings: readSettings(), minutes, background: true, focusFiles: files, modulePaths: state ? nativeModulePaths(state) : [] }),
+      run: (minutes, files) =>
+        training.run({
+          folders,
+          storage,
+          fromDir: models.active?.dir,
+          settings: readSettings(),
+          minutes,
+          background: true,
+          focusFiles: files,
+          modulePaths: state ? nativeModulePaths(state) : [],
+        }),
     },
     context.globalState,
   );

@@ -62,7 +62,12 @@ describe('architecture', () => {
   const graph = new Map(files.map((f) => [f, imports(f)]));
 
   it('every relative import names a source file', () => {
-    const broken = files.flatMap((f) => graph.get(f)!.filter((i) => i.spec.startsWith('.') && !i.target).map((i) => `${path.relative(SRC, f)}: '${i.spec}'`));
+    const broken = files.flatMap((f) =>
+      graph
+        .get(f)!
+        .filter((i) => i.spec.startsWith('.') && !i.target)
+        .map((i) => `${path.relative(SRC, f)}: '${i.spec}'`),
+    );
     assert.deepEqual(broken, []);
   });
 
@@ -106,12 +111,18 @@ describe('architecture', () => {
   it('only the editor glue imports vscode (pure logic stays testable without it)', () => {
     const users = files.filter((f) => graph.get(f)!.some((i) => i.spec === 'vscode')).map((f) => layer(f));
     assert.ok(users.length > 0, 'the test sees the vscode imports');
-    assert.deepEqual([...new Set(users)].filter((l) => l !== 'editor' && l !== '.'), []);
+    assert.deepEqual(
+      [...new Set(users)].filter((l) => l !== 'editor' && l !== '.'),
+      [],
+    );
   });
 
   it('the layout table in README.md names every folder of src/', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
     const folders = [...new Set(files.map(layer))].filter((l) => l !== '.');
-    assert.deepEqual(folders.filter((l) => !readme.includes(`| \`src/${l}\` |`)), []);
+    assert.deepEqual(
+      folders.filter((l) => !readme.includes(`| \`src/${l}\` |`)),
+      [],
+    );
   });
 });

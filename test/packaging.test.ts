@@ -8,9 +8,18 @@ describe('extension package', () => {
     const root = path.join(__dirname, '..');
     const dist = path.join(root, 'dist');
     assert.ok(fs.existsSync(path.join(dist, 'extension.js')), 'run npm run build first');
-    const allowed = new Set(fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!dist/')).map((l) => l.slice(6).trim()));
+    const allowed = new Set(
+      fs
+        .readFileSync(path.join(root, '.vscodeignore'), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('!dist/'))
+        .map((l) => l.slice(6).trim()),
+    );
     const shipped = fs.readdirSync(dist).filter((f) => /\.(js|wasm)$/.test(f));
-    assert.deepEqual(shipped.filter((f) => !allowed.has(f)), []);
+    assert.deepEqual(
+      shipped.filter((f) => !allowed.has(f)),
+      [],
+    );
   });
 
   it("declares the completion settings with the engine's defaults (the ones the replay chose)", () => {
@@ -31,7 +40,10 @@ describe('extension package', () => {
 describe('README settings table', () => {
   it('lists every setting package.json declares, with the same default', () => {
     const root = path.join(__dirname, '..');
-    const props = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.configuration.properties as Record<string, { default: unknown }>;
+    const props = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.configuration.properties as Record<
+      string,
+      { default: unknown }
+    >;
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     const table = readme.slice(readme.indexOf('### Settings'), readme.indexOf('## Command line'));
     const rows = new Map<string, string>();
@@ -51,7 +63,8 @@ describe('shipped files', () => {
   const root = path.join(__dirname, '..');
 
   it('hold no build machine paths (the bundled model and its card)', () => {
-    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+    const walk = (d: string): string[] =>
+      fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
     for (const f of walk(path.join(root, 'models')).filter((f) => /\.(json|md|svg)$/.test(f))) {
       const m = /(?:\/root\/|\/home\/[\w.-]+\/|\/Users\/[\w.-]+\/|\/work\/|[A-Z]:\\\\Users)/.exec(fs.readFileSync(f, 'utf8'));
       assert.equal(m, null, `${path.relative(root, f)} holds the path ${m?.[0]}`);
@@ -60,7 +73,11 @@ describe('shipped files', () => {
 
   it('include every image the README shows (the Extensions page renders it from the package)', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    const shipped = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1).trim());
+    const shipped = fs
+      .readFileSync(path.join(root, '.vscodeignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1).trim());
     for (const m of readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
       assert.ok(fs.existsSync(path.join(root, m[1])), `${m[1]} exists`);
       assert.ok(shipped.includes(m[1]) || shipped.some((s) => s.endsWith('/**') && m[1].startsWith(s.slice(0, -2))), `${m[1]} is whitelisted in .vscodeignore`);
@@ -73,6 +90,10 @@ describe('workspace trust', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
     assert.equal(pkg.contributes.configuration.properties['lstmComplete.nodePath'].scope, 'machine', 'a workspace cannot set the Node that training runs');
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), ['lstmComplete.backend', 'lstmComplete.modelPath', 'lstmComplete.nodePath']);
+    assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [
+      'lstmComplete.backend',
+      'lstmComplete.modelPath',
+      'lstmComplete.nodePath',
+    ]);
   });
 });

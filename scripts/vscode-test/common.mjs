@@ -42,8 +42,33 @@ export function makeWorkspace() {
 
 /** Trains the small model the tests use, with the project's own CLI. */
 export function trainTinyModel(ws, out) {
-  const r = spawnSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'train', '--data', ws, '--out', out, '--units', '64,64', '--embedding-dim', '16',
-    '--epochs', '12', '--batch-size', '16', '--seq-len', '64', '--lr', '0.01', '--backend', 'wasm', '--json'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(repo, 'dist', 'cli.js'),
+      'train',
+      '--data',
+      ws,
+      '--out',
+      out,
+      '--units',
+      '64,64',
+      '--embedding-dim',
+      '16',
+      '--epochs',
+      '12',
+      '--batch-size',
+      '16',
+      '--seq-len',
+      '64',
+      '--lr',
+      '0.01',
+      '--backend',
+      'wasm',
+      '--json',
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`training the test model failed:\n${r.stderr}`);
   const s = JSON.parse(r.stdout);
   console.error(`test model: best validation ${s.bestValLoss.toFixed(3)} nats/char in ${s.seconds.toFixed(1)} s`);
@@ -94,7 +119,15 @@ export async function launchBrowser() {
     headless: true,
     executablePath: '/usr/bin/chromium',
     viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 

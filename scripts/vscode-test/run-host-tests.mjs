@@ -4,7 +4,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { repo, node24, codeServerDir, artifacts, ensureTools, tempDir, makeWorkspace, trainTinyModel, freePort, waitForPort, startGroup, launchBrowser, isolatedEnv } from './common.mjs';
+import {
+  repo,
+  node24,
+  codeServerDir,
+  artifacts,
+  ensureTools,
+  tempDir,
+  makeWorkspace,
+  trainTinyModel,
+  freePort,
+  waitForPort,
+  startGroup,
+  launchBrowser,
+  isolatedEnv,
+} from './common.mjs';
 
 const TIMEOUT_MS = Number(process.env.LSTM_VSCODE_TEST_TIMEOUT_MS ?? 10 * 60_000);
 
@@ -22,20 +36,47 @@ async function runPass({ restricted }) {
   if (restricted) {
     Object.assign(userSettings, { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' });
     fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
-    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'lstmComplete.modelPath': '/workspace/chose/this/model', 'lstmComplete.maxCompletionChars': 77 }));
+    fs.writeFileSync(
+      path.join(ws, '.vscode', 'settings.json'),
+      JSON.stringify({ 'lstmComplete.modelPath': '/workspace/chose/this/model', 'lstmComplete.maxCompletionChars': 77 }),
+    );
   }
   fs.writeFileSync(path.join(dirs.server, 'data', 'User', 'settings.json'), JSON.stringify(userSettings));
   const result = path.join(tempDir('lstm-result-'), 'result.json');
   const port = await freePort();
-  const server = startGroup(node24, [path.join(codeServerDir, 'lib', 'vscode', 'out', 'server-main.js'),
-    '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms', '--enable-smoke-test-driver',
-    '--server-data-dir', dirs.server, '--user-data-dir', dirs.user, '--extensions-dir', dirs.ext, '--disable-telemetry', ...(restricted ? [] : ['--disable-workspace-trust'])],
-  { env: isolatedEnv({ LSTM_TEST_RESULT: result, LSTM_TEST_MODEL: model, ...(restricted ? { LSTM_TEST_RESTRICTED: '1' } : {}) }), log: path.join(artifacts, `vscode-host-server${restricted ? '-restricted' : ''}.log`) });
+  const server = startGroup(
+    node24,
+    [
+      path.join(codeServerDir, 'lib', 'vscode', 'out', 'server-main.js'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--without-connection-token',
+      '--accept-server-license-terms',
+      '--enable-smoke-test-driver',
+      '--server-data-dir',
+      dirs.server,
+      '--user-data-dir',
+      dirs.user,
+      '--extensions-dir',
+      dirs.ext,
+      '--disable-telemetry',
+      ...(restricted ? [] : ['--disable-workspace-trust']),
+    ],
+    {
+      env: isolatedEnv({ LSTM_TEST_RESULT: result, LSTM_TEST_MODEL: model, ...(restricted ? { LSTM_TEST_RESTRICTED: '1' } : {}) }),
+      log: path.join(artifacts, `vscode-host-server${restricted ? '-restricted' : ''}.log`),
+    },
+  );
   let browser;
   try {
     await waitForPort(port, 60_000);
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-    const payload = JSON.stringify([['extensionDevelopmentPath', remote(repo)], ['extensionTestsPath', remote(path.join(repo, 'dist-test', 'suite', 'index.js'))]]);
+    const payload = JSON.stringify([
+      ['extensionDevelopmentPath', remote(repo)],
+      ['extensionTestsPath', remote(path.join(repo, 'dist-test', 'suite', 'index.js'))],
+    ]);
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`;
     browser = await launchBrowser();
     const page = browser.pages()[0] ?? (await browser.newPage());

@@ -5,7 +5,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { repo, node24, codeServerDir, artifacts, ensureTools, tempDir, makeWorkspace, trainTinyModel, freePort, waitForPort, startGroup, launchBrowser, isolatedEnv } from './common.mjs';
+import {
+  repo,
+  node24,
+  codeServerDir,
+  artifacts,
+  ensureTools,
+  tempDir,
+  makeWorkspace,
+  trainTinyModel,
+  freePort,
+  waitForPort,
+  startGroup,
+  launchBrowser,
+  isolatedEnv,
+} from './common.mjs';
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `ui-${name}.png`) });
 const step = (msg) => console.log(`ui: ${msg}`);
@@ -56,8 +70,24 @@ async function main() {
   );
   const port = await freePort();
   fs.writeFileSync(path.join(dirs.cfg, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  const server = startGroup(node24, [entry, '--config', path.join(dirs.cfg, 'config.yaml'), '--user-data-dir', dirs.data, '--extensions-dir', dirs.ext,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ws], { env, log: path.join(artifacts, 'ui-code-server.log') });
+  const server = startGroup(
+    node24,
+    [
+      entry,
+      '--config',
+      path.join(dirs.cfg, 'config.yaml'),
+      '--user-data-dir',
+      dirs.data,
+      '--extensions-dir',
+      dirs.ext,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      ws,
+    ],
+    { env, log: path.join(artifacts, 'ui-code-server.log') },
+  );
   let browser;
   try {
     await waitForPort(port, 60_000);
@@ -117,7 +147,16 @@ async function main() {
     await page.waitForTimeout(300);
     const line = await page.locator('.view-line').filter({ hasText: 'ret' }).last().innerText();
     step(`accepted with Tab: line now ${JSON.stringify(line)} (ghost was ${JSON.stringify(ghost)})`);
-    if (!line.replace(/\u00a0/g, ' ').includes('ret' + ghost.replace(/\u00a0/g, ' ').trim().slice(0, 3))) throw new Error('Tab did not insert the ghost text');
+    if (
+      !line.replace(/\u00a0/g, ' ').includes(
+        'ret' +
+          ghost
+            .replace(/\u00a0/g, ' ')
+            .trim()
+            .slice(0, 3),
+      )
+    )
+      throw new Error('Tab did not insert the ghost text');
     await shot(page, 'accepted');
 
     // Train on Workspace from the command palette; the progress notification appears; cancel it.

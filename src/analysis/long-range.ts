@@ -7,8 +7,21 @@ import { encode, charToIndex } from '../model/vocab';
 import { scanPython, logicalLines, CLOSERS } from '../python/python-scanner';
 import { Predictor } from './predictor';
 
-export const DISTANCE_BUCKETS: readonly [number, number][] = [[1, 10], [11, 20], [21, 50], [51, 100], [101, 200], [201, 500], [501, Infinity]];
-export const STRING_BUCKETS: readonly [number, number][] = [[0, 10], [11, 50], [51, 200], [201, Infinity]];
+export const DISTANCE_BUCKETS: readonly [number, number][] = [
+  [1, 10],
+  [11, 20],
+  [21, 50],
+  [51, 100],
+  [101, 200],
+  [201, 500],
+  [501, Infinity],
+];
+export const STRING_BUCKETS: readonly [number, number][] = [
+  [0, 10],
+  [11, 50],
+  [51, 200],
+  [201, Infinity],
+];
 export const POSITION_BUCKET = 100;
 export const MAX_POSITION = 2000;
 

@@ -79,7 +79,7 @@ class CountTable {
 const mixA = (h: number, x: number) => Math.imul(h ^ (x + 0x9e37), 0x01000193) >>> 0;
 const mixB = (h: number, x: number) => (Math.imul(h, 0x5bd1e995) + x * 0x27d4eb2d + 0x165667b1) >>> 0 || 1;
 const pairA = (a: number, c: number) => Math.imul(a ^ (c * 0x85ebca6b), 0xc2b2ae35) >>> 0;
-const pairB = (b: number, c: number) => (Math.imul(b + c + 1, 0x27d4eb2f) >>> 0) || 1;
+const pairB = (b: number, c: number) => Math.imul(b + c + 1, 0x27d4eb2f) >>> 0 || 1;
 
 /** Context counters: the sum of its characters' counts, and how many characters have count 1, 2, 3 or more. */
 const TOTAL = 0;

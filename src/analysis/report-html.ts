@@ -19,7 +19,11 @@ export interface FullReport {
 }
 
 function chartJsSource(): string {
-  const candidates = [path.join(__dirname, 'chart.umd.min.js'), path.join(__dirname, '..', 'chart.umd.min.js'), path.join(__dirname, '..', '..', 'dist', 'chart.umd.min.js')];
+  const candidates = [
+    path.join(__dirname, 'chart.umd.min.js'),
+    path.join(__dirname, '..', 'chart.umd.min.js'),
+    path.join(__dirname, '..', '..', 'dist', 'chart.umd.min.js'),
+  ];
   for (const c of candidates) if (fs.existsSync(c)) return fs.readFileSync(c, 'utf8');
   return fs.readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 }

@@ -59,7 +59,17 @@ export async function runAnalysis(ck: Checkpoint, opts: AnalysisOptions): Promis
     ngram = { ...analyzeLongRange(texts, new NgramPredictor(model), { maxChars: opts.maxChars }), order: model.order, trainedChars: stream.length };
     log(`analysis: n-gram done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
-  const validity = (opts.samples ?? 100) > 0 ? await generationValidity(ck.weights, { samples: opts.samples ?? 100, chars: opts.sampleChars ?? 1000 }) : undefined;
+  const validity =
+    (opts.samples ?? 100) > 0 ? await generationValidity(ck.weights, { samples: opts.samples ?? 100, chars: opts.sampleChars ?? 1000 }) : undefined;
   if (validity) log(`analysis: generation validity done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  return { checkpoint: ck.dir, createdAt: new Date().toISOString(), data: opts.data, split: opts.split, lstm, ngram, validity, seconds: (Date.now() - t0) / 1000 };
+  return {
+    checkpoint: ck.dir,
+    createdAt: new Date().toISOString(),
+    data: opts.data,
+    split: opts.split,
+    lstm,
+    ngram,
+    validity,
+    seconds: (Date.now() - t0) / 1000,
+  };
 }

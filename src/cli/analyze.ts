@@ -40,18 +40,37 @@ const pct = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? 
 
 export function formatReport(r: FullReport): string {
   const both: [string, LongRangeReport][] = [['LSTM', r.lstm], ...(r.ngram ? ([[`${r.ngram.order}-gram`, r.ngram]] as [string, LongRangeReport][]) : [])];
-  const lines = [`${r.lstm.chars} chars in ${r.lstm.files} files (${r.split}); ${r.seconds.toFixed(0)} s`, '', `closing brackets by distance: count | top-1 ${both.map((b) => b[0]).join(' / ')} | mean p(correct) | wrong type`];
+  const lines = [
+    `${r.lstm.chars} chars in ${r.lstm.files} files (${r.split}); ${r.seconds.toFixed(0)} s`,
+    '',
+    `closing brackets by distance: count | top-1 ${both.map((b) => b[0]).join(' / ')} | mean p(correct) | wrong type`,
+  ];
   r.lstm.brackets.byDistance.forEach((b, i) => {
-    lines.push(`  ${b.bucket.padEnd(8)} ${String(b.count).padStart(7)} | ${both.map(([, m]) => pct(m.brackets.byDistance[i].top1).padStart(6)).join(' / ')} | ${both.map(([, m]) => m.brackets.byDistance[i].meanProbability.toFixed(3)).join(' / ')} | ${both.map(([, m]) => pct(m.brackets.byDistance[i].wrongType)).join(' / ')}`);
+    lines.push(
+      `  ${b.bucket.padEnd(8)} ${String(b.count).padStart(7)} | ${both.map(([, m]) => pct(m.brackets.byDistance[i].top1).padStart(6)).join(' / ')} | ${both.map(([, m]) => m.brackets.byDistance[i].meanProbability.toFixed(3)).join(' / ')} | ${both.map(([, m]) => pct(m.brackets.byDistance[i].wrongType)).join(' / ')}`,
+    );
   });
-  lines.push('', `indentation at line starts (greedy): ${both.map(([n, m]) => `${n} ${pct(m.indentation.overall.top1)} (dedents ${pct(m.indentation.dedent.top1)})`).join(', ')} of ${r.lstm.indentation.overall.count} lines`);
+  lines.push(
+    '',
+    `indentation at line starts (greedy): ${both.map(([n, m]) => `${n} ${pct(m.indentation.overall.top1)} (dedents ${pct(m.indentation.dedent.top1)})`).join(', ')} of ${r.lstm.indentation.overall.count} lines`,
+  );
   lines.push('', 'closing quotes by kind and string length: count | top-1');
   for (const s of r.lstm.strings.byLength) {
     const other = r.ngram?.strings.byLength.find((x) => x.quote === s.quote && x.bucket === s.bucket);
     lines.push(`  ${s.quote.padEnd(4)} ${s.bucket.padEnd(8)} ${String(s.count).padStart(6)} | ${pct(s.top1)}${other ? ` / ${pct(other.top1)}` : ''}`);
   }
-  lines.push('', ...both.map(([n, m]) => `loss ${n}: carried ${m.context.carriedLoss.toFixed(4)} nats/char, reset every 256 chars ${m.context.resetEvery256Loss.toFixed(4)}; by position ${m.context.lossByPosition.filter((_, i) => i % 4 === 0).map((p) => `${p.start}: ${p.loss.toFixed(2)}`).join(', ')}`));
-  if (r.validity) lines.push('', `samples that parse: ${r.validity.map((v) => `T=${v.temperature} ${pct(v.parseRate)} (${JSON.stringify(v.errors)})`).join('; ')}`);
+  lines.push(
+    '',
+    ...both.map(
+      ([n, m]) =>
+        `loss ${n}: carried ${m.context.carriedLoss.toFixed(4)} nats/char, reset every 256 chars ${m.context.resetEvery256Loss.toFixed(4)}; by position ${m.context.lossByPosition
+          .filter((_, i) => i % 4 === 0)
+          .map((p) => `${p.start}: ${p.loss.toFixed(2)}`)
+          .join(', ')}`,
+    ),
+  );
+  if (r.validity)
+    lines.push('', `samples that parse: ${r.validity.map((v) => `T=${v.temperature} ${pct(v.parseRate)} (${JSON.stringify(v.errors)})`).join('; ')}`);
   return lines.join('\n');
 }
 

@@ -17,7 +17,12 @@ export function parse(argv: string[], options: Options, allowPositionals = false
   }
 }
 
-export function numberOpt(values: Record<string, unknown>, name: string, fallback: number, check: { min?: number; max?: number; integer?: boolean } = {}): number {
+export function numberOpt(
+  values: Record<string, unknown>,
+  name: string,
+  fallback: number,
+  check: { min?: number; max?: number; integer?: boolean } = {},
+): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const v = Number(raw);

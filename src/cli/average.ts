@@ -10,7 +10,14 @@ Writes a checkpoint whose weights are the element-wise mean of the given checkpo
 near its end (train --snapshots DIR keeps one per evaluation). Its history, corpus and position are the last
 --model's; meta.json lists the checkpoints averaged. Measure it with \`lstm-complete eval\` before using it.`;
 
-const OPTIONS = { ...COMMON_OPTIONS, model: { type: 'string', multiple: true }, out: { type: 'string' }, float16: { type: 'boolean', default: false }, name: { type: 'string' }, force: { type: 'boolean', default: false } } as const;
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  model: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  float16: { type: 'boolean', default: false },
+  name: { type: 'string' },
+  force: { type: 'boolean', default: false },
+} as const;
 
 export async function runAverage(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, OPTIONS);

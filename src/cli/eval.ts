@@ -38,18 +38,34 @@ export async function runEval(argv: string[]): Promise<number> {
   const { data, split } = dataAndSplit(v);
   const maxChars = v['max-chars'] === undefined ? undefined : numberOpt(v, 'max-chars', 0, { min: 1, integer: true });
   const ck = loadModelOrBundled(v.model as string | undefined);
-  const files = filesOfSplit(buildCorpus(data, { exclude: stringList(v, 'exclude') }).files, ck.meta.corpus?.validationFiles, split, path.join(ck.dir, 'meta.json'));
+  const files = filesOfSplit(
+    buildCorpus(data, { exclude: stringList(v, 'exclude') }).files,
+    ck.meta.corpus?.validationFiles,
+    split,
+    path.join(ck.dir, 'meta.json'),
+  );
   const cache = choiceOpt(v, 'cache', ['none', 'document', 'workspace'], 'none');
   const t0 = Date.now();
   const r =
     cache === 'none'
-      ? evaluateFiles(ck.weights, files.map((f) => f.text), {
-          maxChars,
-          onProgress: v.verbose ? (c) => process.stderr.write(`evaluated ${c} chars\n`) : undefined,
-        })
-      : evaluateWithCache(ck.weights, files.map((f) => ({ key: f.path, text: f.text })), { cache, contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars, maxChars });
+      ? evaluateFiles(
+          ck.weights,
+          files.map((f) => f.text),
+          {
+            maxChars,
+            onProgress: v.verbose ? (c) => process.stderr.write(`evaluated ${c} chars\n`) : undefined,
+          },
+        )
+      : evaluateWithCache(
+          ck.weights,
+          files.map((f) => ({ key: f.path, text: f.text })),
+          { cache, contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars, maxChars },
+        );
   const out = { model: ck.dir, split, cache, ...r, seconds: (Date.now() - t0) / 1000 };
   if (v.json) process.stdout.write(JSON.stringify(out) + '\n');
-  else process.stdout.write(`${r.chars} chars in ${r.files} files${cache === 'none' ? '' : ` (cache: ${cache})`}: ${r.nats_per_char.toFixed(4)} nats/char, ${r.bits_per_char.toFixed(4)} bits/char, accuracy ${(r.accuracy * 100).toFixed(2)}%\n`);
+  else
+    process.stdout.write(
+      `${r.chars} chars in ${r.files} files${cache === 'none' ? '' : ` (cache: ${cache})`}: ${r.nats_per_char.toFixed(4)} nats/char, ${r.bits_per_char.toFixed(4)} bits/char, accuracy ${(r.accuracy * 100).toFixed(2)}%\n`,
+    );
   return 0;
 }

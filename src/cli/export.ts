@@ -9,7 +9,14 @@ Copies a checkpoint's weights, meta and history into a new checkpoint folder; --
 as IEEE half floats (they load as float32). --out must be new, empty or a checkpoint; --force writes into a
 folder of other files, replacing only the checkpoint's own.`;
 
-const OPTIONS = { ...COMMON_OPTIONS, model: { type: 'string' }, out: { type: 'string' }, float16: { type: 'boolean', default: false }, name: { type: 'string' }, force: { type: 'boolean', default: false } } as const;
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  model: { type: 'string' },
+  out: { type: 'string' },
+  float16: { type: 'boolean', default: false },
+  name: { type: 'string' },
+  force: { type: 'boolean', default: false },
+} as const;
 
 export async function runExport(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, OPTIONS);
@@ -21,7 +28,12 @@ export async function runExport(argv: string[]): Promise<number> {
   guardOutput(v, v.out as string);
   await selectBackend({ preferred: 'cpu' }); // model.json's topology is built with tfjs-layers
   const ck = loadCheckpoint(v.model as string);
-  const meta = saveCheckpoint(v.out as string, ck.weights, { name: (v.name as string | undefined) ?? ck.meta.name, training: ck.meta.training, corpus: ck.meta.corpus, float16: Boolean(v.float16) });
+  const meta = saveCheckpoint(v.out as string, ck.weights, {
+    name: (v.name as string | undefined) ?? ck.meta.name,
+    training: ck.meta.training,
+    corpus: ck.meta.corpus,
+    float16: Boolean(v.float16),
+  });
   const out = { from: ck.dir, out: v.out, weightsDtype: meta.weightsDtype };
   process.stdout.write((v.json ? JSON.stringify(out) : `wrote ${v.out} (${meta.weightsDtype})`) + '\n');
   return 0;

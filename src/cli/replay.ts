@@ -107,7 +107,17 @@ export function formatRows(title: string, rows: ReplayRow[]): string {
   const head = ['completer', 'user', 'savings', 'shown', 'accepted/shown', 'mean accepted', '1st char', 'p50 ms', 'p95 ms'];
   const body = rows.map((r) => {
     const f = r.figures;
-    return [r.completer, r.user, pct(f.savings), pct(f.shownRate), pct(f.acceptedShare), f.meanAcceptedLength.toFixed(1), pct(f.firstCharAccuracy), f.latencyP50Ms.toFixed(2), f.latencyP95Ms.toFixed(2)];
+    return [
+      r.completer,
+      r.user,
+      pct(f.savings),
+      pct(f.shownRate),
+      pct(f.acceptedShare),
+      f.meanAcceptedLength.toFixed(1),
+      pct(f.firstCharAccuracy),
+      f.latencyP50Ms.toFixed(2),
+      f.latencyP95Ms.toFixed(2),
+    ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -128,7 +138,12 @@ export async function runReplay(argv: string[]): Promise<number> {
   const seed = numberOpt(v, 'seed', 1, { min: 0, integer: true });
   const settings = settingsFromFlags(v);
   const ck = loadModelOrBundled(v.model as string | undefined);
-  const corpus = filesOfSplit(buildCorpus(data, { exclude: stringList(v, 'exclude') }).files, ck.meta.corpus?.validationFiles, split, path.join(ck.dir, 'meta.json'));
+  const corpus = filesOfSplit(
+    buildCorpus(data, { exclude: stringList(v, 'exclude') }).files,
+    ck.meta.corpus?.validationFiles,
+    split,
+    path.join(ck.dir, 'meta.json'),
+  );
   const files: ReplayFile[] = shuffled(corpus, seed).map((f) => ({ relative: f.path, text: f.text }));
   const typing = typingTasks(files, { maxChars, fileChars, seed });
   const editing = editingTasks(files, edits, seed);
@@ -146,7 +161,16 @@ export async function runReplay(argv: string[]): Promise<number> {
   const typedTotal = typing.reduce((s, t) => s + typedChars(t), 0);
   if (v.json) {
     process.stdout.write(
-      JSON.stringify({ model: ck.dir, data, split, seed, settings, typing: { tasks: typing.length, chars: typedTotal, rows: typingRows }, editing: { tasks: editing.length, rows: editingRows }, seconds }) + '\n',
+      JSON.stringify({
+        model: ck.dir,
+        data,
+        split,
+        seed,
+        settings,
+        typing: { tasks: typing.length, chars: typedTotal, rows: typingRows },
+        editing: { tasks: editing.length, rows: editingRows },
+        seconds,
+      }) + '\n',
     );
   } else {
     const out = [formatRows(`typing: ${typedTotal} characters in ${typing.length} files (${split})`, typingRows)];
@@ -156,7 +180,10 @@ export async function runReplay(argv: string[]): Promise<number> {
       for (const e of examples) out.push(`  ${e.before.slice(-70)}[${e.accepted.replace(/\n/g, '⏎')}]`);
     }
     if (editingRows.length) out.push('', formatRows(`editing: ${editing.length} sites inside existing lines`, editingRows));
-    out.push('', `model ${ck.dir}; temperature ${settings.temperature}, threshold ${settings.confidenceThreshold}${settings.multiline ? ', multi-line' : ''}; ${seconds.toFixed(0)} s`);
+    out.push(
+      '',
+      `model ${ck.dir}; temperature ${settings.temperature}, threshold ${settings.confidenceThreshold}${settings.multiline ? ', multi-line' : ''}; ${seconds.toFixed(0)} s`,
+    );
     process.stdout.write(out.join('\n') + '\n');
   }
   return 0;

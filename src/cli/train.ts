@@ -13,7 +13,11 @@ import { availableParallelism } from 'os';
 /** Every flag of `train`, its help and its default: the parser and --help both read this table. */
 export const TRAIN_OPTIONS: readonly OptionRow[] = [
   { flag: 'data', arg: 'DIR', repeatable: true, help: 'a folder of Python files to train on (required)' },
-  { flag: 'out', arg: 'DIR', help: 'where the best-validation checkpoint goes (required); the resumable latest state goes to DIR-latest, the loss curve to DIR/loss-curve.html' },
+  {
+    flag: 'out',
+    arg: 'DIR',
+    help: 'where the best-validation checkpoint goes (required); the resumable latest state goes to DIR-latest, the loss curve to DIR/loss-curve.html',
+  },
   { flag: 'from', arg: 'CKPT', help: "fine-tune: start from this checkpoint's weights" },
   { flag: 'resume', help: 'continue DIR-latest (weights, optimizer state, history, position)' },
   { flag: 'epochs', arg: 'N', help: 'passes over the training text, may be fractional', default: 10 },
@@ -27,15 +31,22 @@ export const TRAIN_OPTIONS: readonly OptionRow[] = [
   {
     flag: 'minutes',
     arg: 'M',
-    help:
-      "plan a workspace run to fit M minutes, as the editor's Train on Workspace does: batch 16, lr 3e-3 (unless given), warm-up then cosine decay to the end of the budget, a checkpoint about every M/4 minutes, gradient threads = cores - 1 (unless --threads), a small corpus (< 50 KB) holds out 20% for validation; with --from, --out is written only if the run beats the starting checkpoint on the validation files (the summary gives both figures)",
+    help: "plan a workspace run to fit M minutes, as the editor's Train on Workspace does: batch 16, lr 3e-3 (unless given), warm-up then cosine decay to the end of the budget, a checkpoint about every M/4 minutes, gradient threads = cores - 1 (unless --threads), a small corpus (< 50 KB) holds out 20% for validation; with --from, --out is written only if the run beats the starting checkpoint on the validation files (the summary gives both figures)",
   },
   { flag: 'eval-every', arg: 'N', help: 'validate and checkpoint every N batches', defaultText: 'every epoch' },
   { flag: 'val-max-chars', arg: 'N', help: 'cap on validation characters per evaluation' },
   { flag: 'snapshots', arg: 'DIR', help: "also keep each evaluation's weights in DIR/epoch-E (to average them later)" },
-  { flag: 'force', help: "write to an --out folder that holds other files too (only the checkpoint's own files are replaced; without it such a folder is refused, so nothing is deleted)" },
+  {
+    flag: 'force',
+    help: "write to an --out folder that holds other files too (only the checkpoint's own files are replaced; without it such a folder is refused, so nothing is deleted)",
+  },
   { flag: 'validation-split', arg: 'F', help: 'fraction of files held out for validation', default: 0.05 },
-  { flag: 'val-data', arg: 'DIR', repeatable: true, help: 'validate on the .py files under DIR instead: whole projects the run never trains on; every file under --data is then trained on' },
+  {
+    flag: 'val-data',
+    arg: 'DIR',
+    repeatable: true,
+    help: 'validate on the .py files under DIR instead: whole projects the run never trains on; every file under --data is then trained on',
+  },
   { flag: 'seed', arg: 'S', help: 'split and shuffling seed', default: 1 },
   { flag: 'max-corpus-mb', arg: 'N', help: 'stop reading files after N MB of text' },
   { flag: 'max-file-mb', arg: 'N', help: 'skip files larger than N MB', default: 1 },
@@ -44,7 +55,12 @@ export const TRAIN_OPTIONS: readonly OptionRow[] = [
   { flag: 'units', arg: 'A,B', help: 'LSTM layer sizes for a new model', defaultText: '256,256' },
   { flag: 'embedding-dim', arg: 'N', help: 'embedding size for a new model', default: 64 },
   { flag: 'name', arg: 'NAME', help: "the checkpoint's name", defaultText: 'the --out folder name' },
-  { flag: 'freeze-layers', arg: 'N', help: 'fine-tuning: the embedding and the first N LSTM layers keep their weights; their backward pass is skipped, so each step costs less', default: 0 },
+  {
+    flag: 'freeze-layers',
+    arg: 'N',
+    help: 'fine-tuning: the embedding and the first N LSTM layers keep their weights; their backward pass is skipped, so each step costs less',
+    default: 0,
+  },
   { flag: 'threads', arg: 'N', help: 'worker threads computing gradients in parallel', default: 1, defaultText: '1; with --minutes, cores - 1' },
   { flag: 'backend', arg: 'B', help: `auto | ${BACKEND_LADDER.join(' | ')}`, default: 'auto' },
   { flag: 'json', help: 'print the summary as JSON on stdout' },
@@ -74,10 +90,12 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
   let units: number[] | undefined;
   if (v.units !== undefined) {
     units = String(v.units).split(',').map(Number);
-    if (!units.length || units.some((u) => !Number.isInteger(u) || u < 1 || u > 4096)) throw new UsageError(`--units must be sizes like 256,256, got "${v.units}"`);
+    if (!units.length || units.some((u) => !Number.isInteger(u) || u < 1 || u > 4096))
+      throw new UsageError(`--units must be sizes like 256,256, got "${v.units}"`);
   }
   const minutes = v.minutes === undefined ? undefined : numberOpt(v, 'minutes', 0, { min: 0.01 });
-  if (minutes !== undefined && v['max-minutes'] !== undefined) throw new UsageError('--minutes and --max-minutes cannot be combined (--minutes plans the whole run)');
+  if (minutes !== undefined && v['max-minutes'] !== undefined)
+    throw new UsageError('--minutes and --max-minutes cannot be combined (--minutes plans the whole run)');
   if (minutes !== undefined && v.resume) throw new UsageError('--minutes plans a new run; --resume continues an old one (use --max-minutes with it)');
   const ws = minutes !== undefined ? WORKSPACE_TRAINING_DEFAULTS : undefined;
   const lr = numberOpt(v, 'lr', ws?.lr ?? D<number>('lr'), { min: 1e-7, max: 1 });
@@ -108,7 +126,10 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     backend: backend as BackendPreference,
     threads: numberOpt(v, 'threads', D('threads'), { min: 1, max: 64, integer: true }),
     frozenLayers: numberOpt(v, 'freeze-layers', D('freeze-layers'), { min: 0, max: 16, integer: true }),
-    spec: { ...(units ? { lstmUnits: units } : {}), ...(v['embedding-dim'] !== undefined ? { embeddingDim: numberOpt(v, 'embedding-dim', D('embedding-dim'), { min: 1, integer: true }) } : {}) },
+    spec: {
+      ...(units ? { lstmUnits: units } : {}),
+      ...(v['embedding-dim'] !== undefined ? { embeddingDim: numberOpt(v, 'embedding-dim', D('embedding-dim'), { min: 1, integer: true }) } : {}),
+    },
     name: v.name as string | undefined,
   };
   if (minutes !== undefined) {

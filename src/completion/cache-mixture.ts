@@ -18,7 +18,19 @@
 import type { CachePrediction } from './document-cache';
 import { charToIndex, UNKNOWN_INDEX } from '../model/vocab';
 
-export const GATE_FEATURES = ['bias', 'ln order', 'ln(1+occurrences)', 'top share', 'one continuation', 'ln p_lstm(top)', 'ln max p_lstm', 'in document', 'ln order × ln(1+occurrences)', 'whole name', 'whole name × ln(1+name length)'] as const;
+export const GATE_FEATURES = [
+  'bias',
+  'ln order',
+  'ln(1+occurrences)',
+  'top share',
+  'one continuation',
+  'ln p_lstm(top)',
+  'ln max p_lstm',
+  'in document',
+  'ln order × ln(1+occurrences)',
+  'whole name',
+  'whole name × ln(1+name length)',
+] as const;
 
 /** Fitted on 400,000 characters of the tuning packages (see the module comment): 0.815 nats/char against 1.251 for the LSTM alone and 0.871 for a fixed 50/50 mixture. */
 export const GATE_WEIGHTS: readonly number[] = [-5.807, 0.885, 0.404, 1.735, 1.061, 0.203, -0.269, 0.815, 0.155, 1.413, -0.177];
@@ -58,7 +70,12 @@ export function vocabIndexOf(ch: string): number {
 }
 
 /** The cache's weight at a position whose LSTM distribution is `probs` (indexed by the vocabulary). */
-export function mixtureWeight(pred: CachePrediction | undefined, probs: ArrayLike<number>, indexOf: (ch: string) => number = vocabIndexOf, theta: readonly number[] = GATE_WEIGHTS): number {
+export function mixtureWeight(
+  pred: CachePrediction | undefined,
+  probs: ArrayLike<number>,
+  indexOf: (ch: string) => number = vocabIndexOf,
+  theta: readonly number[] = GATE_WEIGHTS,
+): number {
   if (!pred || !pred.total) return 0;
   const top = indexOf(pred.top);
   let max = 0;

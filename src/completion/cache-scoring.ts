@@ -90,7 +90,11 @@ export interface CacheEvaluation {
 }
 
 /** Loss and accuracy of the LSTM mixed with the chosen cache, files read left to right. */
-export function evaluateWithCache(weights: ModelWeights, files: ScoredFile[], opts: { cache: 'none' | 'document' | 'workspace'; contextChars: number; maxChars?: number }): CacheEvaluation {
+export function evaluateWithCache(
+  weights: ModelWeights,
+  files: ScoredFile[],
+  opts: { cache: 'none' | 'document' | 'workspace'; contextChars: number; maxChars?: number },
+): CacheEvaluation {
   let nats = 0;
   let right = 0;
   const mixed = new Float64Array(weights.spec.vocabSize);

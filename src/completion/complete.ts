@@ -130,7 +130,13 @@ export async function feedInSlices(session: CompletionSession, text: string, sli
  * stops it at the next slice (a completion request or a newer jump takes over the session). Resolves to the
  * characters stepped, or undefined when cancelled.
  */
-export function primeAt(session: CompletionSession, rawPrefix: string, contextChars: number, isCancelled: () => boolean, sliceChars = PRIME_SLICE_CHARS): Promise<number | undefined> {
+export function primeAt(
+  session: CompletionSession,
+  rawPrefix: string,
+  contextChars: number,
+  isCancelled: () => boolean,
+  sliceChars = PRIME_SLICE_CHARS,
+): Promise<number | undefined> {
   const prefix = normalizeText(rawPrefix);
   return feedInSlices(session, prefix.slice(contextStart(prefix, contextChars)), sliceChars, isCancelled);
 }
@@ -156,7 +162,12 @@ export async function complete(session: CompletionSession, req: CompletionReques
   const documentBefore = prefix.length > BEFORE_CURSOR_CHARS ? prefix.slice(-BEFORE_CURSOR_CHARS) : prefix;
   const cache =
     search && req.settings.cache !== 'off'
-      ? new DocumentCache(documentBefore, (req.after ?? '').slice(0, AFTER_CURSOR_CHARS), DEFAULT_CACHE_OPTIONS, req.settings.cache === 'workspace' ? req.workspace : undefined)
+      ? new DocumentCache(
+          documentBefore,
+          (req.after ?? '').slice(0, AFTER_CURSOR_CHARS),
+          DEFAULT_CACHE_OPTIONS,
+          req.settings.cache === 'workspace' ? req.workspace : undefined,
+        )
       : undefined;
   const g = session.generate({
     maxChars: req.settings.maxCompletionChars,
@@ -172,10 +183,18 @@ export async function complete(session: CompletionSession, req: CompletionReques
   let shown = g.text;
   let probabilities = g.probabilities;
   if (search) {
-    const cut = confidenceCut(g.text, g.probabilities, g.next, { threshold: req.settings.confidenceThreshold, minChars: req.settings.minChars, boundary: req.settings.boundary, length: req.settings.length });
+    const cut = confidenceCut(g.text, g.probabilities, g.next, {
+      threshold: req.settings.confidenceThreshold,
+      minChars: req.settings.minChars,
+      boundary: req.settings.boundary,
+      length: req.settings.length,
+    });
     shown = g.text.slice(0, cut);
     if (session.score && req.settings.wordCandidates > 0) {
-      const word = bestWordCandidate(session as Required<CompletionSession>, documentBefore, req.after ?? '', req.settings, { text: shown, probabilities: g.probabilities.slice(0, cut) });
+      const word = bestWordCandidate(session as Required<CompletionSession>, documentBefore, req.after ?? '', req.settings, {
+        text: shown,
+        probabilities: g.probabilities.slice(0, cut),
+      });
       if (word) ({ text: shown, probabilities } = word);
     }
     if (!shown) return none('low-confidence', stepped);

@@ -95,7 +95,10 @@ export class DocumentCache {
    */
   predict(generated: string): CachePrediction | undefined {
     const { minOrder, maxOrder } = this.opts;
-    const context = generated.length >= maxOrder ? generated.slice(-maxOrder) : this.corpus.slice(Math.max(0, this.cursor - (maxOrder - generated.length)), this.cursor) + generated;
+    const context =
+      generated.length >= maxOrder
+        ? generated.slice(-maxOrder)
+        : this.corpus.slice(Math.max(0, this.cursor - (maxOrder - generated.length)), this.cursor) + generated;
     if (context.length < minOrder) return undefined;
     const doc = this.documentMatch(context);
     const ws = this.workspaceMatch(context);

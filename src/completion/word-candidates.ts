@@ -43,13 +43,7 @@ const gain = (p: number, length: number) => p * (length - 1);
  * The best document word completing the name at the end of `text` (the document before the cursor),
  * if it beats `searched` (the cut search result, possibly empty) by expected keystrokes saved.
  */
-export function bestWordCandidate(
-  session: Scorer,
-  text: string,
-  after: string,
-  settings: WordCandidateSettings,
-  searched: Scored,
-): Scored | undefined {
+export function bestWordCandidate(session: Scorer, text: string, after: string, settings: WordCandidateSettings, searched: Scored): Scored | undefined {
   // The caller passes the document before the cursor (up to BEFORE_CURSOR_CHARS); names end with it.
   const { partial, index } = wordsAroundCursor(text, after.slice(0, AFTER_CURSOR_CHARS));
   if (!partial) return undefined;
@@ -69,7 +63,10 @@ export function bestWordCandidate(
     const g = gain(p, rest.length);
     if (g > bestGain) {
       bestGain = g;
-      best = { text: rest, probabilities: probabilities.length === rest.length ? probabilities : [...probabilities, ...Array(rest.length - probabilities.length).fill(0)] };
+      best = {
+        text: rest,
+        probabilities: probabilities.length === rest.length ? probabilities : [...probabilities, ...Array(rest.length - probabilities.length).fill(0)],
+      };
     }
   }
   return best;

@@ -60,8 +60,26 @@ export interface Corpus {
 }
 
 export const SKIPPED_DIRS = [
-  '.git', '.hg', '.svn', 'node_modules', 'venv', '.venv', 'env', '.env', 'site-packages', 'dist-packages',
-  '__pycache__', '.mypy_cache', '.pytest_cache', '.tox', '.nox', 'build', 'dist', '.eggs', '.idea', '.vscode',
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  'venv',
+  '.venv',
+  'env',
+  '.env',
+  'site-packages',
+  'dist-packages',
+  '__pycache__',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.tox',
+  '.nox',
+  'build',
+  'dist',
+  '.eggs',
+  '.idea',
+  '.vscode',
 ];
 
 export class EmptyCorpusError extends Error {
@@ -104,7 +122,8 @@ const ENCODING_ALIASES: Record<string, string> = {
 };
 
 /** Windows-1252's characters for bytes 0x80-0x9F (undefined bytes stay as the C1 control of that code). */
-const CP1252_HIGH = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
+const CP1252_HIGH =
+  '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
 
 /** Decoders for the single-byte encodings Python code most often declares (Node's own treat both as one). */
 const SINGLE_BYTE: Record<string, (buf: Buffer) => string> = {

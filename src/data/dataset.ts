@@ -146,7 +146,11 @@ export function planBatches(stream: Uint8Array, mode: TrainingMode, batchSize: n
           orderEpoch = epoch;
         }
         const ids = Array.from(order.subarray(index * B, Math.min(nWindows, (index + 1) * B)));
-        return makeBatch(stream, ids.map((w) => w * steps), steps);
+        return makeBatch(
+          stream,
+          ids.map((w) => w * steps),
+          steps,
+        );
       },
     };
   }

@@ -47,7 +47,11 @@ async function askBudget(preferred: number): Promise<number | undefined | 'dismi
   const first = preferred > 0 ? preferred : undefined;
   const choices = [first, ...BUDGET_CHOICES.filter((m) => m !== first)];
   const pick = await vscode.window.showQuickPick(
-    choices.map((m) => ({ label: label(m), description: m === undefined ? 'checkpoints every 5 minutes; the best one is kept' : 'planned to fit: the learning rate decays to the end', minutes: m })),
+    choices.map((m) => ({
+      label: label(m),
+      description: m === undefined ? 'checkpoints every 5 minutes; the best one is kept' : 'planned to fit: the learning rate decays to the end',
+      minutes: m,
+    })),
     { title: 'LSTM: Train on Workspace — how long?' },
   );
   return pick ? pick.minutes : 'dismissed';
@@ -68,9 +72,11 @@ export function nativeModulePaths(s: ExtensionState): string[] {
 function trusted<A extends unknown[]>(what: string, f: (...args: A) => unknown): (...args: A) => unknown {
   return (...args: A) => {
     if (vscode.workspace.isTrusted) return f(...args);
-    void vscode.window.showWarningMessage(`LSTM: ${what} needs a trusted workspace (Restricted Mode is on). Completions keep working.`, 'Manage Workspace Trust').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
-    });
+    void vscode.window
+      .showWarningMessage(`LSTM: ${what} needs a trusted workspace (Restricted Mode is on). Completions keep working.`, 'Manage Workspace Trust')
+      .then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
     return undefined;
   };
 }
@@ -117,9 +123,25 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
       void vscode.window.showWarningMessage('LSTM: no model is loaded.');
       return;
     }
-    const len = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'How many characters?', value: '500', validateInput: (v) => (/^\d+$/.test(v) && +v >= GENERATION_LIMITS.minChars && +v <= GENERATION_LIMITS.maxChars ? undefined : `a whole number from ${GENERATION_LIMITS.minChars} to ${GENERATION_LIMITS.maxChars}`) });
+    const len = await vscode.window.showInputBox({
+      title: 'LSTM: Generate Sample',
+      prompt: 'How many characters?',
+      value: '500',
+      validateInput: (v) =>
+        /^\d+$/.test(v) && +v >= GENERATION_LIMITS.minChars && +v <= GENERATION_LIMITS.maxChars
+          ? undefined
+          : `a whole number from ${GENERATION_LIMITS.minChars} to ${GENERATION_LIMITS.maxChars}`,
+    });
     if (len === undefined) return;
-    const temp = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'Temperature (0 = greedy, 1 = the model)', value: '0.5', validateInput: (v) => (v.trim() !== '' && Number.isFinite(+v) && +v >= GENERATION_LIMITS.minTemperature && +v <= GENERATION_LIMITS.maxTemperature ? undefined : `a number from ${GENERATION_LIMITS.minTemperature} to ${GENERATION_LIMITS.maxTemperature}`) });
+    const temp = await vscode.window.showInputBox({
+      title: 'LSTM: Generate Sample',
+      prompt: 'Temperature (0 = greedy, 1 = the model)',
+      value: '0.5',
+      validateInput: (v) =>
+        v.trim() !== '' && Number.isFinite(+v) && +v >= GENERATION_LIMITS.minTemperature && +v <= GENERATION_LIMITS.maxTemperature
+          ? undefined
+          : `a number from ${GENERATION_LIMITS.minTemperature} to ${GENERATION_LIMITS.maxTemperature}`,
+    });
     if (temp === undefined) return;
     const start = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'Start string', value: 'def ' });
     if (start === undefined) return;
@@ -173,7 +195,9 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
     const enabled = readSettings().enable;
     const items = [
       { label: enabled ? '$(circle-slash) Turn completions off' : '$(check) Turn completions on', id: 'lstmComplete.toggle' },
-      s.training.running ? { label: '$(debug-stop) Stop training', id: 'lstmComplete.stopTraining' } : { label: '$(play) Train on workspace…', id: 'lstmComplete.trainOnWorkspace' },
+      s.training.running
+        ? { label: '$(debug-stop) Stop training', id: 'lstmComplete.stopTraining' }
+        : { label: '$(play) Train on workspace…', id: 'lstmComplete.trainOnWorkspace' },
       { label: '$(graph-line) Show training report', id: 'lstmComplete.showTrainingReport' },
       { label: '$(file-code) Generate sample…', id: 'lstmComplete.generateSample' },
       { label: '$(database) Choose checkpoint…', id: 'lstmComplete.chooseCheckpoint' },
@@ -208,7 +232,11 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
         [
           { label: '@tensorflow/tfjs-node-gpu', description: 'CUDA 11.2 + cuDNN 8.1 (NVIDIA GPUs)', which: 'tensorflow-gpu' as const },
           { label: '@tensorflow/tfjs-node', description: 'native TensorFlow on the CPU', which: 'tensorflow' as const },
-          { label: 'webgpu', description: "Dawn's WebGPU: any GPU with Vulkan, Metal or D3D12, no CUDA (~130 MB); training runs in a separate Node process", which: 'webgpu' as const },
+          {
+            label: 'webgpu',
+            description: "Dawn's WebGPU: any GPU with Vulkan, Metal or D3D12, no CUDA (~130 MB); training runs in a separate Node process",
+            which: 'webgpu' as const,
+          },
         ],
         { title: 'LSTM: Install Native Backend (downloads libtensorflow or Dawn, ~100-400 MB)' },
       );
@@ -217,8 +245,14 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
     }
     const dir = path.join(nativeRoot(s), which);
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LSTM: installing the ${which} backend`, cancellable: true }, (progress, token) =>
-        installNativeBackend(which!, { dir, log: (l) => (s.log.info(l), progress.report({ message: l.slice(0, 80) })), isCancelled: () => token.isCancellationRequested }),
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `LSTM: installing the ${which} backend`, cancellable: true },
+        (progress, token) =>
+          installNativeBackend(which!, {
+            dir,
+            log: (l) => (s.log.info(l), progress.report({ message: l.slice(0, 80) })),
+            isCancelled: () => token.isCancellationRequested,
+          }),
       );
       void vscode.window.showInformationMessage(`LSTM: the ${which} backend is installed; training uses it when the backend setting is auto or ${which}.`);
       return true;

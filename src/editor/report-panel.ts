@@ -34,10 +34,14 @@ export class ReportPanel {
   private render(): void {
     if (!this.panel) return;
     const rows = this.records
-      .map((r) => `<tr><td>${r.epoch}</td><td>${r.trainLoss.toFixed(4)}</td><td>${Number.isFinite(r.valLoss) ? r.valLoss.toFixed(4) : '-'}</td><td>${r.chars}</td></tr>`)
+      .map(
+        (r) =>
+          `<tr><td>${r.epoch}</td><td>${r.trainLoss.toFixed(4)}</td><td>${Number.isFinite(r.valLoss) ? r.valLoss.toFixed(4) : '-'}</td><td>${r.chars}</td></tr>`,
+      )
       .join('');
     const v = this.verdict;
-    const fmt = (x: number | undefined, acc: number | undefined) => (x === undefined ? '-' : `${x.toFixed(3)} nats/char${acc !== undefined ? ` (${Math.round(acc * 100)}% of characters right)` : ''}`);
+    const fmt = (x: number | undefined, acc: number | undefined) =>
+      x === undefined ? '-' : `${x.toFixed(3)} nats/char${acc !== undefined ? ` (${Math.round(acc * 100)}% of characters right)` : ''}`;
     const keys = (x: number | undefined) => (x === undefined ? '' : `; ghost text saves ${Math.round(x * 100)}% of keystrokes`);
     const verdict = v
       ? `<h3>On this workspace's validation files</h3><table><tr><th>before</th><td>${fmt(v.before, v.beforeAccuracy)}${keys(v.keystrokesBefore)}</td></tr><tr><th>after</th><td>${fmt(v.after, v.afterAccuracy)}${keys(v.keystrokesAfter)}</td></tr></table><p>${escapeHtml(v.message)}</p>`

@@ -36,12 +36,17 @@ export class WorkspaceStorage {
     fs.mkdirSync(this.historyDir, { recursive: true });
     fs.cpSync(this.current, dest, { recursive: true });
     const entries = fs.readdirSync(this.historyDir).sort();
-    for (const old of entries.slice(0, Math.max(0, entries.length - HISTORY_KEEP))) fs.rmSync(path.join(this.historyDir, old), { recursive: true, force: true });
+    for (const old of entries.slice(0, Math.max(0, entries.length - HISTORY_KEEP)))
+      fs.rmSync(path.join(this.historyDir, old), { recursive: true, force: true });
     return dest;
   }
 
   history(): string[] {
     if (!fs.existsSync(this.historyDir)) return [];
-    return fs.readdirSync(this.historyDir).sort().reverse().map((d) => path.join(this.historyDir, d));
+    return fs
+      .readdirSync(this.historyDir)
+      .sort()
+      .reverse()
+      .map((d) => path.join(this.historyDir, d));
   }
 }

@@ -68,7 +68,16 @@ export class TrainingController {
    * @param opts.minutes the time budget (undefined: until stopped); the run is planned to fit it
    *   (budget-plan.ts) and, when fine-tuning, replaces the model only if it beats it on the validation files.
    */
-  async run(opts: { folders: string[]; storage: WorkspaceStorage; fromDir?: string; settings: Settings; modulePaths?: string[]; minutes: number | undefined; background?: boolean; focusFiles?: string[] }): Promise<TrainingRunResult> {
+  async run(opts: {
+    folders: string[];
+    storage: WorkspaceStorage;
+    fromDir?: string;
+    settings: Settings;
+    modulePaths?: string[];
+    minutes: number | undefined;
+    background?: boolean;
+    focusFiles?: string[];
+  }): Promise<TrainingRunResult> {
     if (this.job) throw new Error('a training run is already in progress');
     const t = opts.settings.training;
     // A background run (keep learning) takes one thread and shows itself in the status bar only.
@@ -136,21 +145,30 @@ export class TrainingController {
                 const elapsed = Date.now() - started;
                 const byEpochs = (e.epoch * e.batchesPerEpoch + e.batch) / (config.epochs * e.batchesPerEpoch);
                 const frac = Math.min(1, budgetMs ? Math.max(elapsed / budgetMs, byEpochs) : byEpochs);
-                const left = budgetMs ? `${formatDuration(Math.max(0, (budgetMs - elapsed) / 1000))} left` : `${formatDuration(elapsed / 1000)} so far · stop it when you like`;
-                const best = this.best !== undefined ? ` · best ${this.best.toFixed(3)}${this.start !== undefined ? ` (from ${this.start.toFixed(3)})` : ''}` : '';
+                const left = budgetMs
+                  ? `${formatDuration(Math.max(0, (budgetMs - elapsed) / 1000))} left`
+                  : `${formatDuration(elapsed / 1000)} so far · stop it when you like`;
+                const best =
+                  this.best !== undefined ? ` · best ${this.best.toFixed(3)}${this.start !== undefined ? ` (from ${this.start.toFixed(3)})` : ''}` : '';
                 const msg = `epoch ${e.epoch + 1} · loss ${e.loss.toFixed(3)}${best} · ${e.charsPerSec} chars/s · ${left}`;
                 progress.report({ message: msg, increment: budgetMs ? Math.max(0, (frac - lastFrac) * 100) : undefined });
                 lastFrac = frac;
-                this.hooks.status(`$(sync~spin) LSTM ${budgetMs ? `${Math.round(frac * 100)}%` : formatDuration(elapsed / 1000)}${backend ? ` · ${backend}` : ''}`);
+                this.hooks.status(
+                  `$(sync~spin) LSTM ${budgetMs ? `${Math.round(frac * 100)}%` : formatDuration(elapsed / 1000)}${backend ? ` · ${backend}` : ''}`,
+                );
                 break;
               }
               case 'eval':
                 this.history.push(e.record);
                 this.hooks.history(this.history);
-                this.hooks.log(`training: epoch ${e.record.epoch} train ${e.record.trainLoss.toFixed(4)} val ${e.record.valLoss.toFixed(4)} nats/char${e.best ? ' (best)' : ''}`);
+                this.hooks.log(
+                  `training: epoch ${e.record.epoch} train ${e.record.trainLoss.toFixed(4)} val ${e.record.valLoss.toFixed(4)} nats/char${e.best ? ' (best)' : ''}`,
+                );
                 break;
               case 'keystrokes':
-                progress.report({ message: `${e.model === 'start' ? 'the current model' : 'the new model'}'s ghost text saves ${Math.round(e.savings * 100)}% of keystrokes on the validation files` });
+                progress.report({
+                  message: `${e.model === 'start' ? 'the current model' : 'the new model'}'s ghost text saves ${Math.round(e.savings * 100)}% of keystrokes on the validation files`,
+                });
                 break;
               case 'checkpoint':
                 this.best = e.valLoss;
@@ -173,7 +191,9 @@ export class TrainingController {
           const activity = watchEditorActivity(this.job);
           try {
             result.summary = await this.job.done;
-            this.hooks.log(`training: ${result.summary.stoppedBy} after ${result.summary.steps} steps, best validation ${result.summary.bestValLoss?.toFixed(4) ?? 'n/a'} nats/char, ${result.summary.charsPerSec} chars/s on ${result.summary.backend}`);
+            this.hooks.log(
+              `training: ${result.summary.stoppedBy} after ${result.summary.steps} steps, best validation ${result.summary.bestValLoss?.toFixed(4) ?? 'n/a'} nats/char, ${result.summary.charsPerSec} chars/s on ${result.summary.backend}`,
+            );
             result.verdict = runVerdict(result.summary);
             this.hooks.verdict(result.verdict, Boolean(opts.background));
             this.hooks.log(`training: ${result.verdict.message}`);
@@ -191,7 +211,9 @@ export class TrainingController {
       this.job = undefined;
       lag.disable();
       result.eventLoopDelayMs = { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 };
-      this.hooks.log(`training: extension host event-loop delay p50 ${result.eventLoopDelayMs.p50.toFixed(1)} ms, p99 ${result.eventLoopDelayMs.p99.toFixed(1)} ms, max ${result.eventLoopDelayMs.max.toFixed(1)} ms`);
+      this.hooks.log(
+        `training: extension host event-loop delay p50 ${result.eventLoopDelayMs.p50.toFixed(1)} ms, p99 ${result.eventLoopDelayMs.p99.toFixed(1)} ms, max ${result.eventLoopDelayMs.max.toFixed(1)} ms`,
+      );
       this.hooks.status(undefined);
       this.lastRun = result;
     }
@@ -217,7 +239,11 @@ function watchEditorActivity(job: TrainingJob): vscode.Disposable {
     }, EDITOR_IDLE_MS);
     timer.unref?.();
   };
-  const subs = [vscode.workspace.onDidChangeTextDocument(touch), vscode.window.onDidChangeTextEditorSelection(touch), vscode.window.onDidChangeActiveTextEditor(touch)];
+  const subs = [
+    vscode.workspace.onDidChangeTextDocument(touch),
+    vscode.window.onDidChangeTextEditorSelection(touch),
+    vscode.window.onDidChangeActiveTextEditor(touch),
+  ];
   return new vscode.Disposable(() => {
     if (timer) clearTimeout(timer);
     subs.forEach((s) => s.dispose());

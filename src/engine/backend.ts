@@ -88,7 +88,10 @@ async function activate(name: BackendName, opts: SelectBackendOptions): Promise<
   if (name === 'webgpu') {
     const choice = await registerWebGpu({ allowSoftware: opts.allowSoftwareGpu || opts.preferred === 'webgpu', modulePaths: opts.modulePaths, log: opts.log });
     if (!(await tf.setBackend('webgpu'))) throw new Error(`the webgpu backend failed to initialise on ${choice.description}`);
-    return { tfName: 'webgpu', device: `${choice.description} (${choice.api === 'default' ? 'native API' : choice.api}${choice.software ? ', software' : ''})` };
+    return {
+      tfName: 'webgpu',
+      device: `${choice.description} (${choice.api === 'default' ? 'native API' : choice.api}${choice.software ? ', software' : ''})`,
+    };
   }
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -118,7 +121,9 @@ export async function selectBackend(opts: SelectBackendOptions = {}): Promise<Ba
     try {
       const { tfName, device } = await activate(name, opts);
       attempts.push({ name, ok: true, ms: Date.now() - t0 });
-      log(`backend: using ${name}${device ? ` on ${device}` : ''}${opts.preferred && opts.preferred !== 'auto' && opts.preferred !== name ? ` (asked for ${opts.preferred})` : ''}`);
+      log(
+        `backend: using ${name}${device ? ` on ${device}` : ''}${opts.preferred && opts.preferred !== 'auto' && opts.preferred !== name ? ` (asked for ${opts.preferred})` : ''}`,
+      );
       return { name, tfName, device, attempts };
     } catch (e) {
       const reason = describeError(e);

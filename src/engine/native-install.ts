@@ -42,7 +42,11 @@ export function explainInstallFailure(output: string, which: NativeBackend = 'te
   }
   if (/libcudart|libcudnn|CUDA/i.test(output)) return 'the CUDA 11.2 / cuDNN 8.1 libraries tfjs-node-gpu needs were not found';
   if (/EACCES|EPERM/.test(output)) return 'no permission to write the install folder';
-  const last = output.trim().split('\n').filter((l) => /err/i.test(l)).pop();
+  const last = output
+    .trim()
+    .split('\n')
+    .filter((l) => /err/i.test(l))
+    .pop();
   return last ? last.replace(/^npm (ERR!|error)\s*/, '') : 'npm failed';
 }
 

@@ -66,7 +66,7 @@ export function webgpuResolvable(modulePaths: string[] = []): boolean {
 /** Loads the ES module `webgpu` from node_modules or the extra folders (e.g. the extension's storage). */
 export async function loadDawn(modulePaths: string[] = []): Promise<DawnModule> {
   if (process.versions.electron) {
-    throw new Error("dawn.node cannot run inside Electron (external array buffers are forbidden there); training runs it in a separate Node process");
+    throw new Error('dawn.node cannot run inside Electron (external array buffers are forbidden there); training runs it in a separate Node process');
   }
   // Without a display, Mesa's EGL needs to be told to render off-screen.
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) process.env.EGL_PLATFORM ??= 'surfaceless';
@@ -110,7 +110,10 @@ export async function chooseAdapter(dawn: DawnModule, log: (line: string) => voi
  * Dawn in this process only when a hardware adapter exists. Set LSTM_COMPLETE_GPU_LOG=1 to see the probe's
  * output. Resolves to the adapters found (as plain info) or undefined when the probe itself failed.
  */
-export function probeAdaptersQuietly(modulePaths: string[] = [], log: (line: string) => void = () => undefined): Promise<{ api: string; adapter: GpuAdapterLike }[] | undefined> {
+export function probeAdaptersQuietly(
+  modulePaths: string[] = [],
+  log: (line: string) => void = () => undefined,
+): Promise<{ api: string; adapter: GpuAdapterLike }[] | undefined> {
   let resolved: string;
   try {
     resolved = require.resolve(WEBGPU_PACKAGE, { paths: [__dirname, ...modulePaths, path.join(process.cwd(), 'node_modules')] });
@@ -173,7 +176,8 @@ export async function registerWebGpu(opts: { allowSoftware: boolean; modulePaths
     const hint = missingDriverHint(probeDriverFacts());
     throw new Error(`no WebGPU adapter (no GPU driver for Vulkan/Metal/D3D12, and no OpenGL ES)${hint ? `: ${hint}` : ''}`);
   }
-  if (choice.software && !opts.allowSoftware) throw new Error(`only a software adapter (${choice.description}), slower than wasm; choose the webgpu backend to use it anyway`);
+  if (choice.software && !opts.allowSoftware)
+    throw new Error(`only a software adapter (${choice.description}), slower than wasm; choose the webgpu backend to use it anyway`);
   // Import before navigator.gpu exists, so the package does not register its own factory (it asks for an
   // adapter with options of its own); ours creates the device on the adapter chosen here.
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
@@ -183,16 +187,28 @@ export async function registerWebGpu(opts: { allowSoftware: boolean; modulePaths
   if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
-  tf.registerBackend('webgpu', async () => {
-    const a = choice.adapter;
-    const l = a.limits;
-    const keys = ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'];
-    const device = await a.requestDevice({
-      requiredFeatures: a.features.has('timestamp-query') ? ['timestamp-query'] : [],
-      requiredLimits: Object.fromEntries(keys.filter((k) => l[k] !== undefined).map((k) => [k, l[k]])),
-    });
-    return new WebGPUBackend(device as ConstructorParameters<typeof WebGPUBackend>[0], a.info as ConstructorParameters<typeof WebGPUBackend>[1]);
-  }, 3);
+  tf.registerBackend(
+    'webgpu',
+    async () => {
+      const a = choice.adapter;
+      const l = a.limits;
+      const keys = [
+        'maxComputeWorkgroupStorageSize',
+        'maxComputeWorkgroupsPerDimension',
+        'maxStorageBufferBindingSize',
+        'maxBufferSize',
+        'maxComputeWorkgroupSizeX',
+        'maxComputeInvocationsPerWorkgroup',
+        'maxStorageBuffersPerShaderStage',
+      ];
+      const device = await a.requestDevice({
+        requiredFeatures: a.features.has('timestamp-query') ? ['timestamp-query'] : [],
+        requiredLimits: Object.fromEntries(keys.filter((k) => l[k] !== undefined).map((k) => [k, l[k]])),
+      });
+      return new WebGPUBackend(device as ConstructorParameters<typeof WebGPUBackend>[0], a.info as ConstructorParameters<typeof WebGPUBackend>[1]);
+    },
+    3,
+  );
   registered = choice;
   return choice;
 }

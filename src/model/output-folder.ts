@@ -9,7 +9,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /** Entries a checkpoint folder owns: what saveCheckpoint and the trainer write into it. */
-const OWNED = new Set(['model.json', 'weights.bin', 'meta.json', 'trainer-state.json', 'carried-state.bin', 'optimizer.json', 'optimizer.bin', 'loss-curve.html', 'loss-curve.svg']);
+const OWNED = new Set([
+  'model.json',
+  'weights.bin',
+  'meta.json',
+  'trainer-state.json',
+  'carried-state.bin',
+  'optimizer.json',
+  'optimizer.bin',
+  'loss-curve.html',
+  'loss-curve.svg',
+]);
 
 export function isCheckpointOwned(name: string): boolean {
   return OWNED.has(name) || name.endsWith('.partial');
@@ -56,7 +66,10 @@ export function checkOutputFolder(dir: string, opts: { force?: boolean; flag?: s
 export function checkSaveNames(dir: string): void {
   for (const side of [`${dir}.tmp`, `${dir}.bak`]) {
     const other = foreignEntries(side);
-    if (other.length) throw new UnsafeOutputError(`${side} holds files that are not a checkpoint (${other.slice(0, 3).join(', ')}); saving ${dir} uses that name, so move it first`);
+    if (other.length)
+      throw new UnsafeOutputError(
+        `${side} holds files that are not a checkpoint (${other.slice(0, 3).join(', ')}); saving ${dir} uses that name, so move it first`,
+      );
   }
 }
 
@@ -95,5 +108,8 @@ export function checkWritable(dir: string, needBytes = CHECKPOINT_ROOM_BYTES): v
   }
   const st = fs.statfsSync(parent);
   const free = st.bavail * st.bsize;
-  if (free < needBytes) throw new Error(`cannot write checkpoints to ${dir}: ${(free / 1e6).toFixed(0)} MB free in ${parent}, a run needs about ${(needBytes / 1e6).toFixed(0)} MB`);
+  if (free < needBytes)
+    throw new Error(
+      `cannot write checkpoints to ${dir}: ${(free / 1e6).toFixed(0)} MB free in ${parent}, a run needs about ${(needBytes / 1e6).toFixed(0)} MB`,
+    );
 }

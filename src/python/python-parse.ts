@@ -39,7 +39,10 @@ let parserPromise: Promise<TsParser> | undefined;
 export function loadPythonParser(): Promise<TsParser> {
   parserPromise ??= (async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ts = require('web-tree-sitter') as { Parser: { init(o: object): Promise<void>; new (): TsParser & { setLanguage(l: unknown): void } }; Language: { load(p: string): Promise<unknown> } };
+    const ts = require('web-tree-sitter') as {
+      Parser: { init(o: object): Promise<void>; new (): TsParser & { setLanguage(l: unknown): void } };
+      Language: { load(p: string): Promise<unknown> };
+    };
     await ts.Parser.init({ locateFile: () => locate(WASM_FILES.runtime) });
     const lang = await ts.Language.load(locate(WASM_FILES.python));
     const parser = new ts.Parser();

@@ -48,7 +48,6 @@ export interface ScanResult {
   unmatchedClosers: number[];
 }
 
-
 export function scanPython(text: string): ScanResult {
   const open: OpenBracket[] = [];
   const pairs: BracketPair[] = [];

@@ -35,7 +35,13 @@ export function modelCompleter(stepper: LstmStepper, settings: CompletionSetting
         file = q.file;
         session = new InferenceSession(stepper);
       }
-      const r = await complete(session, { prefix: q.prefix, lineSuffix: q.lineSuffix, after: q.after, settings, workspace: workspace && { index: workspace, exclude: q.file } });
+      const r = await complete(session, {
+        prefix: q.prefix,
+        lineSuffix: q.lineSuffix,
+        after: q.after,
+        settings,
+        workspace: workspace && { index: workspace, exclude: q.file },
+      });
       return r.outcome === 'ok' ? { text: r.text, replaceSuffix: r.replaceSuffix } : undefined;
     },
   };

@@ -56,7 +56,7 @@ export async function replayTask(task: ReplayTask, completer: Completer, user: U
   const act = USERS[user];
   const lineSuffix = lineOf(task.after);
   t.chars += typedChars(task);
-  for (let at = skipIndentation(task, 0); at < task.intended.length; ) {
+  for (let at = skipIndentation(task, 0); at < task.intended.length;) {
     const t0 = performance.now();
     const s = await completer.suggest({ file: task.file, prefix: task.before + task.intended.slice(0, at), lineSuffix, after: task.after });
     t.latencyMs.push(performance.now() - t0);

@@ -35,7 +35,7 @@ export function skipIndentation(task: ReplayTask, at: number): number {
 /** Characters the user would type without help: the intended text less the indentation the editor adds. */
 export function typedChars(task: ReplayTask): number {
   let n = 0;
-  for (let i = skipIndentation(task, 0); i < task.intended.length; ) {
+  for (let i = skipIndentation(task, 0); i < task.intended.length;) {
     n++;
     i = skipIndentation(task, i + 1);
   }
@@ -130,5 +130,10 @@ export function editingTasks(files: ReplayFile[], count: number, seed = 1): Repl
     sites.push({ file: fi, start, end });
   }
   sites.sort((a, b) => a.file - b.file || a.start - b.start);
-  return sites.map((s) => ({ file: files[s.file].relative, before: texts[s.file].slice(0, s.start), intended: texts[s.file].slice(s.start, s.end), after: texts[s.file].slice(s.end) }));
+  return sites.map((s) => ({
+    file: files[s.file].relative,
+    before: texts[s.file].slice(0, s.start),
+    intended: texts[s.file].slice(s.start, s.end),
+    after: texts[s.file].slice(s.end),
+  }));
 }

@@ -8,7 +8,7 @@ export const WORKER_FILE = 'training-worker.js';
 export function findWorkerScript(file = WORKER_FILE): string {
   const here = path.join(__dirname, file);
   if (fs.existsSync(here)) return here;
-  for (let dir = __dirname; ; ) {
+  for (let dir = __dirname; ;) {
     const f = path.join(dir, 'dist', file);
     if (fs.existsSync(f)) return f;
     const up = path.dirname(dir);

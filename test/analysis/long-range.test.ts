@@ -66,7 +66,10 @@ describe('long-range metrics', () => {
   it('puts a bracket 150 characters back in the 101-200 bucket and ignores brackets in strings and comments', () => {
     const r = analyzeLongRange([bracket150, ignored], new Oracle([bracket150, ignored]));
     const b = r.brackets.byDistance;
-    assert.deepEqual(b.map((x) => x.count), [1, 0, 0, 0, 1, 0, 0]); // f("(") closes at distance 4; the 150
+    assert.deepEqual(
+      b.map((x) => x.count),
+      [1, 0, 0, 0, 1, 0, 0],
+    ); // f("(") closes at distance 4; the 150
     assert.equal(b[4].top1, 1);
     assert.ok(Math.abs(b[4].meanProbability - 0.9) < 1e-12);
     const u = analyzeLongRange([bracket150], new Uniform());
@@ -75,7 +78,10 @@ describe('long-range metrics', () => {
 
   it('counts a docstring closing quote by kind and length', () => {
     const r = analyzeLongRange([doc], new Oracle([doc]));
-    assert.deepEqual(r.strings.byLength.map((s) => [s.quote, s.bucket, s.count, s.top1]), [['"""', '11-50', 1, 1]]);
+    assert.deepEqual(
+      r.strings.byLength.map((s) => [s.quote, s.bucket, s.count, s.top1]),
+      [['"""', '11-50', 1, 1]],
+    );
   });
 
   it('finds dedents and block openers for indentation', () => {

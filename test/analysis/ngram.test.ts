@@ -15,7 +15,10 @@ describe('n-gram baseline', () => {
     p.reset();
     const u = p.probabilities(); // no context: unigram-like
     assert.ok(u[charToIndex('o')] < 0.5);
-    assert.ok(u.every((x) => x > 0), 'smoothing leaves no zero');
+    assert.ok(
+      u.every((x) => x > 0),
+      'smoothing leaves no zero',
+    );
   });
 
   it('matches interpolated modified Kneser-Ney by hand on a tiny text', () => {
@@ -25,7 +28,10 @@ describe('n-gram baseline', () => {
     // D2, D3+ fall back to 1 and 1.5 (no count of 3).
     const m = new NgramModel({ order: 2, vocabSize: VOCAB_SIZE });
     m.train(encode('abab'));
-    assert.deepEqual(m.discountsOf(0).map((d) => Math.round(d * 1e9) / 1e9), [0.333333333, 1, 1.5]);
+    assert.deepEqual(
+      m.discountsOf(0).map((d) => Math.round(d * 1e9) / 1e9),
+      [0.333333333, 1, 1.5],
+    );
     const p = new NgramPredictor(m);
     const V = VOCAB_SIZE;
     const a = charToIndex('a');

@@ -34,7 +34,15 @@ describe('lstm-complete CLI', function () {
   it('exits 2 on bad arguments and 1 on failures, with the reason on stderr', () => {
     // The limits are the editor's too (one set: src/inference/generation-limits.ts), and --help states them.
     assert.match(run(['generate', '--help']).stdout, /1 to 100000[\s\S]*0 to 2/);
-    for (const args of [['generate', '--chars', 'many'], ['generate', '--temperature', '-1'], ['generate', '--temperature', '2.5'], ['generate', '--chars', '100001'], ['generate', '--nope'], ['train', '--out', 'x'], ['frobnicate']]) {
+    for (const args of [
+      ['generate', '--chars', 'many'],
+      ['generate', '--temperature', '-1'],
+      ['generate', '--temperature', '2.5'],
+      ['generate', '--chars', '100001'],
+      ['generate', '--nope'],
+      ['train', '--out', 'x'],
+      ['frobnicate'],
+    ]) {
       const r = run(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.ok(r.stderr.length > 0);
@@ -47,7 +55,28 @@ describe('lstm-complete CLI', function () {
   it('train --json and eval --json produce machine-readable summaries on stdout', () => {
     const data = tinyCorpus(3);
     const out = path.join(tempDir(), 'tiny');
-    const t = run(['train', '--data', data, '--out', out, '--units', '16', '--embedding-dim', '8', '--epochs', '1', '--batch-size', '8', '--seq-len', '32', '--lr', '0.01', '--backend', 'wasm', '--json']);
+    const t = run([
+      'train',
+      '--data',
+      data,
+      '--out',
+      out,
+      '--units',
+      '16',
+      '--embedding-dim',
+      '8',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '8',
+      '--seq-len',
+      '32',
+      '--lr',
+      '0.01',
+      '--backend',
+      'wasm',
+      '--json',
+    ]);
     assert.equal(t.status, 0, t.stderr);
     const s = JSON.parse(t.stdout);
     assert.equal(s.stoppedBy, 'completed');
@@ -56,7 +85,12 @@ describe('lstm-complete CLI', function () {
     const e = run(['eval', '--model', out, '--data', data, '--split', 'validation', '--json']);
     assert.equal(e.status, 0, e.stderr);
     const r = JSON.parse(e.stdout);
-    assert.deepEqual(Object.keys(r).filter((k) => ['chars', 'nats_per_char', 'bits_per_char', 'accuracy'].includes(k)).sort(), ['accuracy', 'bits_per_char', 'chars', 'nats_per_char']);
+    assert.deepEqual(
+      Object.keys(r)
+        .filter((k) => ['chars', 'nats_per_char', 'bits_per_char', 'accuracy'].includes(k))
+        .sort(),
+      ['accuracy', 'bits_per_char', 'chars', 'nats_per_char'],
+    );
     assert.ok(Math.abs(r.bits_per_char - r.nats_per_char / Math.LN2) < 1e-9);
     assert.ok(r.chars > 0 && r.files >= 1);
   });
@@ -73,7 +107,9 @@ describe('lstm-complete CLI', function () {
         variant.rows.map((x: { completer: string; user: string }) => `${x.completer}/${x.user}`),
         ['model/tab', 'model/word', 'word completion/tab', 'word completion/word'],
       );
-      for (const x of variant.rows) for (const k of ['savings', 'shownRate', 'acceptedShare', 'firstCharAccuracy']) assert.ok(x.figures[k] >= 0 && x.figures[k] <= 1, `${k} ${x.figures[k]}`);
+      for (const x of variant.rows)
+        for (const k of ['savings', 'shownRate', 'acceptedShare', 'firstCharAccuracy'])
+          assert.ok(x.figures[k] >= 0 && x.figures[k] <= 1, `${k} ${x.figures[k]}`);
     }
     // The corpus repeats its names (func_0_1, func_0_2, ...): word completion saves keystrokes on it.
     assert.ok(j.typing.rows[2].figures.savings > 0);
@@ -83,7 +119,12 @@ describe('lstm-complete CLI', function () {
     assert.match(table.stdout, /word completion\s+tab/);
     // Even an untrained model completes the names this corpus repeats (document words and cache).
     assert.match(table.stdout, /ghost text the Tab user accepted[^\n]*\n(  .*\[.{6,}\]\n){1,3}/);
-    for (const bad of [['replay'], ['replay', '--data', data, '--threshold', '2'], ['replay', '--data', data, '--boundary', 'x'], ['replay', '--data', data, '--max-chars', 'lots']]) {
+    for (const bad of [
+      ['replay'],
+      ['replay', '--data', data, '--threshold', '2'],
+      ['replay', '--data', data, '--boundary', 'x'],
+      ['replay', '--data', data, '--max-chars', 'lots'],
+    ]) {
       assert.equal(run(bad).status, 2, bad.join(' '));
     }
   });
@@ -120,20 +161,50 @@ describe('lstm-complete CLI', function () {
     const data = tinyCorpus(3);
     const root = tempDir();
     const snaps = path.join(root, 'snaps');
-    const t = run(['train', '--data', data, '--out', path.join(root, 'tiny'), '--units', '16', '--embedding-dim', '8', '--epochs', '1', '--batch-size', '4', '--seq-len', '32', '--lr', '0.01', '--eval-every', '2', '--snapshots', snaps, '--backend', 'wasm', '--json']);
+    const t = run([
+      'train',
+      '--data',
+      data,
+      '--out',
+      path.join(root, 'tiny'),
+      '--units',
+      '16',
+      '--embedding-dim',
+      '8',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '4',
+      '--seq-len',
+      '32',
+      '--lr',
+      '0.01',
+      '--eval-every',
+      '2',
+      '--snapshots',
+      snaps,
+      '--backend',
+      'wasm',
+      '--json',
+    ]);
     assert.equal(t.status, 0, t.stderr);
     const s = JSON.parse(t.stdout);
     const names = fs.readdirSync(snaps).sort();
     assert.equal(names.length, s.history.length, `one snapshot per evaluation: ${names}`);
     assert.ok(names.length >= 2, `the tiny run evaluated ${names.length} times`);
     const epochs = names.map((n) => Number(n.slice('epoch-'.length))).sort((x, y) => x - y);
-    s.history.forEach((h: { epoch: number }, i: number) => assert.ok(Math.abs(epochs[i] - h.epoch) < 6e-4, `snapshot ${epochs[i]} vs evaluation at ${h.epoch}`));
+    s.history.forEach((h: { epoch: number }, i: number) =>
+      assert.ok(Math.abs(epochs[i] - h.epoch) < 6e-4, `snapshot ${epochs[i]} vs evaluation at ${h.epoch}`),
+    );
     const avgDir = path.join(root, 'avg');
     const a = run(['average', '--model', path.join(snaps, names[0]), '--model', path.join(snaps, names[1]), '--out', avgDir, '--json']);
     assert.equal(a.status, 0, a.stderr);
     assert.equal(JSON.parse(a.stdout).averaged.length, 2);
     const meta = JSON.parse(fs.readFileSync(path.join(avgDir, 'meta.json'), 'utf8'));
-    assert.deepEqual(meta.averagedFrom.map((x: { epochsDone: number }) => x.epochsDone.toFixed(4)), names.slice(0, 2).map((n) => n.slice('epoch-'.length)));
+    assert.deepEqual(
+      meta.averagedFrom.map((x: { epochsDone: number }) => x.epochsDone.toFixed(4)),
+      names.slice(0, 2).map((n) => n.slice('epoch-'.length)),
+    );
     const e = run(['eval', '--model', avgDir, '--data', data, '--split', 'validation', '--json']);
     assert.equal(e.status, 0, e.stderr);
     assert.ok(Number.isFinite(JSON.parse(e.stdout).nats_per_char));

@@ -14,7 +14,22 @@ describe('auto backend: the WebGPU probe is quiet', function () {
 
   it('a machine without a usable GPU hears nothing from Dawn unless it asks (LSTM_COMPLETE_GPU_LOG=1)', function () {
     if (!webgpuInstalled) this.skip();
-    const args = [CLI, 'train', '--data', tinyCorpus(1), '--out', path.join(tempDir(), 'ck'), '--epochs', '0.01', '--batch-size', '4', '--seq-len', '32', '--units', '8,8'];
+    const args = [
+      CLI,
+      'train',
+      '--data',
+      tinyCorpus(1),
+      '--out',
+      path.join(tempDir(), 'ck'),
+      '--epochs',
+      '0.01',
+      '--batch-size',
+      '4',
+      '--seq-len',
+      '32',
+      '--units',
+      '8,8',
+    ];
     const quiet = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, LSTM_COMPLETE_GPU_LOG: '' } });
     assert.equal(quiet.status, 0, quiet.stderr);
     const hardware = /backend: using webgpu/.test(quiet.stderr);

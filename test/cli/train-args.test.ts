@@ -39,7 +39,18 @@ describe('train options table', () => {
   it('--help lists every flag the parser accepts, and states the default the parser uses', () => {
     for (const row of TRAIN_OPTIONS) assert.match(TRAIN_HELP, new RegExp(`\\n  --${row.flag}\\b`), `--${row.flag} in the help`);
     const { config } = parseTrainArgs(['--data', tempDir(), '--out', `${tempDir()}/ck`]);
-    const used: [string, unknown][] = [['epochs', config.epochs], ['batch-size', config.batchSize], ['seq-len', config.seqLen], ['lr', config.lr], ['validation-split', config.validationSplit], ['seed', config.seed], ['threads', config.threads], ['mode', config.mode], ['lr-schedule', config.lrSchedule], ['backend', config.backend]];
+    const used: [string, unknown][] = [
+      ['epochs', config.epochs],
+      ['batch-size', config.batchSize],
+      ['seq-len', config.seqLen],
+      ['lr', config.lr],
+      ['validation-split', config.validationSplit],
+      ['seed', config.seed],
+      ['threads', config.threads],
+      ['mode', config.mode],
+      ['lr-schedule', config.lrSchedule],
+      ['backend', config.backend],
+    ];
     for (const [flag, value] of used) {
       assert.equal(value, defaultOf(TRAIN_OPTIONS, flag), `--${flag}: the parser's default is the table's`);
       const row = TRAIN_OPTIONS.find((r) => r.flag === flag)!;

@@ -11,13 +11,31 @@ describe('cache mixture (how much the cache weighs against the LSTM)', () => {
   const abc = (ch: string) => 'abc'.indexOf(ch);
 
   it('computes the gate by hand: σ(θ·x) over the documented features', () => {
-    const p = pred([['b', 3], ['c', 1]], 12);
+    const p = pred(
+      [
+        ['b', 3],
+        ['c', 1],
+      ],
+      12,
+    );
     const x = gateFeatures(p, 0.3, 0.5);
     const l12 = Math.log(12);
     const l5 = Math.log(5);
     assert.deepEqual(x, [1, l12, l5, 0.75, 0, Math.log(0.3), Math.log(0.5), 1, l12 * l5, 0, 0]);
     // A match that covers the whole name being typed (here 10 characters of a name, matched over 12).
-    const named = gateFeatures(pred([['b', 3], ['c', 1]], 12, true, 10), 0.3, 0.5);
+    const named = gateFeatures(
+      pred(
+        [
+          ['b', 3],
+          ['c', 1],
+        ],
+        12,
+        true,
+        10,
+      ),
+      0.3,
+      0.5,
+    );
     assert.deepEqual(named.slice(9), [1, Math.log(11)]);
     // A name longer than the match is not covered.
     assert.deepEqual(gateFeatures(pred([['b', 1]], 5, true, 8), 0.3, 0.5).slice(9), [0, 0]);
@@ -28,7 +46,13 @@ describe('cache mixture (how much the cache weighs against the LSTM)', () => {
   });
 
   it('mixes into vocabulary probabilities, keeping them summing to 1', () => {
-    const p = pred([['b', 3], ['c', 1]], 12);
+    const p = pred(
+      [
+        ['b', 3],
+        ['c', 1],
+      ],
+      12,
+    );
     const probs = Float64Array.from([0.5, 0.3, 0.2]);
     const w = mixInto(probs, p, abc);
     assert.ok(w > 0 && w < 1);
@@ -43,7 +67,19 @@ describe('cache mixture (how much the cache weighs against the LSTM)', () => {
     const strong = mixtureWeight(pred([['b', 4]], 20), lstm, abc);
     assert.ok(strong > 0.8, `${strong}`);
     assert.ok(mixtureWeight(pred([['b', 1]], 4), lstm, abc) < strong - 0.3);
-    assert.ok(mixtureWeight(pred([['b', 2], ['c', 2]], 20), lstm, abc) < strong);
+    assert.ok(
+      mixtureWeight(
+        pred(
+          [
+            ['b', 2],
+            ['c', 2],
+          ],
+          20,
+        ),
+        lstm,
+        abc,
+      ) < strong,
+    );
     assert.ok(mixtureWeight(pred([['b', 4]], 20, false), lstm, abc) < strong);
   });
 });

@@ -16,7 +16,10 @@ describe('scoring with the completion cache', function () {
   before(() => useBackend('cpu'));
 
   it('without a cache it is the plain evaluation', () => {
-    const plain = evaluateFiles(weights, files.map((f) => f.text));
+    const plain = evaluateFiles(
+      weights,
+      files.map((f) => f.text),
+    );
     const scored = evaluateWithCache(weights, files, { cache: 'none', contextChars: 4000 });
     assert.equal(scored.chars, plain.chars);
     assert.ok(Math.abs(scored.nats_per_char - plain.nats_per_char) < 1e-4, `${scored.nats_per_char} vs ${plain.nats_per_char}`);

@@ -141,7 +141,13 @@ describe('completion engine with a real session', () => {
     const timer = setInterval(() => ticks++, 0);
     let cancelled = false;
     setTimeout(() => (cancelled = true), 5);
-    const r = await complete(s, { prefix: doc.repeat(3), lineSuffix: '', settings: { ...DEFAULT_COMPLETION_SETTINGS, contextChars: 100_000 }, sliceChars: 200, isCancelled: () => cancelled });
+    const r = await complete(s, {
+      prefix: doc.repeat(3),
+      lineSuffix: '',
+      settings: { ...DEFAULT_COMPLETION_SETTINGS, contextChars: 100_000 },
+      sliceChars: 200,
+      isCancelled: () => cancelled,
+    });
     clearInterval(timer);
     assert.equal(r.outcome, 'cancelled');
     assert.ok(ticks > 0);

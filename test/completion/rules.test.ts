@@ -9,7 +9,8 @@ import { contextStart } from '../../src/completion/context-window';
 
 type Row = [generated: string, next: string, stops: boolean, why: string];
 function table(rule: (generated: string, next: string) => boolean, rows: Row[]) {
-  for (const [generated, next, stops, why] of rows) assert.equal(rule(generated, next), stops, `${why}: ${JSON.stringify(generated)} + ${JSON.stringify(next)}`);
+  for (const [generated, next, stops, why] of rows)
+    assert.equal(rule(generated, next), stops, `${why}: ${JSON.stringify(generated)} + ${JSON.stringify(next)}`);
 }
 
 describe('completion rules, one at a time', () => {
@@ -95,7 +96,10 @@ describe('completion rules, one at a time', () => {
     const line = 'value = compute(alpha, beta)\n'; // 29 characters
     const doc = line.repeat(200); // 5,800 characters
     const s = contextStart(doc, 2000, 1024);
-    assert.ok(doc.length - s <= 2000 && doc.length - s > 2000 - 1024 - line.length, `between contextChars less a block and contextChars kept: ${doc.length - s}`);
+    assert.ok(
+      doc.length - s <= 2000 && doc.length - s > 2000 - 1024 - line.length,
+      `between contextChars less a block and contextChars kept: ${doc.length - s}`,
+    );
     assert.equal(doc[s - 1], '\n', 'starts at a line start');
     for (const typed of ['v', 'va', 'val', 'valu = 1']) assert.equal(contextStart(doc + typed, 2000, 1024), s, `unchanged after typing ${typed}`);
     assert.ok(contextStart(doc + 'x'.repeat(1100), 2000, 1024) > s, 'moves on by a block once the text grows past it');

@@ -49,7 +49,10 @@ describe('corpus', () => {
     const root = tempDir();
     write(root, 'notes.txt', 'hello');
     write(root, 'bin.py', Buffer.from([0, 1, 2]));
-    assert.throws(() => buildCorpus([root]), (e: Error) => e instanceof EmptyCorpusError && /no Python files/.test(e.message) && /1 binary/.test(e.message));
+    assert.throws(
+      () => buildCorpus([root]),
+      (e: Error) => e instanceof EmptyCorpusError && /no Python files/.test(e.message) && /1 binary/.test(e.message),
+    );
     assert.throws(() => buildCorpus([path.join(root, 'missing')]), /does not exist/);
   });
 
@@ -64,8 +67,14 @@ describe('corpus', () => {
 describe('source encodings (PEP 263) and the size cap', () => {
   it('decodes a file in the encoding its coding line declares; undeclared non-UTF-8 is skipped', () => {
     const root = tempDir();
-    fs.writeFileSync(path.join(root, 'latin.py'), Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\nname = "caf'), Buffer.from([0xe9]), Buffer.from('"\n')]));
-    fs.writeFileSync(path.join(root, 'cp.py'), Buffer.concat([Buffer.from('#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\nq = '), Buffer.from([0x93, 0x78, 0x94]), Buffer.from('\n')]));
+    fs.writeFileSync(
+      path.join(root, 'latin.py'),
+      Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\nname = "caf'), Buffer.from([0xe9]), Buffer.from('"\n')]),
+    );
+    fs.writeFileSync(
+      path.join(root, 'cp.py'),
+      Buffer.concat([Buffer.from('#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\nq = '), Buffer.from([0x93, 0x78, 0x94]), Buffer.from('\n')]),
+    );
     fs.writeFileSync(path.join(root, 'bom.py'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('# coding: utf-8-sig\nx = 1\n')]));
     fs.writeFileSync(path.join(root, 'undeclared.py'), Buffer.concat([Buffer.from('s = "'), Buffer.from([0xe9]), Buffer.from('"\n')]));
     fs.writeFileSync(path.join(root, 'unknown.py'), Buffer.concat([Buffer.from('# coding: no-such-codec\ns = "'), Buffer.from([0xe9]), Buffer.from('"\n')]));

@@ -3,13 +3,20 @@ import { splitByFile, encodeFiles, planBatches, makeBatch, focusTraining } from 
 import { CorpusFile } from '../../src/data/corpus';
 import { encode, decode } from '../../src/model/vocab';
 
-const files: CorpusFile[] = Array.from({ length: 40 }, (_, i) => ({ path: `/r/f${i}.py`, relative: `f${i}.py`, text: `# file ${i}\n` + `x${i} = ${i}\n`.repeat(10 + i) }));
+const files: CorpusFile[] = Array.from({ length: 40 }, (_, i) => ({
+  path: `/r/f${i}.py`,
+  relative: `f${i}.py`,
+  text: `# file ${i}\n` + `x${i} = ${i}\n`.repeat(10 + i),
+}));
 
 describe('dataset', () => {
   it('splits by file, deterministically, without leakage', () => {
     const a = splitByFile(files, 0.1, 7);
     const b = splitByFile(files, 0.1, 7);
-    assert.deepEqual(a.validation.map((f) => f.relative), b.validation.map((f) => f.relative));
+    assert.deepEqual(
+      a.validation.map((f) => f.relative),
+      b.validation.map((f) => f.relative),
+    );
     const valNames = new Set(a.validation.map((f) => f.relative));
     assert.ok(a.train.every((f) => !valNames.has(f.relative)));
     assert.equal(a.train.length + a.validation.length, files.length);
@@ -20,7 +27,10 @@ describe('dataset', () => {
     const trainText = decode(encodeFiles(a.train));
     for (const f of a.validation) assert.ok(!trainText.includes(f.text.split('\n')[0] + '\n'));
     const other = splitByFile(files, 0.1, 8);
-    assert.notDeepEqual(other.validation.map((f) => f.relative), a.validation.map((f) => f.relative));
+    assert.notDeepEqual(
+      other.validation.map((f) => f.relative),
+      a.validation.map((f) => f.relative),
+    );
   });
 
   it('splits a single file at a line', () => {
@@ -40,7 +50,10 @@ describe('dataset', () => {
   it('shuffles windows per epoch and covers each once', () => {
     const stream = encodeFiles(files);
     const plan = planBatches(stream, 'windows', 8, 32, 3);
-    const firstOf = (epoch: number) => Array.from({ length: plan.batchesPerEpoch }, (_, i) => plan.batch(epoch, i)).flatMap((b) => Array.from({ length: b.batch }, (_, r) => decode([...Array(32)].map((__, t) => b.inputs[t * b.batch + r]))));
+    const firstOf = (epoch: number) =>
+      Array.from({ length: plan.batchesPerEpoch }, (_, i) => plan.batch(epoch, i)).flatMap((b) =>
+        Array.from({ length: b.batch }, (_, r) => decode([...Array(32)].map((__, t) => b.inputs[t * b.batch + r]))),
+      );
     const e0 = firstOf(0);
     const e1 = firstOf(1);
     assert.equal(e0.length, Math.floor((stream.length - 1) / 32));
@@ -72,8 +85,14 @@ describe('dataset', () => {
     assert.ok(added >= 3000 && added < 3500, `mixed in ${added} chars`);
     assert.equal(new Set(got.map((f) => f.relative)).size, got.length, 'no file twice');
     // Another seed mixes in other files; the same seed the same ones.
-    assert.deepEqual(focusTraining(train, ['/ws/a.py'], 1).map((f) => f.relative), got.map((f) => f.relative));
-    assert.notDeepEqual(focusTraining(train, ['/ws/a.py'], 2).map((f) => f.relative), got.map((f) => f.relative));
+    assert.deepEqual(
+      focusTraining(train, ['/ws/a.py'], 1).map((f) => f.relative),
+      got.map((f) => f.relative),
+    );
+    assert.notDeepEqual(
+      focusTraining(train, ['/ws/a.py'], 2).map((f) => f.relative),
+      got.map((f) => f.relative),
+    );
     // Windows paths match too; a focus that holds no training file gives nothing to train on.
     assert.equal(focusTraining([{ ...file('b.py', 10), path: 'C:\\ws\\b.py' }], ['C:/ws/b.py'])[0]?.relative, 'b.py');
     assert.deepEqual(focusTraining(train, ['/ws/held-out.py']), []);

@@ -6,7 +6,9 @@ import { SECTION, SETTINGS_DEFAULTS } from '../../src/editor/settings-defaults';
 describe('settings defaults', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
   const conf = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration : [pkg.contributes.configuration];
-  const declared: Record<string, unknown> = Object.fromEntries(conf.flatMap((c: { properties: Record<string, { default: unknown }> }) => Object.entries(c.properties).map(([k, v]) => [k, v.default])));
+  const declared: Record<string, unknown> = Object.fromEntries(
+    conf.flatMap((c: { properties: Record<string, { default: unknown }> }) => Object.entries(c.properties).map(([k, v]) => [k, v.default])),
+  );
 
   it('package.json declares every setting readSettings() reads, with the same default', () => {
     for (const [name, value] of Object.entries(SETTINGS_DEFAULTS)) {
@@ -18,6 +20,9 @@ describe('settings defaults', () => {
 
   it('and declares no setting the code does not read', () => {
     const read = new Set(Object.keys(SETTINGS_DEFAULTS).map((n) => `${SECTION}.${n}`));
-    assert.deepEqual(Object.keys(declared).filter((k) => !read.has(k)), []);
+    assert.deepEqual(
+      Object.keys(declared).filter((k) => !read.has(k)),
+      [],
+    );
   });
 });

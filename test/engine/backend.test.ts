@@ -15,7 +15,15 @@ describe('backend selection', () => {
     const lines: string[] = [];
     const sel = await selectBackend({ log: (l) => lines.push(l) });
     assert.equal(sel.name, 'wasm');
-    assert.deepEqual(sel.attempts.map((a) => [a.name, a.ok]), [['tensorflow-gpu', false], ['tensorflow', false], ['webgpu', false], ['wasm', true]]);
+    assert.deepEqual(
+      sel.attempts.map((a) => [a.name, a.ok]),
+      [
+        ['tensorflow-gpu', false],
+        ['tensorflow', false],
+        ['webgpu', false],
+        ['wasm', true],
+      ],
+    );
     assert.match(lines[0], /skipped tensorflow-gpu: package is not installed/);
     // No GPU here: Mesa's software adapter (or none at all) is not good enough for auto mode.
     assert.match(lines.find((l) => l.includes('skipped webgpu')) ?? '', /skipped webgpu: (only a software adapter|no WebGPU adapter|package is not installed)/);

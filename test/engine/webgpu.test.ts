@@ -67,18 +67,40 @@ describe('webgpu backend', function () {
     const rnd = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + seed) * 0.5);
     const x = tf.tensor2d(rnd(T * B * D, 1), [T * B, D]);
     const W = tf.tensor2d(rnd(D * 4 * H, 2), [D, 4 * H]);
-    const U = tf.tensor2d(rnd(H * 4 * H, 3).map((v) => v * Math.min(1, 8 / H)), [H, 4 * H]);
+    const U = tf.tensor2d(
+      rnd(H * 4 * H, 3).map((v) => v * Math.min(1, 8 / H)),
+      [H, 4 * H],
+    );
     const b = tf.tensor1d(rnd(4 * H, 4));
-    const mask = tf.tensor2d(rnd(T * B * H, 5).map((v) => (v > -0.2 ? 1.25 : 0)), [T * B, H]);
+    const mask = tf.tensor2d(
+      rnd(T * B * H, 5).map((v) => (v > -0.2 ? 1.25 : 0)),
+      [T * B, H],
+    );
     const initial = { h: tf.tensor2d(rnd(B * H, 6), [B, H]), c: tf.tensor2d(rnd(B * H, 7), [B, H]) };
     const weights = tf.reshape(tf.linspace(-1, 1, T * B * H), [T * B, H]);
     const runs = [];
     for (const v of variants) {
       const finals: tf.Tensor[] = [];
       const f = (xx: tf.Tensor, ww: tf.Tensor, uu: tf.Tensor, bb: tf.Tensor) =>
-        tf.sum(tf.mul(lstmSequenceDevice(xx as tf.Tensor2D, ww as tf.Tensor2D, uu as tf.Tensor2D, bb as tf.Tensor1D, { ...v, steps: T, batch: B, initial, mask, onFinalState: (h, c) => finals.push(h, c) }), weights));
+        tf.sum(
+          tf.mul(
+            lstmSequenceDevice(xx as tf.Tensor2D, ww as tf.Tensor2D, uu as tf.Tensor2D, bb as tf.Tensor1D, {
+              ...v,
+              steps: T,
+              batch: B,
+              initial,
+              mask,
+              onFinalState: (h, c) => finals.push(h, c),
+            }),
+            weights,
+          ),
+        );
       const { value, grads } = tf.valueAndGrads(f)([x, W, U, b]);
-      runs.push({ value: (await value.data())[0], grads: await Promise.all(grads.map((g) => g.data())), finals: await Promise.all(finals.map((t) => t.data())) });
+      runs.push({
+        value: (await value.data())[0],
+        grads: await Promise.all(grads.map((g) => g.data())),
+        finals: await Promise.all(finals.map((t) => t.data())),
+      });
       tf.dispose([value, ...grads, ...finals]);
     }
     tf.dispose([x, W, U, b, mask, initial.h, initial.c, weights]);
@@ -114,7 +136,12 @@ describe('webgpu backend', function () {
 
   it('tiled matmul: every tiling equals tfjs matMul, with transposed operands, partial tiles and K split over workgroups', async () => {
     await useBackend('webgpu');
-    const cases: [number, number, number, boolean, boolean][] = [[37, 53, 29, false, false], [130, 70, 3000, true, false], [65, 129, 17, false, true], [20, 9, 33, true, true]];
+    const cases: [number, number, number, boolean, boolean][] = [
+      [37, 53, 29, false, false],
+      [130, 70, 3000, true, false],
+      [65, 129, 17, false, true],
+      [20, 9, 33, true, true],
+    ];
     assert.ok(splitK(130, 70, 3000, GEMM_TILINGS['128x128x8x8x8']) > 1, 'the second case splits K');
     for (const [name, tiling] of Object.entries(GEMM_TILINGS)) {
       for (const [M, N, K, ta, tb] of cases) {
@@ -162,8 +189,14 @@ describe('webgpu backend', function () {
       (e) => e.type === 'log' && logs.push(e.message),
     );
     assert.equal(summary.stoppedBy, 'completed');
-    assert.ok(logs.some((l) => /using webgpu on/.test(l)), logs.join('\n'));
-    assert.ok(logs.some((l) => /trains in one/.test(l)), 'threads fall back to one on a device backend');
+    assert.ok(
+      logs.some((l) => /using webgpu on/.test(l)),
+      logs.join('\n'),
+    );
+    assert.ok(
+      logs.some((l) => /trains in one/.test(l)),
+      'threads fall back to one on a device backend',
+    );
     const ck = loadCheckpoint(out);
     assert.equal(ck.meta.training?.backend, 'webgpu');
     const last = ck.meta.training!.history[ck.meta.training!.history.length - 1];

@@ -17,7 +17,10 @@ function scaleWeights<T extends { lstm: { recurrentKernel: Float32Array }[] }>(w
 describe('LstmStepper', () => {
   before(() => useBackend('cpu'));
 
-  for (const units of [[256, 256], [24, 40, 16]]) {
+  for (const units of [
+    [256, 256],
+    [24, 40, 16],
+  ]) {
     it(`matches the layers model within 1e-5 (LSTM units ${units})`, () => {
       const spec = makeSpec(units[0] === 256 ? {} : { embeddingDim: 12, lstmUnits: units });
       const weights = scaleWeights(initWeights(spec, 7), 1.5);

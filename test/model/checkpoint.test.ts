@@ -58,13 +58,19 @@ describe('checkpoint', () => {
 
   it('names the file and the problem for missing, truncated and foreign checkpoints', () => {
     const root = tempDir();
-    assert.throws(() => loadCheckpoint(path.join(root, 'nope')), (e: Error) => e instanceof CheckpointError && /does not exist/.test(e.message));
+    assert.throws(
+      () => loadCheckpoint(path.join(root, 'nope')),
+      (e: Error) => e instanceof CheckpointError && /does not exist/.test(e.message),
+    );
 
     const dir = path.join(root, 'ck');
     saveCheckpoint(dir, initWeights(spec, 1));
     const bin = path.join(dir, 'weights.bin');
     fs.truncateSync(bin, 100);
-    assert.throws(() => loadCheckpoint(dir), (e: Error) => e.message.includes(bin) && /truncated/.test(e.message));
+    assert.throws(
+      () => loadCheckpoint(dir),
+      (e: Error) => e.message.includes(bin) && /truncated/.test(e.message),
+    );
 
     saveCheckpoint(dir, initWeights(spec, 1));
     const buf = fs.readFileSync(bin);
@@ -77,7 +83,10 @@ describe('checkpoint', () => {
     const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
     meta.vocab.chars[40] = '€';
     fs.writeFileSync(metaFile, JSON.stringify(meta));
-    assert.throws(() => loadCheckpoint(dir), (e: Error) => e.message.includes(metaFile) && /vocabulary mismatch/.test(e.message));
+    assert.throws(
+      () => loadCheckpoint(dir),
+      (e: Error) => e.message.includes(metaFile) && /vocabulary mismatch/.test(e.message),
+    );
 
     fs.writeFileSync(metaFile, '{"format": "something-else"}');
     assert.throws(() => loadCheckpoint(dir), /not an lstm-complete checkpoint/);
@@ -86,6 +95,9 @@ describe('checkpoint', () => {
 
     saveCheckpoint(dir, initWeights(spec, 1));
     fs.rmSync(path.join(dir, 'model.json'));
-    assert.throws(() => loadCheckpoint(dir), (e: Error) => e.message.includes('model.json') && /missing/.test(e.message));
+    assert.throws(
+      () => loadCheckpoint(dir),
+      (e: Error) => e.message.includes('model.json') && /missing/.test(e.message),
+    );
   });
 });

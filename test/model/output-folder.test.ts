@@ -21,7 +21,10 @@ describe('checkpoint destinations: nothing lost', () => {
     checkOutputFolder(path.join(root, 'ck'));
     fs.mkdirSync(path.join(root, 'project'));
     fs.writeFileSync(path.join(root, 'project', 'main.py'), 'print(1)\n');
-    assert.throws(() => checkOutputFolder(path.join(root, 'project')), (e: Error) => e instanceof UnsafeOutputError && /main\.py/.test(e.message) && /--force/.test(e.message));
+    assert.throws(
+      () => checkOutputFolder(path.join(root, 'project')),
+      (e: Error) => e instanceof UnsafeOutputError && /main\.py/.test(e.message) && /--force/.test(e.message),
+    );
     checkOutputFolder(path.join(root, 'project'), { force: true });
     fs.writeFileSync(path.join(root, 'file'), 'x');
     assert.throws(() => checkOutputFolder(path.join(root, 'file')), /is a file/);
@@ -45,7 +48,7 @@ describe('checkpoint destinations: nothing lost', () => {
     assert.ok(!fs.existsSync(`${dir}.tmp`) && !fs.existsSync(`${dir}.bak`));
   });
 
-  it('a save never removes a DIR.tmp or DIR.bak that holds the user\'s files', () => {
+  it("a save never removes a DIR.tmp or DIR.bak that holds the user's files", () => {
     const dir = path.join(tempDir(), 'ck');
     fs.mkdirSync(`${dir}.tmp`);
     fs.writeFileSync(path.join(`${dir}.tmp`, 'draft.py'), 'keep');
@@ -56,7 +59,10 @@ describe('checkpoint destinations: nothing lost', () => {
   it('a destination that cannot be written fails at once and names the folder', () => {
     const root = tempDir();
     fs.writeFileSync(path.join(root, 'a-file'), 'x');
-    assert.throws(() => checkWritable(path.join(root, 'a-file', 'out')), (e: Error) => /cannot write checkpoints to .*a-file\/out/.test(e.message));
+    assert.throws(
+      () => checkWritable(path.join(root, 'a-file', 'out')),
+      (e: Error) => /cannot write checkpoints to .*a-file\/out/.test(e.message),
+    );
     assert.throws(() => checkWritable(path.join(root, 'out'), Number.MAX_SAFE_INTEGER), /MB free/);
     checkWritable(path.join(root, 'out'));
     assert.deepEqual(listing(root), ['a-file'], 'the check leaves nothing behind');

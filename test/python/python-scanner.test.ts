@@ -6,11 +6,17 @@ describe('python scanner', () => {
     const r = scanPython('f("(", \'[\', """{\n)""") # ) ] }\nx = [1]\n');
     assert.deepEqual(r.open, []);
     assert.deepEqual(r.unmatchedClosers, []);
-    assert.deepEqual(r.pairs.map((p) => p.char), [')', ']']);
+    assert.deepEqual(
+      r.pairs.map((p) => p.char),
+      [')', ']'],
+    );
   });
   it('reports open brackets and the string the text ends in', () => {
     const r = scanPython('call(a, [b, {c: "x');
-    assert.deepEqual(r.open.map((b) => b.char), ['(', '[', '{']);
+    assert.deepEqual(
+      r.open.map((b) => b.char),
+      ['(', '[', '{'],
+    );
     assert.deepEqual(r.inString, { quote: '"', start: 16 });
     assert.equal(scanPython('x = 1  # note (').inComment, true);
   });
@@ -24,7 +30,13 @@ describe('python scanner', () => {
   });
   it('records string spans with escapes and triple quotes', () => {
     const r = scanPython('s = "a\\"b"\nd = """doc\nstring"""\n');
-    assert.deepEqual(r.strings.map((s) => [s.quote, s.length]), [['"', 4], ['"""', 10]]);
+    assert.deepEqual(
+      r.strings.map((s) => [s.quote, s.length]),
+      [
+        ['"', 4],
+        ['"""', 10],
+      ],
+    );
   });
   it('recovers from an unterminated single-quoted string at the line end', () => {
     const r = scanPython('x = "abc\ny = (1)\n');

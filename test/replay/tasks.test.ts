@@ -5,7 +5,7 @@ const file = (relative: string, text: string) => ({ relative, text });
 const SRC = 'def f(x):\n    if x:\n        return compute(x, key=1)\n    return None\n\n\nclass Thing(Base):\n    value = make_value(1, 2, 3)\n';
 
 describe('replay tasks', () => {
-  it('indentation after a newline is the editor\'s: skipped and not counted', () => {
+  it("indentation after a newline is the editor's: skipped and not counted", () => {
     const t = { file: 'a', before: '', intended: 'if x:\n    y = 1\n', after: '' };
     assert.equal(typedChars(t), 'if x:\ny = 1\n'.length);
     assert.equal(skipIndentation(t, 6), 10);

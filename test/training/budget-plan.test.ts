@@ -31,7 +31,10 @@ describe('training budget planner', () => {
     // Every core while the editor is idle, all but one while it is in use; a user's choice stands.
     assert.equal(p.threads, 4);
     assert.equal(p.threadsWhileBusy, 3);
-    assert.deepEqual([planRun({ minutes: undefined, cores: 4, threads: 2 }).threads, planRun({ minutes: undefined, cores: 4, threads: 2 }).threadsWhileBusy], [2, undefined]);
+    assert.deepEqual(
+      [planRun({ minutes: undefined, cores: 4, threads: 2 }).threads, planRun({ minutes: undefined, cores: 4, threads: 2 }).threadsWhileBusy],
+      [2, undefined],
+    );
     assert.deepEqual([planRun({ minutes: undefined, cores: 1 }).threads, planRun({ minutes: undefined, cores: 1 }).threadsWhileBusy], [1, undefined]);
     // A budgeted run keeps one core for the editor all along.
     assert.equal(planRun({ minutes: 5, cores: 4 }).threadsWhileBusy, undefined);
@@ -58,21 +61,52 @@ describe('training budget planner', () => {
 });
 
 describe('run verdict (the switch rule, in words)', () => {
-  const rec = (valLoss: number, valAccuracy: number): EpochRecord => ({ epoch: 1, trainLoss: 1, valLoss, valAccuracy, learningRate: 1e-3, chars: 1, seconds: 1 });
+  const rec = (valLoss: number, valAccuracy: number): EpochRecord => ({
+    epoch: 1,
+    trainLoss: 1,
+    valLoss,
+    valAccuracy,
+    learningRate: 1e-3,
+    chars: 1,
+    seconds: 1,
+  });
 
   it('a run that beat the start switches and says by how much', () => {
-    const v = runVerdict({ bestValLoss: 0.89, startValLoss: 1.37, startValAccuracy: 0.63, improved: true, stoppedBy: 'time-budget', history: [rec(1.0, 0.7), rec(0.89, 0.76)] });
+    const v = runVerdict({
+      bestValLoss: 0.89,
+      startValLoss: 1.37,
+      startValAccuracy: 0.63,
+      improved: true,
+      stoppedBy: 'time-budget',
+      history: [rec(1.0, 0.7), rec(0.89, 0.76)],
+    });
     assert.equal(v.switched, true);
     assert.equal(v.message, 'completions on this workspace: 1.370 → 0.890 nats/char (−35%), 63% → 76% of characters right; completions use the new model now.');
   });
 
   it('with the keystroke check, says what the ghost text saves before and after', () => {
-    const v = runVerdict({ bestValLoss: 0.89, startValLoss: 1.37, startValAccuracy: 0.63, improved: true, stoppedBy: 'time-budget', history: [rec(0.89, 0.76)], startKeystrokeSavings: 0.124, keystrokeSavings: 0.341 });
+    const v = runVerdict({
+      bestValLoss: 0.89,
+      startValLoss: 1.37,
+      startValAccuracy: 0.63,
+      improved: true,
+      stoppedBy: 'time-budget',
+      history: [rec(0.89, 0.76)],
+      startKeystrokeSavings: 0.124,
+      keystrokeSavings: 0.341,
+    });
     assert.equal(v.keystrokesBefore, 0.124);
     assert.equal(v.keystrokesAfter, 0.341);
     assert.match(v.message, /63% → 76% of characters right, keystrokes saved 12% → 34%; completions use the new model now\.$/);
     // Only the start's figure (the new model's check did not run): no half a comparison.
-    const half = runVerdict({ bestValLoss: 0.89, startValLoss: 1.37, improved: true, stoppedBy: 'time-budget', history: [rec(0.89, 0.76)], startKeystrokeSavings: 0.124 });
+    const half = runVerdict({
+      bestValLoss: 0.89,
+      startValLoss: 1.37,
+      improved: true,
+      stoppedBy: 'time-budget',
+      history: [rec(0.89, 0.76)],
+      startKeystrokeSavings: 0.124,
+    });
     assert.doesNotMatch(half.message, /keystrokes/);
   });
 

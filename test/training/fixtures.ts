@@ -16,7 +16,15 @@ export function tinyCorpus(files = 6): string {
 
 export function tinyConfig(data: string, out: string, extra: Partial<TrainConfig> = {}): TrainConfig {
   return {
-    data: [data], out, epochs: 2, batchSize: 16, seqLen: 48, lr: 0.01, backend: 'wasm', validationSplit: 0.2,
-    spec: { embeddingDim: 12, lstmUnits: [48, 48] }, ...extra,
+    data: [data],
+    out,
+    epochs: 2,
+    batchSize: 16,
+    seqLen: 48,
+    lr: 0.01,
+    backend: 'wasm',
+    validationSplit: 0.2,
+    spec: { embeddingDim: 12, lstmUnits: [48, 48] },
+    ...extra,
   };
 }

@@ -53,7 +53,11 @@ describe('LSTM training op', () => {
       const initialState = () => [tf.tensor2d(h0, [B, H]), tf.tensor2d(c0, [B, H])];
       layer.apply(x, { initialState: initialState() }); // builds the layer for inputs with a state
       layer.setWeights([tf.tensor2d(w.kernel, [D, 4 * H]), tf.tensor2d(w.recurrentKernel, [H, 4 * H]), tf.tensor1d(w.bias)]);
-      const [kV, uV, bV] = layer.trainableWeights.map((lw) => lw.read() as tf.Variable) as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>];
+      const [kV, uV, bV] = layer.trainableWeights.map((lw) => lw.read() as tf.Variable) as [
+        tf.Variable<tf.Rank.R2>,
+        tf.Variable<tf.Rank.R2>,
+        tf.Variable<tf.Rank.R1>,
+      ];
       const xV = tf.variable(x);
       const ref = tf.variableGrads(() => {
         const out = layer.apply(xV, { initialState: initialState() }) as tf.Tensor;
@@ -89,7 +93,11 @@ describe('LSTM op dropout', () => {
     const [B, T, D, H] = [4, 50, 3, 8];
     const w = initLstmLayer(D, H, mulberry32(1));
     const x = tf.variable(tf.tensor2d(rand(T * B * D, 2), [T * B, D]));
-    const [k, u, b] = [tf.variable(tf.tensor2d(w.kernel, [D, 4 * H])), tf.variable(tf.tensor2d(w.recurrentKernel, [H, 4 * H])), tf.variable(tf.tensor1d(w.bias))];
+    const [k, u, b] = [
+      tf.variable(tf.tensor2d(w.kernel, [D, 4 * H])),
+      tf.variable(tf.tensor2d(w.recurrentKernel, [H, 4 * H])),
+      tf.variable(tf.tensor1d(w.bias)),
+    ];
     const plain = lstmSequence(x, k, u, b, { steps: T, batch: B }).dataSync();
     const r = tf.variableGrads(() => tf.sum(lstmSequence(x, k, u, b, { steps: T, batch: B, dropout: { rate: 0.25, rng: mulberry32(3) } })) as tf.Scalar, [x]);
     const dropped = lstmSequence(x, k, u, b, { steps: T, batch: B, dropout: { rate: 0.25, rng: mulberry32(3) } }).dataSync();

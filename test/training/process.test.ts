@@ -11,7 +11,11 @@ describe('training host choice', () => {
   it('runs GPU training in a plain Node process and everything else in a worker thread', () => {
     assert.equal(chooseTrainingHost({ backend: 'wasm', webgpuInstalled: true, node: '/n' }).kind, 'worker');
     assert.equal(chooseTrainingHost({ backend: 'auto', webgpuInstalled: false, node: '/n' }).kind, 'worker');
-    assert.deepEqual(chooseTrainingHost({ backend: 'auto', webgpuInstalled: true, node: '/n' }), { kind: 'process', node: '/n', reason: 'webgpu: training runs in a separate Node process (/n)' });
+    assert.deepEqual(chooseTrainingHost({ backend: 'auto', webgpuInstalled: true, node: '/n' }), {
+      kind: 'process',
+      node: '/n',
+      reason: 'webgpu: training runs in a separate Node process (/n)',
+    });
     assert.equal(chooseTrainingHost({ backend: 'webgpu', webgpuInstalled: true, node: '/n' }).kind, 'process');
     const noNode = chooseTrainingHost({ backend: 'webgpu', webgpuInstalled: true, nodeProblem: '/x is Electron 37.2.0, not a plain Node' });
     assert.equal(noNode.kind, 'worker');
@@ -38,10 +42,14 @@ describe('training process', function () {
     const out = path.join(tempDir(), 'ck');
     let batches = 0;
     let sawBackend = false;
-    const job = startTrainingProcess(tinyConfig(tinyCorpus(4), out, { epochs: 200, evalEvery: 2 }), (e) => {
-      if (e.type === 'log' && /backend: using wasm/.test(e.message)) sawBackend = true;
-      if (e.type === 'batch' && ++batches === 5) job.cancel();
-    }, process.execPath);
+    const job = startTrainingProcess(
+      tinyConfig(tinyCorpus(4), out, { epochs: 200, evalEvery: 2 }),
+      (e) => {
+        if (e.type === 'log' && /backend: using wasm/.test(e.message)) sawBackend = true;
+        if (e.type === 'batch' && ++batches === 5) job.cancel();
+      },
+      process.execPath,
+    );
     const s = await job.done;
     assert.equal(s.stoppedBy, 'cancelled');
     assert.ok(s.steps >= 5 && s.steps < 20, `stopped after ${s.steps} steps`);
@@ -50,10 +58,16 @@ describe('training process', function () {
   });
 
   it('reports a failure, and a process that dies, without taking the caller down', async () => {
-    await assert.rejects(startTrainingProcess(tinyConfig('/nonexistent/folder', path.join(tempDir(), 'ck')), () => undefined, process.execPath).done, /does not exist/);
+    await assert.rejects(
+      startTrainingProcess(tinyConfig('/nonexistent/folder', path.join(tempDir(), 'ck')), () => undefined, process.execPath).done,
+      /does not exist/,
+    );
     const job = startTrainingProcess(tinyConfig(tinyCorpus(2), path.join(tempDir(), 'ck'), { epochs: 1000 }), () => undefined, process.execPath);
     setTimeout(() => void job.terminate(), 1500);
     await assert.rejects(job.done, /ended unexpectedly \(SIGTERM\)/);
-    await assert.rejects(startTrainingProcess(tinyConfig(tinyCorpus(1), tempDir()), () => undefined, '/nonexistent/node').done, /could not start the training process/);
+    await assert.rejects(
+      startTrainingProcess(tinyConfig(tinyCorpus(1), tempDir()), () => undefined, '/nonexistent/node').done,
+      /could not start the training process/,
+    );
   });
 });

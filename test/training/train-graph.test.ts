@@ -18,14 +18,32 @@ describe('training graph', () => {
     const seq = Array.from({ length: B }, () => Array.from({ length: T + 1 }, () => Math.floor(rng() * spec.vocabSize)));
     const inTM = new Int32Array(T * B);
     const tgTM = new Int32Array(T * B);
-    for (let t = 0; t < T; t++) for (let r = 0; r < B; r++) ((inTM[t * B + r] = seq[r][t]), (tgTM[t * B + r] = seq[r][t + 1]));
+    for (let t = 0; t < T; t++) {
+      for (let r = 0; r < B; r++) {
+        inTM[t * B + r] = seq[r][t];
+        tgTM[t * B + r] = seq[r][t + 1];
+      }
+    }
 
     const layers = buildLayersModel(spec);
     setLayersModelWeights(layers, w);
     const lvars = layers.trainableWeights.map((v) => v.read() as tf.Variable);
     const ref = tf.variableGrads(() => {
-      const probs = layers.apply(tf.tensor2d(seq.map((s) => s.slice(0, T)), [B, T], 'int32')) as tf.Tensor;
-      const onehot = tf.oneHot(tf.tensor2d(seq.map((s) => s.slice(1)), [B, T], 'int32'), spec.vocabSize);
+      const probs = layers.apply(
+        tf.tensor2d(
+          seq.map((s) => s.slice(0, T)),
+          [B, T],
+          'int32',
+        ),
+      ) as tf.Tensor;
+      const onehot = tf.oneHot(
+        tf.tensor2d(
+          seq.map((s) => s.slice(1)),
+          [B, T],
+          'int32',
+        ),
+        spec.vocabSize,
+      );
       const ce = tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.log(probs)), -1)));
       return tf.add(ce, tf.mul(spec.denseL2, tf.sum(tf.square(lvars[lvars.length - 2])))) as tf.Scalar;
     }, lvars);
@@ -67,7 +85,10 @@ describe('training graph', () => {
     for (const frozen of [1, 2]) {
       const part = new TrainableModel(w, 1, 'host', frozen);
       // Embedding + 3 variables per frozen layer get nothing; the rest get exactly the full model's gradients.
-      assert.deepEqual(part.trainableVariables.map((v) => part.variables.indexOf(v)), names.map((_, i) => i).slice(1 + 3 * frozen));
+      assert.deepEqual(
+        part.trainableVariables.map((v) => part.variables.indexOf(v)),
+        names.map((_, i) => i).slice(1 + 3 * frozen),
+      );
       const got = part.gradients(inputs, targets, T, B, { training: false });
       assert.equal(Object.keys(got.grads).length, part.trainableVariables.length);
       part.trainableVariables.forEach((v) => {

@@ -45,8 +45,16 @@ describe('trainer', function () {
 
   it('resume in carried-state mode continues every stream state: the same losses as an uninterrupted run', async () => {
     const cfg = (out: string, epochs: number, resume = false) =>
-      tinyConfig(data, out, { epochs, evalEvery: 4, mode: 'carried-state', resume, backend: 'cpu', spec: { embeddingDim: 8, lstmUnits: [24, 24], dropout: 0 } });
-    const record = (losses: number[], logs: string[]) => (e: TrainEvent) => (e.type === 'batch' ? losses.push(e.loss) : e.type === 'log' && logs.push(e.message));
+      tinyConfig(data, out, {
+        epochs,
+        evalEvery: 4,
+        mode: 'carried-state',
+        resume,
+        backend: 'cpu',
+        spec: { embeddingDim: 8, lstmUnits: [24, 24], dropout: 0 },
+      });
+    const record = (losses: number[], logs: string[]) => (e: TrainEvent) =>
+      e.type === 'batch' ? losses.push(e.loss) : e.type === 'log' && logs.push(e.message);
     const whole: number[] = [];
     await train(cfg(path.join(tempDir(), 'ck'), 2), record(whole, []));
     const out = path.join(tempDir(), 'ck');
@@ -56,7 +64,10 @@ describe('trainer', function () {
     const rest: number[] = [];
     const logs: string[] = [];
     await train(cfg(out, 2, true), record(rest, logs));
-    assert.ok(logs.some((l) => /resuming the carried state of 16 streams/.test(l)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /resuming the carried state of 16 streams/.test(l)),
+      logs.join('\n'),
+    );
     const resumed = [...first, ...rest];
     assert.equal(resumed.length, whole.length);
     resumed.forEach((l, i) => assert.ok(Math.abs(l - whole[i]) < 1e-4, `batch ${i}: ${l} vs ${whole[i]}`));
@@ -165,7 +176,10 @@ describe('trainer: learning from a few saved files (keep learning)', function ()
     assert.ok(corpus(whole).trainChars > 4 * size);
     assert.equal(corpus(events).valChars, corpus(whole).valChars);
     assert.ok(events.some((e) => e.type === 'log' && /learning from the saved files: 4 files/.test(e.message)));
-    await assert.rejects(train(tinyConfig(data, path.join(tempDir(), 'held'), { epochs: 0.1, focusFiles: [path.join(data, validation[0])] })), /none of the 1 file\(s\) to learn from is a training file/);
+    await assert.rejects(
+      train(tinyConfig(data, path.join(tempDir(), 'held'), { epochs: 0.1, focusFiles: [path.join(data, validation[0])] })),
+      /none of the 1 file\(s\) to learn from is a training file/,
+    );
   });
 });
 
@@ -211,9 +225,17 @@ describe('trainer: a fine-tune must beat its start', function () {
         return keystrokeCheck(weights, files, { maxChars: 600 });
       },
     };
-    const s = await train(tinyConfig(data, out, { epochs: 12, evalEvery: 6, from: base, mustBeatStart: true, keystrokeCheck: true }), (e) => events.push(e), () => false, hooks);
+    const s = await train(
+      tinyConfig(data, out, { epochs: 12, evalEvery: 6, from: base, mustBeatStart: true, keystrokeCheck: true }),
+      (e) => events.push(e),
+      () => false,
+      hooks,
+    );
     const keys = events.filter((e): e is Extract<TrainEvent, { type: 'keystrokes' }> => e.type === 'keystrokes');
-    assert.deepEqual(keys.map((k) => k.model), ['start', 'best']);
+    assert.deepEqual(
+      keys.map((k) => k.model),
+      ['start', 'best'],
+    );
     assert.equal(s.startKeystrokeSavings, keys[0].savings);
     assert.equal(s.keystrokeSavings, keys[1].savings);
     // The validation files, typed with the weights the run started from and then with the ones it wrote.

@@ -34,7 +34,12 @@ export function evaluateFiles(weights: ModelWeights, texts: string[], opts: { ma
       stepper.logits(logits);
       let m = -Infinity;
       let arg = 0;
-      for (let j = 0; j < V; j++) if (logits[j] > m) ((m = logits[j]), (arg = j));
+      for (let j = 0; j < V; j++) {
+        if (logits[j] > m) {
+          m = logits[j];
+          arg = j;
+        }
+      }
       let sum = 0;
       for (let j = 0; j < V; j++) sum += Math.exp(logits[j] - m);
       total += Math.log(sum) + m - logits[ids[i + 1]];

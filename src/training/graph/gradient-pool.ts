@@ -54,9 +54,25 @@ export class GradientPool {
     return this.workers.length;
   }
 
-  static async create(threads: number, spec: ModelSpec, opts: { backend?: BackendPreference; modulePaths?: string[]; seed?: number; frozenLayers?: number } = {}): Promise<GradientPool> {
+  static async create(
+    threads: number,
+    spec: ModelSpec,
+    opts: { backend?: BackendPreference; modulePaths?: string[]; seed?: number; frozenLayers?: number } = {},
+  ): Promise<GradientPool> {
     const script = findWorkerScript('gradient-worker.js');
-    const workers = Array.from({ length: threads }, (_, i) => new Worker(script, { workerData: { spec, backend: opts.backend ?? 'auto', modulePaths: opts.modulePaths ?? [], seed: (opts.seed ?? 1) * 1000 + i, frozenLayers: opts.frozenLayers ?? 0 } }));
+    const workers = Array.from(
+      { length: threads },
+      (_, i) =>
+        new Worker(script, {
+          workerData: {
+            spec,
+            backend: opts.backend ?? 'auto',
+            modulePaths: opts.modulePaths ?? [],
+            seed: (opts.seed ?? 1) * 1000 + i,
+            frozenLayers: opts.frozenLayers ?? 0,
+          },
+        }),
+    );
     await Promise.all(workers.map((w) => once(w, 'ready')));
     return new GradientPool(workers, spec);
   }
@@ -71,7 +87,14 @@ export class GradientPool {
     const parts = await Promise.all(
       Array.from({ length: k }, (_, i) => {
         const { inputs, targets } = shardBatch(batch, bounds[i], bounds[i + 1]);
-        const req: ShardRequest = { weights, inputs, targets, steps: batch.steps, batch: bounds[i + 1] - bounds[i], states: sliceStates(states, this.spec.lstmUnits, bounds[i], bounds[i + 1]) };
+        const req: ShardRequest = {
+          weights,
+          inputs,
+          targets,
+          steps: batch.steps,
+          batch: bounds[i + 1] - bounds[i],
+          states: sliceStates(states, this.spec.lstmUnits, bounds[i], bounds[i + 1]),
+        };
         const reply = once(this.workers[i], 'grads') as Promise<GradientResult>;
         this.workers[i].postMessage({ type: 'step', req });
         return reply;

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
       const list = model.trainableVariables.map((v) => (grads[v.name].dataSync() as Float32Array).slice());
       tf.dispose([value, ...Object.values(grads)]);
       const result: GradientResult = { grads: list, stats, states };
-      port.postMessage({ type: 'grads', result }, list.map((g) => g.buffer as ArrayBuffer));
+      port.postMessage(
+        { type: 'grads', result },
+        list.map((g) => g.buffer as ArrayBuffer),
+      );
     } catch (e) {
       port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
     }

@@ -23,7 +23,14 @@ export function setLearningRate(opt: tf.AdamOptimizer, lr: number): void {
  */
 export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, clipNorm: number): tf.Scalar {
   // Pairwise adds, not addN: a GPU kernel with one input per weight can exceed the adapter's buffer limit.
-  const norm = tf.tidy(() => tf.sqrt(Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar);
+  const norm = tf.tidy(
+    () =>
+      tf.sqrt(
+        Object.values(grads)
+          .map((g) => tf.sum(tf.square(g)))
+          .reduce((a, b) => tf.add(a, b)),
+      ) as tf.Scalar,
+  );
   if (clipNorm > 0) {
     const scale = tf.tidy(() => tf.div(clipNorm, tf.maximum(norm, clipNorm)));
     for (const k of Object.keys(grads)) {

@@ -126,7 +126,12 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array, st
       const o = n * V;
       let max = -Infinity;
       let arg = 0;
-      for (let j = 0; j < V; j++) if (z[o + j] > max) ((max = z[o + j]), (arg = j));
+      for (let j = 0; j < V; j++) {
+        if (z[o + j] > max) {
+          max = z[o + j];
+          arg = j;
+        }
+      }
       let sum = 0;
       for (let j = 0; j < V; j++) {
         const e = Math.exp(z[o + j] - max);
@@ -205,7 +210,13 @@ export class TrainableModel {
   }
 
   /** The loss of a time-major batch and its gradients by variable name (the caller disposes the gradients). */
-  gradients(inputs: Int32Array, targets: Int32Array, steps: number, batch: number, opts: ForwardOptions): { grads: Record<string, tf.Tensor>; result: LossResult } {
+  gradients(
+    inputs: Int32Array,
+    targets: Int32Array,
+    steps: number,
+    batch: number,
+    opts: ForwardOptions,
+  ): { grads: Record<string, tf.Tensor>; result: LossResult } {
     let result: LossResult | undefined;
     const g = tf.variableGrads(() => (result = this.loss(inputs, targets, steps, batch, opts)).loss, this.trainableVariables);
     g.value.dispose();

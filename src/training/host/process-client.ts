@@ -11,7 +11,12 @@ import { FromWorker, routeMessage } from './worker-protocol';
 
 export const PROCESS_FILE = 'training-process.js';
 
-export function startTrainingProcess(config: TrainConfig, onEvent: (e: TrainEvent) => void, node: string, script = findWorkerScript(PROCESS_FILE)): TrainingJob {
+export function startTrainingProcess(
+  config: TrainConfig,
+  onEvent: (e: TrainEvent) => void,
+  node: string,
+  script = findWorkerScript(PROCESS_FILE),
+): TrainingJob {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
   delete env.NODE_OPTIONS; // an editor's debugger hooks do not belong in the training process

@@ -17,7 +17,12 @@ process.on('message', (m: ToProcess) => {
   if (m.type === 'cancel') cancelled = true;
   else if (m.type === 'busy') editorBusy = m.busy;
   else if (m.type === 'start') {
-    train(m.config, (event) => void send({ type: 'event', event }), () => cancelled, { keystrokes: keystrokeCheck, editorBusy: () => editorBusy }).then(
+    train(
+      m.config,
+      (event) => void send({ type: 'event', event }),
+      () => cancelled,
+      { keystrokes: keystrokeCheck, editorBusy: () => editorBusy },
+    ).then(
       async (summary) => {
         await send({ type: 'done', summary });
         process.exit(0);

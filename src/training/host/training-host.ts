@@ -26,21 +26,31 @@ export function wantsGpu(backend: BackendPreference, webgpuInstalled: boolean): 
 }
 
 export function chooseTrainingHost(f: HostFacts): TrainingHost {
-  if (!wantsGpu(f.backend, f.webgpuInstalled)) return { kind: 'worker', reason: `backend ${f.backend}${f.backend === 'auto' ? ' (webgpu not installed)' : ''} runs in a worker thread` };
+  if (!wantsGpu(f.backend, f.webgpuInstalled))
+    return { kind: 'worker', reason: `backend ${f.backend}${f.backend === 'auto' ? ' (webgpu not installed)' : ''} runs in a worker thread` };
   if (!f.webgpuInstalled) return { kind: 'worker', reason: 'the webgpu package is not installed (LSTM: Install Native Backend); the next backend is used' };
-  if (!f.node) return { kind: 'worker', reason: `webgpu needs a plain Node.js 20+ to run in (${f.nodeProblem ?? 'none found'}; set lstmComplete.nodePath); the next backend is used` };
+  if (!f.node)
+    return {
+      kind: 'worker',
+      reason: `webgpu needs a plain Node.js 20+ to run in (${f.nodeProblem ?? 'none found'}; set lstmComplete.nodePath); the next backend is used`,
+    };
   return { kind: 'process', node: f.node, reason: `webgpu: training runs in a separate Node process (${f.node})` };
 }
 
 function probe(node: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(node, ['-p', 'process.versions.node + " " + (process.versions.electron || "")'], { timeout: 10_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined } }, (err, stdout) => {
-      if (err) return resolve(`${node} did not run (${err.message.split('\n')[0]})`);
-      const [version, electron] = stdout.trim().split(' ');
-      if (electron) return resolve(`${node} is Electron ${electron}, not a plain Node`);
-      if (Number(version?.split('.')[0]) < 20) return resolve(`${node} is Node ${version}; 20 or later is needed`);
-      resolve(undefined);
-    });
+    execFile(
+      node,
+      ['-p', 'process.versions.node + " " + (process.versions.electron || "")'],
+      { timeout: 10_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined } },
+      (err, stdout) => {
+        if (err) return resolve(`${node} did not run (${err.message.split('\n')[0]})`);
+        const [version, electron] = stdout.trim().split(' ');
+        if (electron) return resolve(`${node} is Electron ${electron}, not a plain Node`);
+        if (Number(version?.split('.')[0]) < 20) return resolve(`${node} is Node ${version}; 20 or later is needed`);
+        resolve(undefined);
+      },
+    );
   });
 }
 

@@ -3,10 +3,7 @@ import { TrainConfig, TrainEvent, TrainSummary } from '../loop/trainer';
 
 export type ToWorker = { type: 'cancel' };
 
-export type FromWorker =
-  | { type: 'event'; event: TrainEvent }
-  | { type: 'done'; summary: TrainSummary }
-  | { type: 'error'; message: string; stack?: string };
+export type FromWorker = { type: 'event'; event: TrainEvent } | { type: 'done'; summary: TrainSummary } | { type: 'error'; message: string; stack?: string };
 
 export interface WorkerInput {
   config: TrainConfig;

@@ -87,5 +87,8 @@ export const SMALL_CORPUS_CHARS = 50_000;
  */
 export function corpusRule(chars: number, validationSplit: number): CorpusRule {
   if (chars >= SMALL_CORPUS_CHARS || validationSplit >= 0.2) return { validationSplit };
-  return { validationSplit: 0.2, note: `a small workspace (${Math.round(chars / 1000)} KB of Python): 20% of it held out to check the new model against the old one` };
+  return {
+    validationSplit: 0.2,
+    note: `a small workspace (${Math.round(chars / 1000)} KB of Python): 20% of it held out to check the new model against the old one`,
+  };
 }

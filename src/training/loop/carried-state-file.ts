@@ -5,7 +5,6 @@
  */
 import { LstmState } from '../ops/lstm-op';
 
-
 /** Floats in the file: h and c of every layer, [batch, units] each. */
 const floatCount = (units: number[], batch: number): number => units.reduce((s, u) => s + 2 * u * batch, 0);
 

@@ -50,7 +50,8 @@ export class KeepLearningScheduler {
     if (!this.changed.size) return { start: false, reason: 'no Python file saved since the last run' };
     if (now - this.lastActivity < this.opts.idleMinutes * MINUTE) return { start: false, reason: 'the editor is in use' };
     const used = this.minutesInLastHour(now);
-    if (used + this.opts.runMinutes > this.opts.minutesPerHour) return { start: false, reason: `${used.toFixed(1)} of ${this.opts.minutesPerHour} training minutes used this hour` };
+    if (used + this.opts.runMinutes > this.opts.minutesPerHour)
+      return { start: false, reason: `${used.toFixed(1)} of ${this.opts.minutesPerHour} training minutes used this hour` };
     return { start: true, reason: `${this.changed.size} file(s) saved since the last run` };
   }
 

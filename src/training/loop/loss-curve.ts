@@ -19,12 +19,17 @@ export function lossCurveSvg(history: EpochRecord[], title: string, width = 640,
   const Y = (y: number) => m.t + (1 - (y - lo) / (hi - lo)) * (height - m.t - m.b);
   const line = (key: 'trainLoss' | 'valLoss', color: string) => {
     const p = pts.filter((h) => Number.isFinite(h[key])).map((h) => `${X(h.epoch).toFixed(1)},${Y(h[key]).toFixed(1)}`);
-    return p.length ? `<polyline fill="none" stroke="${color}" stroke-width="2" points="${p.join(' ')}"/>` + p.map((q) => `<circle cx="${q.split(',')[0]}" cy="${q.split(',')[1]}" r="2.5" fill="${color}"/>`).join('') : '';
+    return p.length
+      ? `<polyline fill="none" stroke="${color}" stroke-width="2" points="${p.join(' ')}"/>` +
+          p.map((q) => `<circle cx="${q.split(',')[0]}" cy="${q.split(',')[1]}" r="2.5" fill="${color}"/>`).join('')
+      : '';
   };
   const ticks: string[] = [];
   for (let i = 0; i <= 5; i++) {
     const y = lo + ((hi - lo) * i) / 5;
-    ticks.push(`<line x1="${m.l}" x2="${width - m.r}" y1="${Y(y)}" y2="${Y(y)}" stroke="#ddd"/><text x="${m.l - 6}" y="${Y(y) + 4}" text-anchor="end" font-size="11">${y.toFixed(2)}</text>`);
+    ticks.push(
+      `<line x1="${m.l}" x2="${width - m.r}" y1="${Y(y)}" y2="${Y(y)}" stroke="#ddd"/><text x="${m.l - 6}" y="${Y(y) + 4}" text-anchor="end" font-size="11">${y.toFixed(2)}</text>`,
+    );
     const x = (xMax * i) / 5;
     ticks.push(`<text x="${X(x)}" y="${height - m.b + 16}" text-anchor="middle" font-size="11">${x.toFixed(2)}</text>`);
   }
@@ -45,7 +50,10 @@ export function writeLossCurve(file: string, history: EpochRecord[], title: stri
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file.replace(/\.html$/, '') + '.svg', svg);
   const rows = history
-    .map((h) => `<tr><td>${h.epoch}</td><td>${h.trainLoss.toFixed(4)}</td><td>${Number.isFinite(h.valLoss) ? h.valLoss.toFixed(4) : '-'}</td><td>${Number.isFinite(h.valLoss) ? (h.valLoss / Math.LN2).toFixed(4) : '-'}</td><td>${h.chars}</td><td>${h.seconds}</td></tr>`)
+    .map(
+      (h) =>
+        `<tr><td>${h.epoch}</td><td>${h.trainLoss.toFixed(4)}</td><td>${Number.isFinite(h.valLoss) ? h.valLoss.toFixed(4) : '-'}</td><td>${Number.isFinite(h.valLoss) ? (h.valLoss / Math.LN2).toFixed(4) : '-'}</td><td>${h.chars}</td><td>${h.seconds}</td></tr>`,
+    )
     .join('\n');
   fs.writeFileSync(
     file,

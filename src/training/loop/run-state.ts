@@ -51,7 +51,11 @@ export function readRun(dir: string): SavedRun {
 }
 
 /** The files beside the weights that make a checkpoint resumable (saveCheckpoint's extraFiles). */
-export function runFiles(position: RunPosition, optimizer: Record<(typeof OPTIMIZER_FILES)[number], string | Buffer>, carried?: Buffer): Record<string, string | Buffer> {
+export function runFiles(
+  position: RunPosition,
+  optimizer: Record<(typeof OPTIMIZER_FILES)[number], string | Buffer>,
+  carried?: Buffer,
+): Record<string, string | Buffer> {
   return { ...optimizer, [TRAINER_STATE_FILE]: JSON.stringify(position), ...(carried ? { [CARRIED_STATE_FILE]: carried } : {}) };
 }
 

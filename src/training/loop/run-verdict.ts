@@ -22,7 +22,10 @@ export interface RunVerdict {
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-type VerdictInput = Pick<TrainSummary, 'bestValLoss' | 'startValLoss' | 'startValAccuracy' | 'improved' | 'history' | 'stoppedBy' | 'startKeystrokeSavings' | 'keystrokeSavings'>;
+type VerdictInput = Pick<
+  TrainSummary,
+  'bestValLoss' | 'startValLoss' | 'startValAccuracy' | 'improved' | 'history' | 'stoppedBy' | 'startKeystrokeSavings' | 'keystrokeSavings'
+>;
 
 export function runVerdict(s: VerdictInput): RunVerdict {
   const bestRecord = s.history.find((r) => r.valLoss === s.bestValLoss);
@@ -40,11 +43,19 @@ export function runVerdict(s: VerdictInput): RunVerdict {
   const after = s.bestValLoss;
   const afterAccuracy = bestRecord?.valAccuracy;
   if (before === undefined) {
-    return { after, afterAccuracy, switched: true, message: `new model: ${after.toFixed(3)} nats/char on this workspace's validation files${afterAccuracy !== undefined ? `, ${pct(afterAccuracy)} of characters right` : ''}; completions use it now.` };
+    return {
+      after,
+      afterAccuracy,
+      switched: true,
+      message: `new model: ${after.toFixed(3)} nats/char on this workspace's validation files${afterAccuracy !== undefined ? `, ${pct(afterAccuracy)} of characters right` : ''}; completions use it now.`,
+    };
   }
   const change = (after - before) / before;
   const acc = s.startValAccuracy !== undefined && afterAccuracy !== undefined ? `, ${pct(s.startValAccuracy)} → ${pct(afterAccuracy)} of characters right` : '';
-  const keys = s.startKeystrokeSavings !== undefined && s.keystrokeSavings !== undefined ? { keystrokesBefore: s.startKeystrokeSavings, keystrokesAfter: s.keystrokeSavings } : {};
+  const keys =
+    s.startKeystrokeSavings !== undefined && s.keystrokeSavings !== undefined
+      ? { keystrokesBefore: s.startKeystrokeSavings, keystrokesAfter: s.keystrokeSavings }
+      : {};
   const keysText = keys.keystrokesBefore !== undefined ? `, keystrokes saved ${pct(keys.keystrokesBefore)} → ${pct(keys.keystrokesAfter)}` : '';
   return {
     before,

@@ -113,7 +113,18 @@ export type TrainEvent =
   | { type: 'backend'; name: string; device?: string }
   | { type: 'corpus'; report: CorpusReport; trainChars: number; valChars: number; validationFiles: number }
   | { type: 'start'; valLoss: number; valAccuracy: number }
-  | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; step: number; loss: number; accuracy: number; charsPerSec: number; etaSeconds: number | null; learningRate: number }
+  | {
+      type: 'batch';
+      epoch: number;
+      batch: number;
+      batchesPerEpoch: number;
+      step: number;
+      loss: number;
+      accuracy: number;
+      charsPerSec: number;
+      etaSeconds: number | null;
+      learningRate: number;
+    }
   | { type: 'eval'; record: EpochRecord; best: boolean }
   | { type: 'checkpoint'; dir: string; valLoss: number }
   /** Keystrokes the ghost text saves on the validation files, with the starting model or the best checkpoint. */
@@ -168,7 +179,14 @@ export function learningRateAt(cfg: Pick<TrainConfig, 'lr' | 'lrSchedule' | 'lrM
 }
 
 /** Mean cross-entropy and accuracy over a stream, state carried within each of B streams when asked. */
-export async function evaluateStream(model: TrainableModel, stream: Uint8Array, mode: TrainingMode, batchSize: number, seqLen: number, maxChars?: number): Promise<{ loss: number; accuracy: number; chars: number }> {
+export async function evaluateStream(
+  model: TrainableModel,
+  stream: Uint8Array,
+  mode: TrainingMode,
+  batchSize: number,
+  seqLen: number,
+  maxChars?: number,
+): Promise<{ loss: number; accuracy: number; chars: number }> {
   if (stream.length < seqLen + 1) return { loss: NaN, accuracy: NaN, chars: 0 };
   const limited = maxChars && stream.length > maxChars + 1 ? stream.subarray(0, maxChars + 1) : stream;
   const plan = planBatches(limited, mode, batchSize, seqLen, 1);
@@ -262,7 +280,10 @@ function loadData(cfg: TrainConfig, mode: TrainingMode, seed: number, log: (m: s
   if (byProject) log(`validation: ${split.validation.length} files under ${cfg.valData!.join(', ')} (none of them trained on)`);
   if (cfg.focusFiles) {
     const focused = focusTraining(split.train, cfg.focusFiles, seed);
-    if (!focused.length) throw new EmptyCorpusError(`none of the ${cfg.focusFiles.length} file(s) to learn from is a training file here (held out for validation, excluded, or not Python)`);
+    if (!focused.length)
+      throw new EmptyCorpusError(
+        `none of the ${cfg.focusFiles.length} file(s) to learn from is a training file here (held out for validation, excluded, or not Python)`,
+      );
     const kb = Math.round(focused.reduce((n, f) => n + f.text.length, 0) / 1000);
     log(`learning from the saved files: ${focused.length} files, ${kb} KB with the other files mixed in`);
     split.train = focused;
@@ -283,7 +304,11 @@ function loadData(cfg: TrainConfig, mode: TrainingMode, seed: number, log: (m: s
   const plan = planBatches(trainStream, mode, cfg.batchSize, cfg.seqLen, seed);
   const bpe = plan.batchesPerEpoch;
   return {
-    valStream, valFiles: split.validation.map((f) => ({ relative: f.relative, text: f.text })), summary, plan, bpe,
+    valStream,
+    valFiles: split.validation.map((f) => ({ relative: f.relative, text: f.text })),
+    summary,
+    plan,
+    bpe,
     totalBatches: Math.max(1, Math.round(cfg.epochs * bpe)),
     // A run that checkpoints by the clock (a time budget) does not also stop at every epoch's end.
     evalEvery: Math.max(1, cfg.evalEvery ?? (cfg.evalEveryMinutes !== undefined ? Infinity : bpe)),
@@ -329,7 +354,17 @@ interface Run {
 }
 
 /** The model, optimizer and gradient workers for a run, with its optimizer state and carried state restored. */
-async function setUp(cfg: TrainConfig, mode: TrainingMode, seed: number, backend: BackendSelection, start: Start, data: Data, paths: { out: string; latest: string }, hooks: TrainHooks, log: (m: string) => void): Promise<Run> {
+async function setUp(
+  cfg: TrainConfig,
+  mode: TrainingMode,
+  seed: number,
+  backend: BackendSelection,
+  start: Start,
+  data: Data,
+  paths: { out: string; latest: string },
+  hooks: TrainHooks,
+  log: (m: string) => void,
+): Promise<Run> {
   // GPU backends keep every value on the device; CPU backends run the gate maths in JS (faster there).
   const residency: Residency = cfg.residency ?? (backend.name === 'webgpu' ? 'device' : 'host');
   const frozenLayers = cfg.frozenLayers ?? 0;
@@ -340,19 +375,32 @@ async function setUp(cfg: TrainConfig, mode: TrainingMode, seed: number, backend
     log(`training: ${threads} threads asked for, but the ${backend.name} backend trains in one (the device does the parallel work)`);
     threads = 1;
   }
-  const pool = threads > 1 ? await GradientPool.create(threads, model.spec, { backend: cfg.backend, modulePaths: cfg.modulePaths, seed, frozenLayers }) : undefined;
+  const pool =
+    threads > 1 ? await GradientPool.create(threads, model.spec, { backend: cfg.backend, modulePaths: cfg.modulePaths, seed, frozenLayers }) : undefined;
   if (pool) log(`training: gradients in ${pool.size} worker threads`);
   if (start.optimizer) await restoreOptimizer(opt, start.optimizer.json, start.optimizer.bin);
   let states: (LstmState | undefined)[] | undefined = mode === 'carried-state' ? [] : undefined;
   if (states && start.carried) {
     const restored = restoreCarriedState(start.carried, model.spec.lstmUnits, cfg.batchSize);
     if (restored) states = restored;
-    log(restored ? `resuming the carried state of ${cfg.batchSize} streams` : 'the saved carried state does not fit this batch size or model; streams start from zeros');
+    log(
+      restored
+        ? `resuming the carried state of ${cfg.batchSize} streams`
+        : 'the saved carried state does not fit this batch size or model; streams start from zeros',
+    );
   }
   const hyperParameters: Record<string, number | string | boolean> = {
-    epochs: cfg.epochs, batchSize: cfg.batchSize, seqLen: cfg.seqLen, learningRate: cfg.lr,
-    lrSchedule: cfg.lrSchedule ?? 'constant', lrMin: cfg.lrMin ?? cfg.lr / 10, clipNorm: cfg.clipNorm ?? 1,
-    validationSplit: data.validationSplit, seed, dropout: model.spec.dropout, denseL2: model.spec.denseL2,
+    epochs: cfg.epochs,
+    batchSize: cfg.batchSize,
+    seqLen: cfg.seqLen,
+    learningRate: cfg.lr,
+    lrSchedule: cfg.lrSchedule ?? 'constant',
+    lrMin: cfg.lrMin ?? cfg.lr / 10,
+    clipNorm: cfg.clipNorm ?? 1,
+    validationSplit: data.validationSplit,
+    seed,
+    dropout: model.spec.dropout,
+    denseL2: model.spec.denseL2,
     ...(Number.isFinite(data.evalEvery) ? { evalEvery: data.evalEvery } : {}),
     threads,
     ...(cfg.threadsWhileBusy !== undefined && threads > 1 ? { threadsWhileBusy: cfg.threadsWhileBusy } : {}),
@@ -363,16 +411,44 @@ async function setUp(cfg: TrainConfig, mode: TrainingMode, seed: number, backend
   };
   const now = Date.now();
   return {
-    cfg, mode, ...paths, backend: backend.name, data, model, opt, pool, hyperParameters, hooks, fineTunedFrom: start.fineTunedFrom,
-    position: start.position, history: start.history, bestValLoss: start.bestValLoss, improved: false, states,
-    sinceEval: { loss: 0, acc: 0, chars: 0 }, evaluations: 0, t0: now, wall0: start.position.wallSeconds, deadline: Infinity,
-    lastEvalAt: now, lastEvalMs: 0, keysMs: 0, charsThisRun: 0, batchesThisRun: 0,
+    cfg,
+    mode,
+    ...paths,
+    backend: backend.name,
+    data,
+    model,
+    opt,
+    pool,
+    hyperParameters,
+    hooks,
+    fineTunedFrom: start.fineTunedFrom,
+    position: start.position,
+    history: start.history,
+    bestValLoss: start.bestValLoss,
+    improved: false,
+    states,
+    sinceEval: { loss: 0, acc: 0, chars: 0 },
+    evaluations: 0,
+    t0: now,
+    wall0: start.position.wallSeconds,
+    deadline: Infinity,
+    lastEvalAt: now,
+    lastEvalMs: 0,
+    keysMs: 0,
+    charsThisRun: 0,
+    batchesThisRun: 0,
   };
 }
 
 const info = (run: Run): TrainingInfo => ({
-  mode: run.mode, hyperParameters: run.hyperParameters, epochsDone: run.position.step / run.data.bpe, history: run.history,
-  bestValLoss: run.bestValLoss, wallSeconds: run.position.wallSeconds, backend: run.backend, fineTunedFrom: run.fineTunedFrom,
+  mode: run.mode,
+  hyperParameters: run.hyperParameters,
+  epochsDone: run.position.step / run.data.bpe,
+  history: run.history,
+  bestValLoss: run.bestValLoss,
+  wallSeconds: run.position.wallSeconds,
+  backend: run.backend,
+  fineTunedFrom: run.fineTunedFrom,
 });
 
 /** Progress through the learning-rate schedule: by time within a budget, else by batches. */
@@ -394,7 +470,13 @@ async function measureStart(run: Run, onEvent: (e: TrainEvent) => void, log: (m:
 }
 
 /** The keystroke replay on the validation files (TrainConfig.keystrokeCheck), timed so the budget keeps room for it. */
-async function checkKeystrokes(run: Run, model: 'start' | 'best', weights: ModelWeights, onEvent: (e: TrainEvent) => void, log: (m: string) => void): Promise<{ savings: number } | undefined> {
+async function checkKeystrokes(
+  run: Run,
+  model: 'start' | 'best',
+  weights: ModelWeights,
+  onEvent: (e: TrainEvent) => void,
+  log: (m: string) => void,
+): Promise<{ savings: number } | undefined> {
   const hooks = run.hooks;
   if (!(run.cfg.keystrokeCheck && hooks.keystrokes && run.data.valFiles.length)) return undefined;
   const t = Date.now();
@@ -403,7 +485,9 @@ async function checkKeystrokes(run: Run, model: 'start' | 'best', weights: Model
     run.keysMs = Date.now() - t;
     if (!r.chars) return undefined;
     onEvent({ type: 'keystrokes', model, savings: r.savings, chars: r.chars });
-    log(`${model === 'start' ? 'starting model' : 'best checkpoint'}: the ghost text saves ${(r.savings * 100).toFixed(1)}% of keystrokes typing ${r.chars} characters of the validation files`);
+    log(
+      `${model === 'start' ? 'starting model' : 'best checkpoint'}: the ghost text saves ${(r.savings * 100).toFixed(1)}% of keystrokes typing ${r.chars} characters of the validation files`,
+    );
     return r;
   } catch (e) {
     // A figure for the report, never a reason to lose the run.
@@ -418,7 +502,10 @@ async function evaluateAndSave(run: Run, onEvent: (e: TrainEvent) => void, log: 
   const evalStart = Date.now();
   run.evaluations++;
   run.position.wallSeconds = run.wall0 + (Date.now() - run.t0) / 1000;
-  const v = data.valStream.length > cfg.seqLen ? await evaluateStream(model, data.valStream, run.mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars) : { loss: NaN, accuracy: NaN, chars: 0 };
+  const v =
+    data.valStream.length > cfg.seqLen
+      ? await evaluateStream(model, data.valStream, run.mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars)
+      : { loss: NaN, accuracy: NaN, chars: 0 };
   const s = run.sinceEval;
   const trainLoss = s.chars ? s.loss / s.chars : NaN;
   const record: EpochRecord = {
@@ -439,7 +526,12 @@ async function evaluateAndSave(run: Run, onEvent: (e: TrainEvent) => void, log: 
   const w = await model.readWeights();
   const name = cfg.name ?? path.basename(out);
   const carried = run.states ? serializeCarriedState(run.states, model.spec.lstmUnits, cfg.batchSize) : undefined;
-  saveCheckpoint(latest, w, { name: `${name} (latest)`, training: info(run), corpus: data.summary, extraFiles: runFiles({ ...run.position, batchesPerEpoch: data.bpe }, await serializeOptimizer(run.opt), carried) });
+  saveCheckpoint(latest, w, {
+    name: `${name} (latest)`,
+    training: info(run),
+    corpus: data.summary,
+    extraFiles: runFiles({ ...run.position, batchesPerEpoch: data.bpe }, await serializeOptimizer(run.opt), carried),
+  });
   if (cfg.snapshotsDir) {
     const epoch = (run.position.step / data.bpe).toFixed(4);
     saveCheckpoint(path.join(cfg.snapshotsDir, `epoch-${epoch}`), w, { name: `${name} (epoch ${epoch})`, training: info(run), corpus: data.summary });
@@ -488,7 +580,8 @@ async function trainStep(run: Run, onEvent: (e: TrainEvent) => void): Promise<vo
   }
   applyClipped(run.opt, grads, cfg.clipNorm ?? 1);
   await finish(); // device residency: the batch's loss, accuracy and carried state arrive here
-  if (!Number.isFinite(stats.crossEntropy)) throw new Error(`training diverged at step ${position.step} (loss ${stats.crossEntropy}); try a lower learning rate`);
+  if (!Number.isFinite(stats.crossEntropy))
+    throw new Error(`training diverged at step ${position.step} (loss ${stats.crossEntropy}); try a lower learning rate`);
   const chars = batch.steps * batch.batch;
   run.charsThisRun += chars;
   position.charsSeen += chars;
@@ -506,9 +599,16 @@ async function trainStep(run: Run, onEvent: (e: TrainEvent) => void): Promise<vo
   let eta = ((data.totalBatches - position.step) * elapsed) / run.batchesThisRun;
   if (Number.isFinite(run.deadline)) eta = Math.min(eta, (run.deadline - Date.now()) / 1000);
   onEvent({
-    type: 'batch', epoch: position.epoch, batch: position.batch, batchesPerEpoch: data.bpe, step: position.step,
-    loss: stats.crossEntropy, accuracy: stats.accuracy, charsPerSec: Math.round(run.charsThisRun / Math.max(elapsed, 1e-3)),
-    etaSeconds: Math.round(eta), learningRate: lr,
+    type: 'batch',
+    epoch: position.epoch,
+    batch: position.batch,
+    batchesPerEpoch: data.bpe,
+    step: position.step,
+    loss: stats.crossEntropy,
+    accuracy: stats.accuracy,
+    charsPerSec: Math.round(run.charsThisRun / Math.max(elapsed, 1e-3)),
+    etaSeconds: Math.round(eta),
+    learningRate: lr,
   });
 }
 
@@ -534,7 +634,8 @@ async function loop(run: Run, onEvent: (e: TrainEvent) => void, isCancelled: () 
     const firstCheckpointDue = run.evaluations === 0 && now - run.t0 > (cfg.firstCheckpointMinutes ?? 5) * 60_000;
     // Validation is time not spent learning: checkpoints come no closer than ten validations' time apart.
     const minutesDue = cfg.evalEveryMinutes !== undefined && now - run.lastEvalAt >= Math.max(cfg.evalEveryMinutes * 60_000, 10 * run.lastEvalMs);
-    if (run.position.step % data.evalEvery === 0 || run.position.step === data.totalBatches || firstCheckpointDue || minutesDue) await evaluateAndSave(run, onEvent, log);
+    if (run.position.step % data.evalEvery === 0 || run.position.step === data.totalBatches || firstCheckpointDue || minutesDue)
+      await evaluateAndSave(run, onEvent, log);
     // Let messages (cancel) in between batches.
     await new Promise((r) => setImmediate(r));
   }
@@ -542,7 +643,12 @@ async function loop(run: Run, onEvent: (e: TrainEvent) => void, isCancelled: () 
   return stoppedBy;
 }
 
-export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void = () => undefined, isCancelled: () => boolean = () => false, hooks: TrainHooks = {}): Promise<TrainSummary> {
+export async function train(
+  cfg: TrainConfig,
+  onEvent: (e: TrainEvent) => void = () => undefined,
+  isCancelled: () => boolean = () => false,
+  hooks: TrainHooks = {},
+): Promise<TrainSummary> {
   const log = (message: string) => onEvent({ type: 'log', message });
   const backend = await selectBackend({ preferred: cfg.backend ?? 'auto', log, modulePaths: cfg.modulePaths });
   onEvent({ type: 'backend', name: backend.name, ...(backend.device ? { device: backend.device } : {}) });
@@ -571,9 +677,19 @@ export async function train(cfg: TrainConfig, onEvent: (e: TrainEvent) => void =
   }
   const seconds = (Date.now() - run.t0) / 1000;
   return {
-    out, latest, stoppedBy, epochs: run.position.step / data.bpe, steps: run.position.step, chars: run.charsThisRun, seconds,
-    charsPerSec: Math.round(run.charsThisRun / Math.max(seconds, 1e-3)), bestValLoss: run.bestValLoss,
-    bestValBitsPerChar: run.bestValLoss === null ? null : run.bestValLoss / LN2, history: run.history, backend: backend.name, mode,
+    out,
+    latest,
+    stoppedBy,
+    epochs: run.position.step / data.bpe,
+    steps: run.position.step,
+    chars: run.charsThisRun,
+    seconds,
+    charsPerSec: Math.round(run.charsThisRun / Math.max(seconds, 1e-3)),
+    bestValLoss: run.bestValLoss,
+    bestValBitsPerChar: run.bestValLoss === null ? null : run.bestValLoss / LN2,
+    history: run.history,
+    backend: backend.name,
+    mode,
     ...(run.startVal ? { startValLoss: run.startVal.loss, startValAccuracy: run.startVal.accuracy } : {}),
     ...(run.startKeys !== undefined ? { startKeystrokeSavings: run.startKeys } : {}),
     ...(keys ? { keystrokeSavings: keys.savings } : {}),

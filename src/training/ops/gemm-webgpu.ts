@@ -75,26 +75,50 @@ export function gemmProgram(M: number, N: number, K: number, transA: boolean, tr
       let m0 = i32(workgroupId.y) * ${BM};
       let kBegin = i32(workgroupId.z) * ${chunk};
       let kEnd = min(${K}, kBegin + ${chunk});
-      ${range(TM).map((i) => range(TN).map((j) => `var c${i}_${j} = 0.0;`).join(' ')).join('\n      ')}
+      ${range(TM)
+        .map((i) =>
+          range(TN)
+            .map((j) => `var c${i}_${j} = 0.0;`)
+            .join(' '),
+        )
+        .join('\n      ')}
       for (var it = 0; it < ${iters}; it = it + 1) {
         let k0 = kBegin + it * ${BK};
         ${tileCopy('A', BM, M, transA, 'm0')}
         ${tileCopy('B', BN, N, !transB, 'n0')}
         workgroupBarrier();
         for (var kk = 0; kk < ${BK}; kk = kk + 1) {
-          ${range(TM).map((i) => `let a${i} = As[kk * ${BM} + ${i * WY} + ty];`).join(' ')}
-          ${range(TN).map((j) => `let b${j} = Bs[kk * ${BN} + ${j * WX} + tx];`).join(' ')}
-          ${range(TM).map((i) => range(TN).map((j) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`).join(' ')).join('\n          ')}
+          ${range(TM)
+            .map((i) => `let a${i} = As[kk * ${BM} + ${i * WY} + ty];`)
+            .join(' ')}
+          ${range(TN)
+            .map((j) => `let b${j} = Bs[kk * ${BN} + ${j * WX} + tx];`)
+            .join(' ')}
+          ${range(TM)
+            .map((i) =>
+              range(TN)
+                .map((j) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`)
+                .join(' '),
+            )
+            .join('\n          ')}
         }
         workgroupBarrier();
       }
       let base = i32(workgroupId.z) * ${M * N};
-      ${range(TM).map((i) => range(TN).map((j) => `
+      ${range(TM)
+        .map((i) =>
+          range(TN)
+            .map(
+              (j) => `
       {
         let m = m0 + ${i * WY} + ty;
         let n = n0 + ${j * WX} + tx;
         if (m < ${M} && n < ${N}) { result[base + m * ${N} + n] = c${i}_${j}; }
-      }`).join('')).join('')}
+      }`,
+            )
+            .join(''),
+        )
+        .join('')}
     }`;
   return {
     outputShape: [S * M, N],

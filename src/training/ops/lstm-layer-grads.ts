@@ -14,10 +14,5 @@ export function layerGradients(dZs: tf.Tensor2D[] | tf.Tensor2D, x: tf.Tensor2D,
   if (Array.isArray(dZs)) tf.dispose(dZs);
   // h_{t-1} for every row: h0 then the outputs of steps 0..T-2.
   const hPrev = T > 1 ? tf.concat([h0, tf.slice(hAll, [0, 0], [(T - 1) * B, H])], 0) : h0;
-  return [
-    layerMatMul(dZ, W, false, true),
-    layerMatMul(x, dZ, true, false),
-    layerMatMul(hPrev as tf.Tensor2D, dZ, true, false),
-    tf.sum(dZ, 0),
-  ];
+  return [layerMatMul(dZ, W, false, true), layerMatMul(x, dZ, true, false), layerMatMul(hPrev as tf.Tensor2D, dZ, true, false), tf.sum(dZ, 0)];
 }

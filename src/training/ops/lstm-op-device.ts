@@ -17,7 +17,6 @@ import type { DeviceLstmOptions } from './device-lstm-options';
 
 export type { DeviceLstmOptions };
 
-
 export function lstmSequenceDevice(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D, opts: DeviceLstmOptions): tf.Tensor2D {
   const T = opts.steps;
   const B = opts.batch;

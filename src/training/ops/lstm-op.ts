@@ -90,9 +90,7 @@ export function lstmSequence(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKerne
 
     for (let t0 = 0; t0 < T; t0 += chunk) {
       const n = Math.min(chunk, T - t0);
-      const xw = tf.tidy(() =>
-        tf.add(tf.matMul(tf.tensor2d(xData.subarray(t0 * B * D, (t0 + n) * B * D), [n * B, D]), W as tf.Tensor2D), bT),
-      );
+      const xw = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(xData.subarray(t0 * B * D, (t0 + n) * B * D), [n * B, D]), W as tf.Tensor2D), bT));
       const xwData = xw.dataSync() as Float32Array;
       xw.dispose();
       for (let k = 0; k < n; k++) {

@@ -40,7 +40,16 @@ export function rowsPerWorkgroup(B: number, floatsPerRow: number, storageLimitBy
   return r * floatsPerRow * 4 <= storageLimitBytes ? r : 0;
 }
 
-function programShell(name: string, key: string, outputShape: number[], vars: string[], groups: number, wg: number, code: string, uniforms?: string): WebGpuProgram {
+function programShell(
+  name: string,
+  key: string,
+  outputShape: number[],
+  vars: string[],
+  groups: number,
+  wg: number,
+  code: string,
+  uniforms?: string,
+): WebGpuProgram {
   const size = outputShape.reduce((a, b) => a * b, 1);
   return {
     outputShape,
@@ -79,15 +88,20 @@ export function forwardWebGpuProgram(T: number, B: number, H: number, R: number)
         var hn : array<f32, ${R * upt}>;
         for (var k = 0; k < ${upt}; k = k + 1) {
           let j = min(lid + k * ${wg}, ${H - 1});
-          ${unroll(R, (r) => `
+          ${unroll(
+            R,
+            (r) => `
           let xo${r} = (t * ${B} + min(b0 + ${r}, ${B - 1})) * ${G} + j;
-          var a${r} = vec4<f32>(XW[xo${r}], XW[xo${r} + ${H}], XW[xo${r} + ${2 * H}], XW[xo${r} + ${3 * H}]);`)}
+          var a${r} = vec4<f32>(XW[xo${r}], XW[xo${r} + ${H}], XW[xo${r} + ${2 * H}], XW[xo${r} + ${3 * H}]);`,
+          )}
           for (var q = 0; q < ${H}; q = q + 1) {
             let uo = q * ${G} + j;
             let u = vec4<f32>(U[uo], U[uo + ${H}], U[uo + ${2 * H}], U[uo + ${3 * H}]);
             ${unroll(R, (r) => `a${r} = a${r} + hs[${r * H} + q] * u;`)}
           }
-          ${unroll(R, (r) => `
+          ${unroll(
+            R,
+            (r) => `
           {
             let b = b0 + ${r};
             let bc = min(b, ${B - 1});
@@ -111,7 +125,8 @@ export function forwardWebGpuProgram(T: number, B: number, H: number, R: number)
               result[ob + ${5 * H}] = tc;
               result[ob + ${6 * H}] = h;
             }
-          }`)}
+          }`,
+          )}
         }
         workgroupBarrier();
         for (var k = 0; k < ${upt}; k = k + 1) {
@@ -150,7 +165,9 @@ export function backwardWebGpuProgram(T: number, B: number, H: number, R: number
         for (var k = 0; k < ${upt}; k = k + 1) {
           let j = lid + k * ${wg};
           if (j < ${H}) {
-            ${unroll(R, (r) => `
+            ${unroll(
+              R,
+              (r) => `
             {
               let b = b0 + ${r};
               let bc = min(b, ${B - 1});
@@ -182,7 +199,8 @@ export function backwardWebGpuProgram(T: number, B: number, H: number, R: number
               dzs[${r * G + H} + j] = dzf;
               dzs[${r * G + 2 * H} + j] = dzg;
               dzs[${r * G + 3 * H} + j] = dzo;
-            }`)}
+            }`,
+            )}
           }
         }
         workgroupBarrier();
@@ -233,18 +251,28 @@ export function dropoutMaskProgram(rows: number, units: number): WebGpuProgram {
 /** Runs dropoutMaskProgram from a generator state `a0` (the value mulberry32 holds before the mask's draws). */
 export function dropoutMaskWebGpu(rows: number, units: number, rate: number, a0: number): tf.Tensor2D {
   const thr = Math.ceil(rate * 4294967296); // rng() >= rate  <=>  u >= ceil(rate * 2^32), u an integer
-  return runProgram(dropoutMaskProgram(rows, units), [], [
-    { type: 'int32', data: [a0 | 0] },
-    { type: 'int32', data: [thr | 0] },
-    { type: 'float32', data: [1 / (1 - rate)] },
-  ]);
+  return runProgram(
+    dropoutMaskProgram(rows, units),
+    [],
+    [
+      { type: 'int32', data: [a0 | 0] },
+      { type: 'int32', data: [thr | 0] },
+      { type: 'float32', data: [1 / (1 - rate)] },
+    ],
+  );
 }
 
 /**
  * The layer with the sequence programs, or undefined when this device's workgroup memory cannot hold even one
  * row, or it cannot bind the whole sequence's packed rows (the caller then uses the step version).
  */
-export function lstmSequenceWhole(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D, opts: DeviceLstmOptions): tf.Tensor2D | undefined {
+export function lstmSequenceWhole(
+  x: tf.Tensor2D,
+  kernel: tf.Tensor2D,
+  recurrentKernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  opts: DeviceLstmOptions,
+): tf.Tensor2D | undefined {
   const T = opts.steps;
   const B = opts.batch;
   const H = recurrentKernel.shape[0];

@@ -54,7 +54,14 @@ function cellProgram(kind: 'fwd' | 'bwd', B: number, H: number, vars: string[], 
 }
 
 function forwardProgram(B: number, H: number, c: Strided): WebGpuProgram {
-  return cellProgram('fwd', B, H, ['XW', 'HU', 'C'], 7, `${c.stride}_${c.offset}`, `
+  return cellProgram(
+    'fwd',
+    B,
+    H,
+    ['XW', 'HU', 'C'],
+    7,
+    `${c.stride}_${c.offset}`,
+    `
           let zr = b * ${4 * H};
           let xo = uniforms.offset + zr;
           let ig = lstmSigmoid(XW[xo + j] + HU[zr + j]);
@@ -70,11 +77,19 @@ function forwardProgram(B: number, H: number, c: Strided): WebGpuProgram {
           setOutputAtIndex(ob + ${3 * H}, og);
           setOutputAtIndex(ob + ${4 * H}, c);
           setOutputAtIndex(ob + ${5 * H}, tc);
-          setOutputAtIndex(ob + ${6 * H}, og * tc);`);
+          setOutputAtIndex(ob + ${6 * H}, og * tc);`,
+  );
 }
 
 function backwardProgram(B: number, H: number, cPrev: Strided, dcNext: Strided): WebGpuProgram {
-  return cellProgram('bwd', B, H, ['P', 'CP', 'DY', 'DH', 'DC'], 5, `${cPrev.stride}_${cPrev.offset}_${dcNext.stride}_${dcNext.offset}`, `
+  return cellProgram(
+    'bwd',
+    B,
+    H,
+    ['P', 'CP', 'DY', 'DH', 'DC'],
+    5,
+    `${cPrev.stride}_${cPrev.offset}_${dcNext.stride}_${dcNext.offset}`,
+    `
           let pb = b * ${7 * H} + j;
           let ig = P[pb];
           let fg = P[pb + ${H}];
@@ -89,7 +104,8 @@ function backwardProgram(B: number, H: number, cPrev: Strided, dcNext: Strided):
           setOutputAtIndex(qb + ${H}, dc * cp * fg * (1.0 - fg));
           setOutputAtIndex(qb + ${2 * H}, dc * ig * (1.0 - gg * gg));
           setOutputAtIndex(qb + ${3 * H}, dh * tc * og * (1.0 - og));
-          setOutputAtIndex(qb + ${4 * H}, dc * fg);`);
+          setOutputAtIndex(qb + ${4 * H}, dc * fg);`,
+  );
 }
 
 function run(program: WebGpuProgram, inputs: tf.Tensor[], offset: number): tf.Tensor2D {
@@ -137,7 +153,11 @@ export function lstmSequenceFused(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrent
       let dh: tf.Tensor2D = zeros as tf.Tensor2D;
       let next: tf.Tensor2D | undefined; // the backward row of step t+1 (holds dc·f)
       for (let t = T - 1; t >= 0; t--) {
-        const q = run(backwardProgram(B, H, t === 0 ? own : packedC, next ? packedDc : own), [sPacked[t], t === 0 ? sc0 : sPacked[t - 1], dy, dh, next ?? zeros], t * B * H);
+        const q = run(
+          backwardProgram(B, H, t === 0 ? own : packedC, next ? packedDc : own),
+          [sPacked[t], t === 0 ? sc0 : sPacked[t - 1], dy, dh, next ?? zeros],
+          t * B * H,
+        );
         const dZ = tf.slice(q, [0, 0], [B, 4 * H]) as tf.Tensor2D;
         dZs[t] = dZ;
         if (dh !== zeros) dh.dispose();

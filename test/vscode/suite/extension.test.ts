@@ -17,7 +17,13 @@ interface Diagnostics {
   statusBar: string;
   trainingBackend: string;
   training: boolean;
-  lastTrainingRun?: { summary?: { stoppedBy: string; steps: number }; error?: string; eventLoopDelayMs: { p50: number; p99: number; max: number }; host?: string; verdict?: { switched: boolean; before?: number; after?: number; keystrokesBefore?: number; keystrokesAfter?: number; message: string } };
+  lastTrainingRun?: {
+    summary?: { stoppedBy: string; steps: number };
+    error?: string;
+    eventLoopDelayMs: { p50: number; p99: number; max: number };
+    host?: string;
+    verdict?: { switched: boolean; before?: number; after?: number; keystrokesBefore?: number; keystrokesAfter?: number; message: string };
+  };
   completionMs: number[];
   completionStepped: number[];
   nativeBackends: string[];
@@ -287,7 +293,8 @@ export function registerRestrictedSuite(): void {
 
     it('keeps the extension host responsive while completing after jumps in a 200 KB file (the bundled model)', async () => {
       const lines: string[] = [];
-      for (let i = 0; lines.join('\n').length < 200_000; i++) lines.push(i % 4 === 0 ? `def handler_${i}(request, *args):` : `    value_${i} = compute(request.data[${i}], key="k${i}")`);
+      for (let i = 0; lines.join('\n').length < 200_000; i++)
+        lines.push(i % 4 === 0 ? `def handler_${i}(request, *args):` : `    value_${i} = compute(request.data[${i}], key="k${i}")`);
       const editor = await openPython('long_file.py', lines.join('\n') + '\n');
       const lag = monitorEventLoopDelay({ resolution: 5 });
       lag.enable();
@@ -299,7 +306,9 @@ export function registerRestrictedSuite(): void {
       }
       lag.disable();
       const ms = (ns: number) => ns / 1e6;
-      note(`event-loop delay in the extension host, completions after 6 jumps in a 200 KB file: p50 ${ms(lag.percentile(50)).toFixed(1)} ms, p99 ${ms(lag.percentile(99)).toFixed(1)} ms, max ${ms(lag.max).toFixed(1)} ms`);
+      note(
+        `event-loop delay in the extension host, completions after 6 jumps in a 200 KB file: p50 ${ms(lag.percentile(50)).toFixed(1)} ms, p99 ${ms(lag.percentile(99)).toFixed(1)} ms, max ${ms(lag.max).toFixed(1)} ms`,
+      );
       // Priming steps 64 characters between yields (~5 ms on 2 cores), so the host stays smooth. The longest block
       // is the decoding itself: on this very repetitive file the document cache scans thousands of occurrences
       // per generated character (~250 ms measured, issue 18), a few samples that p99 does not see.
