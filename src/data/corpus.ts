@@ -178,6 +178,23 @@ export function readSourceFile(file: string, maxBytes: number): { text: string }
   return text === undefined ? { skip: 'not-utf8' } : { text };
 }
 
+/** A Python file as training text: decoded, cleaned, ending in a newline; or why it is skipped. */
+function readTrainingText(file: string, maxFileBytes: number): { text: string } | { skip: SkipReason } {
+  const r = readSourceFile(file, maxFileBytes);
+  if ('skip' in r) return r;
+  const text = cleanText(r.text);
+  if (!text.trim()) return { skip: 'empty' };
+  return { text: text.endsWith('\n') ? text : text + '\n' };
+}
+
+/** Characters outside the model's vocabulary (they become its unknown symbol). */
+function unknownCount(text: string): number {
+  const ids = encode(text);
+  let n = 0;
+  for (let i = 0; i < ids.length; i++) if (ids[i] === UNKNOWN_INDEX) n++;
+  return n;
+}
+
 export function buildCorpus(roots: string[], opts: CorpusOptions = {}): Corpus {
   const maxFileBytes = opts.maxFileBytes ?? 1_000_000;
   const maxTotal = opts.maxTotalChars ?? Infinity;
@@ -224,24 +241,18 @@ export function buildCorpus(roots: string[], opts: CorpusOptions = {}): Corpus {
           skip('total-cap');
           continue;
         }
-        const r = readSourceFile(full_, maxFileBytes);
+        const r = readTrainingText(full_, maxFileBytes);
         if ('skip' in r) {
           skip(r.skip);
           continue;
         }
-        let text = cleanText(r.text);
-        if (!text.trim()) {
-          skip('empty');
-          continue;
-        }
-        if (!text.endsWith('\n')) text += '\n';
+        const text = r.text;
         if (chars + text.length > maxTotal) {
           full = true;
           skip('total-cap');
           continue;
         }
-        const ids = encode(text);
-        for (let i = 0; i < ids.length; i++) if (ids[i] === UNKNOWN_INDEX) unknownChars++;
+        unknownChars += unknownCount(text);
         files.push({ path: full_, relative: rel, text });
         chars += text.length;
       }

@@ -1,6 +1,6 @@
 /**
  * "Train on Workspace": runs the trainer in a worker thread (or, for the GPU backend, a separate Node
- * process: see training/training-host.ts) with a cancellable progress notification,
+ * process: see training/host/training-host.ts) with a cancellable progress notification,
  * switches completions to each new best checkpoint as it is saved, and measures the extension host's
  * event-loop delay while training runs.
  */
@@ -40,6 +40,49 @@ export interface TrainingRunResult {
   verdict?: RunVerdict;
 }
 
+export interface RunOptions {
+  folders: string[];
+  storage: WorkspaceStorage;
+  fromDir?: string;
+  settings: Settings;
+  modulePaths?: string[];
+  minutes: number | undefined;
+  /** Keep learning's run: one thread, status bar only, no keystroke check. */
+  background?: boolean;
+  /** Keep learning: the files saved since its last run (TrainConfig.focusFiles). */
+  focusFiles?: string[];
+}
+
+/** A workspace run's configuration: the budget's plan and the user's training settings. */
+function workspaceRunConfig(opts: RunOptions, fromDir: string | undefined): TrainConfig {
+  const t = opts.settings.training;
+  // A background run (keep learning) takes one thread and shows itself in the status bar only.
+  const plan = planRun({ minutes: opts.minutes, cores: availableParallelism(), threads: opts.background ? 1 : t.threads });
+  return {
+    data: opts.folders,
+    out: opts.storage.current,
+    from: fromDir,
+    ...plan,
+    epochs: Math.min(plan.epochs, t.epochs),
+    mustBeatStart: true,
+    // The before/after keystroke figures are for the user who asked for the run, not for background runs.
+    keystrokeCheck: !opts.background,
+    focusFiles: opts.focusFiles,
+    smallCorpusRule: true,
+    batchSize: t.batchSize,
+    seqLen: t.seqLength,
+    lr: t.learningRate,
+    validationSplit: t.validationSplit,
+    maxCorpusChars: Math.round(t.maxCorpusMB * 1e6),
+    maxFileBytes: Math.round(t.maxFileMB * 1e6),
+    exclude: t.exclude,
+    mode: t.mode,
+    backend: opts.settings.backend,
+    modulePaths: opts.modulePaths,
+    name: `workspace (${fromDir ? 'fine-tuned' : 'from scratch'})`,
+  };
+}
+
 export class TrainingController {
   private job: TrainingJob | undefined;
   /** The run's starting and best validation loss so far (nats/char). */
@@ -68,47 +111,13 @@ export class TrainingController {
    * @param opts.minutes the time budget (undefined: until stopped); the run is planned to fit it
    *   (budget-plan.ts) and, when fine-tuning, replaces the model only if it beats it on the validation files.
    */
-  async run(opts: {
-    folders: string[];
-    storage: WorkspaceStorage;
-    fromDir?: string;
-    settings: Settings;
-    modulePaths?: string[];
-    minutes: number | undefined;
-    background?: boolean;
-    focusFiles?: string[];
-  }): Promise<TrainingRunResult> {
+  async run(opts: RunOptions): Promise<TrainingRunResult> {
     if (this.job) throw new Error('a training run is already in progress');
-    const t = opts.settings.training;
-    // A background run (keep learning) takes one thread and shows itself in the status bar only.
-    const plan = planRun({ minutes: opts.minutes, cores: availableParallelism(), threads: opts.background ? 1 : t.threads });
     const archived = opts.storage.archiveCurrent();
     if (archived) this.hooks.log(`training: previous workspace model kept in ${archived}`);
     // Fine-tuning the workspace model itself starts from its archived copy: `current` is the output.
     const fromDir = opts.fromDir && archived && path.resolve(opts.fromDir) === path.resolve(opts.storage.current) ? archived : opts.fromDir;
-    const config: TrainConfig = {
-      data: opts.folders,
-      out: opts.storage.current,
-      from: fromDir,
-      ...plan,
-      epochs: Math.min(plan.epochs, t.epochs),
-      mustBeatStart: true,
-      // The before/after keystroke figures are for the user who asked for the run, not for background runs.
-      keystrokeCheck: !opts.background,
-      focusFiles: opts.focusFiles,
-      smallCorpusRule: true,
-      batchSize: t.batchSize,
-      seqLen: t.seqLength,
-      lr: t.learningRate,
-      validationSplit: t.validationSplit,
-      maxCorpusChars: Math.round(t.maxCorpusMB * 1e6),
-      maxFileBytes: Math.round(t.maxFileMB * 1e6),
-      exclude: t.exclude,
-      mode: t.mode,
-      backend: opts.settings.backend,
-      modulePaths: opts.modulePaths,
-      name: `workspace (${fromDir ? 'fine-tuned' : 'from scratch'})`,
-    };
+    const config = workspaceRunConfig(opts, fromDir);
     this.history.length = 0;
     this.start = this.best = undefined;
     this.hooks.history(this.history);
@@ -121,76 +130,14 @@ export class TrainingController {
           ? { location: vscode.ProgressLocation.Window, title: 'LSTM: learning from your saves' }
           : { location: vscode.ProgressLocation.Notification, title: 'LSTM: training on workspace', cancellable: true },
         async (progress, token) => {
-          let lastFrac = 0;
-          let backend = '';
-          const started = Date.now();
-          const budgetMs = opts.minutes === undefined ? undefined : opts.minutes * 60_000;
-          const onEvent = (e: TrainEvent) => {
-            switch (e.type) {
-              case 'log':
-                this.hooks.log(`training: ${e.message}`);
-                break;
-              case 'backend':
-                backend = e.name;
-                break;
-              case 'corpus':
-                this.hooks.log(`training: corpus ${e.report.files} files, ${e.report.chars} chars, skipped ${JSON.stringify(e.report.skipped)}`);
-                progress.report({ message: `corpus: ${e.report.files} files, ${(e.report.chars / 1e6).toFixed(2)} MB` });
-                break;
-              case 'start':
-                this.start = e.valLoss;
-                progress.report({ message: `the current model scores ${e.valLoss.toFixed(3)} nats/char on this workspace's validation files` });
-                break;
-              case 'batch': {
-                const elapsed = Date.now() - started;
-                const byEpochs = (e.epoch * e.batchesPerEpoch + e.batch) / (config.epochs * e.batchesPerEpoch);
-                const frac = Math.min(1, budgetMs ? Math.max(elapsed / budgetMs, byEpochs) : byEpochs);
-                const left = budgetMs
-                  ? `${formatDuration(Math.max(0, (budgetMs - elapsed) / 1000))} left`
-                  : `${formatDuration(elapsed / 1000)} so far · stop it when you like`;
-                const best =
-                  this.best !== undefined ? ` · best ${this.best.toFixed(3)}${this.start !== undefined ? ` (from ${this.start.toFixed(3)})` : ''}` : '';
-                const msg = `epoch ${e.epoch + 1} · loss ${e.loss.toFixed(3)}${best} · ${e.charsPerSec} chars/s · ${left}`;
-                progress.report({ message: msg, increment: budgetMs ? Math.max(0, (frac - lastFrac) * 100) : undefined });
-                lastFrac = frac;
-                this.hooks.status(
-                  `$(sync~spin) LSTM ${budgetMs ? `${Math.round(frac * 100)}%` : formatDuration(elapsed / 1000)}${backend ? ` · ${backend}` : ''}`,
-                );
-                break;
-              }
-              case 'eval':
-                this.history.push(e.record);
-                this.hooks.history(this.history);
-                this.hooks.log(
-                  `training: epoch ${e.record.epoch} train ${e.record.trainLoss.toFixed(4)} val ${e.record.valLoss.toFixed(4)} nats/char${e.best ? ' (best)' : ''}`,
-                );
-                break;
-              case 'keystrokes':
-                progress.report({
-                  message: `${e.model === 'start' ? 'the current model' : 'the new model'}'s ghost text saves ${Math.round(e.savings * 100)}% of keystrokes on the validation files`,
-                });
-                break;
-              case 'checkpoint':
-                this.best = e.valLoss;
-                this.hooks.checkpointSaved(e.dir);
-                break;
-            }
-          };
-          const webgpuInstalled = webgpuResolvable(opts.modulePaths);
-          const found = wantsGpu(opts.settings.backend, webgpuInstalled) ? await findPlainNode(opts.settings.nodePath) : {};
-          const host = chooseTrainingHost({ backend: opts.settings.backend, webgpuInstalled, node: found.node, nodeProblem: found.problem });
-          this.hooks.log(`training: ${host.reason}`);
-          // The user asked for the GPU by name: say plainly why it is not used, not only in the log.
-          if (opts.settings.backend === 'webgpu' && host.kind === 'worker') void vscode.window.showWarningMessage(`LSTM: ${host.reason}.`);
-          result.host = host.kind;
-          this.job = host.kind === 'process' ? startTrainingProcess(config, onEvent, host.node) : startTraining(config, onEvent);
+          const job = await this.startJob(opts, config, this.progressHandler(progress, config, opts.minutes), result);
           const sub = token.onCancellationRequested(() => {
             this.hooks.log('training: cancel requested; stopping after this batch');
-            this.job?.cancel();
+            job.cancel();
           });
-          const activity = watchEditorActivity(this.job);
+          const activity = watchEditorActivity(job);
           try {
-            result.summary = await this.job.done;
+            result.summary = await job.done;
             this.hooks.log(
               `training: ${result.summary.stoppedBy} after ${result.summary.steps} steps, best validation ${result.summary.bestValLoss?.toFixed(4) ?? 'n/a'} nats/char, ${result.summary.charsPerSec} chars/s on ${result.summary.backend}`,
             );
@@ -218,6 +165,81 @@ export class TrainingController {
       this.lastRun = result;
     }
     return result;
+  }
+
+  /** Where the run goes: a worker thread, or a plain Node process for the GPU backends (training-host.ts). */
+  private async startJob(opts: RunOptions, config: TrainConfig, onEvent: (e: TrainEvent) => void, result: TrainingRunResult): Promise<TrainingJob> {
+    const webgpuInstalled = webgpuResolvable(opts.modulePaths);
+    const found = wantsGpu(opts.settings.backend, webgpuInstalled) ? await findPlainNode(opts.settings.nodePath) : {};
+    const host = chooseTrainingHost({ backend: opts.settings.backend, webgpuInstalled, node: found.node, nodeProblem: found.problem });
+    this.hooks.log(`training: ${host.reason}`);
+    // The user asked for the GPU by name: say plainly why it is not used, not only in the log.
+    if (opts.settings.backend === 'webgpu' && host.kind === 'worker') void vscode.window.showWarningMessage(`LSTM: ${host.reason}.`);
+    result.host = host.kind;
+    this.job = host.kind === 'process' ? startTrainingProcess(config, onEvent, host.node) : startTraining(config, onEvent);
+    return this.job;
+  }
+
+  /** The run's events as progress, status bar, log, loss curve and checkpoint switches. */
+  private progressHandler(
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    config: TrainConfig,
+    minutes: number | undefined,
+  ): (e: TrainEvent) => void {
+    let lastFrac = 0;
+    let backend = '';
+    const started = Date.now();
+    const budgetMs = minutes === undefined ? undefined : minutes * 60_000;
+    const onBatch = (e: Extract<TrainEvent, { type: 'batch' }>) => {
+      const elapsed = Date.now() - started;
+      const byEpochs = (e.epoch * e.batchesPerEpoch + e.batch) / (config.epochs * e.batchesPerEpoch);
+      const frac = Math.min(1, budgetMs ? Math.max(elapsed / budgetMs, byEpochs) : byEpochs);
+      const left = budgetMs
+        ? `${formatDuration(Math.max(0, (budgetMs - elapsed) / 1000))} left`
+        : `${formatDuration(elapsed / 1000)} so far · stop it when you like`;
+      const best = this.best !== undefined ? ` · best ${this.best.toFixed(3)}${this.start !== undefined ? ` (from ${this.start.toFixed(3)})` : ''}` : '';
+      const msg = `epoch ${e.epoch + 1} · loss ${e.loss.toFixed(3)}${best} · ${e.charsPerSec} chars/s · ${left}`;
+      progress.report({ message: msg, increment: budgetMs ? Math.max(0, (frac - lastFrac) * 100) : undefined });
+      lastFrac = frac;
+      this.hooks.status(`$(sync~spin) LSTM ${budgetMs ? `${Math.round(frac * 100)}%` : formatDuration(elapsed / 1000)}${backend ? ` · ${backend}` : ''}`);
+    };
+    return (e) => {
+      switch (e.type) {
+        case 'log':
+          this.hooks.log(`training: ${e.message}`);
+          break;
+        case 'backend':
+          backend = e.name;
+          break;
+        case 'corpus':
+          this.hooks.log(`training: corpus ${e.report.files} files, ${e.report.chars} chars, skipped ${JSON.stringify(e.report.skipped)}`);
+          progress.report({ message: `corpus: ${e.report.files} files, ${(e.report.chars / 1e6).toFixed(2)} MB` });
+          break;
+        case 'start':
+          this.start = e.valLoss;
+          progress.report({ message: `the current model scores ${e.valLoss.toFixed(3)} nats/char on this workspace's validation files` });
+          break;
+        case 'batch':
+          onBatch(e);
+          break;
+        case 'eval':
+          this.history.push(e.record);
+          this.hooks.history(this.history);
+          this.hooks.log(
+            `training: epoch ${e.record.epoch} train ${e.record.trainLoss.toFixed(4)} val ${e.record.valLoss.toFixed(4)} nats/char${e.best ? ' (best)' : ''}`,
+          );
+          break;
+        case 'keystrokes':
+          progress.report({
+            message: `${e.model === 'start' ? 'the current model' : 'the new model'}'s ghost text saves ${Math.round(e.savings * 100)}% of keystrokes on the validation files`,
+          });
+          break;
+        case 'checkpoint':
+          this.best = e.valLoss;
+          this.hooks.checkpointSaved(e.dir);
+          break;
+      }
+    };
   }
 }
 

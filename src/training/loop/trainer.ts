@@ -353,6 +353,30 @@ interface Run {
   batchesThisRun: number;
 }
 
+/** What the run's checkpoints record of how it trains (meta.json's training.hyperParameters). */
+function hyperParametersOf(cfg: TrainConfig, data: Data, spec: ModelSpec, seed: number, threads: number): Record<string, number | string | boolean> {
+  return {
+    epochs: cfg.epochs,
+    batchSize: cfg.batchSize,
+    seqLen: cfg.seqLen,
+    learningRate: cfg.lr,
+    lrSchedule: cfg.lrSchedule ?? 'constant',
+    lrMin: cfg.lrMin ?? cfg.lr / 10,
+    clipNorm: cfg.clipNorm ?? 1,
+    validationSplit: data.validationSplit,
+    seed,
+    dropout: spec.dropout,
+    denseL2: spec.denseL2,
+    ...(Number.isFinite(data.evalEvery) ? { evalEvery: data.evalEvery } : {}),
+    threads,
+    ...(cfg.threadsWhileBusy !== undefined && threads > 1 ? { threadsWhileBusy: cfg.threadsWhileBusy } : {}),
+    ...(cfg.frozenLayers ? { frozenLayers: cfg.frozenLayers } : {}),
+    ...(cfg.maxMinutes ? { maxMinutes: cfg.maxMinutes, scheduleByTime: Boolean(cfg.scheduleByTime) } : {}),
+    ...(cfg.warmup ? { warmup: cfg.warmup } : {}),
+    ...(cfg.evalEveryMinutes ? { evalEveryMinutes: cfg.evalEveryMinutes } : {}),
+  };
+}
+
 /** The model, optimizer and gradient workers for a run, with its optimizer state and carried state restored. */
 async function setUp(
   cfg: TrainConfig,
@@ -389,26 +413,7 @@ async function setUp(
         : 'the saved carried state does not fit this batch size or model; streams start from zeros',
     );
   }
-  const hyperParameters: Record<string, number | string | boolean> = {
-    epochs: cfg.epochs,
-    batchSize: cfg.batchSize,
-    seqLen: cfg.seqLen,
-    learningRate: cfg.lr,
-    lrSchedule: cfg.lrSchedule ?? 'constant',
-    lrMin: cfg.lrMin ?? cfg.lr / 10,
-    clipNorm: cfg.clipNorm ?? 1,
-    validationSplit: data.validationSplit,
-    seed,
-    dropout: model.spec.dropout,
-    denseL2: model.spec.denseL2,
-    ...(Number.isFinite(data.evalEvery) ? { evalEvery: data.evalEvery } : {}),
-    threads,
-    ...(cfg.threadsWhileBusy !== undefined && threads > 1 ? { threadsWhileBusy: cfg.threadsWhileBusy } : {}),
-    ...(frozenLayers ? { frozenLayers } : {}),
-    ...(cfg.maxMinutes ? { maxMinutes: cfg.maxMinutes, scheduleByTime: Boolean(cfg.scheduleByTime) } : {}),
-    ...(cfg.warmup ? { warmup: cfg.warmup } : {}),
-    ...(cfg.evalEveryMinutes ? { evalEveryMinutes: cfg.evalEveryMinutes } : {}),
-  };
+  const hyperParameters = hyperParametersOf(cfg, data, model.spec, seed, threads);
   const now = Date.now();
   return {
     cfg,

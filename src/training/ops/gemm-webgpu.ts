@@ -34,6 +34,22 @@ export function tilingName(t: GemmTiling): string {
   return `${t.BM}x${t.BN}x${t.BK}x${t.TM}x${t.TN}`;
 }
 
+/**
+ * The loop that copies one operand's BK-deep slice into workgroup memory, `Xs[kk * width + i]`, zero outside
+ * the matrix. Stored [rows, K] (`kMajor` false) or [K, rows]; consecutive threads take consecutive addresses.
+ */
+function tileCopy(X: string, width: number, rows: number, K: number, BK: number, NT: number, kMajor: boolean, base: string): string {
+  return `
+        for (var e = tid; e < ${width * BK}; e = e + ${NT}) {
+          ${kMajor ? `let kk = e / ${width}; let i = e - kk * ${width};` : `let i = e / ${BK}; let kk = e - i * ${BK};`}
+          let gi = ${base} + i;
+          let gk = k0 + kk;
+          var v = 0.0;
+          if (gi < ${rows} && gk < kEnd) { v = ${X}[${kMajor ? `gk * ${rows} + gi` : `gi * ${K} + gk`}]; }
+          ${X}s[kk * ${width} + i] = v;
+        }`;
+}
+
 /** How many slices of K each tile of C is split into, so that ~2 workgroups per SM of a large GPU have work. */
 export function splitK(M: number, N: number, K: number, t: GemmTiling): number {
   const tiles = Math.ceil(M / t.BM) * Math.ceil(N / t.BN);
@@ -50,19 +66,14 @@ export function gemmProgram(M: number, N: number, K: number, transA: boolean, tr
   const NT = WX * WY;
   const chunk = Math.ceil(Math.ceil(K / S) / BK) * BK;
   const iters = chunk / BK;
-  /**
-   * The loop that copies one operand's BK-deep slice into workgroup memory, `Xs[kk * width + i]`, zero outside
-   * the matrix. Stored [rows, K] (`kMajor` false) or [K, rows]; consecutive threads take consecutive addresses.
-   */
-  const tileCopy = (X: string, width: number, rows: number, kMajor: boolean, base: string) => `
-        for (var e = tid; e < ${width * BK}; e = e + ${NT}) {
-          ${kMajor ? `let kk = e / ${width}; let i = e - kk * ${width};` : `let i = e / ${BK}; let kk = e - i * ${BK};`}
-          let gi = ${base} + i;
-          let gk = k0 + kk;
-          var v = 0.0;
-          if (gi < ${rows} && gk < kEnd) { v = ${X}[${kMajor ? `gk * ${rows} + gi` : `gi * ${K} + gk`}]; }
-          ${X}s[kk * ${width} + i] = v;
-        }`;
+  const grid = (f: (i: number, j: number) => string, sep: string) =>
+    range(TM)
+      .map((i) =>
+        range(TN)
+          .map((j) => f(i, j))
+          .join(' '),
+      )
+      .join(sep);
   const code = `
     var<workgroup> As : array<f32, ${BK * BM}>;
     var<workgroup> Bs : array<f32, ${BK * BN}>;
@@ -75,17 +86,11 @@ export function gemmProgram(M: number, N: number, K: number, transA: boolean, tr
       let m0 = i32(workgroupId.y) * ${BM};
       let kBegin = i32(workgroupId.z) * ${chunk};
       let kEnd = min(${K}, kBegin + ${chunk});
-      ${range(TM)
-        .map((i) =>
-          range(TN)
-            .map((j) => `var c${i}_${j} = 0.0;`)
-            .join(' '),
-        )
-        .join('\n      ')}
+      ${grid((i, j) => `var c${i}_${j} = 0.0;`, '\n      ')}
       for (var it = 0; it < ${iters}; it = it + 1) {
         let k0 = kBegin + it * ${BK};
-        ${tileCopy('A', BM, M, transA, 'm0')}
-        ${tileCopy('B', BN, N, !transB, 'n0')}
+        ${tileCopy('A', BM, M, K, BK, NT, transA, 'm0')}
+        ${tileCopy('B', BN, N, K, BK, NT, !transB, 'n0')}
         workgroupBarrier();
         for (var kk = 0; kk < ${BK}; kk = kk + 1) {
           ${range(TM)
@@ -94,31 +99,12 @@ export function gemmProgram(M: number, N: number, K: number, transA: boolean, tr
           ${range(TN)
             .map((j) => `let b${j} = Bs[kk * ${BN} + ${j * WX} + tx];`)
             .join(' ')}
-          ${range(TM)
-            .map((i) =>
-              range(TN)
-                .map((j) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`)
-                .join(' '),
-            )
-            .join('\n          ')}
+          ${grid((i, j) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`, '\n          ')}
         }
         workgroupBarrier();
       }
       let base = i32(workgroupId.z) * ${M * N};
-      ${range(TM)
-        .map((i) =>
-          range(TN)
-            .map(
-              (j) => `
-      {
-        let m = m0 + ${i * WY} + ty;
-        let n = n0 + ${j * WX} + tx;
-        if (m < ${M} && n < ${N}) { result[base + m * ${N} + n] = c${i}_${j}; }
-      }`,
-            )
-            .join(''),
-        )
-        .join('')}
+      ${grid((i, j) => `{ let m = m0 + ${i * WY} + ty; let n = n0 + ${j * WX} + tx; if (m < ${M} && n < ${N}) { result[base + m * ${N} + n] = c${i}_${j}; } }`, '\n      ')}
     }`;
   return {
     outputShape: [S * M, N],

@@ -17,6 +17,37 @@ import type { DeviceLstmOptions } from './device-lstm-options';
 
 export type { DeviceLstmOptions };
 
+/** One time step on the device: [activations i, f, g, o; c; tanh(c); h] from this step's input projection. */
+function cellStep(xwt: tf.Tensor2D, h: tf.Tensor2D, c: tf.Tensor2D, U: tf.Tensor2D): tf.Tensor2D[] {
+  const z = tf.add(xwt, tf.matMul(h, U)) as tf.Tensor2D;
+  const [zi, zf, zg, zo] = tf.split(z, 4, 1);
+  const i = tf.sigmoid(zi);
+  const f = tf.sigmoid(zf);
+  const g = tf.tanh(zg);
+  const o = tf.sigmoid(zo);
+  const cc = tf.add(tf.mul(f, c), tf.mul(i, g));
+  const tcc = tf.tanh(cc);
+  return [tf.concat([i, f, g, o], 1), cc, tcc, tf.mul(o, tcc)] as tf.Tensor2D[];
+}
+
+/** One time step backwards: the pre-activation gate gradients dz from dh (this step's total) and dc of the step after. */
+function cellGradient(
+  act: tf.Tensor2D,
+  tc: tf.Tensor2D,
+  cPrev: tf.Tensor2D,
+  dh: tf.Tensor2D,
+  dcNext: tf.Tensor2D | undefined,
+): { dz: tf.Tensor2D; dc: tf.Tensor2D; f: tf.Tensor2D } {
+  const [i, f, g, o] = tf.split(act, 4, 1) as tf.Tensor2D[];
+  const dcFromH = tf.mul(tf.mul(dh, o), tf.sub(1, tf.square(tc))) as tf.Tensor2D;
+  const dc = (dcNext ? tf.add(dcNext, dcFromH) : dcFromH) as tf.Tensor2D;
+  const di = tf.mul(tf.mul(dc, g), tf.mul(i, tf.sub(1, i)));
+  const df = tf.mul(tf.mul(dc, cPrev), tf.mul(f, tf.sub(1, f)));
+  const dg = tf.mul(tf.mul(dc, i), tf.sub(1, tf.square(g)));
+  const dO = tf.mul(tf.mul(dh, tc), tf.mul(o, tf.sub(1, o)));
+  return { dz: tf.concat([di, df, dg, dO], 1) as tf.Tensor2D, dc, f };
+}
+
 export function lstmSequenceDevice(x: tf.Tensor2D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D, opts: DeviceLstmOptions): tf.Tensor2D {
   const T = opts.steps;
   const B = opts.batch;
@@ -41,17 +72,7 @@ export function lstmSequenceDevice(x: tf.Tensor2D, kernel: tf.Tensor2D, recurren
     let c = c0 as tf.Tensor2D;
     for (let t = 0; t < T; t++) {
       // One tidy per step: only what the backward pass needs outlives it (peak memory on a GPU).
-      const [act, cNew, tc, hNew] = tf.tidy(() => {
-        const z = tf.add(tf.slice(xw, [t * B, 0], [B, 4 * H]), tf.matMul(h, U as tf.Tensor2D)) as tf.Tensor2D;
-        const [zi, zf, zg, zo] = tf.split(z, 4, 1);
-        const i = tf.sigmoid(zi);
-        const f = tf.sigmoid(zf);
-        const g = tf.tanh(zg);
-        const o = tf.sigmoid(zo);
-        const cc = tf.add(tf.mul(f, c), tf.mul(i, g));
-        const tcc = tf.tanh(cc);
-        return [tf.concat([i, f, g, o], 1), cc, tcc, tf.mul(o, tcc)] as tf.Tensor2D[];
-      });
+      const [act, cNew, tc, hNew] = tf.tidy(() => cellStep(tf.slice(xw, [t * B, 0], [B, 4 * H]) as tf.Tensor2D, h, c, U as tf.Tensor2D));
       acts.push(act);
       cs.push(cNew);
       tcs.push(tc);
@@ -80,18 +101,8 @@ export function lstmSequenceDevice(x: tf.Tensor2D, kernel: tf.Tensor2D, recurren
       let dcNext: tf.Tensor2D | undefined;
       for (let t = T - 1; t >= 0; t--) {
         const [dZ, dhN, dcN] = tf.tidy(() => {
-          const [i, f, g, o] = tf.split(sActs[t], 4, 1);
-          const tc = sTcs[t];
-          const cPrev = t === 0 ? sc0 : sCs[t - 1];
           const dyt = tf.slice(dy, [t * B, 0], [B, H]) as tf.Tensor2D;
-          const dh = (dhNext ? tf.add(dyt, dhNext) : dyt) as tf.Tensor2D;
-          const dcFromH = tf.mul(tf.mul(dh, o), tf.sub(1, tf.square(tc))) as tf.Tensor2D;
-          const dc = (dcNext ? tf.add(dcNext, dcFromH) : dcFromH) as tf.Tensor2D;
-          const di = tf.mul(tf.mul(dc, g), tf.mul(i, tf.sub(1, i)));
-          const df = tf.mul(tf.mul(dc, cPrev), tf.mul(f, tf.sub(1, f)));
-          const dg = tf.mul(tf.mul(dc, i), tf.sub(1, tf.square(g)));
-          const dO = tf.mul(tf.mul(dh, tc), tf.mul(o, tf.sub(1, o)));
-          const dz = tf.concat([di, df, dg, dO], 1) as tf.Tensor2D;
+          const { dz, dc, f } = cellGradient(sActs[t], sTcs[t], t === 0 ? sc0 : sCs[t - 1], dhNext ? (tf.add(dyt, dhNext) as tf.Tensor2D) : dyt, dcNext);
           return t > 0 ? [dz, tf.matMul(dz, UT) as tf.Tensor2D, tf.mul(dc, f) as tf.Tensor2D] : [dz];
         });
         tf.dispose([dhNext, dcNext].filter((x): x is tf.Tensor2D => x !== undefined));
