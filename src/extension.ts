@@ -17,27 +17,16 @@ const PRIME_AFTER_MS = 150;
 
 let state: ExtensionState | undefined;
 
-export function activate(context: vscode.ExtensionContext): { state: () => ExtensionState | undefined } {
-  const log = vscode.window.createOutputChannel('LSTM Complete', { log: true });
-  const status = new StatusBar();
-  const report = new ReportPanel();
-  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const storage = new WorkspaceStorage(context.globalStorageUri.fsPath, folders);
-  const models = new ModelManager({
-    log: (l) => log.info(l),
-    warn: (w) => {
-      log.warn(w);
-      void vscode.window.showWarningMessage(w);
-    },
-    changed: (m) => status.setModel(m),
-  });
+/** The training controller and keep learning, which starts its runs and is offered after a run that helped. */
+function createTraining(
+  context: vscode.ExtensionContext,
+  parts: Pick<ExtensionState, 'log' | 'status' | 'report' | 'models' | 'storage' | 'folders'>,
+): { training: TrainingController; keepLearning: KeepLearningController } {
+  const { log, status, report, models, storage, folders } = parts;
   const training = new TrainingController({
-    log: (l) => {
-      log.info(l);
-      const b = /backend: using (.+)$/.exec(l);
-      if (b) status.backend = b[1];
-    },
+    log: (l) => log.info(l),
     status: (t) => status.setTraining(t),
+    backend: (name) => (status.backend = name),
     checkpointSaved: (dir) => {
       models.load(dir, 'workspace');
       void context.workspaceState.update(MODEL_CHOICE_KEY, 'workspace');
@@ -70,11 +59,72 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     },
     context.globalState,
   );
-  const indexer = new WorkspaceIndexer({ log: (l) => log.info(l), changed: (s) => status.setCache(s) });
-  const indexRequest = () => {
-    const s = readSettings();
-    return s.completion.cache === 'workspace' && s.enable ? { folders, exclude: s.training.exclude, maxChars: Math.round(s.cacheMaxMB * 1e6) } : undefined;
-  };
+  return { training, keepLearning };
+}
+
+/**
+ * Which model: the modelPath setting, else the user's choice for this workspace, else the workspace's trained
+ * model, else the bundled one.
+ */
+function loadPreferredModel(s: Pick<ExtensionState, 'context' | 'models' | 'storage'>): void {
+  const fromSetting = readSettings().modelPath;
+  const choice = s.context.workspaceState.get<string>(MODEL_CHOICE_KEY);
+  if (fromSetting) s.models.load(fromSetting, 'chosen');
+  else if (choice && choice !== 'bundled' && choice !== 'workspace') s.models.load(choice, 'chosen');
+  else if (choice !== 'bundled' && s.storage.hasCurrent()) s.models.load(s.storage.current, 'workspace');
+  else s.models.load(undefined, 'bundled');
+}
+
+/** What the workspace index covers, or undefined when the workspace cache is off. */
+function indexRequest(folders: string[]) {
+  const s = readSettings();
+  return s.completion.cache === 'workspace' && s.enable ? { folders, exclude: s.training.exclude, maxChars: Math.round(s.cacheMaxMB * 1e6) } : undefined;
+}
+
+/** The editor events the extension follows: cursor moves (priming), saves (the index), settings changes. */
+function editorEvents(s: ExtensionState): vscode.Disposable[] {
+  let primeTimer: NodeJS.Timeout | undefined;
+  return [
+    vscode.workspace.onDidCloseTextDocument((d) => s.models.closeDocument(d.uri.toString())),
+    // A cursor that comes to rest somewhere new (a click, a search, go to line) is primed in the background.
+    vscode.window.onDidChangeTextEditorSelection((e) => {
+      if (e.textEditor.document.languageId !== 'python') return;
+      if (primeTimer) clearTimeout(primeTimer);
+      primeTimer = setTimeout(() => void s.provider.prime(e.textEditor.document, e.selections[0].active), PRIME_AFTER_MS);
+    }),
+    { dispose: () => primeTimer && clearTimeout(primeTimer) },
+    // The index follows the workspace: a burst of saves rebuilds it once, in a worker.
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      if (d.languageId === 'python') s.indexer.schedule(() => indexRequest(s.folders), 10_000);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) {
+        s.status.setEnabled(readSettings().enable);
+        if (e.affectsConfiguration(`${SECTION}.modelPath`)) loadPreferredModel(s);
+        if (['cache', 'cacheMaxMB', 'enable', 'training.exclude'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`)))
+          s.indexer.schedule(() => indexRequest(s.folders), 500);
+        s.log.info('settings changed; applied');
+      }
+    }),
+  ];
+}
+
+export function activate(context: vscode.ExtensionContext): { state: () => ExtensionState | undefined } {
+  const log = vscode.window.createOutputChannel('LSTM Complete', { log: true });
+  const status = new StatusBar();
+  const report = new ReportPanel();
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const storage = new WorkspaceStorage(context.globalStorageUri.fsPath, folders);
+  const models = new ModelManager({
+    log: (l) => log.info(l),
+    warn: (w) => {
+      log.warn(w);
+      void vscode.window.showWarningMessage(w);
+    },
+    changed: (m) => status.setModel(m),
+  });
+  const { training, keepLearning } = createTraining(context, { log, status, report, models, storage, folders });
+  const indexer = new WorkspaceIndexer({ log: (l) => log.info(l), changed: (c) => status.setCache(c) });
   const provider = new LstmInlineCompletionProvider(models, {
     settings: readSettings,
     workspace: () => indexer.index,
@@ -82,52 +132,21 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     // Completion timings are what a user checks first when ghost text feels slow: info, not debug.
     log: (l) => log.info(l),
   });
-
-  // Which model: the modelPath setting, else the user's choice for this workspace, else the workspace's
-  // trained model, else the bundled one.
-  const loadPreferredModel = () => {
-    const fromSetting = readSettings().modelPath;
-    const choice = context.workspaceState.get<string>(MODEL_CHOICE_KEY);
-    if (fromSetting) models.load(fromSetting, 'chosen');
-    else if (choice && choice !== 'bundled' && choice !== 'workspace') models.load(choice, 'chosen');
-    else if (choice !== 'bundled' && storage.hasCurrent()) models.load(storage.current, 'workspace');
-    else models.load(undefined, 'bundled');
-  };
-  loadPreferredModel();
+  loadPreferredModel({ context, models, storage });
   status.setEnabled(readSettings().enable);
 
   state = { context, log, status, report, storage, models, training, provider, folders, modelChoiceKey: MODEL_CHOICE_KEY, indexer };
-  let primeTimer: NodeJS.Timeout | undefined;
   context.subscriptions.push(
     log,
     status,
     vscode.languages.registerInlineCompletionItemProvider({ language: 'python' }, provider),
-    vscode.workspace.onDidCloseTextDocument((d) => models.closeDocument(d.uri.toString())),
-    // A cursor that comes to rest somewhere new (a click, a search, go to line) is primed in the background.
-    vscode.window.onDidChangeTextEditorSelection((e) => {
-      if (e.textEditor.document.languageId !== 'python') return;
-      if (primeTimer) clearTimeout(primeTimer);
-      primeTimer = setTimeout(() => void provider.prime(e.textEditor.document, e.selections[0].active), PRIME_AFTER_MS);
-    }),
-    { dispose: () => primeTimer && clearTimeout(primeTimer) },
-    // The index follows the workspace: a burst of saves rebuilds it once, in a worker.
-    vscode.workspace.onDidSaveTextDocument((d) => {
-      if (d.languageId === 'python') indexer.schedule(indexRequest, 10_000);
-    }),
+    ...editorEvents(state),
     { dispose: () => indexer.dispose() },
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SECTION)) {
-        status.setEnabled(readSettings().enable);
-        if (e.affectsConfiguration(`${SECTION}.modelPath`)) loadPreferredModel();
-        if (['cache', 'cacheMaxMB', 'enable', 'training.exclude'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) indexer.schedule(indexRequest, 500);
-        log.info('settings changed; applied');
-      }
-    }),
     ...registerCommands(state),
     { dispose: () => void training.dispose() },
     keepLearning,
   );
-  indexer.schedule(indexRequest, 1_000);
+  indexer.schedule(() => indexRequest(folders), 1_000);
   log.info(`activated; ${folders.length} workspace folder(s); storage ${storage.root}`);
   return { state: () => state };
 }

@@ -105,17 +105,106 @@ export function lineStarts(text: string): Map<number, LineInfo> {
   return out;
 }
 
+/** Greedy indentation after a line break: the most likely character while it is a space or a tab (state restored after). */
+function greedyIndent(predictor: Predictor, p: Float64Array): string {
+  const saved = predictor.save();
+  let predicted = '';
+  let probs = p;
+  for (let k = 0; k < 64; k++) {
+    const c = argmax(probs);
+    if (c !== SPACE && c !== TAB) break;
+    predicted += c === SPACE ? ' ' : '\t';
+    predictor.step(c);
+    probs = predictor.probabilities();
+  }
+  predictor.restore(saved);
+  return predicted;
+}
+
+/** Mean loss over the first `chars` characters of the texts with the state reset every 256 characters. */
+function resetEvery256Loss(predictor: Predictor, texts: string[], chars: number): number {
+  let loss = 0;
+  let n = 0;
+  for (const text of texts) {
+    const ids = encode(text);
+    for (let i = 0; i < ids.length && n < chars; i++) {
+      if (i % 256 === 0) predictor.reset();
+      loss -= Math.log(Math.max(predictor.probabilityOf(ids[i]), 1e-30));
+      predictor.step(ids[i]);
+      n++;
+    }
+  }
+  return loss / Math.max(n, 1);
+}
+
+const accIn = <K>(m: Map<K, Acc>, k: K): Acc => m.get(k) ?? (m.set(k, new Acc()), m.get(k)!);
+
+/** The accumulators of every metric, and the report's sections from them. */
+class Tallies {
+  readonly byDist = DISTANCE_BUCKETS.map(() => new Acc());
+  readonly byDepth = new Map<number, Acc>();
+  readonly indentAll = new Acc();
+  readonly indentDepth = new Map<number, Acc>();
+  readonly dedent = new Acc();
+  readonly notDedent = new Acc();
+  readonly openerBuckets = DISTANCE_BUCKETS.map(() => new Acc());
+  readonly strings = new Map<string, Acc>();
+  readonly posLoss = new Float64Array(MAX_POSITION / POSITION_BUCKET);
+  readonly posCount = new Float64Array(MAX_POSITION / POSITION_BUCKET);
+
+  position(i: number, loss: number): void {
+    if (i >= MAX_POSITION) return;
+    this.posLoss[Math.floor(i / POSITION_BUCKET)] += loss;
+    this.posCount[Math.floor(i / POSITION_BUCKET)]++;
+  }
+
+  bracket(pair: { open: number; close: number; depth: number }, pTruth: number, right: boolean, wrongCloser: boolean): void {
+    this.byDist[bucketOf(DISTANCE_BUCKETS, pair.close - pair.open)].add(pTruth, right, wrongCloser);
+    accIn(this.byDepth, pair.depth).add(pTruth, right);
+  }
+
+  quote(q: { quote: string; length: number }, pTruth: number, right: boolean): void {
+    accIn(this.strings, `${q.quote}|${bucketOf(STRING_BUCKETS, q.length)}`).add(pTruth, right);
+  }
+
+  line(line: LineInfo, pFirst: number, ok: boolean): void {
+    this.indentAll.add(pFirst, ok);
+    accIn(this.indentDepth, line.depth).add(pFirst, ok);
+    (line.dedent ? this.dedent : this.notDedent).add(pFirst, ok);
+    if (line.openerDistance > 0) this.openerBuckets[bucketOf(DISTANCE_BUCKETS, line.openerDistance)].add(pFirst, ok);
+  }
+
+  sections(): Pick<LongRangeReport, 'brackets' | 'indentation' | 'strings'> & { lossByPosition: LongRangeReport['context']['lossByPosition'] } {
+    const byKey = (m: Map<number, Acc>) => [...m.entries()].sort((a, b) => a[0] - b[0]).map(([depth, a]) => ({ depth, ...a.tally() }));
+    return {
+      brackets: {
+        byDistance: this.byDist.map((a, i) => ({ bucket: label(DISTANCE_BUCKETS[i]), ...a.tally(), wrongType: a.n ? a.wrong / a.n : NaN })),
+        byDepth: byKey(this.byDepth),
+      },
+      indentation: {
+        overall: this.indentAll.tally(),
+        byDepth: byKey(this.indentDepth),
+        dedent: this.dedent.tally(),
+        sameOrIndent: this.notDedent.tally(),
+        byOpenerDistance: this.openerBuckets.map((a, i) => ({ bucket: label(DISTANCE_BUCKETS[i]), ...a.tally() })),
+      },
+      strings: {
+        byLength: [...this.strings.entries()].sort().map(([k, a]) => {
+          const [quote, b] = k.split('|');
+          return { quote, bucket: label(STRING_BUCKETS[+b]), ...a.tally() };
+        }),
+      },
+      lossByPosition: Array.from(this.posLoss, (l, i) => ({
+        start: i * POSITION_BUCKET,
+        loss: this.posCount[i] ? l / this.posCount[i] : NaN,
+        count: this.posCount[i],
+      })),
+    };
+  }
+}
+
 export function analyzeLongRange(texts: string[], predictor: Predictor, opts: { maxChars?: number } = {}): LongRangeReport {
-  const byDist = DISTANCE_BUCKETS.map(() => new Acc());
-  const byDepthB = new Map<number, Acc>();
-  const indentAll = new Acc();
-  const indentDepth = new Map<number, Acc>();
-  const dedent = new Acc();
-  const notDedent = new Acc();
-  const openerBuckets = DISTANCE_BUCKETS.map(() => new Acc());
-  const strAcc = new Map<string, Acc>();
-  const posLoss = new Float64Array(MAX_POSITION / POSITION_BUCKET);
-  const posCount = new Float64Array(MAX_POSITION / POSITION_BUCKET);
+  const tallies = new Tallies();
   let carried = 0;
   let chars = 0;
   let files = 0;
@@ -141,92 +230,26 @@ export function analyzeLongRange(texts: string[], predictor: Predictor, opts: { 
       // The whole distribution only where a metric looks at the model's top choice.
       const p = pair || q || line ? predictor.probabilities() : undefined;
       const pTruth = p ? p[truth] : predictor.probabilityOf(truth);
-      const top = p ? argmax(p) : -1;
       const loss = -Math.log(Math.max(pTruth, 1e-30));
       carried += loss;
       chars++;
-      if (i < MAX_POSITION) {
-        posLoss[Math.floor(i / POSITION_BUCKET)] += loss;
-        posCount[Math.floor(i / POSITION_BUCKET)]++;
-      }
-      if (!p) {
-        predictor.step(truth);
-        continue;
-      }
-      if (pair) {
-        const b = bucketOf(DISTANCE_BUCKETS, pair.close - pair.open);
-        byDist[b].add(p[truth], top === truth, top !== truth && CLOSER_INDICES.has(top));
-        if (!byDepthB.has(pair.depth)) byDepthB.set(pair.depth, new Acc());
-        byDepthB.get(pair.depth)!.add(p[truth], top === truth);
-      }
-      if (q) {
-        const key = `${q.quote}|${bucketOf(STRING_BUCKETS, q.length)}`;
-        if (!strAcc.has(key)) strAcc.set(key, new Acc());
-        strAcc.get(key)!.add(p[truth], top === truth);
-      }
-      if (line) {
-        // Greedy indentation: take the most likely character while it is a space or tab.
-        const saved = predictor.save();
-        let predicted = '';
-        let probs = p;
-        for (let k = 0; k < 64; k++) {
-          const c = argmax(probs);
-          if (c !== SPACE && c !== TAB) break;
-          predicted += c === SPACE ? ' ' : '\t';
-          predictor.step(c);
-          probs = predictor.probabilities();
-        }
-        predictor.restore(saved);
-        const ok = predicted === line.indent;
-        const pr = p[truth]; // probability of the line's first character
-        indentAll.add(pr, ok);
-        if (!indentDepth.has(line.depth)) indentDepth.set(line.depth, new Acc());
-        indentDepth.get(line.depth)!.add(pr, ok);
-        (line.dedent ? dedent : notDedent).add(pr, ok);
-        if (line.openerDistance > 0) openerBuckets[bucketOf(DISTANCE_BUCKETS, line.openerDistance)].add(pr, ok);
+      tallies.position(i, loss);
+      if (p) {
+        const top = argmax(p);
+        if (pair) tallies.bracket(pair, pTruth, top === truth, top !== truth && CLOSER_INDICES.has(top));
+        if (q) tallies.quote(q, pTruth, top === truth);
+        // p[truth] is the probability of the line's first character.
+        if (line) tallies.line(line, pTruth, greedyIndent(predictor, p) === line.indent);
       }
       predictor.step(truth);
     }
   }
-
-  // The same text with the state reset every 256 characters.
-  let reset = 0;
-  let n = 0;
-  for (const text of used) {
-    const ids = encode(text);
-    for (let i = 0; i < ids.length && n < chars; i++) {
-      if (i % 256 === 0) predictor.reset();
-      reset -= Math.log(Math.max(predictor.probabilityOf(ids[i]), 1e-30));
-      predictor.step(ids[i]);
-      n++;
-    }
-  }
-
+  const { lossByPosition, ...sections } = tallies.sections();
   return {
     model: predictor.name,
     files,
     chars,
-    brackets: {
-      byDistance: byDist.map((a, i) => ({ bucket: label(DISTANCE_BUCKETS[i]), ...a.tally(), wrongType: a.n ? a.wrong / a.n : NaN })),
-      byDepth: [...byDepthB.entries()].sort((a, b) => a[0] - b[0]).map(([depth, a]) => ({ depth, ...a.tally() })),
-    },
-    indentation: {
-      overall: indentAll.tally(),
-      byDepth: [...indentDepth.entries()].sort((a, b) => a[0] - b[0]).map(([depth, a]) => ({ depth, ...a.tally() })),
-      dedent: dedent.tally(),
-      sameOrIndent: notDedent.tally(),
-      byOpenerDistance: openerBuckets.map((a, i) => ({ bucket: label(DISTANCE_BUCKETS[i]), ...a.tally() })),
-    },
-    strings: {
-      byLength: [...strAcc.entries()].sort().map(([k, a]) => {
-        const [quote, b] = k.split('|');
-        return { quote, bucket: label(STRING_BUCKETS[+b]), ...a.tally() };
-      }),
-    },
-    context: {
-      lossByPosition: Array.from(posLoss, (l, i) => ({ start: i * POSITION_BUCKET, loss: posCount[i] ? l / posCount[i] : NaN, count: posCount[i] })),
-      carriedLoss: carried / Math.max(chars, 1),
-      resetEvery256Loss: reset / Math.max(n, 1),
-    },
+    ...sections,
+    context: { lossByPosition, carriedLoss: carried / Math.max(chars, 1), resetEvery256Loss: resetEvery256Loss(predictor, used, chars) },
   };
 }

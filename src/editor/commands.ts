@@ -34,6 +34,9 @@ export interface ExtensionState {
   indexer: WorkspaceIndexer;
 }
 
+/** The analysis command's options (tests pass smaller ones). */
+type AnalyzeOptions = { maxChars?: number; samples?: number; ngramTrainChars?: number };
+
 interface TrainArgs {
   /** Skips the question (tests and keybindings): 'fine-tune' or 'scratch'. */
   mode?: 'fine-tune' | 'scratch';
@@ -81,203 +84,216 @@ function trusted<A extends unknown[]>(what: string, f: (...args: A) => unknown):
   };
 }
 
+/** Train on Workspace: asks fine-tune or scratch and how long (unless given), then runs the planned training. */
+async function train(s: ExtensionState, args?: TrainArgs) {
+  if (s.training.running) {
+    void vscode.window.showInformationMessage('LSTM: a training run is already in progress.');
+    return undefined;
+  }
+  if (!s.folders.length) {
+    void vscode.window.showWarningMessage('LSTM: open a folder with Python files to train on.');
+    return undefined;
+  }
+  let mode = args?.mode;
+  if (!mode) {
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: 'Fine-tune the current model', description: s.models.active?.name, mode: 'fine-tune' as const },
+        { label: 'Train from scratch', description: 'a new model from random weights', mode: 'scratch' as const },
+      ],
+      { title: 'LSTM: Train on Workspace' },
+    );
+    if (!pick) return undefined;
+    mode = pick.mode;
+  }
+  const settings = readSettings();
+  let minutes: number | undefined;
+  if (args?.minutes !== undefined) minutes = args.minutes > 0 ? args.minutes : undefined;
+  else {
+    const asked = await askBudget(settings.training.minutes);
+    if (asked === 'dismissed') return undefined;
+    minutes = asked;
+  }
+  const fromDir = mode === 'fine-tune' ? s.models.active?.dir : undefined;
+  return s.training.run({ folders: s.folders, storage: s.storage, fromDir, settings, modulePaths: nativeModulePaths(s), minutes });
+}
+
+/** Generate Sample: asks length, temperature and start string, opens the sample in a new editor. */
+async function generate(s: ExtensionState) {
+  const active = s.models.active;
+  if (!active) {
+    void vscode.window.showWarningMessage('LSTM: no model is loaded.');
+    return;
+  }
+  const len = await vscode.window.showInputBox({
+    title: 'LSTM: Generate Sample',
+    prompt: 'How many characters?',
+    value: '500',
+    validateInput: (v) =>
+      /^\d+$/.test(v) && +v >= GENERATION_LIMITS.minChars && +v <= GENERATION_LIMITS.maxChars
+        ? undefined
+        : `a whole number from ${GENERATION_LIMITS.minChars} to ${GENERATION_LIMITS.maxChars}`,
+  });
+  if (len === undefined) return;
+  const temp = await vscode.window.showInputBox({
+    title: 'LSTM: Generate Sample',
+    prompt: 'Temperature (0 = greedy, 1 = the model)',
+    value: '0.5',
+    validateInput: (v) =>
+      v.trim() !== '' && Number.isFinite(+v) && +v >= GENERATION_LIMITS.minTemperature && +v <= GENERATION_LIMITS.maxTemperature
+        ? undefined
+        : `a number from ${GENERATION_LIMITS.minTemperature} to ${GENERATION_LIMITS.maxTemperature}`,
+  });
+  if (temp === undefined) return;
+  const start = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'Start string', value: 'def ' });
+  if (start === undefined) return;
+  const session = new InferenceSession(new LstmStepper(loadCheckpoint(active.dir).weights));
+  session.feed(start);
+  const r = session.generate({ maxChars: +len, temperature: +temp, rng: mulberry32(randomSeed()) });
+  const doc = await vscode.workspace.openTextDocument({ language: 'python', content: start + r.text });
+  await vscode.window.showTextDocument(doc);
+}
+
+/** Choose Checkpoint: the bundled model, the workspace model, earlier ones, or a folder. */
+async function chooseCheckpoint(s: ExtensionState) {
+  const items: (vscode.QuickPickItem & { dir?: string })[] = [
+    { label: '$(package) Bundled model', description: BUNDLED_MODEL_NAME, dir: undefined },
+    ...(s.storage.hasCurrent() ? [{ label: '$(folder) Workspace model', description: s.storage.current, dir: s.storage.current }] : []),
+    ...s.storage.history().map((d) => ({ label: `$(history) ${path.basename(d)}`, description: 'earlier workspace model', dir: d })),
+    { label: '$(folder-opened) Browse…', description: 'a checkpoint folder (model.json, weights.bin, meta.json)', dir: '<browse>' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'LSTM: Choose Checkpoint' });
+  if (!pick) return;
+  let dir = pick.dir;
+  if (dir === '<browse>') {
+    const uri = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use checkpoint' });
+    if (!uri?.length) return;
+    dir = uri[0].fsPath;
+  }
+  await useModel(s, dir);
+}
+
+/** Completions use the checkpoint in `dir` (undefined: the bundled model); the choice is kept per workspace. */
+async function useModel(s: ExtensionState, dir: string | undefined) {
+  if (!dir) {
+    s.models.load(undefined, 'bundled');
+    await s.context.workspaceState.update(s.modelChoiceKey, 'bundled');
+  } else {
+    const source = path.resolve(dir) === path.resolve(s.storage.current) ? 'workspace' : 'chosen';
+    s.models.load(dir, source);
+    await s.context.workspaceState.update(s.modelChoiceKey, source === 'workspace' ? 'workspace' : dir);
+  }
+  return s.models.active;
+}
+
+/** Turns completions on or off (the enable setting). */
+async function toggle(s: ExtensionState) {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  const next = !cfg.get('enable', true);
+  await cfg.update('enable', next, vscode.ConfigurationTarget.Global);
+  s.status.setEnabled(next);
+  void vscode.window.setStatusBarMessage(`LSTM completions ${next ? 'on' : 'off'}`, 2000);
+  return next;
+}
+
+/** The status bar menu. */
+async function menu(s: ExtensionState) {
+  const enabled = readSettings().enable;
+  const items = [
+    { label: enabled ? '$(circle-slash) Turn completions off' : '$(check) Turn completions on', id: 'lstmComplete.toggle' },
+    s.training.running
+      ? { label: '$(debug-stop) Stop training', id: 'lstmComplete.stopTraining' }
+      : { label: '$(play) Train on workspace…', id: 'lstmComplete.trainOnWorkspace' },
+    { label: '$(graph-line) Show training report', id: 'lstmComplete.showTrainingReport' },
+    { label: '$(file-code) Generate sample…', id: 'lstmComplete.generateSample' },
+    { label: '$(database) Choose checkpoint…', id: 'lstmComplete.chooseCheckpoint' },
+    { label: '$(gear) Settings', id: 'workbench.action.openSettings', arg: SECTION },
+    { label: '$(output) Show log', id: 'lstmComplete.showLog' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: `LSTM: ${s.models.active?.name ?? 'no model'}` });
+  if (pick) await vscode.commands.executeCommand(pick.id, ...('arg' in pick ? [pick.arg] : []));
+}
+
+/** Analyze Long-Range Dependencies on the workspace, in a worker; opens the report. */
+async function analyze(s: ExtensionState, options?: AnalyzeOptions) {
+  const active = s.models.active;
+  if (!active || !s.folders.length) {
+    void vscode.window.showWarningMessage('LSTM: open a folder with Python files and load a model to analyze.');
+    return undefined;
+  }
+  try {
+    const html = await analyzeWorkspace(active.dir, s.folders, (l) => s.log.info(l), options);
+    if (html) showReport(html);
+    return html !== undefined;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    s.log.error(`analysis failed: ${msg}`);
+    void vscode.window.showErrorMessage(`LSTM: analysis failed: ${msg}`);
+    return false;
+  }
+}
+
+/** Install Native Backend: asks which (unless given), installs it with npm under the extension's storage. */
+async function installNative(s: ExtensionState, which?: NativeBackend) {
+  if (!which) {
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: '@tensorflow/tfjs-node-gpu', description: 'CUDA 11.2 + cuDNN 8.1 (NVIDIA GPUs)', which: 'tensorflow-gpu' as const },
+        { label: '@tensorflow/tfjs-node', description: 'native TensorFlow on the CPU', which: 'tensorflow' as const },
+        {
+          label: 'webgpu',
+          description: "Dawn's WebGPU: any GPU with Vulkan, Metal or D3D12, no CUDA (~130 MB); training runs in a separate Node process",
+          which: 'webgpu' as const,
+        },
+      ],
+      { title: 'LSTM: Install Native Backend (downloads libtensorflow or Dawn, ~100-400 MB)' },
+    );
+    if (!pick) return undefined;
+    which = pick.which;
+  }
+  const dir = path.join(nativeRoot(s), which);
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `LSTM: installing the ${which} backend`, cancellable: true },
+      (progress, token) =>
+        installNativeBackend(which!, {
+          dir,
+          log: (l) => (s.log.info(l), progress.report({ message: l.slice(0, 80) })),
+          isCancelled: () => token.isCancellationRequested,
+        }),
+    );
+    void vscode.window.showInformationMessage(`LSTM: the ${which} backend is installed; training uses it when the backend setting is auto or ${which}.`);
+    return true;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    s.log.error(msg);
+    void vscode.window.showErrorMessage(`LSTM: ${msg}`);
+    return false;
+  }
+}
+
 export function registerCommands(s: ExtensionState): vscode.Disposable[] {
   const reg = (id: string, f: (...a: never[]) => unknown) => vscode.commands.registerCommand(id, f);
-
-  const train = async (args?: TrainArgs) => {
-    if (s.training.running) {
-      void vscode.window.showInformationMessage('LSTM: a training run is already in progress.');
-      return undefined;
-    }
-    if (!s.folders.length) {
-      void vscode.window.showWarningMessage('LSTM: open a folder with Python files to train on.');
-      return undefined;
-    }
-    let mode = args?.mode;
-    if (!mode) {
-      const pick = await vscode.window.showQuickPick(
-        [
-          { label: 'Fine-tune the current model', description: s.models.active?.name, mode: 'fine-tune' as const },
-          { label: 'Train from scratch', description: 'a new model from random weights', mode: 'scratch' as const },
-        ],
-        { title: 'LSTM: Train on Workspace' },
-      );
-      if (!pick) return undefined;
-      mode = pick.mode;
-    }
-    const settings = readSettings();
-    let minutes: number | undefined;
-    if (args?.minutes !== undefined) minutes = args.minutes > 0 ? args.minutes : undefined;
-    else {
-      const asked = await askBudget(settings.training.minutes);
-      if (asked === 'dismissed') return undefined;
-      minutes = asked;
-    }
-    const fromDir = mode === 'fine-tune' ? s.models.active?.dir : undefined;
-    return s.training.run({ folders: s.folders, storage: s.storage, fromDir, settings, modulePaths: nativeModulePaths(s), minutes });
-  };
-
-  const generate = async () => {
-    const active = s.models.active;
-    if (!active) {
-      void vscode.window.showWarningMessage('LSTM: no model is loaded.');
-      return;
-    }
-    const len = await vscode.window.showInputBox({
-      title: 'LSTM: Generate Sample',
-      prompt: 'How many characters?',
-      value: '500',
-      validateInput: (v) =>
-        /^\d+$/.test(v) && +v >= GENERATION_LIMITS.minChars && +v <= GENERATION_LIMITS.maxChars
-          ? undefined
-          : `a whole number from ${GENERATION_LIMITS.minChars} to ${GENERATION_LIMITS.maxChars}`,
-    });
-    if (len === undefined) return;
-    const temp = await vscode.window.showInputBox({
-      title: 'LSTM: Generate Sample',
-      prompt: 'Temperature (0 = greedy, 1 = the model)',
-      value: '0.5',
-      validateInput: (v) =>
-        v.trim() !== '' && Number.isFinite(+v) && +v >= GENERATION_LIMITS.minTemperature && +v <= GENERATION_LIMITS.maxTemperature
-          ? undefined
-          : `a number from ${GENERATION_LIMITS.minTemperature} to ${GENERATION_LIMITS.maxTemperature}`,
-    });
-    if (temp === undefined) return;
-    const start = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'Start string', value: 'def ' });
-    if (start === undefined) return;
-    const session = new InferenceSession(new LstmStepper(loadCheckpoint(active.dir).weights));
-    session.feed(start);
-    const r = session.generate({ maxChars: +len, temperature: +temp, rng: mulberry32(randomSeed()) });
-    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: start + r.text });
-    await vscode.window.showTextDocument(doc);
-  };
-
-  const chooseCheckpoint = async () => {
-    const items: (vscode.QuickPickItem & { dir?: string })[] = [
-      { label: '$(package) Bundled model', description: BUNDLED_MODEL_NAME, dir: undefined },
-      ...(s.storage.hasCurrent() ? [{ label: '$(folder) Workspace model', description: s.storage.current, dir: s.storage.current }] : []),
-      ...s.storage.history().map((d) => ({ label: `$(history) ${path.basename(d)}`, description: 'earlier workspace model', dir: d })),
-      { label: '$(folder-opened) Browse…', description: 'a checkpoint folder (model.json, weights.bin, meta.json)', dir: '<browse>' },
-    ];
-    const pick = await vscode.window.showQuickPick(items, { title: 'LSTM: Choose Checkpoint' });
-    if (!pick) return;
-    let dir = pick.dir;
-    if (dir === '<browse>') {
-      const uri = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use checkpoint' });
-      if (!uri?.length) return;
-      dir = uri[0].fsPath;
-    }
-    await useModel(dir);
-  };
-
-  const useModel = async (dir: string | undefined) => {
-    if (!dir) {
-      s.models.load(undefined, 'bundled');
-      await s.context.workspaceState.update(s.modelChoiceKey, 'bundled');
-    } else {
-      const source = path.resolve(dir) === path.resolve(s.storage.current) ? 'workspace' : 'chosen';
-      s.models.load(dir, source);
-      await s.context.workspaceState.update(s.modelChoiceKey, source === 'workspace' ? 'workspace' : dir);
-    }
-    return s.models.active;
-  };
-
-  const toggle = async () => {
-    const cfg = vscode.workspace.getConfiguration(SECTION);
-    const next = !cfg.get('enable', true);
-    await cfg.update('enable', next, vscode.ConfigurationTarget.Global);
-    s.status.setEnabled(next);
-    void vscode.window.setStatusBarMessage(`LSTM completions ${next ? 'on' : 'off'}`, 2000);
-    return next;
-  };
-
-  const menu = async () => {
-    const enabled = readSettings().enable;
-    const items = [
-      { label: enabled ? '$(circle-slash) Turn completions off' : '$(check) Turn completions on', id: 'lstmComplete.toggle' },
-      s.training.running
-        ? { label: '$(debug-stop) Stop training', id: 'lstmComplete.stopTraining' }
-        : { label: '$(play) Train on workspace…', id: 'lstmComplete.trainOnWorkspace' },
-      { label: '$(graph-line) Show training report', id: 'lstmComplete.showTrainingReport' },
-      { label: '$(file-code) Generate sample…', id: 'lstmComplete.generateSample' },
-      { label: '$(database) Choose checkpoint…', id: 'lstmComplete.chooseCheckpoint' },
-      { label: '$(gear) Settings', id: 'workbench.action.openSettings', arg: SECTION },
-      { label: '$(output) Show log', id: 'lstmComplete.showLog' },
-    ];
-    const pick = await vscode.window.showQuickPick(items, { title: `LSTM: ${s.models.active?.name ?? 'no model'}` });
-    if (pick) await vscode.commands.executeCommand(pick.id, ...('arg' in pick ? [pick.arg] : []));
-  };
-
-  const analyze = async (options?: { maxChars?: number; samples?: number; ngramTrainChars?: number }) => {
-    const active = s.models.active;
-    if (!active || !s.folders.length) {
-      void vscode.window.showWarningMessage('LSTM: open a folder with Python files and load a model to analyze.');
-      return undefined;
-    }
-    try {
-      const html = await analyzeWorkspace(active.dir, s.folders, (l) => s.log.info(l), options);
-      if (html) showReport(html);
-      return html !== undefined;
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      s.log.error(`analysis failed: ${msg}`);
-      void vscode.window.showErrorMessage(`LSTM: analysis failed: ${msg}`);
-      return false;
-    }
-  };
-
-  const installNative = async (which?: NativeBackend) => {
-    if (!which) {
-      const pick = await vscode.window.showQuickPick(
-        [
-          { label: '@tensorflow/tfjs-node-gpu', description: 'CUDA 11.2 + cuDNN 8.1 (NVIDIA GPUs)', which: 'tensorflow-gpu' as const },
-          { label: '@tensorflow/tfjs-node', description: 'native TensorFlow on the CPU', which: 'tensorflow' as const },
-          {
-            label: 'webgpu',
-            description: "Dawn's WebGPU: any GPU with Vulkan, Metal or D3D12, no CUDA (~130 MB); training runs in a separate Node process",
-            which: 'webgpu' as const,
-          },
-        ],
-        { title: 'LSTM: Install Native Backend (downloads libtensorflow or Dawn, ~100-400 MB)' },
-      );
-      if (!pick) return undefined;
-      which = pick.which;
-    }
-    const dir = path.join(nativeRoot(s), which);
-    try {
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `LSTM: installing the ${which} backend`, cancellable: true },
-        (progress, token) =>
-          installNativeBackend(which!, {
-            dir,
-            log: (l) => (s.log.info(l), progress.report({ message: l.slice(0, 80) })),
-            isCancelled: () => token.isCancellationRequested,
-          }),
-      );
-      void vscode.window.showInformationMessage(`LSTM: the ${which} backend is installed; training uses it when the backend setting is auto or ${which}.`);
-      return true;
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      s.log.error(msg);
-      void vscode.window.showErrorMessage(`LSTM: ${msg}`);
-      return false;
-    }
-  };
-
   return [
-    reg('lstmComplete.trainOnWorkspace', trusted('Training', train)),
-    reg('lstmComplete.installNativeBackend', trusted('Installing a native backend', installNative)),
-    reg('lstmComplete.analyzeLongRange', analyze),
+    reg(
+      'lstmComplete.trainOnWorkspace',
+      trusted('Training', (args?: TrainArgs) => train(s, args)),
+    ),
+    reg(
+      'lstmComplete.installNativeBackend',
+      trusted('Installing a native backend', (which?: NativeBackend) => installNative(s, which)),
+    ),
+    reg('lstmComplete.analyzeLongRange', (options?: AnalyzeOptions) => analyze(s, options)),
     reg('lstmComplete.stopTraining', () => {
       if (!s.training.stop()) void vscode.window.showInformationMessage('LSTM: no training run is in progress.');
     }),
-    reg('lstmComplete.generateSample', generate),
+    reg('lstmComplete.generateSample', () => generate(s)),
     reg('lstmComplete.showTrainingReport', () => s.report.show()),
-    reg('lstmComplete.useBundledModel', () => useModel(undefined)),
-    reg('lstmComplete.chooseCheckpoint', chooseCheckpoint),
-    reg('lstmComplete.useCheckpoint', (dir: string) => useModel(dir)),
-    reg('lstmComplete.toggle', toggle),
-    reg('lstmComplete.menu', menu),
+    reg('lstmComplete.useBundledModel', () => useModel(s, undefined)),
+    reg('lstmComplete.chooseCheckpoint', () => chooseCheckpoint(s)),
+    reg('lstmComplete.useCheckpoint', (dir: string) => useModel(s, dir)),
+    reg('lstmComplete.toggle', () => toggle(s)),
+    reg('lstmComplete.menu', () => menu(s)),
     reg('lstmComplete.showLog', () => s.log.show()),
     reg('lstmComplete.diagnostics', () => ({
       model: s.models.active,

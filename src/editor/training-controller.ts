@@ -26,6 +26,8 @@ export interface TrainingHooks {
   /** A new best checkpoint was saved in `dir`. */
   checkpointSaved(dir: string): void;
   history(records: EpochRecord[]): void;
+  /** The backend the run trains on, once chosen (the structured event, not the log line). */
+  backend(name: string): void;
   /** The run ended: before/after figures and whether the model switched (background: a keep-learning run). */
   verdict(v: RunVerdict, background: boolean): void;
 }
@@ -210,6 +212,7 @@ export class TrainingController {
           break;
         case 'backend':
           backend = e.name;
+          this.hooks.backend(e.name);
           break;
         case 'corpus':
           this.hooks.log(`training: corpus ${e.report.files} files, ${e.report.chars} chars, skipped ${JSON.stringify(e.report.skipped)}`);

@@ -40,6 +40,15 @@ class Oracle implements Predictor {
   }
 }
 
+/** The oracle with one distribution buffer, overwritten by each call, as the LSTM predictor's is. */
+class ReusingOracle extends Oracle {
+  private readonly buffer = new Float64Array(VOCAB_SIZE);
+  override probabilities(): Float64Array {
+    this.buffer.set(super.probabilities());
+    return this.buffer;
+  }
+}
+
 /** Knows nothing: uniform. */
 class Uniform implements Predictor {
   readonly name = 'uniform';
@@ -95,6 +104,11 @@ describe('long-range metrics', () => {
     assert.equal(r.indentation.overall.top1, 1, 'the oracle predicts every indentation exactly');
     assert.equal(r.indentation.dedent.count, 1);
     assert.equal(r.indentation.byOpenerDistance[0].count, 1);
+    // The probability of each line's first character, taken before the greedy look-ahead overwrites the predictor's buffer.
+    for (const predictor of [new Oracle([dedent]), new ReusingOracle([dedent])]) {
+      const m = analyzeLongRange([dedent], predictor).indentation.overall.meanProbability;
+      assert.ok(Math.abs(m - 0.9) < 1e-12, `${predictor.constructor.name}: ${m}`);
+    }
   });
 
   it('reports loss by position and with the state reset every 256 characters', () => {
