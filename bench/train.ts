@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend, BackendPreference } from '../src/engine/backend';
-import { makeSpec, parameterCount } from '../src/model/architecture';
+import { makeSpec, ModelSpec, parameterCount } from '../src/model/architecture';
 import { initWeights } from '../src/model/initializers';
 import { TrainableModel, embed, dense, softmaxCrossEntropy } from '../src/training/graph/train-graph';
 import { GradientPool } from '../src/training/graph/gradient-pool';
@@ -45,6 +45,44 @@ function batchData(B: number, T: number, V: number) {
   return { inputs, targets };
 }
 
+/**
+ * Baseline: tf.layers.lstm (sigmoid recurrent activation, like the design) with the same embedding, dense and
+ * loss ops around it as the custom graph (tfjs-wasm has no gradient for the Embedding layer).
+ */
+function layersBaselineStep(spec: ModelSpec, inputs: Int32Array, targets: Int32Array, B: number, T: number, opt: tf.AdamOptimizer): () => void {
+  const w = initWeights(spec, 1);
+  const E = tf.variable(tf.tensor2d(w.embedding, [spec.vocabSize, spec.embeddingDim]));
+  const lstms = spec.lstmUnits.map((units, i) => {
+    const l = tfl.layers.lstm({ units, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
+    tf.tidy(() => l.apply(tf.zeros([1, 2, i === 0 ? spec.embeddingDim : spec.lstmUnits[i - 1]])) as tf.Tensor); // builds the layer
+    return l;
+  });
+  const Wd = tf.variable(tf.tensor2d(w.denseKernel, [spec.lstmUnits[spec.lstmUnits.length - 1], spec.vocabSize]));
+  const bd = tf.variable(tf.tensor1d(w.denseBias));
+  const vars = [E, ...lstms.flatMap((l) => l.trainableWeights.map((x) => x.read() as tf.Variable)), Wd, bd];
+  // Batch-major rows for the layers model: row b*T + t.
+  const inBM = new Int32Array(B * T);
+  const tgBM = new Int32Array(B * T);
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      inBM[b * T + t] = inputs[t * B + b];
+      tgBM[b * T + t] = targets[t * B + b];
+    }
+  }
+  const stats = { crossEntropy: 0, accuracy: 0, chars: 0 };
+  return () => {
+    const { value, grads } = tf.variableGrads(() => {
+      let x: tf.Tensor = tf.reshape(embed(E, inBM), [B, T, spec.embeddingDim]);
+      for (const l of lstms) x = tf.dropout(l.apply(x) as tf.Tensor, spec.dropout);
+      const logits = dense(tf.reshape(x, [B * T, spec.lstmUnits[spec.lstmUnits.length - 1]]) as tf.Tensor2D, Wd, bd);
+      return softmaxCrossEntropy(logits, tgBM, stats);
+    }, vars);
+    applyClipped(opt, grads, 1);
+    value.dataSync();
+    value.dispose();
+  };
+}
+
 /** Runs one configuration in this process and prints a JSON line. */
 async function runOne(impl: string, B: number, T: number): Promise<void> {
   const sel = await selectBackend({ preferred: backendPref });
@@ -73,39 +111,7 @@ async function runOne(impl: string, B: number, T: number): Promise<void> {
     const model = new TrainableModel(initWeights(spec, 1));
     step = () => applyClipped(opt, model.gradients(inputs, targets, T, B, { training: true }).grads, 1);
   } else {
-    // Baseline: tf.layers.lstm (sigmoid recurrent activation, like the design) with the same embedding,
-    // dense and loss ops around it as the custom graph (tfjs-wasm has no gradient for the Embedding layer).
-    const w = initWeights(spec, 1);
-    const E = tf.variable(tf.tensor2d(w.embedding, [spec.vocabSize, spec.embeddingDim]));
-    const lstms = spec.lstmUnits.map((units, i) => {
-      const l = tfl.layers.lstm({ units, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
-      tf.tidy(() => l.apply(tf.zeros([1, 2, i === 0 ? spec.embeddingDim : spec.lstmUnits[i - 1]])) as tf.Tensor); // builds the layer
-      return l;
-    });
-    const Wd = tf.variable(tf.tensor2d(w.denseKernel, [spec.lstmUnits[spec.lstmUnits.length - 1], spec.vocabSize]));
-    const bd = tf.variable(tf.tensor1d(w.denseBias));
-    const vars = [E, ...lstms.flatMap((l) => l.trainableWeights.map((x) => x.read() as tf.Variable)), Wd, bd];
-    // Batch-major rows for the layers model: row b*T + t.
-    const inBM = new Int32Array(B * T);
-    const tgBM = new Int32Array(B * T);
-    for (let t = 0; t < T; t++) {
-      for (let b = 0; b < B; b++) {
-        inBM[b * T + t] = inputs[t * B + b];
-        tgBM[b * T + t] = targets[t * B + b];
-      }
-    }
-    const stats = { crossEntropy: 0, accuracy: 0, chars: 0 };
-    step = () => {
-      const { value, grads } = tf.variableGrads(() => {
-        let x: tf.Tensor = tf.reshape(embed(E, inBM), [B, T, spec.embeddingDim]);
-        for (const l of lstms) x = tf.dropout(l.apply(x) as tf.Tensor, spec.dropout);
-        const logits = dense(tf.reshape(x, [B * T, spec.lstmUnits[spec.lstmUnits.length - 1]]) as tf.Tensor2D, Wd, bd);
-        return softmaxCrossEntropy(logits, tgBM, stats);
-      }, vars);
-      applyClipped(opt, grads, 1);
-      value.dataSync();
-      value.dispose();
-    };
+    step = layersBaselineStep(spec, inputs, targets, B, T, opt);
   }
   await step(); // warm-up (allocations, kernel setup)
   const t0 = performance.now();
