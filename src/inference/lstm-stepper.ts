@@ -2,11 +2,13 @@
  * Batch-1 LSTM stepping for inference: advances the state of every layer by one character and computes the
  * next-character logits on demand. The maths is the layers model's (Keras gate order i, f, c, o; sigmoid
  * recurrent activation; tanh), the matrix-vector products run in the SIMD kernel, the gate nonlinearities
- * in JS. The first layer's input projection is folded into a [vocab, 4*units] table (embedding · kernel +
+ * in JS with util/fast-math's tanh (within 3e-7 of Math.tanh; priming 2,000 characters took 168-183 ms with it
+ * against 259-290 ms with Math.exp and Math.tanh, same machine and session). The first layer's input projection is folded into a [vocab, 4*units] table (embedding · kernel +
  * bias), so a step costs one recurrent product on layer 1 and one [input; state] product per upper layer.
  * Holds no tfjs tensors, so it cannot leak them and works whatever backend training uses.
  */
 import { ModelSpec, ModelWeights } from '../model/architecture';
+import { sigmoid, tanh } from '../util/fast-math';
 import { createGemvKernel, GemvKernel, packColumnBlocks, paddedWidth, BLOCK } from './simd-kernel';
 
 interface LayerPlan {
@@ -144,13 +146,13 @@ export class LstmStepper {
     const mem = this.mem;
     const c = this.c;
     for (let j = 0; j < u; j++) {
-      const ig = 1 / (1 + Math.exp(-mem[z + j]));
-      const fg = 1 / (1 + Math.exp(-mem[z + u + j]));
-      const gg = Math.tanh(mem[z + 2 * u + j]);
-      const og = 1 / (1 + Math.exp(-mem[z + 3 * u + j]));
+      const ig = sigmoid(mem[z + j]);
+      const fg = sigmoid(mem[z + u + j]);
+      const gg = tanh(mem[z + 2 * u + j]);
+      const og = sigmoid(mem[z + 3 * u + j]);
       const cj = fg * c[cOff + j] + ig * gg;
       c[cOff + j] = cj;
-      mem[h + j] = og * Math.tanh(cj);
+      mem[h + j] = og * tanh(cj);
     }
   }
 
