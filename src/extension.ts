@@ -14,6 +14,8 @@ import { KeepLearningController } from './editor/keep-learning-controller';
 const MODEL_CHOICE_KEY = 'lstmComplete.modelChoice';
 /** Quiet time after a cursor move before the session is primed there (typing moves the cursor too: a completion request comes first). */
 const PRIME_AFTER_MS = 150;
+/** Quiet time after scrolling before the lines on screen are primed. */
+const PRIME_VISIBLE_AFTER_MS = 400;
 
 let state: ExtensionState | undefined;
 
@@ -84,6 +86,7 @@ function indexRequest(folders: string[]) {
 /** The editor events the extension follows: cursor moves (priming), saves (the index), settings changes. */
 function editorEvents(s: ExtensionState): vscode.Disposable[] {
   let primeTimer: NodeJS.Timeout | undefined;
+  let scrollTimer: NodeJS.Timeout | undefined;
   return [
     vscode.workspace.onDidCloseTextDocument((d) => s.models.closeDocument(d.uri.toString())),
     // A cursor that comes to rest somewhere new (a click, a search, go to line) is primed in the background.
@@ -92,7 +95,14 @@ function editorEvents(s: ExtensionState): vscode.Disposable[] {
       if (primeTimer) clearTimeout(primeTimer);
       primeTimer = setTimeout(() => void s.provider.prime(e.textEditor.document, e.selections[0].active), PRIME_AFTER_MS);
     }),
+    // The lines on screen are primed once scrolling stops, so a click and a keystroke there need no long priming.
+    vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
+      if (e.textEditor.document.languageId !== 'python') return;
+      if (scrollTimer) clearTimeout(scrollTimer);
+      scrollTimer = setTimeout(() => void s.provider.primeVisible(e.textEditor.document, e.visibleRanges), PRIME_VISIBLE_AFTER_MS);
+    }),
     { dispose: () => primeTimer && clearTimeout(primeTimer) },
+    { dispose: () => scrollTimer && clearTimeout(scrollTimer) },
     // The index follows the workspace: a burst of saves rebuilds it once, in a worker.
     vscode.workspace.onDidSaveTextDocument((d) => {
       if (d.languageId === 'python') s.indexer.schedule(() => indexRequest(s.folders), 10_000);

@@ -109,18 +109,32 @@ const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
  */
 export const PRIME_SLICE_CHARS = 64;
 
-/** Moves the session to `text`, stepping at most `slice` characters between yields. */
-export async function feedInSlices(session: CompletionSession, text: string, slice: number, isCancelled: () => boolean): Promise<number | undefined> {
+/** Moves the session to `text`, stepping at most `slice` characters between yields (snapshots: InferenceSession.feed). */
+export async function feedInSlices(
+  session: CompletionSession,
+  text: string,
+  slice: number,
+  isCancelled: () => boolean,
+  snapshotsFrom = 0,
+): Promise<number | undefined> {
   let at = session.resumePoint(text);
   let stepped = 0;
   for (;;) {
     const end = Math.min(text.length, at + slice);
-    stepped += session.feed(text.slice(0, end)).stepped;
+    stepped += session.feed(text.slice(0, end), snapshotsFrom).stepped;
     at = end;
     if (at >= text.length) return stepped;
     await yieldToEventLoop();
     if (isCancelled()) return undefined;
   }
+}
+
+/** Offset of the start of the `n`-th last line of `text` (0 when it has no more lines). */
+export function startOfLastLines(text: string, n: number): number {
+  let from = text.lastIndexOf('\n') + 1;
+  // lastIndexOf clamps a negative start to 0, so a text that opens with a newline needs the from >= 2 guard.
+  for (let k = 1; k < n && from > 0; k++) from = from >= 2 ? text.lastIndexOf('\n', from - 2) + 1 : 0;
+  return from;
 }
 
 /**
@@ -136,9 +150,12 @@ export function primeAt(
   contextChars: number,
   isCancelled: () => boolean,
   sliceChars = PRIME_SLICE_CHARS,
+  keepLastLines = Infinity,
 ): Promise<number | undefined> {
   const prefix = normalizeText(rawPrefix);
-  return feedInSlices(session, prefix.slice(contextStart(prefix, contextChars)), sliceChars, isCancelled);
+  const text = prefix.slice(contextStart(prefix, contextChars));
+  // Snapshots only at the starts of the last `keepLastLines` lines (and the line the prefix ends in).
+  return feedInSlices(session, text, sliceChars, isCancelled, Number.isFinite(keepLastLines) ? startOfLastLines(text, keepLastLines) : 0);
 }
 
 export async function complete(session: CompletionSession, req: CompletionRequest): Promise<CompletionResult> {

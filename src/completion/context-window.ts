@@ -10,3 +10,29 @@ export function contextStart(prefix: string, contextChars: number, block = 1024)
   const nl = prefix.indexOf('\n', raw);
   return nl < 0 || nl + 1 >= prefix.length ? raw : nl + 1;
 }
+
+/**
+ * The lines to prime so that a completion at the end of any of `lines` (0-based, in order) resumes from a
+ * line-start snapshot: lines whose context starts at the same place share one priming pass (the session keeps a
+ * snapshot at every line start it steps through), so it is the last line of each such group. `text` is the
+ * document's text (LF line endings) up to at least the end of the last line.
+ */
+export function primeLines(text: string, lines: number[], contextChars: number, block = 1024): number[] {
+  const ends: number[] = [];
+  let at = -1;
+  for (let line = 0, i = 0; line <= (lines[lines.length - 1] ?? -1); line++) {
+    at = text.indexOf('\n', i);
+    if (at < 0) at = text.length;
+    ends[line] = at;
+    i = at + 1;
+  }
+  const chosen: number[] = [];
+  let lastStart = -1;
+  for (const line of lines) {
+    const start = contextStart(text.slice(0, ends[line]), contextChars, block);
+    if (start === lastStart) chosen[chosen.length - 1] = line;
+    else chosen.push(line);
+    lastStart = start;
+  }
+  return chosen;
+}

@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { complete, primeAt } from '../completion/complete';
+import { primeLines } from '../completion/context-window';
+import { normalizeText } from '../model/vocab';
 import { AFTER_CURSOR_CHARS } from '../completion/word-candidates';
 import { WorkspaceSource } from '../completion/document-cache';
 import { ModelManager } from './model-manager';
@@ -89,7 +91,7 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
    * in the background, in slices of a few ms that yield to the event loop, so the first completion typed
    * there costs only the new characters. A completion request or a newer prime stops it.
    */
-  async prime(document: vscode.TextDocument, position: vscode.Position): Promise<number | undefined> {
+  async prime(document: vscode.TextDocument, position: vscode.Position, keepLastLines = Infinity): Promise<number | undefined> {
     const settings = this.hooks.settings();
     if (!settings.enable || this.active > 0) return undefined;
     const key = document.uri.toString();
@@ -99,8 +101,40 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     this.generation.set(key, gen);
     const prefix = document.getText(new vscode.Range(new vscode.Position(0, 0), position));
     const t0 = performance.now();
-    const stepped = await primeAt(session, prefix, settings.completion.contextChars, () => this.generation.get(key) !== gen || this.active > 0);
+    const stepped = await primeAt(
+      session,
+      prefix,
+      settings.completion.contextChars,
+      () => this.generation.get(key) !== gen || this.active > 0,
+      undefined,
+      keepLastLines,
+    );
     if (stepped) this.hooks.log(`primed ${stepped} chars at line ${position.line + 1} in ${(performance.now() - t0).toFixed(0)} ms (in the background)`);
     return stepped;
   }
+
+  /**
+   * Primes the lines on screen, so that a click and a keystroke anywhere there resume from a line-start snapshot
+   * instead of stepping the whole context: one pass per group of lines that share a context start (primeLines),
+   * each in the background like prime(). Stops when a completion, a cursor move or a newer scroll takes over.
+   */
+  async primeVisible(document: vscode.TextDocument, ranges: readonly vscode.Range[]): Promise<number> {
+    const settings = this.hooks.settings();
+    if (!settings.enable || !ranges.length) return 0;
+    const first = Math.min(...ranges.map((r) => r.start.line));
+    const last = Math.min(document.lineCount - 1, Math.max(...ranges.map((r) => r.end.line)), first + MAX_PRIMED_LINES);
+    const text = normalizeText(document.getText(new vscode.Range(0, 0, last, document.lineAt(last).text.length)));
+    const lines = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+    let stepped = 0;
+    for (const line of primeLines(text, lines, settings.completion.contextChars).reverse()) {
+      // Snapshots only for the screen's lines: the session keeps 256, and a context holds more lines than that.
+      const n = await this.prime(document, new vscode.Position(line, document.lineAt(line).text.length), line - first + 1);
+      if (n === undefined) break; // something newer took the session over
+      stepped += n;
+    }
+    return stepped;
+  }
 }
+
+/** Most lines primed for one screen (a very tall editor or a folded range still costs a bounded pass). */
+const MAX_PRIMED_LINES = 400;

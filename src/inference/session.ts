@@ -79,8 +79,11 @@ export class InferenceSession {
     return this.cache.size;
   }
 
-  /** Moves the state to the end of `raw` (normalised to LF line endings). */
-  feed(raw: string): FeedResult {
+  /**
+   * Moves the state to the end of `raw` (normalised to LF line endings), keeping a snapshot at each line start
+   * it steps through from offset `snapshotsFrom` on (default all: priming a screen keeps only the screen's).
+   */
+  feed(raw: string, snapshotsFrom = 0): FeedResult {
     const next = normalizeText(raw);
     const hashes = new PrefixHashes(next);
     const extendsLast = next.length >= this.text.length && next.startsWith(this.text);
@@ -98,7 +101,7 @@ export class InferenceSession {
     const codes = encode(next);
     for (let i = start; i < next.length; i++) {
       this.stepper.step(codes[i]);
-      if (codes[i] === NEWLINE_INDEX) this.cache.put(hashes.key(i + 1), i + 1, this.stepper.readState(this.state));
+      if (codes[i] === NEWLINE_INDEX && i + 1 >= snapshotsFrom) this.cache.put(hashes.key(i + 1), i + 1, this.stepper.readState(this.state));
     }
     this.stepper.readState(this.state);
     this.text = next;

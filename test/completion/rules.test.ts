@@ -5,7 +5,7 @@
 import { strict as assert } from 'assert';
 import { makeStopRule, stopAtBlankLine, stopAtDedent, stopAtLineEnd, stopAtUnbalancedCloser } from '../../src/completion/stop-rules';
 import { midWord, repeatsSuffix, suffixOverlap, trimTrailingWhitespace } from '../../src/completion/postprocess';
-import { contextStart } from '../../src/completion/context-window';
+import { contextStart, primeLines } from '../../src/completion/context-window';
 
 type Row = [generated: string, next: string, stops: boolean, why: string];
 function table(rule: (generated: string, next: string) => boolean, rows: Row[]) {
@@ -103,5 +103,26 @@ describe('completion rules, one at a time', () => {
     assert.equal(doc[s - 1], '\n', 'starts at a line start');
     for (const typed of ['v', 'va', 'val', 'valu = 1']) assert.equal(contextStart(doc + typed, 2000, 1024), s, `unchanged after typing ${typed}`);
     assert.ok(contextStart(doc + 'x'.repeat(1100), 2000, 1024) > s, 'moves on by a block once the text grows past it');
+  });
+
+  it('primeLines: the last line of each run of lines that share a context start', () => {
+    const doc = Array.from({ length: 300 }, (_, i) => `line_${i} = ${i}`).join('\n') + '\n';
+    const lines = Array.from({ length: 120 }, (_, i) => 100 + i);
+    const chosen = primeLines(doc, lines, 2000, 1024);
+    const endOf = (l: number) =>
+      doc
+        .split('\n')
+        .slice(0, l + 1)
+        .join('\n').length;
+    const startOf = (l: number) => contextStart(doc.slice(0, endOf(l)), 2000, 1024);
+    // Every visible line shares its context start with exactly one chosen line, the last such visible line.
+    for (const l of lines) {
+      const same = chosen.filter((c) => startOf(c) === startOf(l));
+      assert.equal(same.length, 1, `line ${l}`);
+      assert.ok(same[0] >= l);
+    }
+    assert.ok(chosen.length >= 2 && chosen.length <= 4, `${chosen}`);
+    assert.deepEqual(primeLines('a\nb\n', [0, 1], 2000), [1]);
+    assert.deepEqual(primeLines('', [], 2000), []);
   });
 });

@@ -158,6 +158,27 @@ export function registerSuite(): void {
       assert.ok(cold.length > 0 && cold[0] > 1000, `at once: ${cold[0]}`);
     });
 
+    it('primes the lines on screen once scrolling stops, so a click there and a keystroke at once step only that line', async () => {
+      const long = Array.from({ length: 300 }, (_, i) => `def func_4_${i}(x, y):\n    return (x + y) * ${i % 10}\n\n`).join('');
+      const editor = await openPython('scrolled.py', long);
+      const line = editor.document.positionAt(long.indexOf('def func_4_250')).line + 1;
+      editor.revealRange(editor.document.lineAt(line).range, vscode.TextEditorRevealType.InCenter);
+      await sleep(3000);
+      assert.ok(
+        editor.visibleRanges.some((r) => r.contains(new vscode.Position(line, 0))),
+        'the line is on screen',
+      );
+      const end = editor.document.lineAt(line).range.end;
+      editor.selection = new vscode.Selection(end, end);
+      const mark = (await diagnostics()).completionStepped.length;
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await sleep(700);
+      const stepped = (await diagnostics()).completionStepped.slice(mark);
+      note(`characters stepped by the first completion after a click on a primed screen: ${stepped[0]}`);
+      assert.ok(stepped.length > 0, 'a completion ran');
+      assert.ok(stepped[0] <= editor.document.lineAt(line).text.length + 1, `stepped ${stepped[0]}`);
+    });
+
     it('applies settings without a reload: disabled means no ghost text', async () => {
       await config().update('enable', false, vscode.ConfigurationTarget.Global);
       try {
