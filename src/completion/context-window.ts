@@ -5,10 +5,15 @@
  */
 
 export function contextStart(prefix: string, contextChars: number, block = 1024): number {
-  if (prefix.length <= contextChars) return 0;
-  const raw = Math.floor((prefix.length - contextChars) / block) * block + block;
-  const nl = prefix.indexOf('\n', raw);
-  return nl < 0 || nl + 1 >= prefix.length ? raw : nl + 1;
+  return contextStartAt(prefix, prefix.length, contextChars, block);
+}
+
+/** contextStart of text.slice(0, end), without the copy. */
+function contextStartAt(text: string, end: number, contextChars: number, block: number): number {
+  if (end <= contextChars) return 0;
+  const raw = Math.floor((end - contextChars) / block) * block + block;
+  const nl = text.indexOf('\n', raw);
+  return nl < 0 || nl + 1 >= end ? raw : nl + 1;
 }
 
 /**
@@ -29,7 +34,7 @@ export function primeLines(text: string, lines: number[], contextChars: number, 
   const chosen: number[] = [];
   let lastStart = -1;
   for (const line of lines) {
-    const start = contextStart(text.slice(0, ends[line]), contextChars, block);
+    const start = contextStartAt(text, ends[line], contextChars, block);
     if (start === lastStart) chosen[chosen.length - 1] = line;
     else chosen.push(line);
     lastStart = start;
