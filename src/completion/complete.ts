@@ -154,7 +154,7 @@ export function primeAt(
 ): Promise<number | undefined> {
   const prefix = normalizeText(rawPrefix);
   const text = prefix.slice(contextStart(prefix, contextChars));
-  // Snapshots only at the starts of the last `keepLastLines` lines (and the line the prefix ends in).
+  // Snapshots only at the starts of the last `keepLastLines` lines, the one the prefix ends in counted.
   return feedInSlices(session, text, sliceChars, isCancelled, Number.isFinite(keepLastLines) ? startOfLastLines(text, keepLastLines) : 0);
 }
 

@@ -24,12 +24,10 @@ function contextStartAt(text: string, end: number, contextChars: number, block: 
  */
 export function primeLines(text: string, lines: number[], contextChars: number, block = 1024): number[] {
   const ends: number[] = [];
-  let at = -1;
   for (let line = 0, i = 0; line <= (lines[lines.length - 1] ?? -1); line++) {
-    at = text.indexOf('\n', i);
-    if (at < 0) at = text.length;
-    ends[line] = at;
-    i = at + 1;
+    const nl = text.indexOf('\n', i);
+    ends[line] = nl < 0 ? text.length : nl;
+    i = ends[line] + 1;
   }
   const chosen: number[] = [];
   let lastStart = -1;
