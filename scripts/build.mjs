@@ -16,6 +16,7 @@ const entries = {
   'gradient-worker': 'src/training/graph/gradient-worker-main.ts',
   'training-process': 'src/training/host/process-main.ts',
   'index-worker': 'src/adapt/index-worker-main.ts',
+  'completion-worker': 'src/serving/completion-worker-main.ts',
   // The resumable run's format and arithmetic, for scripts/pretrain.mjs, model-card.mjs and scripts/gpu/ (not shipped).
   'scripts/run-state': 'src/training/loop/run-state.ts',
 };

@@ -10,6 +10,7 @@ import { ReportPanel } from './editor/report-panel';
 import { registerCommands, ExtensionState, nativeModulePaths } from './editor/commands';
 import { WorkspaceIndexer } from './adapt/workspace-indexer';
 import { KeepLearningController } from './editor/keep-learning-controller';
+import { CompletionClient } from './serving/completion-client';
 
 const MODEL_CHOICE_KEY = 'lstmComplete.modelChoice';
 /** Quiet time after a cursor move before the session is primed there (typing moves the cursor too: a completion request comes first). */
@@ -88,7 +89,7 @@ function editorEvents(s: ExtensionState): vscode.Disposable[] {
   let primeTimer: NodeJS.Timeout | undefined;
   let scrollTimer: NodeJS.Timeout | undefined;
   return [
-    vscode.workspace.onDidCloseTextDocument((d) => s.models.closeDocument(d.uri.toString())),
+    vscode.workspace.onDidCloseTextDocument((d) => s.serving.close(d.uri.toString())),
     // A cursor that comes to rest somewhere new (a click, a search, go to line) is primed in the background.
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (e.textEditor.document.languageId !== 'python') return;
@@ -122,6 +123,8 @@ function editorEvents(s: ExtensionState): vscode.Disposable[] {
 export function activate(context: vscode.ExtensionContext): { state: () => ExtensionState | undefined } {
   const log = vscode.window.createOutputChannel('LSTM Complete', { log: true });
   const status = new StatusBar();
+  // Completions run in a worker thread that holds the model and each document's states: never on this thread.
+  const serving = new CompletionClient({ log: (l) => log.info(l) });
   const report = new ReportPanel();
   const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const storage = new WorkspaceStorage(context.globalStorageUri.fsPath, folders);
@@ -132,12 +135,18 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
       void vscode.window.showWarningMessage(w);
     },
     changed: (m) => status.setModel(m),
+    serve: (weights) => serving.setModel(weights),
   });
   const { training, keepLearning } = createTraining(context, { log, status, report, models, storage, folders });
-  const indexer = new WorkspaceIndexer({ log: (l) => log.info(l), changed: (c) => status.setCache(c) });
-  const provider = new LstmInlineCompletionProvider(models, {
+  const indexer = new WorkspaceIndexer({
+    log: (l) => log.info(l),
+    changed: (c) => {
+      status.setCache(c);
+      serving.setIndex(indexer.index?.toParts());
+    },
+  });
+  const provider = new LstmInlineCompletionProvider(serving, {
     settings: readSettings,
-    workspace: () => indexer.index,
     busy: (b) => status.setBusy(b),
     // Completion timings are what a user checks first when ghost text feels slow: info, not debug.
     log: (l) => log.info(l),
@@ -145,13 +154,14 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
   loadPreferredModel({ context, models, storage });
   status.setEnabled(readSettings().enable);
 
-  state = { context, log, status, report, storage, models, training, provider, folders, modelChoiceKey: MODEL_CHOICE_KEY, indexer };
+  state = { context, log, status, report, storage, models, training, provider, serving, folders, modelChoiceKey: MODEL_CHOICE_KEY, indexer };
   context.subscriptions.push(
     log,
     status,
     vscode.languages.registerInlineCompletionItemProvider({ language: 'python' }, provider),
     ...editorEvents(state),
     { dispose: () => indexer.dispose() },
+    { dispose: () => serving.dispose() },
     ...registerCommands(state),
     { dispose: () => void training.dispose() },
     keepLearning,

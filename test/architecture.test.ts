@@ -23,11 +23,12 @@ const ALLOWED: Record<string, string[]> = {
   'training/host': ['training/loop', 'training/graph', 'training/ops', 'replay', 'data', 'engine', 'model', 'util'],
   adapt: ['data', 'inference', 'model', 'util'],
   completion: ['adapt', 'inference', 'model', 'python', 'util'],
+  serving: ['completion', 'adapt', 'inference', 'model', 'util'],
   replay: ['completion', 'adapt', 'inference', 'model', 'util'],
   analysis: ['data', 'inference', 'model', 'python', 'util'],
   cli: ['training/host', 'training/loop', 'training/graph', 'replay', 'analysis', 'completion', 'adapt', 'data', 'engine', 'inference', 'model', 'util'],
-  editor: ['training/host', 'training/loop', 'analysis', 'completion', 'adapt', 'engine', 'inference', 'model', 'util'],
-  '.': ['cli', 'editor', 'adapt'],
+  editor: ['serving', 'training/host', 'training/loop', 'analysis', 'completion', 'adapt', 'engine', 'inference', 'model', 'util'],
+  '.': ['cli', 'editor', 'serving', 'adapt'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -1,7 +1,7 @@
 /**
  * Entry point of the workspace index worker (dist/index-worker.js): reads the workspace's Python files with
  * the training corpus's filters (size cap, binaries, virtual environments, excludes) and builds the text
- * index off the editor's thread; the positions come back as transferred buffers.
+ * index off the editor's thread; its arrays come back in shared memory, not copied.
  */
 import { parentPort, workerData } from 'worker_threads';
 import { buildCorpus, EmptyCorpusError } from '../data/corpus';
@@ -20,7 +20,7 @@ try {
   const index = TextIndex.build(files, req.maxChars);
   const parts = index.toParts();
   const reply: IndexReply = { type: 'done', parts, seconds: (Date.now() - t0) / 1000 };
-  parentPort!.postMessage(reply, [parts.positions.buffer as ArrayBuffer, parts.offsets.buffer as ArrayBuffer]);
+  parentPort!.postMessage(reply);
 } catch (e) {
   const reply: IndexReply = { type: 'error', message: e instanceof Error ? e.message : String(e) };
   parentPort!.postMessage(reply);

@@ -22,6 +22,14 @@ function hashBits(n: number): number {
   return Math.min(22, Math.max(10, Math.ceil(Math.log2(Math.max(1, n / 8)))));
 }
 
+/**
+ * The index's arrays live in shared memory: the index worker builds them, and the extension host and the
+ * completion worker read the same bytes (posting an index copies only its text).
+ */
+function sharedUint32(n: number): Uint32Array {
+  return new Uint32Array(new SharedArrayBuffer(n * 4));
+}
+
 function hash6(s: string, at: number, shift: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < SEED; i++) h = Math.imul(h ^ s.charCodeAt(at + i), 0x01000193);
@@ -85,7 +93,7 @@ export class TextIndex {
     const shift = 32 - bits;
     // Counting sort in two passes over the text (hashing twice costs less than a hash per position held).
     // A 6-gram that spans two files is never a useful context, so it is not filed.
-    const offsets = new Uint32Array((1 << bits) + 1);
+    const offsets = sharedUint32((1 << bits) + 1);
     const each = (visit: (h: number, i: number) => void) => {
       let nextSep = text.indexOf(SEP);
       for (let i = 0; i < n; i++) {
@@ -96,7 +104,7 @@ export class TextIndex {
     };
     each((h) => offsets[h + 1]++);
     for (let h = 1; h < offsets.length; h++) offsets[h] += offsets[h - 1];
-    const positions = new Uint32Array(offsets[offsets.length - 1]);
+    const positions = sharedUint32(offsets[offsets.length - 1]);
     const fill = offsets.slice(0, -1);
     each((h, i) => {
       positions[fill[h]++] = i;
@@ -104,7 +112,7 @@ export class TextIndex {
     return new TextIndex({ text, positions, offsets, bits, starts, fileKeys });
   }
 
-  /** The index as plain data, for postMessage (transfer `positions.buffer` and `offsets.buffer`). */
+  /** The index as plain data, for postMessage: its arrays live in SharedArrayBuffers, so only the text is copied. */
   toParts(): IndexParts {
     return { text: this.text, positions: this.positions, offsets: this.offsets, bits: this.bits, starts: this.starts, fileKeys: this.fileKeys };
   }

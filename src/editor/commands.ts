@@ -10,6 +10,7 @@ import { WorkspaceStorage } from './storage';
 import { TrainingController } from './training-controller';
 import { ReportPanel } from './report-panel';
 import { LstmInlineCompletionProvider } from './inline-provider';
+import { CompletionClient } from '../serving/completion-client';
 import { readSettings, SECTION } from './settings';
 import { InferenceSession } from '../inference/session';
 import { LstmStepper } from '../inference/lstm-stepper';
@@ -29,6 +30,7 @@ export interface ExtensionState {
   models: ModelManager;
   training: TrainingController;
   provider: LstmInlineCompletionProvider;
+  serving: CompletionClient;
   folders: string[];
   modelChoiceKey: string;
   indexer: WorkspaceIndexer;
@@ -303,6 +305,7 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
       lastTrainingRun: s.training.lastRun,
       completionMs: [...s.provider.recentMs],
       completionStepped: [...s.provider.recentStepped],
+      completionWorkerStarts: s.serving.starts,
       storage: s.storage.root,
       nativeBackends: nativeModulePaths(s),
       workspaceIndex: s.indexer.index ? { files: s.indexer.index.files, chars: s.indexer.index.chars } : undefined,

@@ -1,21 +1,17 @@
 /**
- * The inline completion provider: thin glue between VS Code and the completion engine. Debounces, honours
- * the cancellation token before, during and after the work, and reports timings to the log and status bar.
+ * The inline completion provider: thin glue between VS Code and the completion worker, which runs the engine
+ * off the extension host's thread. Debounces, passes the cancellation token on, and reports timings to the
+ * log and status bar.
  */
 import * as vscode from 'vscode';
-import { complete, primeAt } from '../completion/complete';
 import { primeLines } from '../completion/context-window';
 import { normalizeText } from '../model/vocab';
 import { AFTER_CURSOR_CHARS } from '../completion/word-candidates';
-import { WorkspaceSource } from '../completion/document-cache';
-import { ModelManager } from './model-manager';
+import { CompletionClient } from '../serving/completion-client';
 import { Settings } from './settings';
-import { TextIndex } from '../adapt/text-index';
 
 export interface ProviderHooks {
   settings(): Settings;
-  /** The workspace's text index for the completion cache, when one is built. */
-  workspace(): TextIndex | undefined;
   busy(on: boolean): void;
   log(line: string): void;
 }
@@ -26,19 +22,11 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
   /** Timings of the last completions, and the characters each stepped to reach the cursor, for diagnostics. */
   readonly recentMs: number[] = [];
   readonly recentStepped: number[] = [];
-  /** Per document: bumped by each completion request and each prime, so a stale prime stops at its next slice. */
-  private readonly generation = new Map<string, number>();
-  private active = 0;
 
   constructor(
-    private readonly models: ModelManager,
+    private readonly serving: CompletionClient,
     private readonly hooks: ProviderHooks,
   ) {}
-
-  private workspaceSource(uri: vscode.Uri): WorkspaceSource | undefined {
-    const index = this.hooks.workspace();
-    return index && { index, exclude: uri.scheme === 'file' ? uri.fsPath : undefined };
-  }
 
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
@@ -52,25 +40,24 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       await sleep(settings.debounceMs);
       if (token.isCancellationRequested) return undefined;
     }
-    const key = document.uri.toString();
-    this.generation.set(key, (this.generation.get(key) ?? 0) + 1); // a completion takes the session over
-    const session = this.models.session(key);
-    if (!session) return undefined;
+    if (!this.serving.hasModel) return undefined;
     const t0 = performance.now();
     const prefix = document.getText(new vscode.Range(new vscode.Position(0, 0), position));
     const lineSuffix = document.lineAt(position.line).text.slice(position.character);
     const after = document.getText(new vscode.Range(position, document.positionAt(document.offsetAt(position) + AFTER_CURSOR_CHARS)));
+    const cancel = new AbortController();
+    const onCancel = token.onCancellationRequested(() => cancel.abort());
     this.hooks.busy(true);
-    this.active++;
     try {
-      const r = await complete(session, {
+      const request = {
         prefix,
         lineSuffix,
         after,
         settings: settings.completion,
-        workspace: this.workspaceSource(document.uri),
-        isCancelled: () => token.isCancellationRequested,
-      });
+        excludeFromIndex: document.uri.scheme === 'file' ? document.uri.fsPath : undefined,
+      };
+      const r = await this.serving.complete(document.uri.toString(), request, cancel.signal);
+      if (!r) return undefined;
       const ms = performance.now() - t0;
       this.recentMs.push(ms);
       this.recentStepped.push(r.stepped);
@@ -81,34 +68,22 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       const range = new vscode.Range(position, position.translate(0, r.replaceSuffix));
       return [new vscode.InlineCompletionItem(r.text, range)];
     } finally {
-      this.active--;
+      onCancel.dispose();
       this.hooks.busy(false);
     }
   }
 
   /**
    * The cursor came to rest at `position` (after a jump, not while typing): move the document's session there
-   * in the background, in slices of a few ms that yield to the event loop, so the first completion typed
-   * there costs only the new characters. A completion request or a newer prime stops it.
+   * in the background (the worker), so the first completion typed there costs only the new characters. A
+   * completion request or a newer prime stops it.
    */
   async prime(document: vscode.TextDocument, position: vscode.Position, keepLastLines = Infinity): Promise<number | undefined> {
     const settings = this.hooks.settings();
-    if (!settings.enable || this.active > 0) return undefined;
-    const key = document.uri.toString();
-    const session = this.models.session(key);
-    if (!session) return undefined;
-    const gen = (this.generation.get(key) ?? 0) + 1;
-    this.generation.set(key, gen);
+    if (!settings.enable || !this.serving.hasModel) return undefined;
     const prefix = document.getText(new vscode.Range(new vscode.Position(0, 0), position));
     const t0 = performance.now();
-    const stepped = await primeAt(
-      session,
-      prefix,
-      settings.completion.contextChars,
-      () => this.generation.get(key) !== gen || this.active > 0,
-      undefined,
-      keepLastLines,
-    );
+    const stepped = await this.serving.prime(document.uri.toString(), prefix, settings.completion.contextChars, keepLastLines);
     if (stepped) this.hooks.log(`primed ${stepped} chars at line ${position.line + 1} in ${(performance.now() - t0).toFixed(0)} ms (in the background)`);
     return stepped;
   }

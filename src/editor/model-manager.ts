@@ -1,13 +1,12 @@
 /**
- * Holds the model completions use and one inference session per document. Loading a checkpoint that is
- * missing or broken falls back to the bundled model with a warning that names the file and the problem;
- * the previous model keeps serving until a new one has loaded. No VS Code import: callers pass callbacks.
+ * Chooses the model completions use and hands its weights to what serves them (the completion worker).
+ * Loading a checkpoint that is missing or broken falls back to the bundled model with a warning that names
+ * the file and the problem; the previous model keeps serving until a new one has loaded. No VS Code import:
+ * callers pass callbacks.
  */
 import { loadCheckpoint, Checkpoint } from '../model/checkpoint';
 import { bundledModelDir } from '../model/model-store';
-import { LstmStepper } from '../inference/lstm-stepper';
-import { SessionPool } from '../inference/session-pool';
-import { InferenceSession } from '../inference/session';
+import { ModelWeights } from '../model/architecture';
 
 export type ModelSource = 'bundled' | 'workspace' | 'chosen';
 
@@ -22,10 +21,11 @@ export interface ModelManagerHooks {
   log(line: string): void;
   warn(message: string): void;
   changed(model: ActiveModel | undefined): void;
+  /** The weights completions use from now on. */
+  serve(weights: ModelWeights): void;
 }
 
 export class ModelManager {
-  private pool: SessionPool | undefined;
   private current: ActiveModel | undefined;
 
   constructor(
@@ -67,21 +67,10 @@ export class ModelManager {
   }
 
   private install(ck: Checkpoint, source: ModelSource): ActiveModel {
-    const t0 = Date.now();
-    const stepper = new LstmStepper(ck.weights);
-    if (this.pool) this.pool.replaceStepper(stepper);
-    else this.pool = new SessionPool(stepper);
+    this.hooks.serve(ck.weights);
     this.current = { dir: ck.dir, name: ck.meta.name, source, bestValLoss: ck.meta.training?.bestValLoss ?? null };
-    this.hooks.log(`model: loaded ${ck.meta.name} from ${ck.dir} (${source}) in ${Date.now() - t0} ms; inference on the WebAssembly SIMD kernel`);
+    this.hooks.log(`model: loaded ${ck.meta.name} from ${ck.dir} (${source}); inference in the completion worker on the WebAssembly SIMD kernel`);
     this.hooks.changed(this.current);
     return this.current;
-  }
-
-  session(documentKey: string): InferenceSession | undefined {
-    return this.pool?.get(documentKey);
-  }
-
-  closeDocument(documentKey: string): void {
-    this.pool?.drop(documentKey);
   }
 }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ModelManager, ActiveModel } from '../../src/editor/model-manager';
 import { saveCheckpoint } from '../../src/model/checkpoint';
 import { initWeights } from '../../src/model/initializers';
-import { makeSpec } from '../../src/model/architecture';
+import { makeSpec, ModelWeights } from '../../src/model/architecture';
 import { tempDir, useBackend } from '../helpers';
 
 describe('model manager', () => {
@@ -19,17 +19,20 @@ describe('model manager', () => {
     saveCheckpoint(ws, initWeights(spec, 2), { name: 'workspace-model' });
     const warnings: string[] = [];
     const changes: (ActiveModel | undefined)[] = [];
-    const m = new ModelManager({ log: () => undefined, warn: (w) => warnings.push(w), changed: (a) => changes.push(a) }, () => bundled);
-    return { m, ws, warnings, changes };
+    const served: ModelWeights[] = [];
+    const m = new ModelManager(
+      { log: () => undefined, warn: (w) => warnings.push(w), changed: (a) => changes.push(a), serve: (w) => served.push(w) },
+      () => bundled,
+    );
+    return { m, ws, warnings, changes, served };
   }
 
-  it('loads a workspace model and serves one session per document', () => {
-    const { m, ws, changes } = setup();
+  it('loads a workspace model and hands its weights to what serves completions', () => {
+    const { m, ws, changes, served } = setup();
     assert.equal(m.load(ws, 'workspace')!.name, 'workspace-model');
     assert.equal(changes.length, 1);
-    const a = m.session('a.py')!;
-    assert.equal(m.session('a.py'), a);
-    assert.notEqual(m.session('b.py'), a);
+    assert.equal(served.length, 1);
+    assert.deepEqual(served[0].denseBias, initWeights(spec, 2).denseBias);
   });
 
   it('falls back to the bundled model with a clear warning when the checkpoint is broken', () => {
@@ -45,12 +48,15 @@ describe('model manager', () => {
   it('keeps serving the previous model when a new one fails and no bundled model exists', () => {
     const { ws } = setup();
     const warnings: string[] = [];
-    const m = new ModelManager({ log: () => undefined, warn: (w) => warnings.push(w), changed: () => undefined }, () => undefined);
+    const served: ModelWeights[] = [];
+    const m = new ModelManager(
+      { log: () => undefined, warn: (w) => warnings.push(w), changed: () => undefined, serve: (w) => served.push(w) },
+      () => undefined,
+    );
     m.load(ws, 'workspace');
-    const s = m.session('x.py');
     m.load(path.join(ws, 'missing'), 'chosen');
     assert.equal(m.active!.name, 'workspace-model');
-    assert.equal(m.session('x.py'), s);
+    assert.equal(served.length, 1, 'the failed load served nothing new');
     assert.match(warnings[0], /does not exist/);
   });
 });

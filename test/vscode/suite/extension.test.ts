@@ -330,10 +330,10 @@ export function registerRestrictedSuite(): void {
       note(
         `event-loop delay in the extension host, completions after 6 jumps in a 200 KB file: p50 ${ms(lag.percentile(50)).toFixed(1)} ms, p99 ${ms(lag.percentile(99)).toFixed(1)} ms, max ${ms(lag.max).toFixed(1)} ms`,
       );
-      // Priming steps 64 characters between yields (~5 ms on 2 cores), so the host stays smooth. The longest block
-      // is the decoding itself: on this very repetitive file the document cache scans thousands of occurrences
-      // per generated character (~250 ms measured, issue 18), a few samples that p99 does not see.
-      assert.ok(ms(lag.percentile(99)) < 60, `event-loop p99 ${ms(lag.percentile(99))} ms`);
+      // Priming, decoding and the cache's scans all run in the completion worker: the host only reads the text
+      // before the cursor and posts it (issue 18's targets: p99 <= 20 ms, max <= 50 ms).
+      assert.ok(ms(lag.percentile(99)) <= 20, `event-loop p99 ${ms(lag.percentile(99))} ms`);
+      assert.ok(ms(lag.max) <= 50, `event-loop max ${ms(lag.max)} ms`);
     });
 
     it('training and native installs wait for trust', async () => {

@@ -1,0 +1,138 @@
+/**
+ * The extension host's side of the completion worker: posts the model, the workspace index and each request,
+ * and resolves each request with the worker's answer. Cancelling a request raises a shared counter the worker
+ * reads between LSTM steps, so it stops at once without a message round trip. A worker that dies is started
+ * again on the next request, with the model and index it had; the requests it held resolve to undefined.
+ * No VS Code import: the editor passes what to log.
+ */
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { CompletionResult } from '../completion/complete';
+import { IndexParts } from '../adapt/text-index';
+import { ModelWeights } from '../model/architecture';
+import { CANCELLED_UP_TO, FromWorker, PostedRequest, SHARED_SLOTS, ToWorker } from './completion-protocol';
+
+export interface CompletionClientHooks {
+  log(line: string): void;
+}
+
+type Pending = (m: FromWorker | undefined) => void;
+
+export class CompletionClient {
+  private worker: Worker | undefined;
+  private readonly shared = new Int32Array(new SharedArrayBuffer(SHARED_SLOTS * 4));
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private weights: ModelWeights | undefined;
+  private index: IndexParts | undefined;
+  private disposed = false;
+  /** Workers started, the first included (a diagnostic: more than one means one died). */
+  starts = 0;
+
+  constructor(
+    private readonly hooks: CompletionClientHooks,
+    private readonly script = path.join(__dirname, 'completion-worker.js'),
+  ) {}
+
+  /** The model completions use from now on (every document's cached states are dropped). */
+  setModel(weights: ModelWeights): void {
+    this.weights = weights;
+    // A worker that starts now gets the model as it starts (ensureWorker), so the first completion waits for nothing.
+    if (this.worker) this.send({ type: 'model', weights });
+    else if (!this.disposed) this.ensureWorker();
+  }
+
+  /** The workspace index the cache reads (undefined: none). Its arrays are shared, not copied, when they live in a SharedArrayBuffer. */
+  setIndex(parts: IndexParts | undefined): void {
+    this.index = parts;
+    if (this.worker) this.send({ type: 'index', parts });
+  }
+
+  get hasModel(): boolean {
+    return this.weights !== undefined;
+  }
+
+  /** Resolves to the engine's result, or undefined when there is no model or the worker failed. */
+  async complete(key: string, request: PostedRequest, signal?: AbortSignal): Promise<CompletionResult | undefined> {
+    const id = this.nextId++;
+    const onAbort = () => this.cancelUpTo(id);
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      const m = await this.request({ type: 'complete', id, key, request });
+      return m?.type === 'completed' ? m.result : undefined;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Moves a document's session to the end of `prefix` in the background; resolves to the characters stepped (undefined: stopped). */
+  async prime(key: string, prefix: string, contextChars: number, keepLastLines = Infinity): Promise<number | undefined> {
+    const m = await this.request({ type: 'prime', id: this.nextId++, key, prefix, contextChars, keepLastLines });
+    return m?.type === 'primed' ? m.stepped : undefined;
+  }
+
+  /** The document closed: its session and snapshots go. */
+  close(key: string): void {
+    if (this.worker) this.send({ type: 'close', key });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    const w = this.worker;
+    this.worker = undefined;
+    this.settleAll();
+    if (w) void w.terminate();
+  }
+
+  private cancelUpTo(id: number): void {
+    if (Atomics.load(this.shared, CANCELLED_UP_TO) < id) Atomics.store(this.shared, CANCELLED_UP_TO, id);
+  }
+
+  private request(m: Extract<ToWorker, { id: number }>): Promise<FromWorker | undefined> {
+    if (!this.weights || this.disposed) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.pending.set(m.id, resolve);
+      this.send(m);
+    });
+  }
+
+  private send(m: ToWorker): void {
+    if (this.disposed) return;
+    this.ensureWorker().postMessage(m);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script, { workerData: { shared: this.shared.buffer } });
+    this.starts++;
+    worker.on('message', (m: FromWorker) => this.onMessage(m));
+    worker.on('error', (e) => this.hooks.log(`completion worker failed: ${e.stack ?? e.message}`));
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      if (!this.disposed) this.hooks.log(`completion worker stopped (exit code ${code}); it starts again with the next request`);
+      this.settleAll();
+    });
+    // A worker that stops must not keep the process alive (tests, the CLI); the editor holds it while it runs.
+    worker.unref();
+    this.worker = worker;
+    // A new worker starts bare: it gets the model and the index the last one had.
+    if (this.weights) worker.postMessage({ type: 'model', weights: this.weights } satisfies ToWorker);
+    if (this.index) worker.postMessage({ type: 'index', parts: this.index } satisfies ToWorker);
+    return worker;
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.type === 'failed') this.hooks.log(`completion worker: request ${m.id} failed: ${m.message}`);
+    const settle = this.pending.get(m.id);
+    if (!settle) return;
+    this.pending.delete(m.id);
+    settle(m);
+  }
+
+  private settleAll(): void {
+    for (const settle of this.pending.values()) settle(undefined);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Messages between the extension host and the completion worker, which holds the model, one inference session
+ * per document and the workspace index, so no LSTM step or cache scan ever runs on the host's thread.
+ */
+import { CompletionRequest, CompletionResult } from '../completion/complete';
+import { IndexParts } from '../adapt/text-index';
+import { ModelWeights } from '../model/architecture';
+
+/** A completion request as it travels: the engine's request less what cannot be posted (callbacks, the index). */
+export type PostedRequest = Omit<CompletionRequest, 'isCancelled' | 'workspace' | 'rng'> & {
+  /** The edited file's path, left out of the workspace index's matches (its text is the document's). */
+  excludeFromIndex?: string;
+};
+
+export type ToWorker =
+  | { type: 'model'; weights: ModelWeights }
+  | { type: 'index'; parts: IndexParts | undefined }
+  | { type: 'complete'; id: number; key: string; request: PostedRequest }
+  | { type: 'prime'; id: number; key: string; prefix: string; contextChars: number; keepLastLines: number }
+  | { type: 'close'; key: string };
+
+export type FromWorker =
+  | { type: 'completed'; id: number; result: CompletionResult | undefined }
+  | { type: 'primed'; id: number; stepped: number | undefined }
+  | { type: 'failed'; id: number; message: string };
+
+/**
+ * Slots of the Int32Array over the SharedArrayBuffer both sides hold. The host cancels a request by raising
+ * CANCELLED_UP_TO to its id (requests are numbered in order and VS Code cancels the older one first), and the
+ * worker reads it between steps, without waiting for a message.
+ */
+export const CANCELLED_UP_TO = 0;
+export const SHARED_SLOTS = 1;

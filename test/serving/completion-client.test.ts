@@ -1,0 +1,113 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { CompletionClient } from '../../src/serving/completion-client';
+import { complete, CompletionRequest, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
+import { InferenceSession } from '../../src/inference/session';
+import { LstmStepper } from '../../src/inference/lstm-stepper';
+import { TextIndex } from '../../src/adapt/text-index';
+import { initWeights } from '../../src/model/initializers';
+import { makeSpec } from '../../src/model/architecture';
+
+const SCRIPT = path.join(__dirname, '..', '..', 'dist', 'completion-worker.js');
+const weights = initWeights(makeSpec({ embeddingDim: 16, lstmUnits: [48, 48] }), 3);
+/** A workspace that says what follows `Widget(size=size, col`: the cache completes it even with random weights. */
+const WIDGETS = [1, 2, 3].map((i) => ({ key: `/ws/widgets_${i}.py`, text: `def make_${i}(size):\n    return Widget(size=size, colour="teal")\n` }));
+const WIDGET_PREFIX = 'w = Widget(size=size, col';
+
+/** A long Python-like document: every line distinct, so nothing short-circuits the stepping. */
+function longDocument(lines: number): string {
+  return (
+    Array.from({ length: lines }, (_, i) => (i % 5 === 0 ? `def handler_${i}(request):` : `    value_${i} = compute(request, key="k${i}")`)).join('\n') + '\n'
+  );
+}
+
+describe('completion worker', function () {
+  this.timeout(60_000);
+  const logs: string[] = [];
+  let client: CompletionClient;
+  before(() => assert.ok(fs.existsSync(SCRIPT), 'run npm run build first'));
+  beforeEach(() => {
+    client = new CompletionClient({ log: (l) => logs.push(l) }, SCRIPT);
+    client.setModel(weights);
+  });
+  afterEach(() => client.dispose());
+
+  const request = (prefix: string, extra: Partial<CompletionRequest['settings']> = {}) => ({
+    prefix,
+    lineSuffix: '',
+    after: '',
+    settings: { ...DEFAULT_COMPLETION_SETTINGS, temperature: 0.7, ...extra },
+  });
+
+  it('answers as the engine does on this thread, with the same model', async () => {
+    const prefix = longDocument(40) + '    value = compute(req';
+    const here = await complete(new InferenceSession(new LstmStepper(weights)), request(prefix));
+    const there = await client.complete('a.py', request(prefix));
+    assert.ok(here.text.length > 0, `the sampled completion is not empty (${here.outcome})`);
+    assert.deepEqual(there, here);
+  });
+
+  it('reads the workspace index it is given, as the engine does', async () => {
+    const index = TextIndex.build(WIDGETS);
+    const settings = { temperature: 0, cache: 'workspace' as const };
+    const here = await complete(new InferenceSession(new LstmStepper(weights)), { ...request(WIDGET_PREFIX, settings), workspace: { index } });
+    assert.match(here.text, /^our="teal/, `the index's text is what a random model completes (${here.outcome})`);
+    assert.equal((await client.complete('b.py', request(WIDGET_PREFIX, settings)))!.outcome, 'low-confidence', 'no index yet');
+    client.setIndex(index.toParts());
+    assert.deepEqual(await client.complete('b2.py', request(WIDGET_PREFIX, settings)), here);
+  });
+
+  it('primes a document in the background, so the completion after steps only what was typed since', async () => {
+    const doc = longDocument(200);
+    const primed = await client.prime('c.py', doc, DEFAULT_COMPLETION_SETTINGS.contextChars);
+    assert.ok(primed! > 1000, `primed ${primed}`);
+    const r = await client.complete('c.py', request(doc + 'x = 1\nimport o'));
+    assert.ok(r!.stepped <= 'x = 1\nimport o'.length, `stepped ${r!.stepped}`);
+    client.close('c.py');
+    const again = await client.complete('c.py', request(doc + 'x = 1\nimport o'));
+    assert.ok(again!.stepped > 1000, 'a closed document starts over');
+  });
+
+  it('keeps this thread free while it steps, and stops a cancelled request at once', async () => {
+    const prefix = longDocument(4000); // ~170 KB; the context is cut to contextChars
+    const settings = { contextChars: 60_000 };
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const t0 = Date.now();
+    const whole = await client.complete('d.py', request(prefix, settings));
+    const wholeMs = Date.now() - t0;
+    clearInterval(timer);
+    assert.ok(whole!.stepped > 50_000, `stepped ${whole!.stepped}`);
+    assert.ok(ticks > wholeMs / 20, `${ticks} timer ticks in ${wholeMs} ms: this thread kept running`);
+
+    client.close('d.py');
+    const abort = new AbortController();
+    const t1 = Date.now();
+    const pending = client.complete('d.py', request(prefix, settings), abort.signal);
+    setTimeout(() => abort.abort(), 20);
+    const cancelled = await pending;
+    assert.equal(cancelled!.outcome, 'cancelled');
+    assert.ok(Date.now() - t1 < wholeMs / 2, `cancelled after ${Date.now() - t1} ms (a whole request took ${wholeMs} ms)`);
+  });
+
+  it('starts again, with its model and index, when the worker dies', async () => {
+    client.setIndex(TextIndex.build(WIDGETS).toParts());
+    assert.ok(await client.complete('e.py', request('x = 1\n')));
+    const worker = (client as unknown as { worker: Worker }).worker;
+    await worker.terminate();
+    assert.match(logs[logs.length - 1], /completion worker stopped/);
+    const r = await client.complete('e.py', request(WIDGET_PREFIX, { temperature: 0, cache: 'workspace' }));
+    assert.equal(client.starts, 2);
+    assert.match(r!.text, /^our="teal/);
+  });
+
+  it('without a model, answers nothing and starts no worker', async () => {
+    const bare = new CompletionClient({ log: () => undefined }, SCRIPT);
+    assert.equal(await bare.complete('f.py', request('import os\n')), undefined);
+    assert.equal(await bare.prime('f.py', 'import os\n', 4000), undefined);
+    assert.equal(bare.starts, 0);
+    bare.dispose();
+  });
+});
