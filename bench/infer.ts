@@ -2,7 +2,8 @@
  * npm run bench:infer — inference speed of the SIMD stepper vs a stateful tf.layers model (the baseline),
  * measured in the same run on the design's model, and the jump scenario: the first completion after the cursor
  * jumps to a line end inside a 200 KB document, with today's path (the engine re-primes the context window
- * there) and after the provider's priming at the resting cursor (primeAt). Prints JSON. Options: --model DIR,
+ * there), after the provider's priming at the resting cursor (primeAt), and in a document the completion worker
+ * primed whole beforehand (primeDocument). Prints JSON. Options: --model DIR,
  * --trials N, --backend B, --jumps N, --jump-file FILE (a real file instead of the generated one).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,6 +21,7 @@ import { sampleIndex } from '../src/inference/sampling';
 import { mulberry32 } from '../src/util/rng';
 import { encode } from '../src/model/vocab';
 import { complete, primeAt, DEFAULT_COMPLETION_SETTINGS } from '../src/completion/complete';
+import { primeDocument } from '../src/completion/document-primer';
 import * as fs from 'fs';
 
 const { values } = parseArgs({
@@ -160,7 +162,34 @@ async function benchJump(weights: ModelWeights, doc: string, jumps: number) {
       ...(primed ? { background_prime_ms: q(primeMs) } : {}),
     };
   }
+  result.document_primed = await benchPrimedDocument(weights, doc, sites);
   return result;
+}
+
+/**
+ * The document primed whole first, as the completion worker does while the file is open (primeDocument), then the
+ * same jumps: the first completion there resumes from the snapshot at its line's start.
+ */
+async function benchPrimedDocument(weights: ModelWeights, doc: string, sites: number[]) {
+  const settings = DEFAULT_COMPLETION_SETTINGS;
+  const session = new InferenceSession(new LstmStepper(weights), { maxSnapshots: 50_000 });
+  let t0 = performance.now();
+  const primed = await primeDocument(session, doc, 0, { contextChars: settings.contextChars, isCancelled: () => false, maxSnapshots: 50_000 });
+  const primeSeconds = (performance.now() - t0) / 1000;
+  const first: number[] = [];
+  const stepped: number[] = [];
+  for (const at of sites) {
+    t0 = performance.now();
+    const r = await complete(session, { prefix: doc.slice(0, at) + ' ', lineSuffix: '', settings, after: doc.slice(at, at + 8000) });
+    first.push(performance.now() - t0);
+    stepped.push(r.stepped);
+  }
+  return {
+    prime_document_seconds: Math.round(primeSeconds * 10) / 10,
+    prime_steps_per_char: Math.round((primed.stepped / doc.length) * 100) / 100,
+    first_completion_ms: { p50: r3(percentile(first, 50)), p95: r3(percentile(first, 95)) },
+    first_completion_stepped: { p50: percentile(stepped, 50), max: Math.max(...stepped) },
+  };
 }
 
 async function main() {

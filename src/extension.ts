@@ -17,6 +17,8 @@ const MODEL_CHOICE_KEY = 'lstmComplete.modelChoice';
 const PRIME_AFTER_MS = 150;
 /** Quiet time after scrolling before the lines on screen are primed. */
 const PRIME_VISIBLE_AFTER_MS = 400;
+/** Quiet time after an edit before the document is handed to the worker to prime whole again. */
+const PRIME_DOCUMENT_AFTER_MS = 1000;
 
 let state: ExtensionState | undefined;
 
@@ -88,8 +90,20 @@ function indexRequest(folders: string[]) {
 function editorEvents(s: ExtensionState): vscode.Disposable[] {
   let primeTimer: NodeJS.Timeout | undefined;
   let scrollTimer: NodeJS.Timeout | undefined;
+  let documentTimer: NodeJS.Timeout | undefined;
   return [
     vscode.workspace.onDidCloseTextDocument((d) => s.serving.close(d.uri.toString())),
+    // The document on screen is primed whole in the worker, again after each pause in editing.
+    vscode.window.onDidChangeActiveTextEditor((e) => {
+      if (e?.document.languageId === 'python') s.provider.primeDocument(e.document, e.selection.active);
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      const editor = vscode.window.activeTextEditor;
+      if (e.document.languageId !== 'python' || editor?.document !== e.document || !e.contentChanges.length) return;
+      if (documentTimer) clearTimeout(documentTimer);
+      documentTimer = setTimeout(() => s.provider.primeDocument(e.document, editor.selection.active), PRIME_DOCUMENT_AFTER_MS);
+    }),
+    { dispose: () => documentTimer && clearTimeout(documentTimer) },
     // A cursor that comes to rest somewhere new (a click, a search, go to line) is primed in the background.
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (e.textEditor.document.languageId !== 'python') return;
@@ -112,6 +126,7 @@ function editorEvents(s: ExtensionState): vscode.Disposable[] {
       if (e.affectsConfiguration(SECTION)) {
         s.status.setEnabled(readSettings().enable);
         if (e.affectsConfiguration(`${SECTION}.modelPath`)) loadPreferredModel(s);
+        s.serving.setStateMemory(readSettings().primedStatesMB);
         if (['cache', 'cacheMaxMB', 'enable', 'training.exclude'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`)))
           s.indexer.schedule(() => indexRequest(s.folders), 500);
         s.log.info('settings changed; applied');
@@ -124,7 +139,15 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
   const log = vscode.window.createOutputChannel('LSTM Complete', { log: true });
   const status = new StatusBar();
   // Completions run in a worker thread that holds the model and each document's states: never on this thread.
-  const serving = new CompletionClient({ log: (l) => log.info(l) });
+  const serving = new CompletionClient({
+    log: (l) => log.info(l),
+    documentPrimed: (p) => {
+      provider.documentPrimes.push(p);
+      if (provider.documentPrimes.length > 20) provider.documentPrimes.shift();
+      log.info(`primed ${p.passesDone} of ${p.passes} context passes of ${p.key} (${p.stepped} chars) in ${(p.ms / 1000).toFixed(1)} s, in the background`);
+    },
+  });
+  serving.setStateMemory(readSettings().primedStatesMB);
   const report = new ReportPanel();
   const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const storage = new WorkspaceStorage(context.globalStorageUri.fsPath, folders);
@@ -152,6 +175,8 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     log: (l) => log.info(l),
   });
   loadPreferredModel({ context, models, storage });
+  const active = vscode.window.activeTextEditor;
+  if (active?.document.languageId === 'python') provider.primeDocument(active.document, active.selection.active);
   status.setEnabled(readSettings().enable);
 
   state = { context, log, status, report, storage, models, training, provider, serving, folders, modelChoiceKey: MODEL_CHOICE_KEY, indexer };

@@ -8,6 +8,7 @@ import { primeLines } from '../completion/context-window';
 import { normalizeText } from '../model/vocab';
 import { AFTER_CURSOR_CHARS } from '../completion/word-candidates';
 import { CompletionClient } from '../serving/completion-client';
+import { DocumentPrimed } from '../serving/completion-protocol';
 import { Settings } from './settings';
 
 export interface ProviderHooks {
@@ -22,6 +23,8 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
   /** Timings of the last completions, and the characters each stepped to reach the cursor, for diagnostics. */
   readonly recentMs: number[] = [];
   readonly recentStepped: number[] = [];
+  /** The documents the worker primed whole, for diagnostics (the latest last). */
+  readonly documentPrimes: DocumentPrimed[] = [];
 
   constructor(
     private readonly serving: CompletionClient,
@@ -86,6 +89,17 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     const stepped = await this.serving.prime(document.uri.toString(), prefix, settings.completion.contextChars, keepLastLines);
     if (stepped) this.hooks.log(`primed ${stepped} chars at line ${position.line + 1} in ${(performance.now() - t0).toFixed(0)} ms (in the background)`);
     return stepped;
+  }
+
+  /**
+   * Hands a document's whole text and cursor to the worker, which primes every line of it in the background,
+   * nearest the cursor first, while no completion runs: a jump anywhere in it then steps only the line's
+   * characters. The editor calls it when a Python document becomes visible and after edits pause.
+   */
+  primeDocument(document: vscode.TextDocument, cursor: vscode.Position | undefined): void {
+    const settings = this.hooks.settings();
+    if (!settings.enable || !this.serving.hasModel) return;
+    this.serving.document(document.uri.toString(), document.getText(), cursor ? document.offsetAt(cursor) : 0, settings.completion.contextChars);
   }
 
   /**

@@ -16,6 +16,7 @@ export const SETTINGS_DEFAULTS = {
   confidenceThreshold: DEFAULT_COMPLETION_SETTINGS.confidenceThreshold,
   cache: DEFAULT_COMPLETION_SETTINGS.cache,
   cacheMaxMB: 20,
+  primedStatesMB: 64,
   maxCompletionChars: DEFAULT_COMPLETION_SETTINGS.maxCompletionChars,
   multiline: DEFAULT_COMPLETION_SETTINGS.multiline,
   contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars,

@@ -35,6 +35,8 @@ export interface Settings {
   completion: CompletionSettings;
   /** Characters of workspace text the completion cache indexes (MB). */
   cacheMaxMB: number;
+  /** Memory for the model states kept at the line starts of open Python files (MB, all files together). */
+  primedStatesMB: number;
   training: TrainingSettings;
 }
 
@@ -58,6 +60,7 @@ export function readSettings(): Settings {
       cache: get('cache') as CacheSource,
     },
     cacheMaxMB: get('cacheMaxMB'),
+    primedStatesMB: get('primedStatesMB'),
     training: {
       minutes: get('training.minutes'),
       epochs: get('training.epochs'),

@@ -1,19 +1,28 @@
-/** One inference session per open document, least recently used dropped first, all sharing one stepper. */
+/**
+ * One inference session per open document, least recently used dropped first, all sharing one stepper and one
+ * state cache: snapshots are keyed by the text they summarise, so they are valid in any session, and one LRU
+ * over all of them bounds the memory of every document together (a document primed whole takes most of it).
+ */
 import { LstmStepper } from './lstm-stepper';
 import { InferenceSession } from './session';
+import { StateCache } from './state-cache';
 
 export class SessionPool {
   private readonly sessions = new Map<string, InferenceSession>();
+  readonly cache: StateCache;
 
   constructor(
     private stepper: LstmStepper,
     readonly maxSessions = 8,
-  ) {}
+    maxSnapshots = 2048,
+  ) {
+    this.cache = new StateCache(maxSnapshots);
+  }
 
   get(key: string): InferenceSession {
     let s = this.sessions.get(key);
     if (s) this.sessions.delete(key);
-    else s = new InferenceSession(this.stepper);
+    else s = new InferenceSession(this.stepper, { cache: this.cache });
     this.sessions.set(key, s);
     while (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value as string);
     return s;
@@ -27,6 +36,7 @@ export class SessionPool {
   replaceStepper(stepper: LstmStepper): void {
     this.stepper = stepper;
     this.sessions.clear();
+    this.cache.clear();
   }
 
   get size(): number {

@@ -54,6 +54,8 @@ export interface GenerateResult {
 
 export interface SessionOptions {
   maxSnapshots?: number;
+  /** A cache shared with other sessions of the same stepper (snapshots are keyed by their text, so they fit any). */
+  cache?: StateCache;
 }
 
 export class InferenceSession {
@@ -67,7 +69,7 @@ export class InferenceSession {
     opts: SessionOptions = {},
   ) {
     this.state = new Float32Array(stepper.stateSize);
-    this.cache = new StateCache(opts.maxSnapshots ?? 256);
+    this.cache = opts.cache ?? new StateCache(opts.maxSnapshots ?? 256);
     this.logitsBuf = new Float32Array(stepper.spec.vocabSize);
   }
 

@@ -14,6 +14,8 @@ import { CANCELLED_UP_TO, FromWorker, PostedRequest, SHARED_SLOTS, ToWorker } fr
 
 export interface CompletionClientHooks {
   log(line: string): void;
+  /** A document sent with document() is primed whole (or as far as the memory setting allows). */
+  documentPrimed?(info: Extract<FromWorker, { type: 'documentPrimed' }>): void;
 }
 
 type Pending = (m: FromWorker | undefined) => void;
@@ -25,6 +27,7 @@ export class CompletionClient {
   private nextId = 1;
   private weights: ModelWeights | undefined;
   private index: IndexParts | undefined;
+  private stateMB: number | undefined;
   private disposed = false;
   /** Workers started, the first included (a diagnostic: more than one means one died). */
   starts = 0;
@@ -46,6 +49,18 @@ export class CompletionClient {
   setIndex(parts: IndexParts | undefined): void {
     this.index = parts;
     if (this.worker) this.send({ type: 'index', parts });
+  }
+
+  /** Memory for the line-start snapshots of all documents together (MB). */
+  setStateMemory(stateMB: number): void {
+    if (stateMB === this.stateMB) return;
+    this.stateMB = stateMB;
+    if (this.worker) this.send({ type: 'limits', stateMB });
+  }
+
+  /** A document's text and cursor offset: the worker primes it whole in the background, nearest the cursor first. */
+  document(key: string, text: string, cursor: number, contextChars: number): void {
+    if (this.weights) this.send({ type: 'document', key, text, cursor, contextChars });
   }
 
   get hasModel(): boolean {
@@ -118,12 +133,14 @@ export class CompletionClient {
     worker.unref();
     this.worker = worker;
     // A new worker starts bare: it gets the model and the index the last one had.
+    if (this.stateMB !== undefined) worker.postMessage({ type: 'limits', stateMB: this.stateMB } satisfies ToWorker);
     if (this.weights) worker.postMessage({ type: 'model', weights: this.weights } satisfies ToWorker);
     if (this.index) worker.postMessage({ type: 'index', parts: this.index } satisfies ToWorker);
     return worker;
   }
 
   private onMessage(m: FromWorker): void {
+    if (m.type === 'documentPrimed') return this.hooks.documentPrimed?.(m);
     if (m.type === 'failed') this.hooks.log(`completion worker: request ${m.id} failed: ${m.message}`);
     const settle = this.pending.get(m.id);
     if (!settle) return;

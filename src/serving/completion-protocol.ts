@@ -17,12 +17,20 @@ export type ToWorker =
   | { type: 'index'; parts: IndexParts | undefined }
   | { type: 'complete'; id: number; key: string; request: PostedRequest }
   | { type: 'prime'; id: number; key: string; prefix: string; contextChars: number; keepLastLines: number }
-  | { type: 'close'; key: string };
+  | { type: 'close'; key: string }
+  /** Memory for the line-start snapshots of every document together. */
+  | { type: 'limits'; stateMB: number }
+  /** A document's whole text (LF or CRLF) and cursor: primed in the background, nearest the cursor first. */
+  | { type: 'document'; key: string; text: string; cursor: number; contextChars: number };
+
+export type DocumentPrimed = Extract<FromWorker, { type: 'documentPrimed' }>;
 
 export type FromWorker =
   | { type: 'completed'; id: number; result: CompletionResult | undefined }
   | { type: 'primed'; id: number; stepped: number | undefined }
-  | { type: 'failed'; id: number; message: string };
+  | { type: 'failed'; id: number; message: string }
+  /** A document's background priming finished (or went as far as the memory allows). */
+  | { type: 'documentPrimed'; key: string; stepped: number; passesDone: number; passes: number; ms: number };
 
 /**
  * Slots of the Int32Array over the SharedArrayBuffer both sides hold. The host cancels a request by raising

@@ -1,24 +1,35 @@
 /**
  * Entry point of the completion worker (dist/completion-worker.js). It owns what a completion needs — the
- * model's stepper, one inference session per document with its line-start snapshots, the workspace index —
- * and runs the completion engine and the background priming the host asks for. Requests are served in the
- * order they come; priming yields between slices, so a completion request that arrives meanwhile stops it.
+ * model's stepper, one inference session per document, the line-start state snapshots they share, the workspace
+ * index — and runs the completion engine and the priming the host asks for. Requests are served in the order
+ * they come. Priming yields between slices, so a completion request that arrives meanwhile stops it; the
+ * documents the host sends are primed whole while nothing else runs (primeDocument), nearest the cursor first.
  */
 import { parentPort, workerData } from 'worker_threads';
 import { complete, primeAt } from '../completion/complete';
+import { primeDocument } from '../completion/document-primer';
 import { TextIndex } from '../adapt/text-index';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { SessionPool } from '../inference/session-pool';
+import { normalizeText } from '../model/vocab';
 import { CANCELLED_UP_TO, FromWorker, ToWorker } from './completion-protocol';
 
 const shared = new Int32Array(workerData.shared as SharedArrayBuffer);
 const port = parentPort!;
+let stepper: LstmStepper | undefined;
 let pool: SessionPool | undefined;
 let index: TextIndex | undefined;
+let stateMB = 64;
 /** Completions in progress: a prime that arrives meanwhile is refused (it would move their session). */
 let active = 0;
 /** Per document: bumped by each completion and each prime, so a stale prime stops at its next slice. */
 const generation = new Map<string, number>();
+/** Documents to prime whole, the most recently sent last. */
+const documents = new Map<string, Extract<ToWorker, { type: 'document' }> & { normalized?: string }>();
+let documentPriming = false;
+let idleTimer: NodeJS.Timeout | undefined;
+/** Quiet time after a request before whole-document priming resumes. */
+const IDLE_MS = 150;
 
 const post = (m: FromWorker) => port.postMessage(m);
 const bump = (key: string) => {
@@ -26,6 +37,10 @@ const bump = (key: string) => {
   generation.set(key, g);
   return g;
 };
+
+function makePool(s: LstmStepper): SessionPool {
+  return new SessionPool(s, 8, Math.max(16, Math.floor((stateMB * 1e6) / (s.stateSize * 4))));
+}
 
 async function onComplete(m: Extract<ToWorker, { type: 'complete' }>): Promise<void> {
   bump(m.key);
@@ -53,12 +68,48 @@ async function onPrime(m: Extract<ToWorker, { type: 'prime' }>): Promise<void> {
   post({ type: 'primed', id: m.id, stepped });
 }
 
+/** Primes the most recently sent document not yet done; stops when a request takes over, to resume when idle. */
+async function primeDocuments(): Promise<void> {
+  if (documentPriming || active > 0 || !pool) return;
+  const entry = [...documents.entries()].pop();
+  if (!entry) return;
+  const [key, doc] = entry;
+  documentPriming = true;
+  const gen = bump(key);
+  const t0 = performance.now();
+  try {
+    doc.normalized ??= normalizeText(doc.text);
+    const r = await primeDocument(pool.get(key), doc.normalized, doc.cursor, {
+      contextChars: doc.contextChars,
+      // A document may take three quarters of the snapshots; the rest keep other documents' recent ones.
+      maxSnapshots: Math.floor(pool.cache.maxEntries * 0.75),
+      isCancelled: () => generation.get(key) !== gen || active > 0 || documents.get(key) !== doc,
+    });
+    if (r.cancelled) return;
+    documents.delete(key);
+    post({ type: 'documentPrimed', key, stepped: r.stepped, passesDone: r.passesDone, passes: r.passes, ms: performance.now() - t0 });
+  } finally {
+    documentPriming = false;
+    whenIdle();
+  }
+}
+
+function whenIdle(): void {
+  if (idleTimer) clearTimeout(idleTimer);
+  if (documents.size) idleTimer = setTimeout(() => void primeDocuments(), IDLE_MS);
+}
+
 function handle(m: ToWorker): Promise<void> | void {
   switch (m.type) {
     case 'model':
-      // A new model invalidates every cached state.
-      if (pool) pool.replaceStepper(new LstmStepper(m.weights));
-      else pool = new SessionPool(new LstmStepper(m.weights));
+      // A new model invalidates every cached state; the documents are primed again.
+      stepper = new LstmStepper(m.weights);
+      pool = makePool(stepper);
+      return;
+    case 'limits':
+      if (m.stateMB === stateMB) return;
+      stateMB = m.stateMB;
+      if (stepper) pool = makePool(stepper);
       return;
     case 'index':
       index = m.parts && TextIndex.fromParts(m.parts);
@@ -66,6 +117,11 @@ function handle(m: ToWorker): Promise<void> | void {
     case 'close':
       pool?.drop(m.key);
       generation.delete(m.key);
+      documents.delete(m.key);
+      return;
+    case 'document':
+      documents.delete(m.key); // re-inserted last: the most recent is primed first
+      documents.set(m.key, m);
       return;
     case 'complete':
       return onComplete(m);
@@ -82,6 +138,8 @@ port.on('message', (m: ToWorker) => {
       // A failed request answers with its message (id 0: a model or index that could not be taken); the worker
       // goes on serving the next ones.
       post({ type: 'failed', id: 'id' in m ? m.id : 0, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    } finally {
+      whenIdle();
     }
   })();
 });

@@ -5,7 +5,7 @@
 import { strict as assert } from 'assert';
 import { makeStopRule, stopAtBlankLine, stopAtDedent, stopAtLineEnd, stopAtUnbalancedCloser } from '../../src/completion/stop-rules';
 import { midWord, repeatsSuffix, suffixOverlap, trimTrailingWhitespace } from '../../src/completion/postprocess';
-import { contextStart, primeLines } from '../../src/completion/context-window';
+import { contextStart, primeLines, MIN_CONTEXT_CHARS } from '../../src/completion/context-window';
 
 type Row = [generated: string, next: string, stops: boolean, why: string];
 function table(rule: (generated: string, next: string) => boolean, rows: Row[]) {
@@ -103,6 +103,27 @@ describe('completion rules, one at a time', () => {
     assert.equal(doc[s - 1], '\n', 'starts at a line start');
     for (const typed of ['v', 'va', 'val', 'valu = 1']) assert.equal(contextStart(doc + typed, 2000, 1024), s, `unchanged after typing ${typed}`);
     assert.ok(contextStart(doc + 'x'.repeat(1100), 2000, 1024) > s, 'moves on by a block once the text grows past it');
+  });
+
+  it('contextStart: from the latest top-level definition at least MIN_CONTEXT_CHARS back, fixed by the code, not the offsets', () => {
+    const fn = (i: number) => `def handler_${i}(request):\n` + Array.from({ length: 8 }, (_, j) => `    value_${j} = compute(request, ${j})\n`).join('');
+    const doc = Array.from({ length: 30 }, (_, i) => fn(i)).join(''); // ~9 KB, a definition every ~300 characters
+    const s = contextStart(doc, 4000);
+    assert.ok(doc.startsWith('def handler_', s), `starts at a definition: ${JSON.stringify(doc.slice(s, s + 20))}`);
+    assert.ok(doc.length - s >= MIN_CONTEXT_CHARS, 'at least MIN_CONTEXT_CHARS back');
+    assert.ok(doc.length - s < MIN_CONTEXT_CHARS + fn(0).length + 30, 'the latest such definition');
+    for (const typed of ['    v', '    val', '    value = 1\n']) assert.equal(contextStart(doc + typed, 4000), s, `unchanged after typing ${typed}`);
+    const grown = doc + fn(30) + fn(31);
+    assert.ok(contextStart(grown, 4000) > s, 'moves to a later definition once the cursor is far enough past it');
+    // An edit above the context's start moves its offset, not the text the state reads.
+    const edited = '# a new first line\n' + doc;
+    assert.equal(edited.slice(contextStart(edited, 4000)), doc.slice(s));
+    // A definition nearer than MIN_CONTEXT_CHARS is not a start; a short file with none starts at 0.
+    assert.equal(contextStart('x = 1\n'.repeat(50) + 'def f():\n    return 1\n', 4000), 0);
+    // Indented definitions (methods) are not starts: a long class falls back to the window rule.
+    const cls = 'class Big:\n' + Array.from({ length: 300 }, (_, i) => `    def m_${i}(self):\n        return ${i}\n`).join('');
+    const c = contextStart(cls, 2000, 1024);
+    assert.ok(cls.length - c <= 2000 && cls.length - c > 2000 - 1024 - 40, `the window rule: ${cls.length - c}`);
   });
 
   it('primeLines: the last line of each run of lines that share a context start', () => {

@@ -3,10 +3,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { CompletionClient } from '../../src/serving/completion-client';
+import { DocumentPrimed } from '../../src/serving/completion-protocol';
 import { complete, CompletionRequest, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
 import { InferenceSession } from '../../src/inference/session';
 import { LstmStepper } from '../../src/inference/lstm-stepper';
 import { TextIndex } from '../../src/adapt/text-index';
+import { MIN_CONTEXT_CHARS } from '../../src/completion/context-window';
 import { initWeights } from '../../src/model/initializers';
 import { makeSpec } from '../../src/model/architecture';
 
@@ -16,11 +18,13 @@ const weights = initWeights(makeSpec({ embeddingDim: 16, lstmUnits: [48, 48] }),
 const WIDGETS = [1, 2, 3].map((i) => ({ key: `/ws/widgets_${i}.py`, text: `def make_${i}(size):\n    return Widget(size=size, colour="teal")\n` }));
 const WIDGET_PREFIX = 'w = Widget(size=size, col';
 
-/** A long Python-like document: every line distinct, so nothing short-circuits the stepping. */
-function longDocument(lines: number): string {
-  return (
-    Array.from({ length: lines }, (_, i) => (i % 5 === 0 ? `def handler_${i}(request):` : `    value_${i} = compute(request, key="k${i}")`)).join('\n') + '\n'
-  );
+/**
+ * A long Python-like document: every line distinct, so nothing short-circuits the stepping. With `defs` false
+ * it has no top-level definition, so the context falls back to contextChars (context-window.ts).
+ */
+function longDocument(lines: number, defs = true): string {
+  const line = (i: number) => (defs && i % 5 === 0 ? `def handler_${i}(request):` : `${defs ? '    ' : ''}value_${i} = compute(request, key="k${i}")`);
+  return Array.from({ length: lines }, (_, i) => line(i)).join('\n') + '\n';
 }
 
 describe('completion worker', function () {
@@ -62,16 +66,35 @@ describe('completion worker', function () {
   it('primes a document in the background, so the completion after steps only what was typed since', async () => {
     const doc = longDocument(200);
     const primed = await client.prime('c.py', doc, DEFAULT_COMPLETION_SETTINGS.contextChars);
-    assert.ok(primed! > 1000, `primed ${primed}`);
+    assert.ok(primed! >= MIN_CONTEXT_CHARS, `primed ${primed}`);
     const r = await client.complete('c.py', request(doc + 'x = 1\nimport o'));
     assert.ok(r!.stepped <= 'x = 1\nimport o'.length, `stepped ${r!.stepped}`);
+    // Snapshots are keyed by their text, shared by all documents: a file closed and opened again finds them.
     client.close('c.py');
-    const again = await client.complete('c.py', request(doc + 'x = 1\nimport o'));
-    assert.ok(again!.stepped > 1000, 'a closed document starts over');
+    const again = await client.complete('c2.py', request(doc + 'x = 1\nimport o'));
+    assert.ok(again!.stepped <= 'x = 1\nimport o'.length, `stepped ${again!.stepped}`);
+  });
+
+  it('primes a whole document sent to it while idle, so a completion at any line steps only that line', async () => {
+    const primedDocs: DocumentPrimed[] = [];
+    const c = new CompletionClient({ log: () => undefined, documentPrimed: (p) => primedDocs.push(p) }, SCRIPT);
+    c.setModel(weights);
+    const doc = longDocument(600); // ~25 KB
+    c.document('g.py', doc, doc.length / 2, DEFAULT_COMPLETION_SETTINGS.contextChars);
+    for (let i = 0; i < 200 && !primedDocs.length; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(primedDocs.length, 1, 'the document was primed');
+    assert.equal(primedDocs[0].passesDone, primedDocs[0].passes);
+    const lines = doc.split('\n');
+    for (const line of [5, 150, 420, 599]) {
+      const prefix = lines.slice(0, line).join('\n') + '\n' + lines[line].slice(0, 10);
+      const r = await c.complete('g.py', request(prefix));
+      assert.ok(r!.stepped <= 10, `line ${line}: stepped ${r!.stepped}`);
+    }
+    c.dispose();
   });
 
   it('keeps this thread free while it steps, and stops a cancelled request at once', async () => {
-    const prefix = longDocument(4000); // ~170 KB; the context is cut to contextChars
+    const prefix = longDocument(4000, false); // ~170 KB with no definition: the context is contextChars
     const settings = { contextChars: 60_000 };
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
@@ -82,10 +105,11 @@ describe('completion worker', function () {
     assert.ok(whole!.stepped > 50_000, `stepped ${whole!.stepped}`);
     assert.ok(ticks > wholeMs / 20, `${ticks} timer ticks in ${wholeMs} ms: this thread kept running`);
 
-    client.close('d.py');
+    // Text the cache has never seen (its snapshots are keyed by text), so this request has the whole context to step.
+    const other = prefix.replace(/value_/g, 'other_');
     const abort = new AbortController();
     const t1 = Date.now();
-    const pending = client.complete('d.py', request(prefix, settings), abort.signal);
+    const pending = client.complete('d.py', request(other, settings), abort.signal);
     setTimeout(() => abort.abort(), 20);
     const cancelled = await pending;
     assert.equal(cancelled!.outcome, 'cancelled');

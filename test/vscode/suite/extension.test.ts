@@ -26,6 +26,7 @@ interface Diagnostics {
   };
   completionMs: number[];
   completionStepped: number[];
+  documentPrimes: { key: string; stepped: number; passesDone: number; passes: number; ms: number }[];
   nativeBackends: string[];
   workspaceIndex?: { files: number; chars: number };
 }
@@ -153,9 +154,10 @@ export function registerSuite(): void {
       await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
       await sleep(700);
       const cold = (await diagnostics()).completionStepped.slice(mark);
+      // At once, the request primes the context itself, unless the worker's whole-document priming got there first.
       note(`characters stepped by the first completion after a jump: ${primed[0]} after a pause, ${cold[0]} at once`);
       assert.ok(primed[0] <= 1, `after the pause: ${primed[0]}`);
-      assert.ok(cold.length > 0 && cold[0] > 1000, `at once: ${cold[0]}`);
+      assert.ok(cold.length > 0, 'a completion ran at once');
     });
 
     it('primes the lines on screen once scrolling stops, so a click there and a keystroke at once step only that line', async () => {
@@ -334,6 +336,47 @@ export function registerRestrictedSuite(): void {
       // before the cursor and posts it (issue 18's targets: p99 <= 20 ms, max <= 50 ms).
       assert.ok(ms(lag.percentile(99)) <= 20, `event-loop p99 ${ms(lag.percentile(99))} ms`);
       assert.ok(ms(lag.max) <= 50, `event-loop max ${ms(lag.max)} ms`);
+    });
+
+    it('primes a 200 KB document in the worker while it is open, so the first completion after a jump steps only its line', async function () {
+      this.timeout(300_000);
+      const lines: string[] = [];
+      for (let i = 0; lines.join('\n').length < 200_000; i++)
+        lines.push(i % 4 === 0 ? `def route_${i}(request, *args):` : `    item_${i} = handle(request.body[${i}], name="n${i}")`);
+      const editor = await openPython('primed_file.py', lines.join('\n') + '\n');
+      const key = editor.document.uri.toString();
+      const lag = monitorEventLoopDelay({ resolution: 5 });
+      lag.enable();
+      const t0 = Date.now();
+      let primed: Diagnostics['documentPrimes'][number] | undefined;
+      while (!primed && Date.now() - t0 < 240_000) {
+        await sleep(1000);
+        primed = (await diagnostics()).documentPrimes.find((p) => p.key === key);
+      }
+      assert.ok(primed, 'the document was primed within 4 minutes');
+      assert.equal(primed.passesDone, primed.passes, 'every line (the memory setting holds them all)');
+      const stepped: number[] = [];
+      const ms: number[] = [];
+      for (let j = 0; j < 8; j++) {
+        const line = Math.floor(((j + 0.5) * editor.document.lineCount) / 8);
+        const end = editor.document.lineAt(line).range.end;
+        editor.selection = new vscode.Selection(end, end);
+        const mark = (await diagnostics()).completionStepped.length;
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger'); // at once, no pause
+        await sleep(700);
+        const d = await diagnostics();
+        assert.ok(d.completionStepped.length > mark, `a completion ran after jump ${j}`);
+        stepped.push(d.completionStepped[mark]);
+        ms.push(d.completionMs[mark]);
+        assert.ok(d.completionStepped[mark] <= editor.document.lineAt(line).text.length + 1, `jump ${j}: stepped ${d.completionStepped[mark]}`);
+      }
+      lag.disable();
+      const p = (ns: number) => (ns / 1e6).toFixed(1);
+      note(
+        `a 200 KB document primed whole in the worker in ${(primed.ms / 1000).toFixed(1)} s (${primed.stepped} characters stepped); first completion after 8 jumps: ` +
+          `stepped ${stepped.join(', ')}; ${ms.map((m) => m.toFixed(1)).join(', ')} ms; host event loop p99 ${p(lag.percentile(99))} ms, max ${p(lag.max)} ms`,
+      );
+      assert.ok(lag.percentile(99) / 1e6 <= 20, `event-loop p99 ${p(lag.percentile(99))} ms`);
     });
 
     it('training and native installs wait for trust', async () => {
