@@ -12,7 +12,7 @@ export class SessionPool {
   readonly cache: StateCache;
 
   constructor(
-    private stepper: LstmStepper,
+    private current: LstmStepper,
     readonly maxSessions = 8,
     maxSnapshots = 2048,
   ) {
@@ -22,10 +22,15 @@ export class SessionPool {
   get(key: string): InferenceSession {
     let s = this.sessions.get(key);
     if (s) this.sessions.delete(key);
-    else s = new InferenceSession(this.stepper, { cache: this.cache });
+    else s = new InferenceSession(this.current, { cache: this.cache });
     this.sessions.set(key, s);
     while (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value as string);
     return s;
+  }
+
+  /** The weights every session steps with. */
+  get stepper(): LstmStepper {
+    return this.current;
   }
 
   drop(key: string): void {
@@ -34,7 +39,7 @@ export class SessionPool {
 
   /** A new model invalidates every cached state. */
   replaceStepper(stepper: LstmStepper): void {
-    this.stepper = stepper;
+    this.current = stepper;
     this.sessions.clear();
     this.cache.clear();
   }

@@ -11,6 +11,7 @@ import { primeDocument } from '../completion/document-primer';
 import { TextIndex } from '../adapt/text-index';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { SessionPool } from '../inference/session-pool';
+import { InferenceSession } from '../inference/session';
 import { normalizeText } from '../model/vocab';
 import { CANCELLED_UP_TO, FromWorker, ToWorker } from './completion-protocol';
 
@@ -79,7 +80,8 @@ async function primeDocuments(): Promise<void> {
   const t0 = performance.now();
   try {
     doc.normalized ??= normalizeText(doc.text);
-    const r = await primeDocument(pool.get(key), doc.normalized, doc.cursor, {
+    // A session of its own (sharing the snapshots), so the document's session keeps its state at the cursor.
+    const r = await primeDocument(new InferenceSession(pool.stepper, { cache: pool.cache }), doc.normalized, doc.cursor, {
       contextChars: doc.contextChars,
       // A document may take three quarters of the snapshots; the rest keep other documents' recent ones.
       maxSnapshots: Math.floor(pool.cache.maxEntries * 0.75),
