@@ -12,11 +12,8 @@ import { ReportPanel } from './report-panel';
 import { LstmInlineCompletionProvider } from './inline-provider';
 import { CompletionClient } from '../serving/completion-client';
 import { readSettings, SECTION } from './settings';
-import { InferenceSession } from '../inference/session';
-import { LstmStepper } from '../inference/lstm-stepper';
-import { loadCheckpoint } from '../model/checkpoint';
 import { BUNDLED_MODEL_NAME } from '../model/model-store';
-import { mulberry32, randomSeed } from '../util/rng';
+import { randomSeed } from '../util/rng';
 import { analyzeWorkspace, showReport } from './analysis-panel';
 import { installNativeBackend, NativeBackend } from '../engine/native-install';
 import * as fs from 'fs';
@@ -149,9 +146,19 @@ async function generate(s: ExtensionState) {
   if (temp === undefined) return;
   const start = await vscode.window.showInputBox({ title: 'LSTM: Generate Sample', prompt: 'Start string', value: 'def ' });
   if (start === undefined) return;
-  const session = new InferenceSession(new LstmStepper(loadCheckpoint(active.dir).weights));
-  session.feed(start);
-  const r = session.generate({ maxChars: +len, temperature: +temp, rng: mulberry32(randomSeed()) });
+  // In the completion worker, in chunks: a long sample takes seconds and never holds this thread.
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `LSTM: generating ${len} characters`, cancellable: true },
+    (_progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return s.serving.generate(start, +len, +temp, randomSeed(), abort.signal);
+    },
+  );
+  if (!r) {
+    void vscode.window.showWarningMessage('LSTM: the sample could not be made (see the log).');
+    return;
+  }
   const doc = await vscode.workspace.openTextDocument({ language: 'python', content: start + r.text });
   await vscode.window.showTextDocument(doc);
 }

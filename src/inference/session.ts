@@ -41,6 +41,8 @@ export interface GenerateOptions {
    * text so far). The emitted probabilities are the adjusted ones.
    */
   adjust?: (generated: string, probs: Float64Array) => void;
+  /** Move the fed state and text to the end of the generated text, instead of leaving them where they were. */
+  advance?: boolean;
 }
 
 export interface GenerateResult {
@@ -199,10 +201,15 @@ export class InferenceSession {
         cumulative *= p;
         probabilities.push(p);
         text += ch;
-        if (text.length < opts.maxChars) this.stepper.step(idx);
+        if (text.length < opts.maxChars || opts.advance) this.stepper.step(idx);
+      }
+      if (opts.advance) {
+        // The generated text becomes part of the fed text (a long sample made in chunks).
+        this.stepper.readState(this.state);
+        this.text += text;
       }
     } finally {
-      // Generation explores; the fed state stays where it was.
+      // Generation explores; unless asked to advance, the fed state stays where it was.
       this.stepper.writeState(this.state);
     }
     return { text, probabilities, stoppedBy, next };

@@ -10,7 +10,7 @@ import { Worker } from 'worker_threads';
 import { CompletionResult } from '../completion/complete';
 import { IndexParts } from '../adapt/text-index';
 import { ModelWeights } from '../model/architecture';
-import { CANCELLED_UP_TO, FromWorker, PostedRequest, SHARED_SLOTS, ToWorker } from './completion-protocol';
+import { CANCELLED_UP_TO, FromWorker, GENERATION_CANCELLED_UP_TO, PostedRequest, SHARED_SLOTS, ToWorker } from './completion-protocol';
 
 export interface CompletionClientHooks {
   log(line: string): void;
@@ -70,7 +70,7 @@ export class CompletionClient {
   /** Resolves to the engine's result, or undefined when there is no model or the worker failed. */
   async complete(key: string, request: PostedRequest, signal?: AbortSignal): Promise<CompletionResult | undefined> {
     const id = this.nextId++;
-    const onAbort = () => this.cancelUpTo(id);
+    const onAbort = () => this.raise(CANCELLED_UP_TO, id);
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort);
     try {
@@ -87,6 +87,29 @@ export class CompletionClient {
     return m?.type === 'primed' ? m.stepped : undefined;
   }
 
+  /**
+   * A sample of the model after `start`, made in the worker in chunks (completions go on meanwhile). Resolves to the
+   * text, shorter than maxChars when cancelled, or undefined without a model.
+   */
+  async generate(
+    start: string,
+    maxChars: number,
+    temperature: number,
+    seed: number,
+    signal?: AbortSignal,
+  ): Promise<{ text: string; cancelled: boolean } | undefined> {
+    const id = this.nextId++;
+    const onAbort = () => this.raise(GENERATION_CANCELLED_UP_TO, id);
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      const m = await this.request({ type: 'generate', id, start, maxChars, temperature, seed });
+      return m?.type === 'generated' && m.text !== undefined ? { text: m.text, cancelled: m.cancelled } : undefined;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   /** The document closed: its session and snapshots go. */
   close(key: string): void {
     if (this.worker) this.send({ type: 'close', key });
@@ -100,8 +123,9 @@ export class CompletionClient {
     if (w) void w.terminate();
   }
 
-  private cancelUpTo(id: number): void {
-    if (Atomics.load(this.shared, CANCELLED_UP_TO) < id) Atomics.store(this.shared, CANCELLED_UP_TO, id);
+  /** Cancels every request of a kind numbered up to `id`. */
+  private raise(slot: number, id: number): void {
+    if (Atomics.load(this.shared, slot) < id) Atomics.store(this.shared, slot, id);
   }
 
   private request(m: Extract<ToWorker, { id: number }>): Promise<FromWorker | undefined> {

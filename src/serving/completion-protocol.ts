@@ -18,6 +18,8 @@ export type ToWorker =
   | { type: 'complete'; id: number; key: string; request: PostedRequest }
   | { type: 'prime'; id: number; key: string; prefix: string; contextChars: number; keepLastLines: number }
   | { type: 'close'; key: string }
+  /** A sample of the model (Generate Sample): made in chunks, so completions are served in between. */
+  | { type: 'generate'; id: number; start: string; maxChars: number; temperature: number; seed: number }
   /** Memory for the line-start snapshots of every document together. */
   | { type: 'limits'; stateMB: number }
   /** A document's whole text (LF or CRLF) and cursor: primed in the background, nearest the cursor first. */
@@ -28,6 +30,7 @@ export type DocumentPrimed = Extract<FromWorker, { type: 'documentPrimed' }>;
 export type FromWorker =
   | { type: 'completed'; id: number; result: CompletionResult | undefined }
   | { type: 'primed'; id: number; stepped: number | undefined }
+  | { type: 'generated'; id: number; text: string | undefined; cancelled: boolean }
   | { type: 'failed'; id: number; message: string }
   /** A document's background priming finished (or went as far as the memory allows). */
   | { type: 'documentPrimed'; key: string; stepped: number; passesDone: number; passes: number; ms: number };
@@ -38,4 +41,6 @@ export type FromWorker =
  * worker reads it between steps, without waiting for a message.
  */
 export const CANCELLED_UP_TO = 0;
-export const SHARED_SLOTS = 1;
+/** The same for samples, which run alongside completions: cancelling a completion must not end a sample. */
+export const GENERATION_CANCELLED_UP_TO = 1;
+export const SHARED_SLOTS = 2;

@@ -13,7 +13,8 @@ import { LstmStepper } from '../inference/lstm-stepper';
 import { SessionPool } from '../inference/session-pool';
 import { InferenceSession } from '../inference/session';
 import { normalizeText } from '../model/vocab';
-import { CANCELLED_UP_TO, FromWorker, ToWorker } from './completion-protocol';
+import { CANCELLED_UP_TO, FromWorker, GENERATION_CANCELLED_UP_TO, ToWorker } from './completion-protocol';
+import { mulberry32 } from '../util/rng';
 
 const shared = new Int32Array(workerData.shared as SharedArrayBuffer);
 const port = parentPort!;
@@ -67,6 +68,23 @@ async function onPrime(m: Extract<ToWorker, { type: 'prime' }>): Promise<void> {
   const gen = bump(m.key);
   const stepped = await primeAt(session, m.prefix, m.contextChars, () => generation.get(m.key) !== gen || active > 0, undefined, m.keepLastLines);
   post({ type: 'primed', id: m.id, stepped });
+}
+
+/** Characters of a sample made between yields (~25 ms): a completion request waits at most that long. */
+const GENERATION_CHUNK = 256;
+
+async function onGenerate(m: Extract<ToWorker, { type: 'generate' }>): Promise<void> {
+  if (!stepper) return post({ type: 'generated', id: m.id, text: undefined, cancelled: false });
+  const session = new InferenceSession(stepper);
+  const rng = mulberry32(m.seed);
+  const cancelled = () => Atomics.load(shared, GENERATION_CANCELLED_UP_TO) >= m.id;
+  session.feed(m.start);
+  let text = '';
+  while (text.length < m.maxChars && !cancelled()) {
+    text += session.generate({ maxChars: Math.min(GENERATION_CHUNK, m.maxChars - text.length), temperature: m.temperature, rng, advance: true }).text;
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  post({ type: 'generated', id: m.id, text, cancelled: text.length < m.maxChars });
 }
 
 /** Primes the most recently sent document not yet done; stops when a request takes over, to resume when idle. */
@@ -129,6 +147,8 @@ function handle(m: ToWorker): Promise<void> | void {
       return onComplete(m);
     case 'prime':
       return onPrime(m);
+    case 'generate':
+      return onGenerate(m);
   }
 }
 

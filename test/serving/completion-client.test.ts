@@ -11,6 +11,7 @@ import { TextIndex } from '../../src/adapt/text-index';
 import { MIN_CONTEXT_CHARS } from '../../src/completion/context-window';
 import { initWeights } from '../../src/model/initializers';
 import { makeSpec } from '../../src/model/architecture';
+import { mulberry32 } from '../../src/util/rng';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'dist', 'completion-worker.js');
 const weights = initWeights(makeSpec({ embeddingDim: 16, lstmUnits: [48, 48] }), 3);
@@ -125,6 +126,25 @@ describe('completion worker', function () {
     const r = await client.complete('e.py', request(WIDGET_PREFIX, { temperature: 0, cache: 'workspace' }));
     assert.equal(client.starts, 2);
     assert.match(r!.text, /^our="teal/);
+  });
+
+  it('makes a sample in chunks, the same text one generate() call makes, and stops when cancelled', async () => {
+    const here = new InferenceSession(new LstmStepper(weights));
+    here.feed('def ');
+    const expected = here.generate({ maxChars: 700, temperature: 0.8, rng: mulberry32(11) }).text;
+    assert.deepEqual(await client.generate('def ', 700, 0.8, 11), { text: expected, cancelled: false });
+    // A completion served while a long sample is being made, and the sample cancelled after it.
+    const abort = new AbortController();
+    const long = client.generate('def ', 100_000, 0.8, 12, abort.signal);
+    const t0 = Date.now();
+    const r = await client.complete('h.py', request('import os\n'));
+    const completionMs = Date.now() - t0;
+    assert.ok(r, 'a completion answered meanwhile');
+    abort.abort();
+    const sample = await long;
+    assert.equal(sample!.cancelled, true);
+    assert.ok(sample!.text.length > 0 && sample!.text.length < 100_000, `${sample!.text.length} characters before the cancel`);
+    assert.ok(completionMs < 1000, `the completion waited ${completionMs} ms`);
   });
 
   it('without a model, answers nothing and starts no worker', async () => {
