@@ -27,7 +27,10 @@ let active = 0;
 /** Per document: bumped by each completion and each prime, so a stale prime stops at its next slice. */
 const generation = new Map<string, number>();
 /** Documents to prime whole, the most recently sent last. */
-const documents = new Map<string, Extract<ToWorker, { type: 'document' }> & { normalized?: string }>();
+type DocumentEntry = Extract<ToWorker, { type: 'document' }> & { normalized?: string; done?: boolean };
+const documents = new Map<string, DocumentEntry>();
+/** Documents remembered (their text), so a new model primes them again; the oldest is forgotten first. */
+const MAX_DOCUMENTS = 8;
 let documentPriming = false;
 let idleTimer: NodeJS.Timeout | undefined;
 /** Quiet time after a request before whole-document priming resumes. */
@@ -90,7 +93,7 @@ async function onGenerate(m: Extract<ToWorker, { type: 'generate' }>): Promise<v
 /** Primes the most recently sent document not yet done; stops when a request takes over, to resume when idle. */
 async function primeDocuments(): Promise<void> {
   if (documentPriming || active > 0 || !pool) return;
-  const entry = [...documents.entries()].pop();
+  const entry = [...documents.entries()].filter(([, d]) => !d.done).pop();
   if (!entry) return;
   const [key, doc] = entry;
   documentPriming = true;
@@ -106,7 +109,7 @@ async function primeDocuments(): Promise<void> {
       isCancelled: () => generation.get(key) !== gen || active > 0 || documents.get(key) !== doc,
     });
     if (r.cancelled) return;
-    documents.delete(key);
+    doc.done = true;
     post({ type: 'documentPrimed', key, stepped: r.stepped, passesDone: r.passesDone, passes: r.passes, ms: performance.now() - t0 });
   } finally {
     documentPriming = false;
@@ -116,7 +119,7 @@ async function primeDocuments(): Promise<void> {
 
 function whenIdle(): void {
   if (idleTimer) clearTimeout(idleTimer);
-  if (documents.size) idleTimer = setTimeout(() => void primeDocuments(), IDLE_MS);
+  if ([...documents.values()].some((d) => !d.done)) idleTimer = setTimeout(() => void primeDocuments(), IDLE_MS);
 }
 
 function handle(m: ToWorker): Promise<void> | void {
@@ -125,11 +128,13 @@ function handle(m: ToWorker): Promise<void> | void {
       // A new model invalidates every cached state; the documents are primed again.
       stepper = new LstmStepper(m.weights);
       pool = makePool(stepper);
+      for (const d of documents.values()) d.done = false;
       return;
     case 'limits':
       if (m.stateMB === stateMB) return;
       stateMB = m.stateMB;
       if (stepper) pool = makePool(stepper);
+      for (const d of documents.values()) d.done = false;
       return;
     case 'index':
       index = m.parts && TextIndex.fromParts(m.parts);
@@ -142,6 +147,7 @@ function handle(m: ToWorker): Promise<void> | void {
     case 'document':
       documents.delete(m.key); // re-inserted last: the most recent is primed first
       documents.set(m.key, m);
+      if (documents.size > MAX_DOCUMENTS) documents.delete(documents.keys().next().value as string);
       return;
     case 'complete':
       return onComplete(m);

@@ -91,6 +91,11 @@ describe('completion worker', function () {
       const r = await c.complete('g.py', request(prefix));
       assert.ok(r!.stepped <= 10, `line ${line}: stepped ${r!.stepped}`);
     }
+    // A new model (a training run switched it) primes the document again.
+    c.setModel(initWeights(makeSpec({ embeddingDim: 16, lstmUnits: [48, 48] }), 4));
+    for (let i = 0; i < 200 && primedDocs.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(primedDocs.length, 2, 'primed again with the new model');
+    assert.ok(primedDocs[1].stepped > doc.length, `stepped ${primedDocs[1].stepped}`);
     c.dispose();
   });
 
