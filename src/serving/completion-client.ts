@@ -20,6 +20,9 @@ export interface CompletionClientHooks {
 
 type Pending = (m: FromWorker | undefined) => void;
 
+/** Workers in a row that may stop before answering before the client gives up (a broken install, not a crash). */
+const MAX_FAILED_STARTS = 3;
+
 export class CompletionClient {
   private worker: Worker | undefined;
   private readonly shared = new Int32Array(new SharedArrayBuffer(SHARED_SLOTS * 4));
@@ -29,6 +32,8 @@ export class CompletionClient {
   private index: IndexParts | undefined;
   private stateMB: number | undefined;
   private disposed = false;
+  /** Workers in a row that stopped before answering anything: after MAX_FAILED_STARTS, no more are started. */
+  private failedStarts = 0;
   /** Workers started, the first included (a diagnostic: more than one means one died). */
   starts = 0;
 
@@ -40,6 +45,7 @@ export class CompletionClient {
   /** The model completions use from now on (every document's cached states are dropped). */
   setModel(weights: ModelWeights): void {
     this.weights = weights;
+    this.failedStarts = 0; // a new model is a new chance
     // A worker that starts now gets the model as it starts (ensureWorker), so the first completion waits for nothing.
     if (this.worker) this.send({ type: 'model', weights });
     else if (!this.disposed) this.ensureWorker();
@@ -129,7 +135,7 @@ export class CompletionClient {
   }
 
   private request(m: Extract<ToWorker, { id: number }>): Promise<FromWorker | undefined> {
-    if (!this.weights || this.disposed) return Promise.resolve(undefined);
+    if (!this.weights || this.disposed || this.failedStarts >= MAX_FAILED_STARTS) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       this.pending.set(m.id, resolve);
       this.send(m);
@@ -145,12 +151,22 @@ export class CompletionClient {
     if (this.worker) return this.worker;
     const worker = new Worker(this.script, { workerData: { shared: this.shared.buffer } });
     this.starts++;
-    worker.on('message', (m: FromWorker) => this.onMessage(m));
+    let answered = false;
+    worker.on('message', (m: FromWorker) => {
+      answered = true;
+      this.onMessage(m);
+    });
     worker.on('error', (e) => this.hooks.log(`completion worker failed: ${e.stack ?? e.message}`));
     worker.on('exit', (code) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
-      if (!this.disposed) this.hooks.log(`completion worker stopped (exit code ${code}); it starts again with the next request`);
+      this.failedStarts = answered ? 0 : this.failedStarts + 1;
+      if (this.disposed) return this.settleAll();
+      if (this.failedStarts >= MAX_FAILED_STARTS)
+        this.hooks.log(
+          `completion worker failed ${MAX_FAILED_STARTS} times in a row without answering (${this.script}); completions are off until a model is loaded again`,
+        );
+      else this.hooks.log(`completion worker stopped (exit code ${code}); it starts again with the next request`);
       this.settleAll();
     });
     // A worker that stops must not keep the process alive (tests, the CLI); the editor holds it while it runs.

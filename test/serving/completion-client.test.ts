@@ -152,6 +152,16 @@ describe('completion worker', function () {
     assert.ok(completionMs < 1000, `the completion waited ${completionMs} ms`);
   });
 
+  it('gives up after three workers in a row stop before answering (a missing or broken worker script)', async () => {
+    const lines: string[] = [];
+    const broken = new CompletionClient({ log: (l) => lines.push(l) }, path.join(path.dirname(SCRIPT), 'no-such-worker.js'));
+    broken.setModel(weights);
+    for (let i = 0; i < 5; i++) assert.equal(await broken.complete('i.py', request('import os\n')), undefined);
+    assert.equal(broken.starts, 3);
+    assert.match(lines.join('\n'), /failed 3 times in a row without answering.*completions are off/);
+    broken.dispose();
+  });
+
   it('without a model, answers nothing and starts no worker', async () => {
     const bare = new CompletionClient({ log: () => undefined }, SCRIPT);
     assert.equal(await bare.complete('f.py', request('import os\n')), undefined);
