@@ -2,8 +2,9 @@
  * Which text before the cursor should the LSTM read? Measures the next-character loss (nats/char) of every
  * character of a corpus under several designs of the state at the cursor, with one model, in one run:
  * - whole: the state carried from the start of the file (what `lstm-complete eval` measures; the reference);
- * - window: today's context window (context-window.ts: about contextChars before the cursor, its start moving in
+ * - window: the context window used before (about contextChars before the cursor, its start moving in
  *   1,024-character blocks), from a zero state;
+ * - engine: what context-window.ts does now (the anchors below, methods inside long classes, else the window);
  * - anchor-M: from a zero state at the latest top-level `def`/`class`/decorator line at least M characters before
  *   the cursor (the file start when there is none) — a start fixed by the code itself, not by offsets, so an edit
  *   elsewhere leaves a snapshot's text and key alone; method-anchor-M also starts at definitions indented 4 (methods).
@@ -16,7 +17,7 @@ import { loadCheckpoint } from '../src/model/checkpoint';
 import { bundledModelDir } from '../src/model/model-store';
 import { LstmStepper } from '../src/inference/lstm-stepper';
 import { encode, normalizeText } from '../src/model/vocab';
-import { contextStart } from '../src/completion/context-window';
+import { contextStart, contextStartAt } from '../src/completion/context-window';
 
 const { values } = parseArgs({
   options: {
@@ -85,6 +86,8 @@ const files = buildCorpus(values.data ?? [], {}).files;
 const ALL: Record<string, (anchors: number[], methodAnchors: number[]) => StartOf> = {
   whole: () => () => 0,
   window: () => (text, p) => contextStart(text.slice(0, p), CONTEXT),
+  // What the completion engine uses now (context-window.ts): definitions at column 0, then methods, then the window.
+  engine: () => (text, p) => contextStartAt(text, p, CONTEXT),
   'anchor-0': anchorDesign(0),
   'anchor-100': anchorDesign(100),
   'anchor-250': anchorDesign(250),

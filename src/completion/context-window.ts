@@ -4,9 +4,10 @@
  * character predicts it as well as the whole file before it does (within 1e-4 nats/char; 0.016 worse when the
  * context may be shorter), so the context needs no more than that, and its start can be chosen for reuse:
  * - at a definition line at column 0 (`def`, `async def`, `class`, a decorator) at least MIN_CONTEXT_CHARS
- *   before the cursor, the latest such (within `contextChars`). The start is fixed by the code itself, so it stays
- *   put while the user types (until the cursor is MIN_CONTEXT_CHARS past the next definition) and an edit
- *   elsewhere in the file changes neither it nor the text the state snapshots after it summarise;
+ *   before the cursor, the latest such (within `contextChars`); inside a class longer than that, at a method's
+ *   (the same at column 4; measured as good). The start is fixed by the code itself, so it stays put while the
+ *   user types (until the cursor is MIN_CONTEXT_CHARS past the next definition) and an edit elsewhere in the file
+ *   changes neither it nor the text the state snapshots after it summarise;
  * - in a long stretch with no such line, about `contextChars` back, moving in whole blocks and snapped to a line
  *   start (the offsets then decide it, so an edit above moves it).
  */
@@ -20,8 +21,20 @@ export function contextStart(prefix: string, contextChars: number, block = BLOCK
   return contextStartAt(prefix, prefix.length, contextChars, block);
 }
 
-/** Whether the line starting at `ls` opens a top-level definition. */
-function isAnchorLine(text: string, ls: number): boolean {
+/** The latest line start in [from, to] that opens a definition (at column 4 with `indented`), or -1. */
+function latestAnchor(text: string, to: number, from: number, indented: boolean): number {
+  for (let nl = to - 1 >= 0 ? text.lastIndexOf('\n', to - 1) : -1; nl >= 0 && nl + 1 >= from; nl = nl > 0 ? text.lastIndexOf('\n', nl - 1) : -1) {
+    if (isAnchorLine(text, nl + 1, indented)) return nl + 1;
+  }
+  return -1;
+}
+
+/** Whether the line starting at `ls` opens a definition at column 0, or at column 4 with `indented` (methods). */
+function isAnchorLine(text: string, ls: number, indented: boolean): boolean {
+  if (indented) {
+    if (!text.startsWith('    ', ls) || text.charCodeAt(ls + 4) === 32) return false;
+    ls += 4;
+  }
   const c = text.charCodeAt(ls);
   if (c === 64 /* @ */) return true;
   if (c === 100 /* d */) return text.startsWith('def ', ls);
@@ -39,15 +52,12 @@ export function contextStartAt(text: string, end: number, contextChars: number, 
   const ref = end - lineStart <= block ? lineStart : end;
   const min = Math.min(MIN_CONTEXT_CHARS, contextChars);
   const limit = ref - contextChars;
-  // Newlines at or before ref - min - 1: each one's next line starts at most ref - min.
-  for (
-    let nl = ref - min - 1 >= 0 ? text.lastIndexOf('\n', ref - min - 1) : -1;
-    nl >= 0 && nl + 1 >= limit;
-    nl = nl > 0 ? text.lastIndexOf('\n', nl - 1) : -1
-  ) {
-    if (isAnchorLine(text, nl + 1)) return nl + 1;
-  }
-  if (limit <= 0) return 0; // the file's start is the latest anchor in reach
+  // Top-level definitions first; inside a class longer than the context, its methods.
+  const top = latestAnchor(text, ref - min, limit, false);
+  if (top >= 0) return top;
+  if (limit <= 0) return 0; // the file's start is the latest top-level anchor in reach
+  const method = latestAnchor(text, ref - min, limit, true);
+  if (method >= 0) return method;
   const raw = Math.floor(limit / block) * block + block;
   const nl = text.indexOf('\n', raw);
   return nl < 0 || nl + 1 > ref ? Math.min(raw, ref) : nl + 1;

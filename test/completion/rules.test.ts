@@ -120,10 +120,14 @@ describe('completion rules, one at a time', () => {
     assert.equal(edited.slice(contextStart(edited, 4000)), doc.slice(s));
     // A definition nearer than MIN_CONTEXT_CHARS is not a start; a short file with none starts at 0.
     assert.equal(contextStart('x = 1\n'.repeat(50) + 'def f():\n    return 1\n', 4000), 0);
-    // Indented definitions (methods) are not starts: a long class falls back to the window rule.
+    // Inside a class longer than the context, the latest method at least MIN_CONTEXT_CHARS back; a long stretch with
+    // no definition at all falls back to the window rule.
     const cls = 'class Big:\n' + Array.from({ length: 300 }, (_, i) => `    def m_${i}(self):\n        return ${i}\n`).join('');
     const c = contextStart(cls, 2000, 1024);
-    assert.ok(cls.length - c <= 2000 && cls.length - c > 2000 - 1024 - 40, `the window rule: ${cls.length - c}`);
+    assert.ok(cls.startsWith('    def m_', c) && cls.length - c >= MIN_CONTEXT_CHARS && cls.length - c < MIN_CONTEXT_CHARS + 40, `a method: ${cls.length - c}`);
+    const flat = 'class Big:\n' + Array.from({ length: 300 }, (_, i) => `    m_${i} = compute(${i})\n`).join('');
+    const f = contextStart(flat, 2000, 1024);
+    assert.ok(flat.length - f <= 2000 && flat.length - f > 2000 - 1024 - 40, `the window rule: ${flat.length - f}`);
   });
 
   it('primeLines: the last line of each run of lines that share a context start', () => {
