@@ -50,6 +50,7 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     const after = document.getText(new vscode.Range(position, document.positionAt(document.offsetAt(position) + AFTER_CURSOR_CHARS)));
     const cancel = new AbortController();
     const onCancel = token.onCancellationRequested(() => cancel.abort());
+    if (token.isCancellationRequested) cancel.abort();
     this.hooks.busy(true);
     try {
       const request = {
