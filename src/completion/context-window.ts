@@ -21,25 +21,13 @@ export function contextStart(prefix: string, contextChars: number, block = BLOCK
   return contextStartAt(prefix, prefix.length, contextChars, block);
 }
 
-/** The latest line start in [from, to] that opens a definition (at column 4 with `indented`), or -1. */
-function latestAnchor(text: string, to: number, from: number, indented: boolean): number {
-  for (let nl = to - 1 >= 0 ? text.lastIndexOf('\n', to - 1) : -1; nl >= 0 && nl + 1 >= from; nl = nl > 0 ? text.lastIndexOf('\n', nl - 1) : -1) {
-    if (isAnchorLine(text, nl + 1, indented)) return nl + 1;
-  }
-  return -1;
-}
-
-/** Whether the line starting at `ls` opens a definition at column 0, or at column 4 with `indented` (methods). */
-function isAnchorLine(text: string, ls: number, indented: boolean): boolean {
-  if (indented) {
-    if (!text.startsWith('    ', ls) || text.charCodeAt(ls + 4) === 32) return false;
-    ls += 4;
-  }
-  const c = text.charCodeAt(ls);
+/** Whether a definition (`def`, `async def`, `class` or a decorator) starts at offset `at`. */
+function opensDefinition(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
   if (c === 64 /* @ */) return true;
-  if (c === 100 /* d */) return text.startsWith('def ', ls);
-  if (c === 99 /* c */) return text.startsWith('class ', ls);
-  return c === 97 /* a */ && text.startsWith('async def ', ls);
+  if (c === 100 /* d */) return text.startsWith('def ', at);
+  if (c === 99 /* c */) return text.startsWith('class ', at);
+  return c === 97 /* a */ && text.startsWith('async def ', at);
 }
 
 /**
@@ -52,11 +40,19 @@ export function contextStartAt(text: string, end: number, contextChars: number, 
   const ref = end - lineStart <= block ? lineStart : end;
   const min = Math.min(MIN_CONTEXT_CHARS, contextChars);
   const limit = ref - contextChars;
-  // Top-level definitions first; inside a class longer than the context, its methods.
-  const top = latestAnchor(text, ref - min, limit, false);
-  if (top >= 0) return top;
+  // One walk back over the line starts in [limit, ref - min]: the latest top-level definition wins; failing one,
+  // the latest method (column 4), for the inside of a class longer than the context.
+  let method = -1;
+  for (
+    let nl = ref - min - 1 >= 0 ? text.lastIndexOf('\n', ref - min - 1) : -1;
+    nl >= 0 && nl + 1 >= limit;
+    nl = nl > 0 ? text.lastIndexOf('\n', nl - 1) : -1
+  ) {
+    const ls = nl + 1;
+    if (opensDefinition(text, ls)) return ls;
+    if (method < 0 && text.startsWith('    ', ls) && opensDefinition(text, ls + 4)) method = ls;
+  }
   if (limit <= 0) return 0; // the file's start is the latest top-level anchor in reach
-  const method = latestAnchor(text, ref - min, limit, true);
   if (method >= 0) return method;
   const raw = Math.floor(limit / block) * block + block;
   const nl = text.indexOf('\n', raw);

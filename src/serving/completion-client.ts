@@ -75,16 +75,8 @@ export class CompletionClient {
 
   /** Resolves to the engine's result, or undefined when there is no model or the worker failed. */
   async complete(key: string, request: PostedRequest, signal?: AbortSignal): Promise<CompletionResult | undefined> {
-    const id = this.nextId++;
-    const onAbort = () => this.raise(CANCELLED_UP_TO, id);
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort);
-    try {
-      const m = await this.request({ type: 'complete', id, key, request });
-      return m?.type === 'completed' ? m.result : undefined;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const m = await this.cancellable(CANCELLED_UP_TO, signal, (id) => ({ type: 'complete', id, key, request }));
+    return m?.type === 'completed' ? m.result : undefined;
   }
 
   /** Moves a document's session to the end of `prefix` in the background; resolves to the characters stepped (undefined: stopped). */
@@ -104,16 +96,8 @@ export class CompletionClient {
     seed: number,
     signal?: AbortSignal,
   ): Promise<{ text: string; cancelled: boolean } | undefined> {
-    const id = this.nextId++;
-    const onAbort = () => this.raise(GENERATION_CANCELLED_UP_TO, id);
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort);
-    try {
-      const m = await this.request({ type: 'generate', id, start, maxChars, temperature, seed });
-      return m?.type === 'generated' && m.text !== undefined ? { text: m.text, cancelled: m.cancelled } : undefined;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const m = await this.cancellable(GENERATION_CANCELLED_UP_TO, signal, (id) => ({ type: 'generate', id, start, maxChars, temperature, seed }));
+    return m?.type === 'generated' && m.text !== undefined ? { text: m.text, cancelled: m.cancelled } : undefined;
   }
 
   /** The document closed: its session and snapshots go. */
@@ -129,9 +113,23 @@ export class CompletionClient {
     if (w) void w.terminate();
   }
 
-  /** Cancels every request of a kind numbered up to `id`. */
-  private raise(slot: number, id: number): void {
-    if (Atomics.load(this.shared, slot) < id) Atomics.store(this.shared, slot, id);
+  /** A request that `signal` cancels, by raising the shared `slot` (every request of its kind up to its id) to its id. */
+  private async cancellable(
+    slot: number,
+    signal: AbortSignal | undefined,
+    message: (id: number) => Extract<ToWorker, { id: number }>,
+  ): Promise<FromWorker | undefined> {
+    const id = this.nextId++;
+    const onAbort = () => {
+      if (Atomics.load(this.shared, slot) < id) Atomics.store(this.shared, slot, id);
+    };
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      return await this.request(message(id));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   private request(m: Extract<ToWorker, { id: number }>): Promise<FromWorker | undefined> {
