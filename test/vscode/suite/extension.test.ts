@@ -334,8 +334,8 @@ export function registerRestrictedSuite(): void {
       );
       // Priming, decoding and the cache's scans all run in the completion worker: the host only reads the text
       // before the cursor and posts it. Issue 18's targets are p99 <= 20 ms and max <= 50 ms; the max is one sample
-      // and follows the machine's load (42 ms in three runs here, 63 ms in one while a training run held both
-      // cores; the host path used to stall for 250-670 ms), so the test holds it to 100 ms.
+      // (40-43 ms in four runs here, 63 ms while a training run held both cores, 78.5 ms once unloaded, cause not
+      // found; the host path used to stall for 250-670 ms), so the test holds it to 100 ms.
       assert.ok(ms(lag.percentile(99)) <= 20, `event-loop p99 ${ms(lag.percentile(99))} ms`);
       assert.ok(ms(lag.max) <= 100, `event-loop max ${ms(lag.max)} ms`);
     });
