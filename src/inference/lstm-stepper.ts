@@ -1,11 +1,13 @@
 /**
  * Batch-1 LSTM stepping for inference: advances the state of every layer by one character and computes the
  * next-character logits on demand. The maths is the layers model's (Keras gate order i, f, c, o; sigmoid
- * recurrent activation; tanh), the matrix-vector products run in the SIMD kernel, the gate nonlinearities
- * in JS with util/fast-math's tanh (within 3e-7 of Math.tanh; priming 2,000 characters took 168-183 ms with it
- * against 259-290 ms with Math.exp and Math.tanh, same machine and session). The first layer's input projection is folded into a [vocab, 4*units] table (embedding · kernel +
- * bias), so a step costs one recurrent product on layer 1 and one [input; state] product per upper layer.
- * Holds no tfjs tensors, so it cannot leak them and works whatever backend training uses.
+ * recurrent activation; tanh). The matrix-vector products and the gate nonlinearities both run in the SIMD
+ * kernel, the nonlinearities as util/fast-math's tanh in float32, four units at a time: the gates in JS
+ * (float64, one unit at a time) took ~45% of a step, and priming 2,000 characters fell from 192-202 ms to
+ * the figure in docs/speed.md when they moved. The first layer's input projection is folded into a
+ * [vocab, 4*units] table (embedding · kernel + bias), so a step costs one recurrent product on layer 1 and one
+ * [input; state] product per upper layer. Holds no tfjs tensors, so it cannot leak them and works whatever
+ * backend training uses.
  */
 import { ModelSpec, ModelWeights } from '../model/architecture';
 import { sigmoid, tanh } from '../util/fast-math';
@@ -36,7 +38,8 @@ export class LstmStepper {
   private readonly hStart: number; // float index of h region
   private readonly zStart: number;
   private readonly logitsStart: number;
-  private readonly c: Float32Array;
+  /** Float index of the cell states (every layer's, in layer order) in the kernel's memory. */
+  private readonly cStart: number;
   private readonly totalUnits: number;
   private mem!: Float32Array;
 
@@ -65,13 +68,14 @@ export class LstmStepper {
     floats += Math.max(...layers.map((l) => l.nBlocks * BLOCK));
     this.logitsStart = floats;
     floats += this.denseBlocks * BLOCK;
+    this.cStart = floats;
+    floats += this.totalUnits;
     const bytes = floats * 4;
     const pages = Math.ceil(bytes / 65536);
     const have = this.kernel.memory.buffer.byteLength / 65536;
     if (pages > have) this.kernel.memory.grow(pages - have);
     this.mem = new Float32Array(this.kernel.memory.buffer);
     this.layers = layers;
-    this.c = new Float32Array(this.totalUnits);
     this.stateSize = 2 * this.totalUnits;
 
     // Pack weights.
@@ -108,19 +112,19 @@ export class LstmStepper {
 
   resetState(): void {
     this.mem.fill(0, this.hStart, this.hStart + this.totalUnits);
-    this.c.fill(0);
+    this.mem.fill(0, this.cStart, this.cStart + this.totalUnits);
   }
 
   readState(into: Float32Array = new Float32Array(this.stateSize)): Float32Array {
     into.set(this.mem.subarray(this.hStart, this.hStart + this.totalUnits), 0);
-    into.set(this.c, this.totalUnits);
+    into.set(this.mem.subarray(this.cStart, this.cStart + this.totalUnits), this.totalUnits);
     return into;
   }
 
   writeState(state: Float32Array): void {
     if (state.length !== this.stateSize) throw new Error(`state has ${state.length} values, expected ${this.stateSize}`);
     this.mem.set(state.subarray(0, this.totalUnits), this.hStart);
-    this.c.set(state.subarray(this.totalUnits));
+    this.mem.set(state.subarray(this.totalUnits), this.cStart);
   }
 
   /** Advances every layer by one character (a vocabulary index). */
@@ -142,16 +146,22 @@ export class LstmStepper {
     }
   }
 
+  /**
+   * The cell update of a layer of u units whose gate pre-activations are at z: the kernel takes the units in
+   * fours, JS the last u mod 4 (a layer size the design does not use, but a checkpoint may).
+   */
   private applyGates(z: number, u: number, h: number, cOff: number): void {
+    const groups = u >> 2;
+    const c = this.cStart + cOff;
+    if (groups > 0) this.kernel.gates(z * 4, c * 4, h * 4, groups, u * 4);
     const mem = this.mem;
-    const c = this.c;
-    for (let j = 0; j < u; j++) {
+    for (let j = groups * 4; j < u; j++) {
       const ig = sigmoid(mem[z + j]);
       const fg = sigmoid(mem[z + u + j]);
       const gg = tanh(mem[z + 2 * u + j]);
       const og = sigmoid(mem[z + 3 * u + j]);
-      const cj = fg * c[cOff + j] + ig * gg;
-      c[cOff + j] = cj;
+      const cj = fg * mem[c + j] + ig * gg;
+      mem[c + j] = cj;
       mem[h + j] = og * tanh(cj);
     }
   }

@@ -1,7 +1,8 @@
 /**
  * A tiny WebAssembly SIMD kernel for batch-1 inference: `gemv` adds x·W to an output vector, where W is
- * packed in column blocks of BLOCK floats ([nBlocks][K][BLOCK]) so the inner loop streams memory in order.
- * The module is assembled here from its bytes (a few dozen instructions), so it needs no toolchain and no
+ * packed in column blocks of BLOCK floats ([nBlocks][K][BLOCK]) so the inner loop streams memory in order;
+ * `gates` turns an LSTM layer's gate pre-activations into its new cell and output, four units at a time.
+ * The module is assembled here from its bytes (a few hundred instructions), so it needs no toolchain and no
  * file next to the bundle. tfjs ops cost ~10-20 µs of dispatch each, which puts a floor of ~0.3 ms on a
  * per-character LSTM step made of them; this kernel does the same maths with none of that overhead.
  */
@@ -54,6 +55,14 @@ const f32load = (offset: number) => [0x2a, 2, ...uleb(offset)];
 const F32X4_SPLAT = simd(0x13);
 const F32X4_ADD = simd(0xe4);
 const F32X4_MUL = simd(0xe6);
+const F32X4_DIV = simd(0xe7);
+const F32X4_MIN = simd(0xe8);
+const F32X4_MAX = simd(0xe9);
+/** v128.const holding the float32 nearest v in all four lanes. */
+function f32x4const(v: number): number[] {
+  const lane = Array.from(new Uint8Array(new Float32Array([v]).buffer));
+  return [...simd(0x0c), ...lane, ...lane, ...lane, ...lane];
+}
 
 /** gemv(x, w, out, K, nBlocks): out[b*BLOCK + j] += sum_k x[k] * w[(b*K + k)*BLOCK + j] (byte pointers). */
 function gemvBody(): number[] {
@@ -88,8 +97,65 @@ function gemvBody(): number[] {
   return [...locals, ...code];
 }
 
+/**
+ * util/fast-math's tanh (Eigen's float32 rational approximation, the same clamp and coefficients) on the f32x4
+ * on top of the stack, leaving the result there; `x`, `x2`, `p`, `q` are scratch v128 locals.
+ */
+function tanh4(x: number, x2: number, p: number, q: number): number[] {
+  const code = [...f32x4const(7.90531110763549805), ...F32X4_MIN, ...f32x4const(-7.90531110763549805), ...F32X4_MAX, ...set(x)];
+  code.push(...get(x), ...get(x), ...F32X4_MUL, ...set(x2));
+  const poly = (coeffs: number[], into: number) => {
+    code.push(...f32x4const(coeffs[0]));
+    for (const c of coeffs.slice(1)) code.push(...get(x2), ...F32X4_MUL, ...f32x4const(c), ...F32X4_ADD);
+    code.push(...set(into));
+  };
+  poly([-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-8, 1.48572235717979e-5, 6.37261928875436e-4, 4.89352455891786e-3], p);
+  poly([1.19825839466702e-6, 1.18534705686654e-4, 2.268434632439e-3, 4.89352518554385e-3], q);
+  code.push(...get(x), ...get(p), ...F32X4_MUL, ...get(q), ...F32X4_DIV);
+  return code;
+}
+
+/** The logistic function through tanh, as util/fast-math's sigmoid: 0.5 + 0.5 * tanh(x / 2). */
+function sigmoid4(x: number, x2: number, p: number, q: number): number[] {
+  return [...f32x4const(0.5), ...F32X4_MUL, ...tanh4(x, x2, p, q), ...f32x4const(0.5), ...F32X4_MUL, ...f32x4const(0.5), ...F32X4_ADD];
+}
+
+/**
+ * gates(z, c, h, n, stride): for n groups of four units, with the gate pre-activations i, f, g, o at z,
+ * z + stride, z + 2·stride, z + 3·stride (stride: 4 bytes per unit of the layer; Keras order):
+ * c = σ(f)·c + σ(i)·tanh(g), h = σ(o)·tanh(c), written in place at c and h (byte pointers).
+ */
+function gatesBody(): number[] {
+  const [Z, C, H, N, S1, S2, S3] = [0, 1, 2, 3, 4, 5, 6];
+  const [vi, vf, vg, vo, vc, x, x2, p, q] = [7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const scratch = [x, x2, p, q] as const;
+  const code: number[] = [];
+  code.push(...get(S1), ...get(S1), I32_ADD, ...set(S2));
+  code.push(...get(S2), ...get(S1), I32_ADD, ...set(S3));
+  code.push(0x02, 0x40); // block $done
+  code.push(0x03, 0x40); // loop $units
+  code.push(...get(N), I32_EQZ, 0x0d, 1); // br_if $done
+  code.push(...get(Z), ...v128load(0), ...sigmoid4(...scratch), ...set(vi));
+  code.push(...get(Z), ...get(S1), I32_ADD, ...v128load(0), ...sigmoid4(...scratch), ...set(vf));
+  code.push(...get(Z), ...get(S2), I32_ADD, ...v128load(0), ...tanh4(...scratch), ...set(vg));
+  code.push(...get(Z), ...get(S3), I32_ADD, ...v128load(0), ...sigmoid4(...scratch), ...set(vo));
+  code.push(...get(vf), ...get(C), ...v128load(0), ...F32X4_MUL, ...get(vi), ...get(vg), ...F32X4_MUL, ...F32X4_ADD, ...set(vc));
+  code.push(...get(C), ...get(vc), ...v128store(0));
+  code.push(...get(H), ...get(vo), ...get(vc), ...tanh4(...scratch), ...F32X4_MUL, ...v128store(0));
+  for (const ptr of [Z, C, H]) code.push(...get(ptr), ...i32const(16), I32_ADD, ...set(ptr));
+  code.push(...get(N), ...i32const(1), I32_SUB, ...set(N));
+  code.push(0x0c, 0); // br $units
+  code.push(0x0b, 0x0b, 0x0b); // end loop, end block, end function
+  // Locals after the 5 i32 params: 5-6 strides (i32); 7.. v128.
+  const locals = vec([
+    [...uleb(2), I32],
+    [...uleb(9), V128],
+  ]);
+  return [...locals, ...code];
+}
+
 function assemble(): Uint8Array {
-  const body = gemvBody();
+  const bodies = [gemvBody(), gatesBody()];
   const bytes = [
     0x00,
     0x61,
@@ -100,16 +166,17 @@ function assemble(): Uint8Array {
     0x00,
     0x00,
     ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0x00]])),
-    ...section(3, vec([[0]])),
+    ...section(3, vec([[0], [0]])),
     ...section(5, vec([[0x00, ...uleb(1)]])),
     ...section(
       7,
       vec([
         [...name('memory'), 0x02, 0],
         [...name('gemv'), 0x00, 0],
+        [...name('gates'), 0x00, 1], // function 1
       ]),
     ),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
+    ...section(10, vec(bodies.map((body) => [...uleb(body.length), ...body]))),
   ];
   return new Uint8Array(bytes);
 }
@@ -117,6 +184,8 @@ function assemble(): Uint8Array {
 export interface GemvKernel {
   memory: WebAssembly.Memory;
   gemv(x: number, w: number, out: number, k: number, nBlocks: number): void;
+  /** An LSTM cell update for 4·groups units (see gatesBody); byte pointers into memory, stride in bytes. */
+  gates(z: number, c: number, h: number, groups: number, stride: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -124,8 +193,8 @@ let compiled: WebAssembly.Module | undefined;
 export function createGemvKernel(): GemvKernel {
   compiled ??= new WebAssembly.Module(assemble() as unknown as BufferSource);
   const instance = new WebAssembly.Instance(compiled, {});
-  const exports = instance.exports as unknown as { memory: WebAssembly.Memory; gemv: GemvKernel['gemv'] };
-  return { memory: exports.memory, gemv: exports.gemv };
+  const exports = instance.exports as unknown as GemvKernel;
+  return { memory: exports.memory, gemv: exports.gemv, gates: exports.gates };
 }
 
 /** Packs a row-major [K, N] matrix into [ceil(N/BLOCK)][K][BLOCK] blocks, zero-padding the last block. */

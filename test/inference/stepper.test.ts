@@ -6,6 +6,9 @@ import { buildLayersModel, setLayersModelWeights } from '../../src/model/layers-
 import { LstmStepper } from '../../src/inference/lstm-stepper';
 import { softmax } from '../../src/inference/sampling';
 import { encode } from '../../src/model/vocab';
+import { createGemvKernel } from '../../src/inference/simd-kernel';
+import { sigmoid, tanh } from '../../src/util/fast-math';
+import { mulberry32 } from '../../src/util/rng';
 import { useBackend } from '../helpers';
 
 function scaleWeights<T extends { lstm: { recurrentKernel: Float32Array }[] }>(w: T, s: number): T {
@@ -17,9 +20,11 @@ function scaleWeights<T extends { lstm: { recurrentKernel: Float32Array }[] }>(w
 describe('LstmStepper', () => {
   before(() => useBackend('cpu'));
 
+  // [22, 18]: layer sizes that are not a multiple of four, so the kernel's gates leave a tail to JS.
   for (const units of [
     [256, 256],
     [24, 40, 16],
+    [22, 18],
   ]) {
     it(`matches the layers model within 1e-5 (LSTM units ${units})`, () => {
       const spec = makeSpec(units[0] === 256 ? {} : { embeddingDim: 12, lstmUnits: units });
@@ -41,6 +46,30 @@ describe('LstmStepper', () => {
       assert.ok(maxDiff < 1e-5, `max difference ${maxDiff}`);
     });
   }
+
+  it("computes the gates in the SIMD kernel as fast-math's float64 maths does, within float32 rounding", () => {
+    const kernel = createGemvKernel();
+    const groups = 64; // 256 units
+    const u = groups * 4;
+    const mem = new Float32Array(kernel.memory.buffer);
+    const z = 0;
+    const c = 4 * u;
+    const h = 5 * u;
+    const rng = mulberry32(5);
+    // Pre-activations over the clamp (|x| > 7.9) and around zero, where the rational approximation matters most.
+    for (let i = 0; i < 4 * u; i++) mem[z + i] = (rng() - 0.5) * (i % 7 === 0 ? 40 : 8);
+    for (let j = 0; j < u; j++) mem[c + j] = (rng() - 0.5) * 6;
+    const zs = mem.slice(z, z + 4 * u);
+    const cs = mem.slice(c, c + u);
+    kernel.gates(z * 4, c * 4, h * 4, groups, u * 4);
+    let maxDiff = 0;
+    for (let j = 0; j < u; j++) {
+      const cj = sigmoid(zs[u + j]) * cs[j] + sigmoid(zs[j]) * tanh(zs[2 * u + j]);
+      const hj = sigmoid(zs[3 * u + j]) * tanh(cj);
+      maxDiff = Math.max(maxDiff, Math.abs(mem[c + j] - cj), Math.abs(mem[h + j] - hj));
+    }
+    assert.ok(maxDiff < 2e-6, `max difference ${maxDiff}`);
+  });
 
   it('saves and restores its state exactly', () => {
     const stepper = new LstmStepper(initWeights(makeSpec({ embeddingDim: 8, lstmUnits: [16, 16] }), 2));

@@ -314,37 +314,60 @@ export function registerRestrictedSuite(): void {
       note(`restricted mode: the bundled model completed "os.path.jo" with ${JSON.stringify(inserted)}`);
     });
 
-    it('keeps the extension host responsive while completing after jumps in a 200 KB file (the bundled model)', async () => {
+    it('keeps the extension host responsive while completing after jumps in a 200 KB file (the bundled model)', async function () {
+      this.timeout(120_000);
       const lines: string[] = [];
-      for (let i = 0; lines.join('\n').length < 200_000; i++)
+      for (let i = 0, length = 0; length < 200_000; i++) {
         lines.push(i % 4 === 0 ? `def handler_${i}(request, *args):` : `    value_${i} = compute(request.data[${i}], key="k${i}")`);
-      const editor = await openPython('long_file.py', lines.join('\n') + '\n');
-      const lag = monitorEventLoopDelay({ resolution: 5 });
-      lag.enable();
-      for (let j = 0; j < 6; j++) {
-        const end = editor.document.lineAt(Math.floor(((j + 1) * editor.document.lineCount) / 7)).range.end;
-        editor.selection = new vscode.Selection(end, end);
-        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger'); // at once: the request primes
-        await sleep(1200);
+        length += lines[lines.length - 1].length + 1;
       }
-      lag.disable();
+      const editor = await openPython('long_file.py', lines.join('\n') + '\n');
       const ms = (ns: number) => ns / 1e6;
+      /** The host's event-loop delay over 6 jumps, each triggering ghost text at once. */
+      const jumps = async (offset: number) => {
+        const lag = monitorEventLoopDelay({ resolution: 5 });
+        lag.enable();
+        for (let j = 0; j < 6; j++) {
+          const end = editor.document.lineAt(Math.floor(((j + offset) * editor.document.lineCount) / 7)).range.end;
+          editor.selection = new vscode.Selection(end, end);
+          await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger'); // at once: the request primes
+          await sleep(1200);
+        }
+        lag.disable();
+        return { p99: ms(lag.percentile(99)), max: ms(lag.max) };
+      };
+      // The same jumps with the extension switched off first (other lines, so nothing is primed for the second
+      // run): what the host spends on them without us, measured in the same window.
+      await config().update('enable', false, vscode.ConfigurationTarget.Global);
+      await sleep(500);
+      let off: { p99: number; max: number };
+      try {
+        off = await jumps(0.5);
+      } finally {
+        await config().update('enable', undefined, vscode.ConfigurationTarget.Global);
+      }
+      await sleep(500);
+      const on = await jumps(1);
       note(
-        `event-loop delay in the extension host, completions after 6 jumps in a 200 KB file: p50 ${ms(lag.percentile(50)).toFixed(1)} ms, p99 ${ms(lag.percentile(99)).toFixed(1)} ms, max ${ms(lag.max).toFixed(1)} ms`,
+        `event-loop delay in the extension host, 6 jumps in a 200 KB file: completing p99 ${on.p99.toFixed(1)} ms, max ${on.max.toFixed(1)} ms; ` +
+          `the extension off p99 ${off.p99.toFixed(1)} ms, max ${off.max.toFixed(1)} ms`,
       );
       // Priming, decoding and the cache's scans all run in the completion worker: the host only reads the text
-      // before the cursor and posts it. Issue 18's targets are p99 <= 20 ms and max <= 50 ms; the max is one sample
-      // (40-43 ms in four runs here, 63 ms while a training run held both cores, 78.5 ms once unloaded, cause not
-      // found; the host path used to stall for 250-670 ms), so the test holds it to 100 ms.
-      assert.ok(ms(lag.percentile(99)) <= 20, `event-loop p99 ${ms(lag.percentile(99))} ms`);
-      assert.ok(ms(lag.max) <= 100, `event-loop max ${ms(lag.max)} ms`);
+      // before the cursor and posts it. Issue 18's targets are p99 <= 20 ms and max <= 50 ms. The max is one
+      // sample: 40-43 ms in four runs here, 63 ms while a training run held both cores, 78.5 ms once unloaded
+      // (the host path used to stall for 250-670 ms), so it is held to 50 ms over what the same jumps cost
+      // the host with the extension off.
+      assert.ok(on.p99 <= 20, `event-loop p99 ${on.p99} ms`);
+      assert.ok(on.max <= Math.max(50, off.max + 50), `event-loop max ${on.max} ms (${off.max} ms with the extension off)`);
     });
 
     it('primes a 200 KB document in the worker while it is open, so the first completion after a jump steps only its line', async function () {
       this.timeout(300_000);
       const lines: string[] = [];
-      for (let i = 0; lines.join('\n').length < 200_000; i++)
+      for (let i = 0, length = 0; length < 200_000; i++) {
         lines.push(i % 4 === 0 ? `def route_${i}(request, *args):` : `    item_${i} = handle(request.body[${i}], name="n${i}")`);
+        length += lines[lines.length - 1].length + 1;
+      }
       const editor = await openPython('primed_file.py', lines.join('\n') + '\n');
       const key = editor.document.uri.toString();
       const lag = monitorEventLoopDelay({ resolution: 5 });
