@@ -354,9 +354,10 @@ export function registerRestrictedSuite(): void {
       );
       // Priming, decoding and the cache's scans all run in the completion worker: the host only reads the text
       // before the cursor and posts it. Issue 18's targets are p99 <= 20 ms and max <= 50 ms. The max is one
-      // sample: 40-43 ms in four runs here, 63 ms while a training run held both cores, 78.5 ms once unloaded
-      // (the host path used to stall for 250-670 ms), so it is held to 50 ms over what the same jumps cost
-      // the host with the extension off.
+      // sample: 40-78 ms in the runs before this test stopped building its file with a join per line (~400 MB
+      // of garbage for the host's collector to meet later), 24 and 23 ms in two runs since, where the same
+      // jumps with the extension off measured 30 and 23 ms (the host path used to stall for 250-670 ms). So it
+      // is held to 50 ms over what the jumps cost the host without the extension, not to an absolute figure.
       assert.ok(on.p99 <= 20, `event-loop p99 ${on.p99} ms`);
       assert.ok(on.max <= Math.max(50, off.max + 50), `event-loop max ${on.max} ms (${off.max} ms with the extension off)`);
     });
