@@ -1,5 +1,6 @@
 /**
- * npm run bench:infer — inference speed of the SIMD stepper vs a stateful tf.layers model (the baseline),
+ * npm run bench:infer — inference speed of the SIMD stepper (in the precision the editor serves with, and in float32)
+ * vs a stateful tf.layers model (the baseline),
  * measured in the same run on the design's model, and the jump scenario: the first completion after the cursor
  * jumps to a line end inside a 200 KB document, with today's path (the engine re-primes the context window
  * there), after the provider's priming at the resting cursor (primeAt), and in a document the completion worker
@@ -15,7 +16,7 @@ import { initWeights } from '../src/model/initializers';
 import { loadCheckpoint } from '../src/model/checkpoint';
 import { buildLayersModel, setLayersModelWeights } from '../src/model/layers-model';
 import { selectBackend, BackendPreference } from '../src/engine/backend';
-import { LstmStepper } from '../src/inference/lstm-stepper';
+import { LstmStepper, SERVING_PRECISION, StepperPrecision } from '../src/inference/lstm-stepper';
 import { InferenceSession } from '../src/inference/session';
 import { sampleIndex } from '../src/inference/sampling';
 import { mulberry32 } from '../src/util/rng';
@@ -42,8 +43,8 @@ function makeDoc(n: number): string {
   return lines.join('\n').slice(0, n);
 }
 
-function benchStepper(weights: ModelWeights, doc: string) {
-  const stepper = new LstmStepper(weights);
+function benchStepper(weights: ModelWeights, doc: string, precision: StepperPrecision) {
+  const stepper = new LstmStepper(weights, { precision });
   const ids = encode(doc);
   for (let i = 0; i < 200; i++) stepper.step(ids[i]); // warm up
   let t0 = performance.now();
@@ -136,7 +137,7 @@ async function benchJump(weights: ModelWeights, doc: string, jumps: number) {
   }
   const result: Record<string, unknown> = { document_chars: doc.length, jumps };
   for (const primed of [false, true]) {
-    const session = new InferenceSession(new LstmStepper(weights));
+    const session = new InferenceSession(new LstmStepper(weights, { precision: SERVING_PRECISION }));
     const first: number[] = [];
     const next: number[] = [];
     const primeMs: number[] = [];
@@ -172,7 +173,7 @@ async function benchJump(weights: ModelWeights, doc: string, jumps: number) {
  */
 async function benchPrimedDocument(weights: ModelWeights, doc: string, sites: number[]) {
   const settings = DEFAULT_COMPLETION_SETTINGS;
-  const session = new InferenceSession(new LstmStepper(weights), { maxSnapshots: 50_000 });
+  const session = new InferenceSession(new LstmStepper(weights, { precision: SERVING_PRECISION }), { maxSnapshots: 50_000 });
   let t0 = performance.now();
   const primed = await primeDocument(session, doc, 0, { contextChars: settings.contextChars, isCancelled: () => false, maxSnapshots: 50_000 });
   const primeSeconds = (performance.now() - t0) / 1000;
@@ -196,7 +197,8 @@ async function main() {
   const sel = await selectBackend({ preferred: (values.backend as BackendPreference) ?? 'wasm' });
   const weights = values.model ? loadCheckpoint(values.model).weights : initWeights(makeSpec(), 1);
   const doc = makeDoc(2000);
-  const ours = benchStepper(weights, doc);
+  const ours = benchStepper(weights, doc, SERVING_PRECISION);
+  const float32 = benchStepper(weights, doc, 'float32');
   const baseline = benchLayers(weights, doc);
   const jumpDoc = values['jump-file'] ? fs.readFileSync(values['jump-file'], 'utf8') : makeDoc(200_000);
   const jump = await benchJump(weights, jumpDoc, Number(values.jumps ?? 40));
@@ -204,7 +206,8 @@ async function main() {
   const out = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
     model: values.model ?? 'design spec, random weights',
-    simd_stepper: { engine: 'WebAssembly SIMD gemv kernel', ...ours },
+    simd_stepper: { engine: 'WebAssembly SIMD kernel', precision: SERVING_PRECISION, ...ours },
+    simd_stepper_float32: { engine: 'WebAssembly SIMD kernel', precision: 'float32', ...float32 },
     baseline_stateful_tf_layers: { backend: sel.name, ...baseline },
     jump_in_a_long_document: { file: values['jump-file'] ?? 'generated', ...jump },
     targets: { ms_per_char_step: 0.2, prime_2000_ms: 300, completion_p95_ms: 20, first_completion_after_jump_p95_ms: 30 },

@@ -9,7 +9,7 @@ import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, UsageError,
 import { loadModelOrBundled } from '../model/model-store';
 import { buildCorpus } from '../data/corpus';
 import { filesOfSplit } from '../data/dataset';
-import { LstmStepper } from '../inference/lstm-stepper';
+import { LstmStepper, SERVING_PRECISION, StepperPrecision } from '../inference/lstm-stepper';
 import { mulberry32 } from '../util/rng';
 import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { TextIndex } from '../adapt/text-index';
@@ -39,7 +39,8 @@ probability a suggestion must have of being exactly right), --multiline, --max-c
 and, to try other decodings: --word-candidates N (document words weighed as completions of a name, 0 = none),
 --word-weight W (the LSTM's weight against word counts), --cache none|document|workspace (mix in what the
 document, or also the other files given, say comes next; the file being typed is never read ahead), --min-chars N, --boundary any|prefer-token, --length longest|gain (the longest suggestion
-that qualifies, or the one with the most expected keystrokes saved).`;
+that qualifies, or the one with the most expected keystrokes saved); --precision float32|int16 (the LSTM's
+products; default int16, as the editor runs them).`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -63,6 +64,7 @@ const OPTIONS = {
   'min-chars': { type: 'string' },
   cache: { type: 'string' },
   length: { type: 'string' },
+  precision: { type: 'string' },
 } as const;
 
 /** Completion settings from the replay's flags, on top of the editor's defaults. */
@@ -147,7 +149,8 @@ export async function runReplay(argv: string[]): Promise<number> {
   const files: ReplayFile[] = shuffled(corpus, seed).map((f) => ({ relative: f.path, text: f.text }));
   const typing = typingTasks(files, { maxChars, fileChars, seed });
   const editing = editingTasks(files, edits, seed);
-  const stepper = new LstmStepper(ck.weights);
+  const precision = choiceOpt<StepperPrecision>(v, 'precision', ['float32', 'int16'], SERVING_PRECISION);
+  const stepper = new LstmStepper(ck.weights, { precision });
   // The workspace is every file given; each file leaves itself out of it while it is typed.
   const workspace = settings.cache === 'workspace' ? TextIndex.build(files.map((f) => ({ key: f.relative, text: f.text }))) : undefined;
   const completers = () => [modelCompleter(stepper, settings, 'model', workspace), wordCompleter()];
@@ -167,6 +170,7 @@ export async function runReplay(argv: string[]): Promise<number> {
         split,
         seed,
         settings,
+        precision: stepper.precision,
         typing: { tasks: typing.length, chars: typedTotal, rows: typingRows },
         editing: { tasks: editing.length, rows: editingRows },
         seconds,
@@ -182,7 +186,7 @@ export async function runReplay(argv: string[]): Promise<number> {
     if (editingRows.length) out.push('', formatRows(`editing: ${editing.length} sites inside existing lines`, editingRows));
     out.push(
       '',
-      `model ${ck.dir}; temperature ${settings.temperature}, threshold ${settings.confidenceThreshold}${settings.multiline ? ', multi-line' : ''}; ${seconds.toFixed(0)} s`,
+      `model ${ck.dir} (${stepper.precision}); temperature ${settings.temperature}, threshold ${settings.confidenceThreshold}${settings.multiline ? ', multi-line' : ''}; ${seconds.toFixed(0)} s`,
     );
     process.stdout.write(out.join('\n') + '\n');
   }

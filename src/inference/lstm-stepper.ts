@@ -11,7 +11,29 @@
  */
 import { ModelSpec, ModelWeights } from '../model/architecture';
 import { sigmoid, tanh } from '../util/fast-math';
-import { createGemvKernel, GemvKernel, packColumnBlocks, paddedWidth, BLOCK } from './simd-kernel';
+import { createGemvKernel, GemvKernel, packColumnBlocks, packColumnBlocksInt16, paddedWidth, BLOCK } from './simd-kernel';
+
+/** How the LSTM layers' products run: float32 (exact to the layers model) or int16 inputs and weights. */
+export type StepperPrecision = 'float32' | 'int16';
+
+export interface StepperOptions {
+  /**
+   * 'int16': the layers' matrix products take their inputs (the layers' outputs, |h| < 1) rounded to multiples
+   * of 1/INT16_INPUT_SCALE and their weights rounded per column, and multiply-add them eight at a time
+   * (i32x4.dot_i16x8_s): see docs/speed.md for what it buys and costs. The output layer stays float32. A model
+   * whose layer sizes are not multiples of 8 steps in float32 whatever is asked.
+   */
+  precision?: StepperPrecision;
+}
+
+/** Inputs of the int16 products are round(h · this). */
+export const INT16_INPUT_SCALE = 8192;
+
+/**
+ * The precision ghost text runs in (the completion worker, and the replay and keystroke check that measure it).
+ * Evaluation, the lab and generation from the CLI step in float32, so their figures are the model's own.
+ */
+export const SERVING_PRECISION: StepperPrecision = 'int16';
 
 interface LayerPlan {
   units: number;
@@ -19,6 +41,8 @@ interface LayerPlan {
   k: number;
   packedOffset: number; // in floats
   nBlocks: number;
+  /** int16 precision: float index of the per-column scales (the packed int16 weights are at packedOffset). */
+  scaleOffset: number;
   /** Index in the h region of this layer's hidden state. */
   hOffset: number;
   /** Layers above the first start their gate vector from the bias. */
@@ -43,18 +67,28 @@ export class LstmStepper {
   private readonly totalUnits: number;
   private mem!: Float32Array;
 
-  constructor(weights: ModelWeights) {
+  /** The precision the layers' products run in (float32 when int16 was asked of a model it does not fit). */
+  readonly precision: StepperPrecision;
+  /** int16 precision: float index of the layers' outputs rounded to int16 (two to a float slot). */
+  private readonly h16Start: number;
+
+  constructor(weights: ModelWeights, opts: StepperOptions = {}) {
     const spec = weights.spec;
     this.spec = spec;
     this.kernel = createGemvKernel();
+    this.precision = opts.precision === 'int16' && weights.lstm.every((l) => l.units % 8 === 0) ? 'int16' : 'float32';
+    const int16 = this.precision === 'int16';
     let floats = 0;
     const layers: LayerPlan[] = [];
     let hOffset = 0;
     weights.lstm.forEach((l, i) => {
       const k = i === 0 ? l.units : l.inputSize + l.units;
       const nBlocks = paddedWidth(4 * l.units) / BLOCK;
-      layers.push({ units: l.units, k, packedOffset: floats, nBlocks, hOffset, bias: i === 0 ? undefined : l.bias });
-      floats += nBlocks * BLOCK * k;
+      const packedOffset = floats;
+      floats += (nBlocks * BLOCK * k) / (int16 ? 2 : 1);
+      const scaleOffset = floats;
+      if (int16) floats += nBlocks * BLOCK;
+      layers.push({ units: l.units, k, packedOffset, scaleOffset, nBlocks, hOffset, bias: i === 0 ? undefined : l.bias });
       hOffset += l.units;
     });
     this.totalUnits = hOffset;
@@ -70,6 +104,8 @@ export class LstmStepper {
     floats += this.denseBlocks * BLOCK;
     this.cStart = floats;
     floats += this.totalUnits;
+    this.h16Start = floats;
+    if (int16) floats += this.totalUnits / 2;
     const bytes = floats * 4;
     const pages = Math.ceil(bytes / 65536);
     const have = this.kernel.memory.buffer.byteLength / 65536;
@@ -82,14 +118,16 @@ export class LstmStepper {
     weights.lstm.forEach((l, i) => {
       const plan = layers[i];
       const n = 4 * l.units;
-      if (i === 0) {
-        packColumnBlocks(l.recurrentKernel, l.units, n, this.mem.subarray(plan.packedOffset));
-      } else {
-        const stacked = new Float32Array((l.inputSize + l.units) * n);
-        stacked.set(l.kernel, 0);
-        stacked.set(l.recurrentKernel, l.inputSize * n);
-        packColumnBlocks(stacked, plan.k, n, this.mem.subarray(plan.packedOffset));
+      let m = l.recurrentKernel;
+      if (i > 0) {
+        m = new Float32Array((l.inputSize + l.units) * n);
+        m.set(l.kernel, 0);
+        m.set(l.recurrentKernel, l.inputSize * n);
       }
+      if (int16) {
+        const packed = new Int16Array(this.kernel.memory.buffer, plan.packedOffset * 4, plan.nBlocks * BLOCK * plan.k);
+        packColumnBlocksInt16(m, plan.k, n, INT16_INPUT_SCALE, packed, this.mem.subarray(plan.scaleOffset, plan.scaleOffset + plan.nBlocks * BLOCK));
+      } else packColumnBlocks(m, plan.k, n, this.mem.subarray(plan.packedOffset));
     });
     packColumnBlocks(weights.denseKernel, last.units, spec.vocabSize, this.mem.subarray(this.denseOffset));
     this.denseBias = weights.denseBias.slice();
@@ -113,6 +151,7 @@ export class LstmStepper {
   resetState(): void {
     this.mem.fill(0, this.hStart, this.hStart + this.totalUnits);
     this.mem.fill(0, this.cStart, this.cStart + this.totalUnits);
+    this.quantizeOutputs(0, this.totalUnits);
   }
 
   readState(into: Float32Array = new Float32Array(this.stateSize)): Float32Array {
@@ -125,6 +164,12 @@ export class LstmStepper {
     if (state.length !== this.stateSize) throw new Error(`state has ${state.length} values, expected ${this.stateSize}`);
     this.mem.set(state.subarray(0, this.totalUnits), this.hStart);
     this.mem.set(state.subarray(this.totalUnits), this.cStart);
+    this.quantizeOutputs(0, this.totalUnits);
+  }
+
+  /** int16 precision: rounds units [from, from + n) of the layers' outputs for the next products. */
+  private quantizeOutputs(from: number, n: number): void {
+    if (this.precision === 'int16') this.kernel.quantize((this.hStart + from) * 4, this.h16Start * 4 + from * 2, n / 8, INT16_INPUT_SCALE);
   }
 
   /** Advances every layer by one character (a vocabulary index). */
@@ -134,15 +179,15 @@ export class LstmStepper {
     for (let i = 0; i < this.layers.length; i++) {
       const l = this.layers[i];
       const n = 4 * l.units;
-      if (i === 0) {
-        mem.set(this.inputTable.subarray(index * n, (index + 1) * n), z);
-        this.kernel.gemv((this.hStart + l.hOffset) * 4, l.packedOffset * 4, z * 4, l.k, l.nBlocks);
-      } else {
-        mem.set(l.bias!, z);
-        const inputStart = this.hStart + this.layers[i - 1].hOffset;
-        this.kernel.gemv(inputStart * 4, l.packedOffset * 4, z * 4, l.k, l.nBlocks);
-      }
+      // Layer 0 reads its own previous output; a layer above reads [the output below; its own], which lie
+      // side by side in the h region (and in its int16 copy).
+      const inputOffset = i === 0 ? l.hOffset : this.layers[i - 1].hOffset;
+      if (i === 0) mem.set(this.inputTable.subarray(index * n, (index + 1) * n), z);
+      else mem.set(l.bias!, z);
+      if (this.precision === 'int16') this.kernel.gemv16(this.h16Start * 4 + inputOffset * 2, l.packedOffset * 4, z * 4, l.k / 2, l.nBlocks, l.scaleOffset * 4);
+      else this.kernel.gemv((this.hStart + inputOffset) * 4, l.packedOffset * 4, z * 4, l.k, l.nBlocks);
       this.applyGates(z, l.units, this.hStart + l.hOffset, l.hOffset);
+      this.quantizeOutputs(l.hOffset, l.units);
     }
   }
 

@@ -58,6 +58,14 @@ const F32X4_MUL = simd(0xe6);
 const F32X4_DIV = simd(0xe7);
 const F32X4_MIN = simd(0xe8);
 const F32X4_MAX = simd(0xe9);
+const F32 = 0x7d;
+const V128_LOAD32_SPLAT = (offset: number) => [...simd(0x09), 2, ...uleb(offset)];
+const I32X4_ADD = simd(0xae);
+const I32X4_DOT_I16X8_S = simd(0xba);
+const I16X8_NARROW_I32X4_S = simd(0x85);
+const I32X4_TRUNC_SAT_F32X4_S = simd(0xf8);
+const F32X4_CONVERT_I32X4_S = simd(0xfa);
+const F32X4_NEAREST = simd(0x6a);
 /** v128.const holding the float32 nearest v in all four lanes. */
 function f32x4const(v: number): number[] {
   const lane = Array.from(new Uint8Array(new Float32Array([v]).buffer));
@@ -157,8 +165,73 @@ function gatesBody(): number[] {
   return [...locals, ...code];
 }
 
+/**
+ * gemv16(x, w, out, kPairs, nBlocks, scale): the int16 version of gemv. x holds 2·kPairs int16 inputs; w is
+ * packed [nBlocks][kPairs][BLOCK][2] int16 (each column's two weights of a pair of inputs side by side, so one
+ * i32x4.dot_i16x8_s multiplies and adds 8 of them); the int32 sums of a block are converted, multiplied by
+ * the column's float scale (scale: BLOCK floats per block) and added to out, like gemv.
+ */
+function gemv16Body(): number[] {
+  const [X, W, OUT, K, NB, SC, k, xp, xv] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const acc = (m: number) => 9 + m;
+  const code: number[] = [];
+  code.push(0x02, 0x40); // block $done
+  code.push(0x03, 0x40); // loop $blocks
+  code.push(...get(NB), I32_EQZ, 0x0d, 1); // br_if $done
+  for (let m = 0; m < VECS; m++) code.push(...simd(0x0c), ...new Array(16).fill(0), ...set(acc(m)));
+  code.push(...get(X), ...set(xp), ...get(K), ...set(k));
+  code.push(0x03, 0x40); // loop $inner
+  code.push(...get(xp), ...V128_LOAD32_SPLAT(0), ...set(xv));
+  for (let m = 0; m < VECS; m++) code.push(...get(acc(m)), ...get(xv), ...get(W), ...v128load(16 * m), ...I32X4_DOT_I16X8_S, ...I32X4_ADD, ...set(acc(m)));
+  code.push(...get(W), ...i32const(4 * BLOCK), I32_ADD, ...set(W));
+  code.push(...get(xp), ...i32const(4), I32_ADD, ...set(xp));
+  code.push(...get(k), ...i32const(1), I32_SUB, ...set(k));
+  code.push(...get(k), 0x0d, 0); // br_if $inner
+  code.push(0x0b); // end $inner
+  for (let m = 0; m < VECS; m++)
+    code.push(
+      ...get(OUT),
+      ...get(OUT),
+      ...v128load(16 * m),
+      ...get(acc(m)),
+      ...F32X4_CONVERT_I32X4_S,
+      ...get(SC),
+      ...v128load(16 * m),
+      ...F32X4_MUL,
+      ...F32X4_ADD,
+      ...v128store(16 * m),
+    );
+  code.push(...get(OUT), ...i32const(4 * BLOCK), I32_ADD, ...set(OUT));
+  code.push(...get(SC), ...i32const(4 * BLOCK), I32_ADD, ...set(SC));
+  code.push(...get(NB), ...i32const(1), I32_SUB, ...set(NB));
+  code.push(0x0c, 0); // br $blocks
+  code.push(0x0b, 0x0b, 0x0b);
+  const locals = vec([
+    [...uleb(2), I32],
+    [...uleb(1 + VECS), V128],
+  ]);
+  return [...locals, ...code];
+}
+
+/** quantize(src, dst, groups, scale): 8·groups floats at src to int16 at dst, round(v · scale), saturating. */
+function quantizeBody(): number[] {
+  const [SRC, DST, N, S, sv] = [0, 1, 2, 3, 4];
+  const code: number[] = [];
+  code.push(...get(S), ...F32X4_SPLAT, ...set(sv));
+  code.push(0x02, 0x40, 0x03, 0x40);
+  code.push(...get(N), I32_EQZ, 0x0d, 1);
+  code.push(...get(DST));
+  for (const off of [0, 16]) code.push(...get(SRC), ...v128load(off), ...get(sv), ...F32X4_MUL, ...F32X4_NEAREST, ...I32X4_TRUNC_SAT_F32X4_S);
+  code.push(...I16X8_NARROW_I32X4_S, ...v128store(0));
+  code.push(...get(SRC), ...i32const(32), I32_ADD, ...set(SRC));
+  code.push(...get(DST), ...i32const(16), I32_ADD, ...set(DST));
+  code.push(...get(N), ...i32const(1), I32_SUB, ...set(N));
+  code.push(0x0c, 0, 0x0b, 0x0b, 0x0b);
+  return [...vec([[...uleb(1), V128]]), ...code];
+}
+
 function assemble(): Uint8Array {
-  const bodies = [gemvBody(), gatesBody()];
+  const bodies = [gemvBody(), gatesBody(), gemv16Body(), quantizeBody()];
   const bytes = [
     0x00,
     0x61,
@@ -168,15 +241,24 @@ function assemble(): Uint8Array {
     0x00,
     0x00,
     0x00,
-    ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0x00]])),
-    ...section(3, vec([[0], [0]])),
+    ...section(
+      1,
+      vec([
+        [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0x00],
+        [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0x00],
+        [0x60, ...vec([[I32], [I32], [I32], [F32]]), 0x00],
+      ]),
+    ),
+    ...section(3, vec([[0], [0], [1], [2]])),
     ...section(5, vec([[0x00, ...uleb(1)]])),
     ...section(
       7,
       vec([
         [...name('memory'), 0x02, 0],
         [...name('gemv'), 0x00, 0],
-        [...name('gates'), 0x00, 1], // function 1
+        [...name('gates'), 0x00, 1],
+        [...name('gemv16'), 0x00, 2],
+        [...name('quantize'), 0x00, 3],
       ]),
     ),
     ...section(10, vec(bodies.map((body) => [...uleb(body.length), ...body]))),
@@ -189,6 +271,8 @@ export interface GemvKernel {
   gemv(x: number, w: number, out: number, k: number, nBlocks: number): void;
   /** An LSTM cell update for 4·groups units (see gatesBody); byte pointers into memory, stride in bytes. */
   gates(z: number, c: number, h: number, groups: number, stride: number): void;
+  gemv16(x: number, w: number, out: number, kPairs: number, nBlocks: number, scale: number): void;
+  quantize(src: number, dst: number, groups: number, scale: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -197,7 +281,7 @@ export function createGemvKernel(): GemvKernel {
   compiled ??= new WebAssembly.Module(assemble() as unknown as BufferSource);
   const instance = new WebAssembly.Instance(compiled, {});
   const exports = instance.exports as unknown as GemvKernel;
-  return { memory: exports.memory, gemv: exports.gemv, gates: exports.gates };
+  return { memory: exports.memory, gemv: exports.gemv, gates: exports.gates, gemv16: exports.gemv16, quantize: exports.quantize };
 }
 
 /** Packs a row-major [K, N] matrix into [ceil(N/BLOCK)][K][BLOCK] blocks, zero-padding the last block. */
@@ -217,3 +301,34 @@ export function packColumnBlocks(m: Float32Array, K: number, N: number, out: Flo
 }
 
 export const paddedWidth = (n: number): number => Math.ceil(n / BLOCK) * BLOCK;
+
+/**
+ * Packs a row-major [K, N] matrix (K even) for gemv16: [ceil(N/BLOCK)][K/2][BLOCK][2] int16, each column scaled
+ * by its own factor, and writes into `scaleOut` (one float per packed column) what turns the column's int32 sum
+ * back into x·W for inputs quantized as round(x · inputScale). The factor is the largest that keeps every weight
+ * within int16 and the column's sum within int32 for any input of |x| <= 1 (an LSTM's outputs): no sum can wrap,
+ * whatever the text.
+ */
+export function packColumnBlocksInt16(m: Float32Array, K: number, N: number, inputScale: number, out: Int16Array, scaleOut: Float32Array): void {
+  if (K % 2) throw new Error('packColumnBlocksInt16: K must be even');
+  const nBlocks = Math.ceil(N / BLOCK);
+  if (out.length < nBlocks * K * BLOCK || scaleOut.length < nBlocks * BLOCK) throw new Error('packColumnBlocksInt16: output too small');
+  out.fill(0, 0, nBlocks * K * BLOCK);
+  scaleOut.fill(0, 0, nBlocks * BLOCK);
+  for (let c = 0; c < N; c++) {
+    let max = 0;
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      const a = Math.abs(m[k * N + c]);
+      if (a > max) max = a;
+      sum += a;
+    }
+    if (max === 0) continue;
+    // |sum of q·x| <= inputScale · sum|q| <= inputScale · (scale · sum + K/2), rounding included.
+    const scale = Math.min(32767 / max, (2 ** 31 - 1 - (inputScale * K) / 2) / (inputScale * sum));
+    scaleOut[c] = 1 / (scale * inputScale);
+    const b = Math.floor(c / BLOCK);
+    const j = c % BLOCK;
+    for (let k = 0; k < K; k++) out[((b * (K / 2) + (k >> 1)) * BLOCK + j) * 2 + (k & 1)] = Math.round(m[k * N + c] * scale);
+  }
+}

@@ -5,7 +5,7 @@
  * while it is typed), as `lstm-complete replay` does, on a budget small enough to run in seconds.
  */
 import { ModelWeights } from '../model/architecture';
-import { LstmStepper } from '../inference/lstm-stepper';
+import { LstmStepper, SERVING_PRECISION } from '../inference/lstm-stepper';
 import { TextIndex } from '../adapt/text-index';
 import { CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { modelCompleter } from './completers';
@@ -37,6 +37,8 @@ export async function keystrokeCheck(weights: ModelWeights, files: ReplayFile[],
   const tasks = typingTasks(files, { maxChars, fileChars, seed: opts.seed ?? 1 });
   if (!tasks.length) return { savings: 0, chars: 0 };
   const workspace = settings.cache === 'workspace' ? TextIndex.build(files.map((f) => ({ key: f.relative, text: f.text }))) : undefined;
-  const [row] = await replay(tasks, [modelCompleter(new LstmStepper(weights), settings, 'model', workspace)], { users: ['tab'] });
+  const [row] = await replay(tasks, [modelCompleter(new LstmStepper(weights, { precision: SERVING_PRECISION }), settings, 'model', workspace)], {
+    users: ['tab'],
+  });
   return { savings: row.figures.savings, chars: row.figures.chars };
 }

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'worker_threads';
 import { complete, primeAt } from '../completion/complete';
 import { primeDocument } from '../completion/document-primer';
 import { TextIndex } from '../adapt/text-index';
-import { LstmStepper } from '../inference/lstm-stepper';
+import { LstmStepper, SERVING_PRECISION } from '../inference/lstm-stepper';
 import { SessionPool } from '../inference/session-pool';
 import { InferenceSession } from '../inference/session';
 import { normalizeText } from '../model/vocab';
@@ -126,7 +126,7 @@ function handle(m: ToWorker): Promise<void> | void {
   switch (m.type) {
     case 'model':
       // A new model invalidates every cached state; the documents are primed again.
-      stepper = new LstmStepper(m.weights);
+      stepper = new LstmStepper(m.weights, { precision: SERVING_PRECISION });
       pool = makePool(stepper);
       for (const d of documents.values()) d.done = false;
       return;

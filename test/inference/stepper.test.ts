@@ -3,10 +3,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { makeSpec } from '../../src/model/architecture';
 import { initWeights } from '../../src/model/initializers';
 import { buildLayersModel, setLayersModelWeights } from '../../src/model/layers-model';
-import { LstmStepper } from '../../src/inference/lstm-stepper';
+import { LstmStepper, INT16_INPUT_SCALE } from '../../src/inference/lstm-stepper';
 import { softmax } from '../../src/inference/sampling';
 import { encode } from '../../src/model/vocab';
-import { createGemvKernel } from '../../src/inference/simd-kernel';
+import { createGemvKernel, packColumnBlocksInt16 } from '../../src/inference/simd-kernel';
 import { sigmoid, tanh } from '../../src/util/fast-math';
 import { mulberry32 } from '../../src/util/rng';
 import { useBackend } from '../helpers';
@@ -69,6 +69,64 @@ describe('LstmStepper', () => {
       maxDiff = Math.max(maxDiff, Math.abs(mem[c + j] - cj), Math.abs(mem[h + j] - hj));
     }
     assert.ok(maxDiff < 2e-6, `max difference ${maxDiff}`);
+  });
+
+  it('in int16 precision stays within 1e-3 of the float32 probabilities, and layer sizes not a multiple of 8 stay float32', () => {
+    const weights = scaleWeights(initWeights(makeSpec(), 7), 1.5);
+    const exact = new LstmStepper(weights);
+    const rounded = new LstmStepper(weights, { precision: 'int16' });
+    assert.equal(exact.precision, 'float32');
+    assert.equal(rounded.precision, 'int16');
+    let maxDiff = 0;
+    for (const id of encode('class Parser:\n    def parse(self, text):\n        return [t.strip() for t in text.split(",")]\n')) {
+      exact.step(id);
+      rounded.step(id);
+      const p = softmax(exact.logits());
+      const q = softmax(rounded.logits());
+      p.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - q[j]))));
+    }
+    assert.ok(maxDiff > 0 && maxDiff < 1e-3, `max difference ${maxDiff}`);
+    // A state written in float32 is rounded for the next products: both steppers go on from the same state.
+    const state = exact.readState();
+    rounded.writeState(state);
+    exact.step(5);
+    rounded.step(5);
+    const p = softmax(exact.logits());
+    softmax(rounded.logits()).forEach((v, j) => assert.ok(Math.abs(v - p[j]) < 1e-3));
+    const odd = new LstmStepper(initWeights(makeSpec({ embeddingDim: 8, lstmUnits: [20, 12] }), 3), { precision: 'int16' });
+    assert.equal(odd.precision, 'float32');
+  });
+
+  it('gemv16 never wraps its int32 sums, even for inputs at |x| = 1 lined up with every weight', () => {
+    const K = 512;
+    const N = 64;
+    const m = new Float32Array(K * N);
+    const rng = mulberry32(9);
+    // Column 0: every weight 1 (the largest sum a column can have for its largest weight); the rest random.
+    for (let k = 0; k < K; k++) for (let c = 0; c < N; c++) m[k * N + c] = c === 0 ? 1 : (rng() - 0.5) * 0.4;
+    const kernel = createGemvKernel();
+    kernel.memory.grow(16);
+    const packed = new Int16Array(kernel.memory.buffer, 0, K * N);
+    const scales = new Float32Array(kernel.memory.buffer, K * N * 2, N);
+    packColumnBlocksInt16(m, K, N, INT16_INPUT_SCALE, packed, scales);
+    const xAt = K * N * 2 + N * 4;
+    const x16At = xAt + K * 4;
+    const outAt = x16At + K * 2;
+    const x = new Float32Array(kernel.memory.buffer, xAt, K);
+    const out = new Float32Array(kernel.memory.buffer, outAt, N);
+    for (const pattern of ['aligned', 'random'] as const) {
+      // aligned: x = +1 everywhere, so column 0 sums K (a wrapped sum would be off by ~K); random: |x| < 1 of
+      // either sign. Rounding 512 weights leaves errors of a few 1e-3 at most.
+      for (let k = 0; k < K; k++) x[k] = pattern === 'aligned' ? 1 : rng() * 2 - 1;
+      kernel.quantize(xAt, x16At, K / 8, INT16_INPUT_SCALE);
+      out.fill(0);
+      kernel.gemv16(x16At, 0, outAt, K / 2, N / 32, K * N * 2);
+      for (let c = 0; c < N; c++) {
+        let exact = 0;
+        for (let k = 0; k < K; k++) exact += x[k] * m[k * N + c];
+        assert.ok(Math.abs(out[c] - exact) < 5e-3 * Math.max(1, Math.abs(exact)), `${pattern} column ${c}: ${out[c]} vs ${exact}`);
+      }
+    }
   });
 
   it('saves and restores its state exactly', () => {

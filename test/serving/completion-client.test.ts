@@ -6,7 +6,7 @@ import { CompletionClient } from '../../src/serving/completion-client';
 import { DocumentPrimed } from '../../src/serving/completion-protocol';
 import { complete, CompletionRequest, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
 import { InferenceSession } from '../../src/inference/session';
-import { LstmStepper } from '../../src/inference/lstm-stepper';
+import { LstmStepper, SERVING_PRECISION } from '../../src/inference/lstm-stepper';
 import { TextIndex } from '../../src/adapt/text-index';
 import { MIN_CONTEXT_CHARS } from '../../src/completion/context-window';
 import { initWeights } from '../../src/model/initializers';
@@ -48,7 +48,7 @@ describe('completion worker', function () {
 
   it('answers as the engine does on this thread, with the same model', async () => {
     const prefix = longDocument(40) + '    value = compute(req';
-    const here = await complete(new InferenceSession(new LstmStepper(weights)), request(prefix));
+    const here = await complete(new InferenceSession(new LstmStepper(weights, { precision: SERVING_PRECISION })), request(prefix));
     const there = await client.complete('a.py', request(prefix));
     assert.ok(here.text.length > 0, `the sampled completion is not empty (${here.outcome})`);
     assert.deepEqual(there, here);
@@ -57,7 +57,10 @@ describe('completion worker', function () {
   it('reads the workspace index it is given, as the engine does', async () => {
     const index = TextIndex.build(WIDGETS);
     const settings = { temperature: 0, cache: 'workspace' as const };
-    const here = await complete(new InferenceSession(new LstmStepper(weights)), { ...request(WIDGET_PREFIX, settings), workspace: { index } });
+    const here = await complete(new InferenceSession(new LstmStepper(weights, { precision: SERVING_PRECISION })), {
+      ...request(WIDGET_PREFIX, settings),
+      workspace: { index },
+    });
     assert.match(here.text, /^our="teal/, `the index's text is what a random model completes (${here.outcome})`);
     assert.equal((await client.complete('b.py', request(WIDGET_PREFIX, settings)))!.outcome, 'low-confidence', 'no index yet');
     client.setIndex(index.toParts());
@@ -134,7 +137,7 @@ describe('completion worker', function () {
   });
 
   it('makes a sample in chunks, the same text one generate() call makes, and stops when cancelled', async () => {
-    const here = new InferenceSession(new LstmStepper(weights));
+    const here = new InferenceSession(new LstmStepper(weights, { precision: SERVING_PRECISION }));
     here.feed('def ');
     const expected = here.generate({ maxChars: 700, temperature: 0.8, rng: mulberry32(11) }).text;
     assert.deepEqual(await client.generate('def ', 700, 0.8, 11), { text: expected, cancelled: false });
