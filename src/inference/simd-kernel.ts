@@ -72,37 +72,70 @@ function f32x4const(v: number): number[] {
   return [...simd(0x0c), ...lane, ...lane, ...lane, ...lane];
 }
 
-/** gemv(x, w, out, K, nBlocks): out[b*BLOCK + j] += sum_k x[k] * w[(b*K + k)*BLOCK + j] (byte pointers). */
-function gemvBody(): number[] {
-  const [X, W, OUT, K, NB, k, xp, xv] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const acc = (m: number) => 8 + m;
+/** local += bytes (a pointer stepping on). */
+const advance = (local: number, bytes: number) => [...get(local), ...i32const(bytes), I32_ADD, ...set(local)];
+/** local -= 1 (a loop counter). */
+const countDown = (local: number) => [...get(local), ...i32const(1), I32_SUB, ...set(local)];
+
+/** How gemv and gemv16 differ inside the loop they share (blockProductBody). */
+interface BlockProduct {
+  /** i32 parameters: x, w, out, k steps, blocks, then any of the kernel's own. */
+  params: number;
+  /** Pushes accumulator m's starting value; `out` is the block's output pointer. */
+  start: (m: number, out: number) => number[];
+  /** With the step's input pointer pushed, leaves that step's input broadcast as a v128. */
+  broadcast: number[];
+  /** Stack: accumulator, broadcast input, 4 columns of w; leaves the new accumulator. */
+  multiplyAdd: number[];
+  /** Stores accumulator m (`acc`) into the block's output at `out`. */
+  end: (m: number, acc: number, out: number) => number[];
+  /** Moves the kernel's own pointers on to the next block. */
+  nextBlock: number[];
+}
+
+/**
+ * The loop gemv and gemv16 share: for each block of BLOCK output columns, VECS accumulators run over the
+ * packed weights' k steps (4 bytes of x and 4·BLOCK bytes of w a step: one float32 input, or a pair of int16),
+ * then go to out.
+ */
+function blockProductBody(p: BlockProduct): number[] {
+  const [X, W, OUT, K, NB] = [0, 1, 2, 3, 4];
+  // Locals after the params: k, xp (i32); xv, then the accumulators (v128).
+  const [k, xp, xv] = [p.params, p.params + 1, p.params + 2];
+  const acc = (m: number) => p.params + 3 + m;
   const code: number[] = [];
   code.push(0x02, 0x40); // block $done
   code.push(0x03, 0x40); // loop $blocks
   code.push(...get(NB), I32_EQZ, 0x0d, 1); // br_if $done
-  for (let m = 0; m < VECS; m++) code.push(...get(OUT), ...v128load(16 * m), ...set(acc(m)));
+  for (let m = 0; m < VECS; m++) code.push(...p.start(m, OUT), ...set(acc(m)));
   code.push(...get(X), ...set(xp), ...get(K), ...set(k));
   code.push(0x03, 0x40); // loop $inner
-  code.push(...get(xp), ...f32load(0), ...F32X4_SPLAT, ...set(xv));
-  for (let m = 0; m < VECS; m++) {
-    code.push(...get(acc(m)), ...get(xv), ...get(W), ...v128load(16 * m), ...F32X4_MUL, ...F32X4_ADD, ...set(acc(m)));
-  }
-  code.push(...get(W), ...i32const(4 * BLOCK), I32_ADD, ...set(W));
-  code.push(...get(xp), ...i32const(4), I32_ADD, ...set(xp));
-  code.push(...get(k), ...i32const(1), I32_SUB, ...set(k));
+  code.push(...get(xp), ...p.broadcast, ...set(xv));
+  for (let m = 0; m < VECS; m++) code.push(...get(acc(m)), ...get(xv), ...get(W), ...v128load(16 * m), ...p.multiplyAdd, ...set(acc(m)));
+  code.push(...advance(W, 4 * BLOCK), ...advance(xp, 4), ...countDown(k));
   code.push(...get(k), 0x0d, 0); // br_if $inner
   code.push(0x0b); // end $inner
-  for (let m = 0; m < VECS; m++) code.push(...get(OUT), ...get(acc(m)), ...v128store(16 * m));
-  code.push(...get(OUT), ...i32const(4 * BLOCK), I32_ADD, ...set(OUT));
-  code.push(...get(NB), ...i32const(1), I32_SUB, ...set(NB));
+  for (let m = 0; m < VECS; m++) code.push(...p.end(m, acc(m), OUT));
+  code.push(...advance(OUT, 4 * BLOCK), ...p.nextBlock, ...countDown(NB));
   code.push(0x0c, 0); // br $blocks
   code.push(0x0b, 0x0b, 0x0b); // end loop, end block, end function
-  // Locals after the 5 i32 params: 5 k, 6 xp (i32); 7 xv, 8.. accumulators (v128).
   const locals = vec([
     [...uleb(2), I32],
     [...uleb(1 + VECS), V128],
   ]);
   return [...locals, ...code];
+}
+
+/** gemv(x, w, out, K, nBlocks): out[b*BLOCK + j] += sum_k x[k] * w[(b*K + k)*BLOCK + j] (byte pointers). */
+function gemvBody(): number[] {
+  return blockProductBody({
+    params: 5,
+    start: (m, out) => [...get(out), ...v128load(16 * m)],
+    broadcast: [...f32load(0), ...F32X4_SPLAT],
+    multiplyAdd: [...F32X4_MUL, ...F32X4_ADD],
+    end: (m, acc, out) => [...get(out), ...get(acc), ...v128store(16 * m)],
+    nextBlock: [],
+  });
 }
 
 /**
@@ -153,8 +186,8 @@ function gatesBody(): number[] {
   code.push(...get(vf), ...get(C), ...v128load(0), ...F32X4_MUL, ...get(vi), ...get(vg), ...F32X4_MUL, ...F32X4_ADD, ...set(vc));
   code.push(...get(C), ...get(vc), ...v128store(0));
   code.push(...get(H), ...get(vo), ...get(vc), ...tanh4(...scratch), ...F32X4_MUL, ...v128store(0));
-  for (const ptr of [Z, C, H]) code.push(...get(ptr), ...i32const(16), I32_ADD, ...set(ptr));
-  code.push(...get(N), ...i32const(1), I32_SUB, ...set(N));
+  for (const ptr of [Z, C, H]) code.push(...advance(ptr, 16));
+  code.push(...countDown(N));
   code.push(0x0c, 0); // br $units
   code.push(0x0b, 0x0b, 0x0b); // end loop, end block, end function
   // Locals after the 5 i32 params: 5-6 strides (i32); 7.. v128.
@@ -172,45 +205,26 @@ function gatesBody(): number[] {
  * the column's float scale (scale: BLOCK floats per block) and added to out, like gemv.
  */
 function gemv16Body(): number[] {
-  const [X, W, OUT, K, NB, SC, k, xp, xv] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const acc = (m: number) => 9 + m;
-  const code: number[] = [];
-  code.push(0x02, 0x40); // block $done
-  code.push(0x03, 0x40); // loop $blocks
-  code.push(...get(NB), I32_EQZ, 0x0d, 1); // br_if $done
-  for (let m = 0; m < VECS; m++) code.push(...simd(0x0c), ...new Array(16).fill(0), ...set(acc(m)));
-  code.push(...get(X), ...set(xp), ...get(K), ...set(k));
-  code.push(0x03, 0x40); // loop $inner
-  code.push(...get(xp), ...V128_LOAD32_SPLAT(0), ...set(xv));
-  for (let m = 0; m < VECS; m++) code.push(...get(acc(m)), ...get(xv), ...get(W), ...v128load(16 * m), ...I32X4_DOT_I16X8_S, ...I32X4_ADD, ...set(acc(m)));
-  code.push(...get(W), ...i32const(4 * BLOCK), I32_ADD, ...set(W));
-  code.push(...get(xp), ...i32const(4), I32_ADD, ...set(xp));
-  code.push(...get(k), ...i32const(1), I32_SUB, ...set(k));
-  code.push(...get(k), 0x0d, 0); // br_if $inner
-  code.push(0x0b); // end $inner
-  for (let m = 0; m < VECS; m++)
-    code.push(
-      ...get(OUT),
-      ...get(OUT),
+  const SCALE = 5;
+  return blockProductBody({
+    params: 6,
+    start: () => f32x4const(0),
+    broadcast: V128_LOAD32_SPLAT(0),
+    multiplyAdd: [...I32X4_DOT_I16X8_S, ...I32X4_ADD],
+    end: (m, acc, out) => [
+      ...get(out),
+      ...get(out),
       ...v128load(16 * m),
-      ...get(acc(m)),
+      ...get(acc),
       ...F32X4_CONVERT_I32X4_S,
-      ...get(SC),
+      ...get(SCALE),
       ...v128load(16 * m),
       ...F32X4_MUL,
       ...F32X4_ADD,
       ...v128store(16 * m),
-    );
-  code.push(...get(OUT), ...i32const(4 * BLOCK), I32_ADD, ...set(OUT));
-  code.push(...get(SC), ...i32const(4 * BLOCK), I32_ADD, ...set(SC));
-  code.push(...get(NB), ...i32const(1), I32_SUB, ...set(NB));
-  code.push(0x0c, 0); // br $blocks
-  code.push(0x0b, 0x0b, 0x0b);
-  const locals = vec([
-    [...uleb(2), I32],
-    [...uleb(1 + VECS), V128],
-  ]);
-  return [...locals, ...code];
+    ],
+    nextBlock: advance(SCALE, 4 * BLOCK),
+  });
 }
 
 /** quantize(src, dst, groups, scale): 8·groups floats at src to int16 at dst, round(v · scale), saturating. */
@@ -223,9 +237,7 @@ function quantizeBody(): number[] {
   code.push(...get(DST));
   for (const off of [0, 16]) code.push(...get(SRC), ...v128load(off), ...get(sv), ...F32X4_MUL, ...F32X4_NEAREST, ...I32X4_TRUNC_SAT_F32X4_S);
   code.push(...I16X8_NARROW_I32X4_S, ...v128store(0));
-  code.push(...get(SRC), ...i32const(32), I32_ADD, ...set(SRC));
-  code.push(...get(DST), ...i32const(16), I32_ADD, ...set(DST));
-  code.push(...get(N), ...i32const(1), I32_SUB, ...set(N));
+  code.push(...advance(SRC, 32), ...advance(DST, 16), ...countDown(N));
   code.push(0x0c, 0, 0x0b, 0x0b, 0x0b);
   return [...vec([[...uleb(1), V128]]), ...code];
 }
@@ -280,8 +292,7 @@ let compiled: WebAssembly.Module | undefined;
 export function createGemvKernel(): GemvKernel {
   compiled ??= new WebAssembly.Module(assemble() as unknown as BufferSource);
   const instance = new WebAssembly.Instance(compiled, {});
-  const exports = instance.exports as unknown as GemvKernel;
-  return { memory: exports.memory, gemv: exports.gemv, gates: exports.gates, gemv16: exports.gemv16, quantize: exports.quantize };
+  return instance.exports as unknown as GemvKernel;
 }
 
 /** Packs a row-major [K, N] matrix into [ceil(N/BLOCK)][K][BLOCK] blocks, zero-padding the last block. */
