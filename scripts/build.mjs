@@ -19,6 +19,8 @@ const entries = {
   'completion-worker': 'src/serving/completion-worker-main.ts',
   // The resumable run's format and arithmetic, for scripts/pretrain.mjs, model-card.mjs and scripts/gpu/ (not shipped).
   'scripts/run-state': 'src/training/loop/run-state.ts',
+  // The model card's rules for replacing the bundled model, for scripts/gpu/evaluate-and-ship.mjs (not shipped).
+  'scripts/ship-verdict': 'src/training/loop/ship-verdict.ts',
 };
 for (const f of fs.existsSync(path.join(root, 'bench')) ? fs.readdirSync(path.join(root, 'bench')) : []) {
   if (f.endsWith('.ts')) entries[`bench/${f.slice(0, -3)}`] = `bench/${f}`;

@@ -17,6 +17,8 @@ t0=$(date +%s)
 BUDGET_S=${BUDGET_S:-540}
 left() { echo $(( BUDGET_S - ($(date +%s) - t0) )); }
 source "$(dirname "$0")/device-env.sh"
+# Skipping the profile trains on the recorded path (kernels and matmul), not on the slow fallback.
+[ -n "${SKIP_TO_TRAIN:-}" ] && source "$(dirname "$0")/device-choice.env"
 repo=$PWD
 corpus=/tmp/lstm-corpus; rm -rf "$corpus"; mkdir -p "$corpus/train" "$corpus/val"
 tar -C "$corpus/train" -xJf .gpu/corpus.tar.xz
