@@ -47,6 +47,11 @@ if (mixes.some((k) => !Number.isInteger(k) || k < 1 || k > 9)) {
 const data = path.resolve(opt('--data', process.env.LSTM_COMPLETE_DATA || path.join(repo, '..', 'lstm-data')));
 const log = (s) => console.error(s);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-ship-'));
+const fail = (message) => {
+  log(message);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  process.exit(1);
+};
 const shipped = path.join(tmp, 'shipped');
 fs.cpSync(path.join(repo, 'models/python'), shipped, { recursive: true });
 
@@ -65,8 +70,7 @@ if (fs.statSync(input).isFile()) {
   const r = spawnSync('tar', ['-C', tmp, '-xzf', input], { stdio: 'inherit' });
   ckpt = path.join(tmp, 'model');
   if (r.status !== 0 || !fs.existsSync(path.join(ckpt, 'meta.json'))) {
-    log(`${input} holds no model/: that device call's run did not beat the checkpoint it started from (see its log.txt)`);
-    process.exit(1);
+    fail(`${input} holds no model/: that device call's run did not beat the checkpoint it started from (see its log.txt)`);
   }
 }
 
@@ -77,7 +81,7 @@ const missing = [...TUNING, ...EVALUATION].filter((p) => !fs.existsSync(path.joi
 if (missing.length) {
   log(`fetching ${missing.join(' ')} into ${data}`);
   const r = spawnSync('bash', [path.join(repo, 'scripts/fetch-debian-packages.sh'), data, ...missing], { stdio: 'inherit' });
-  if (r.status !== 0) process.exit(1);
+  if (r.status !== 0) fail(`could not fetch ${missing.join(' ')}`);
 }
 const stdlib = spawnSync('python3', ['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' }).stdout.trim();
 const stdlibVal = path.join(tmp, 'stdlib-validation');

@@ -233,23 +233,68 @@ function writeInPlace(dir: string, files: [string, Buffer | string][]): void {
   }
 }
 
-function readJson(file: string): unknown {
-  let text: string;
+/** The most a checkpoint's JSON files may hold: meta.json carries a history and file lists, never this much. */
+const MAX_JSON_BYTES = 32 << 20;
+
+/**
+ * Reads one file of a checkpoint, and only if it is a regular file that lives in the checkpoint's own folder (a
+ * name with a path in it, an absolute path or a link that leads out is refused, so a crafted model.json cannot make
+ * the editor read /etc/passwd or /dev/zero) and holds at most maxBytes (checked before reading, so memory stays
+ * bounded by the model's size). Opened non-blocking and checked on the open descriptor: a FIFO cannot hang the
+ * read, and a file swapped after the check is still the one checked.
+ */
+function readCheckpointFile(dir: string, name: string, maxBytes: number): Buffer {
+  const file = path.join(dir, String(name));
+  if (typeof name !== 'string' || !name || name !== path.basename(name) || name === '.' || name === '..' || /[\\/]/.test(name)) {
+    throw new CheckpointError(file, `names ${JSON.stringify(name)}: a checkpoint reads only files in its own folder`);
+  }
+  let real: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    real = fs.realpathSync(file);
   } catch (e) {
-    throw new CheckpointError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : String(e));
+    throw new CheckpointError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : ioReason(e));
+  }
+  if (path.dirname(real) !== fs.realpathSync(dir)) throw new CheckpointError(file, `is a link to ${real}, outside the checkpoint folder: not read`);
+  let fd: number;
+  try {
+    fd = fs.openSync(real, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    throw new CheckpointError(file, ioReason(e));
   }
   try {
-    return JSON.parse(text);
-  } catch {
-    throw new CheckpointError(file, 'is not valid JSON (truncated or corrupted?)');
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new CheckpointError(file, 'is not a regular file (a device, pipe or folder): not read');
+    if (st.size > maxBytes) throw new CheckpointError(file, `has ${st.size} bytes, more than a checkpoint of this model can hold (${maxBytes})`);
+    const buf = Buffer.alloc(st.size);
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(fd, buf, got, buf.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got !== buf.length) throw new CheckpointError(file, `changed while it was read (${got} of ${buf.length} bytes)`);
+    return buf;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
+function readJson(dir: string, name: string): unknown {
+  const text = readCheckpointFile(dir, name, MAX_JSON_BYTES).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CheckpointError(path.join(dir, name), 'is not valid JSON (truncated or corrupted?)');
+  }
+}
+
+/** Layer sizes a checkpoint may declare: far above any model this project trains, low enough to bound a read. */
+const MAX_UNITS = 4096;
+const MAX_LAYERS = 8;
+
 export function readCheckpointMeta(dir: string): CheckpointMeta {
   const file = path.join(dir, 'meta.json');
-  const meta = readJson(file) as Partial<CheckpointMeta>;
+  const meta = (readJson(dir, 'meta.json') ?? {}) as Partial<CheckpointMeta>;
   if (meta.format !== CHECKPOINT_FORMAT) {
     throw new CheckpointError(file, `is not an lstm-complete checkpoint (format ${JSON.stringify(meta.format)})`);
   }
@@ -259,8 +304,21 @@ export function readCheckpointMeta(dir: string): CheckpointMeta {
   const mismatch = vocabMismatch(meta.vocab);
   if (mismatch) throw new CheckpointError(file, `vocabulary mismatch: ${mismatch}`);
   const spec = meta.spec;
-  if (!spec || !Array.isArray(spec.lstmUnits) || !(spec.embeddingDim > 0) || spec.vocabSize !== meta.vocab!.chars.length) {
+  const size = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_UNITS;
+  if (
+    !spec ||
+    !Array.isArray(spec.lstmUnits) ||
+    !spec.lstmUnits.length ||
+    spec.lstmUnits.length > MAX_LAYERS ||
+    !spec.lstmUnits.every(size) ||
+    !size(spec.embeddingDim) ||
+    spec.vocabSize !== meta.vocab!.chars.length
+  ) {
     throw new CheckpointError(file, 'has no valid model spec');
+  }
+  if (typeof meta.weightsSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(meta.weightsSha256)) {
+    // Every checkpoint this project writes carries it; without it nothing ties weights.bin to this folder.
+    throw new CheckpointError(file, 'has no weightsSha256 (the checksum of weights.bin that every checkpoint carries)');
   }
   return meta as CheckpointMeta;
 }
@@ -279,27 +337,36 @@ export function loadCheckpoint(dirArg: string): Checkpoint {
   const { dir, recoveredFrom } = resolveCheckpointDir(dirArg);
   const meta = readCheckpointMeta(dir);
   const modelFile = path.join(dir, 'model.json');
-  const modelJson = readJson(modelFile) as { weightsManifest?: { paths: string[]; weights: ManifestWeight[] }[] };
-  const group = modelJson.weightsManifest?.[0];
+  const modelJson = (readJson(dir, 'model.json') ?? {}) as { weightsManifest?: { paths: string[]; weights: ManifestWeight[] }[] };
+  const group = Array.isArray(modelJson.weightsManifest) ? modelJson.weightsManifest[0] : undefined;
   if (!group || !Array.isArray(group.weights)) throw new CheckpointError(modelFile, 'has no weightsManifest');
-  const binFile = path.join(dir, group.paths?.[0] ?? 'weights.bin');
-  let bin: Buffer;
-  try {
-    bin = fs.readFileSync(binFile);
-  } catch {
-    throw new CheckpointError(binFile, 'file is missing');
-  }
   const entries = weightEntries(meta.spec);
-  const byName = new Map(group.weights.map((w) => [w.name, w]));
-  let expectedBytes = 0;
+  // The manifest must list the spec's weights and nothing else, each with the spec's shape: so the bytes to read
+  // are known from the spec before anything is read.
+  if (group.weights.length !== entries.length) throw new CheckpointError(modelFile, `lists ${group.weights.length} weights, the spec has ${entries.length}`);
   for (const w of group.weights) {
-    const bytes = w.quantization?.dtype === 'float16' ? 2 : 4;
-    expectedBytes += w.shape.reduce((p, d) => p * d, 1) * bytes;
+    if (!w || typeof w.name !== 'string' || !Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new CheckpointError(modelFile, `has a malformed weight entry ${JSON.stringify(w)?.slice(0, 80)}`);
+    }
   }
+  if (new Set(group.weights.map((w) => w.name)).size !== entries.length) throw new CheckpointError(modelFile, 'names a weight twice');
+  const byName = new Map(group.weights.map((w) => [w.name, w]));
+  for (const e of entries) {
+    const w = byName.get(e.name);
+    if (!w) throw new CheckpointError(modelFile, `weight ${e.name} is missing from the manifest`);
+    if (w.shape.join(',') !== e.shape.join(',')) {
+      throw new CheckpointError(modelFile, `weight ${e.name} has shape [${w.shape}], the spec needs [${e.shape}]`);
+    }
+  }
+  const bytesOf = (w: ManifestWeight) => w.shape.reduce((p, d) => p * d, 1) * (w.quantization?.dtype === 'float16' ? 2 : 4);
+  const expectedBytes = group.weights.reduce((sum, w) => sum + bytesOf(w), 0);
+  const binName = Array.isArray(group.paths) && group.paths.length ? group.paths[0] : 'weights.bin';
+  const binFile = path.join(dir, String(binName));
+  const bin = readCheckpointFile(dir, binName, expectedBytes);
   if (bin.length !== expectedBytes) {
     throw new CheckpointError(binFile, `has ${bin.length} bytes, the manifest needs ${expectedBytes} (truncated?)`);
   }
-  if (meta.weightsSha256 && createHash('sha256').update(bin).digest('hex') !== meta.weightsSha256) {
+  if (createHash('sha256').update(bin).digest('hex') !== meta.weightsSha256) {
     throw new CheckpointError(binFile, 'checksum does not match meta.json (corrupted or from another checkpoint)');
   }
   // Offsets follow manifest order; map them by name onto the architecture's entries.
@@ -310,11 +377,7 @@ export function loadCheckpoint(dirArg: string): Checkpoint {
     off += w.shape.reduce((p, d) => p * d, 1) * (w.quantization?.dtype === 'float16' ? 2 : 4);
   }
   const list = entries.map((e) => {
-    const w = byName.get(e.name);
-    if (!w) throw new CheckpointError(modelFile, `weight ${e.name} is missing from the manifest`);
-    if (w.shape.join(',') !== e.shape.join(',')) {
-      throw new CheckpointError(modelFile, `weight ${e.name} has shape [${w.shape}], the spec needs [${e.shape}]`);
-    }
+    const w = byName.get(e.name)!;
     const n = e.shape.reduce((p, d) => p * d, 1);
     const start = offsets.get(e.name)!;
     const out = new Float32Array(n);
@@ -323,6 +386,7 @@ export function loadCheckpoint(dirArg: string): Checkpoint {
     } else {
       out.set(new Float32Array(bin.buffer.slice(bin.byteOffset + start, bin.byteOffset + start + 4 * n)));
     }
+    if (!out.every(Number.isFinite)) throw new CheckpointError(binFile, `weight ${e.name} holds NaN or infinite values (a diverged run?)`);
     return out;
   });
   return { dir, meta, weights: weightsFromList(meta.spec, list), recoveredFrom };
