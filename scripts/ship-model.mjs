@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * Makes a trained checkpoint the bundled model:
- *   node scripts/ship-model.mjs CKPT --out models/NAME [--name NAME] [--held-out-from models/OLD] [--corpus-note TEXT]
+ *   node scripts/ship-model.mjs CKPT --out models/NAME [--name NAME] [--held-out-from models/OLD [--held-out-name NAME]] [--corpus-note TEXT] [--fine-tuned-from TEXT]
  * 1. `lstm-complete export --float16` into --out (the shipped weights are half floats: 1.8 MB, same loss to ~1e-6);
  * 2. rewrites meta.json so it holds no path of the build machine (the corpus roots become --corpus-note, the
- *    checkpoint it was fine-tuned from becomes its folder name), which the packaging test checks;
+ *    checkpoint it was fine-tuned from becomes --fine-tuned-from or its folder name), which the packaging test checks;
  * 3. adds to the held-out files (meta.corpus.validationFiles, what `--split validation` selects) those of the
  *    model it replaces (--held-out-from): the standard-library files scripts/build-corpus.mjs left out of the
  *    corpus for that reason, so `eval --data <stdlib> --split validation` keeps measuring the same files.
@@ -24,7 +24,9 @@ const opt = (name) => {
 const ckpt = args[0];
 const out = opt('--out');
 if (!ckpt || ckpt.startsWith('-') || !out) {
-  console.error('usage: node scripts/ship-model.mjs CKPT --out models/NAME [--name NAME] [--held-out-from models/OLD] [--corpus-note TEXT]');
+  console.error(
+    'usage: node scripts/ship-model.mjs CKPT --out models/NAME [--name NAME] [--held-out-from models/OLD [--held-out-name NAME]] [--corpus-note TEXT] [--fine-tuned-from TEXT]',
+  );
   process.exit(2);
 }
 const name = opt('--name') ?? path.basename(out);
@@ -40,13 +42,13 @@ const source = JSON.parse(fs.readFileSync(path.join(ckpt, 'meta.json'), 'utf8'))
 if (source.averagedFrom) meta.averagedFrom = source.averagedFrom;
 const note = opt('--corpus-note');
 if (meta.corpus) meta.corpus.roots = note ? [note] : meta.corpus.roots.map((r) => `<${path.basename(r)}>`);
-if (meta.training?.fineTunedFrom) meta.training.fineTunedFrom = path.basename(meta.training.fineTunedFrom);
+if (meta.training?.fineTunedFrom) meta.training.fineTunedFrom = opt('--fine-tuned-from') ?? path.basename(meta.training.fineTunedFrom);
 const heldOutFrom = opt('--held-out-from');
 if (heldOutFrom) {
   const old = JSON.parse(fs.readFileSync(path.join(heldOutFrom, 'meta.json'), 'utf8'));
   const union = new Set([...(old.corpus?.validationFiles ?? []), ...(meta.corpus?.validationFiles ?? [])]);
   meta.corpus.validationFiles = [...union];
-  meta.corpus.heldOutNote = `validationFiles: the by-package validation files of this run and the standard-library files ${path.basename(heldOutFrom)} held out (never in this model's corpus either)`;
+  meta.corpus.heldOutNote = `validationFiles: the by-package validation files of this run and the standard-library files ${opt('--held-out-name') ?? path.basename(heldOutFrom)} held out (never in this model's corpus either)`;
 }
 fs.writeFileSync(metaFile, JSON.stringify(meta, null, 2) + '\n');
 const leftover = /(?:\/root\/|\/home\/[\w.-]+\/|\/Users\/[\w.-]+\/|\/work\/|\/tmp\/)/.exec(JSON.stringify(meta));

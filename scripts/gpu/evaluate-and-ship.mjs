@@ -161,6 +161,7 @@ if (chosen && !args.includes('--no-evaluation')) {
 
 // 5. Ship.
 if (args.includes('--ship') && verdict.ship) {
+  const head = spawnSync('git', ['-C', repo, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || 'an unknown commit';
   const note = opt(
     '--corpus-note',
     'scripts/build-corpus.mjs (scripts/corpus-packages.txt; MANIFEST.tsv): the standard library less its held-out files and the listed Debian packages',
@@ -176,6 +177,10 @@ if (args.includes('--ship') && verdict.ship) {
       'python',
       '--held-out-from',
       shipped,
+      '--held-out-name',
+      'the previous models/python',
+      '--fine-tuned-from',
+      `models/python as shipped at ${head}, continued on the GPU (scripts/gpu/continue-on-device.sh)`,
       '--corpus-note',
       note,
     ],
