@@ -38,7 +38,11 @@ async function runPass({ restricted }) {
     fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
     fs.writeFileSync(
       path.join(ws, '.vscode', 'settings.json'),
-      JSON.stringify({ 'lstmComplete.modelPath': '/workspace/chose/this/model', 'lstmComplete.maxCompletionChars': 77 }),
+      JSON.stringify({
+        'lstmComplete.modelPath': '/workspace/chose/this/model',
+        'lstmComplete.maxCompletionChars': 77,
+        'lstmComplete.training.keepLearning': true,
+      }),
     );
   }
   fs.writeFileSync(path.join(dirs.server, 'data', 'User', 'settings.json'), JSON.stringify(userSettings));

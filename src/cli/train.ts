@@ -9,6 +9,8 @@ import { TrainingMode } from '../data/dataset';
 import { planRun, WORKSPACE_TRAINING_DEFAULTS } from '../training/loop/budget-plan';
 import { runVerdict } from '../training/loop/run-verdict';
 import { availableParallelism } from 'os';
+import * as path from 'path';
+import { readCheckpointMeta } from '../model/checkpoint';
 
 /** Every flag of `train`, its help and its default: the parser and --help both read this table. */
 export const TRAIN_OPTIONS: readonly OptionRow[] = [
@@ -75,6 +77,18 @@ ${helpLines(TRAIN_OPTIONS)}`;
 const OPTIONS = { ...COMMON_OPTIONS, ...parserOptions(TRAIN_OPTIONS) };
 const D = <T extends number | string | boolean>(flag: string) => defaultOf<T>(TRAIN_OPTIONS, flag);
 
+/** What a trained checkpoint at `dir` is, in words, or undefined when there is none. */
+function trainedCheckpointAt(dir: string): string | undefined {
+  try {
+    const meta = readCheckpointMeta(path.resolve(dir));
+    if (!meta.training) return undefined;
+    const best = meta.training.bestValLoss;
+    return `"${meta.name}", ${meta.training.epochsDone.toFixed(2)} epochs${typeof best === 'number' ? `, best validation ${best.toFixed(3)} nats/char` : ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boolean } {
   const { values: v } = parse(argv, OPTIONS);
   const data = stringList(v, 'data');
@@ -83,6 +97,11 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
   if (v.resume && v.from) throw new UsageError('--resume and --from cannot be combined');
   guardOutput(v, v.out as string);
   guardOutput(v, latestDir(v.out as string), '--out (its resumable DIR-latest)');
+  const trained = !v.from && !v.resume && !v.force ? trainedCheckpointAt(v.out as string) : undefined;
+  if (trained)
+    throw new UsageError(
+      `--out ${v.out} already holds a trained checkpoint (${trained}); a new run would replace it: add --from ${v.out} to fine-tune it, --resume to continue its run, or --force to replace it`,
+    );
   const mode = choiceOpt<TrainingMode>(v, 'mode', ['windows', 'carried-state'], D('mode'));
   const schedule = choiceOpt<'constant' | 'cosine'>(v, 'lr-schedule', ['constant', 'cosine'], D('lr-schedule'));
   const backend = (v.backend as string | undefined) ?? D<string>('backend');

@@ -46,7 +46,9 @@ export class KeepLearningController implements vscode.Disposable {
 
   private async check(): Promise<void> {
     const s = readSettings().training;
-    if (!s.keepLearning || this.hooks.trainingRunning()) return;
+    // Training runs only in a trusted workspace (package.json's restrictedConfigurations also keeps a workspace's
+    // own settings from turning this on); Train on Workspace asks for trust, background learning just waits.
+    if (!s.keepLearning || !vscode.workspace.isTrusted || this.hooks.trainingRunning()) return;
     this.scheduler.opts.minutesPerHour = s.keepLearningMinutesPerHour;
     const now = Date.now();
     const due = this.scheduler.due(now);

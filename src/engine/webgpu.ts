@@ -8,7 +8,6 @@
  * Dawn cannot run inside Electron (VS Code's extension host): external array buffers are forbidden there,
  * so the extension runs GPU training in a separate, plain Node process (see training/process-client.ts).
  */
-import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { execFile } from 'child_process';
 import * as tf from '@tensorflow/tfjs-core';
@@ -53,10 +52,19 @@ export function isSoftwareAdapter(a: GpuAdapterLike): boolean {
   return Boolean(a.info?.isFallbackAdapter || a.isFallbackAdapter) || SOFTWARE.test(describeAdapter(a));
 }
 
+/**
+ * Where the `webgpu` package is looked for: beside this build, then the folders given (the extension's storage,
+ * where Install Native Backend puts it). Never the current working folder: running the CLI inside someone else's
+ * repository must not execute that repository's `node_modules/webgpu`.
+ */
+export function webgpuSearchPaths(modulePaths: string[] = []): string[] {
+  return [__dirname, ...modulePaths];
+}
+
 /** True when the `webgpu` package can be found (without loading it). */
 export function webgpuResolvable(modulePaths: string[] = []): boolean {
   try {
-    require.resolve(WEBGPU_PACKAGE, { paths: [__dirname, ...modulePaths] });
+    require.resolve(WEBGPU_PACKAGE, { paths: webgpuSearchPaths(modulePaths) });
     return true;
   } catch {
     return false;
@@ -70,7 +78,7 @@ export async function loadDawn(modulePaths: string[] = []): Promise<DawnModule> 
   }
   // Without a display, Mesa's EGL needs to be told to render off-screen.
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) process.env.EGL_PLATFORM ??= 'surfaceless';
-  const resolved = require.resolve(WEBGPU_PACKAGE, { paths: [__dirname, ...modulePaths, path.join(process.cwd(), 'node_modules')] });
+  const resolved = require.resolve(WEBGPU_PACKAGE, { paths: webgpuSearchPaths(modulePaths) });
   // A real dynamic import: the package is ESM and must not be bundled.
   const load = new Function('u', 'return import(u)') as (u: string) => Promise<DawnModule>;
   return load(pathToFileURL(resolved).href);
@@ -116,7 +124,7 @@ export function probeAdaptersQuietly(
 ): Promise<{ api: string; adapter: GpuAdapterLike }[] | undefined> {
   let resolved: string;
   try {
-    resolved = require.resolve(WEBGPU_PACKAGE, { paths: [__dirname, ...modulePaths, path.join(process.cwd(), 'node_modules')] });
+    resolved = require.resolve(WEBGPU_PACKAGE, { paths: webgpuSearchPaths(modulePaths) });
   } catch {
     return Promise.resolve(undefined);
   }

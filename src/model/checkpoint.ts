@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkSaveNames, foreignEntries, ioReason } from './output-folder';
+import { checkSaveNames, foreignEntries, ioReason, OWNER_MARKER, usersCheckpointNames } from './output-folder';
 import { createHash } from 'crypto';
 import { ModelSpec, ModelWeights, weightEntries, weightList, weightsFromList } from './architecture';
 import { modelTopology } from './layers-model';
@@ -201,6 +201,8 @@ function swapFolder(dir: string, files: [string, Buffer | string][]): void {
   fs.rmSync(tmp, { recursive: true, force: true });
   try {
     io('create', tmp, () => fs.mkdirSync(tmp));
+    // First: the folder is the project's from its first byte, so a crash mid-write leaves a folder it may clear.
+    io('write', path.join(tmp, OWNER_MARKER), () => fs.writeFileSync(path.join(tmp, OWNER_MARKER), 'a checkpoint folder written by lstm-complete\n'));
     for (const [name, data] of files) io('write', path.join(tmp, name), () => writeFileSynced(path.join(tmp, name), data));
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -220,6 +222,11 @@ function swapFolder(dir: string, files: [string, Buffer | string][]): void {
  * else in the folder is touched.
  */
 function writeInPlace(dir: string, files: [string, Buffer | string][]): void {
+  const theirs = usersCheckpointNames(dir);
+  if (theirs.length) throw new Error(`${dir} holds its own ${theirs.join(', ')} (not written by lstm-complete): not overwritten`);
+  // The marker first, as in a swap: a crash before meta.json leaves files the next save knows are its own.
+  const marker = path.join(dir, OWNER_MARKER);
+  if (!fs.existsSync(marker)) io('write', marker, () => fs.writeFileSync(marker, 'checkpoint files in this folder are written by lstm-complete\n'));
   for (const [name, data] of files) {
     const target = path.join(dir, name);
     const partial = `${target}.partial`;

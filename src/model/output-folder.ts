@@ -4,12 +4,20 @@
  * when the folder holds nothing but a checkpoint. So `--out` must be a new folder, an empty one, or an
  * existing checkpoint; anything else is refused unless the user forces it, and even then saving writes the
  * checkpoint's own files in place and leaves every other entry alone.
+ *
+ * A folder is the project's only when it says so: it holds the marker file every save writes first, or (written
+ * before the marker existed) a meta.json in the checkpoint format. File names alone prove nothing: a user's own
+ * `model.json`, `meta.json` or `ubuntu.iso.partial` is the user's.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** Written first into every folder a save creates: the project's claim on the folder. */
+export const OWNER_MARKER = '.lstm-complete';
+
 /** Entries a checkpoint folder owns: what saveCheckpoint and the trainer write into it. */
 const OWNED = new Set([
+  OWNER_MARKER,
   'model.json',
   'weights.bin',
   'meta.json',
@@ -25,17 +33,45 @@ export function isCheckpointOwned(name: string): boolean {
   return OWNED.has(name) || name.endsWith('.partial');
 }
 
-/** Entries of `dir` a checkpoint does not own (none when it does not exist). */
+/** The checkpoint's own file names: never written over in a folder that is not the project's. */
+export const CHECKPOINT_FILES = ['model.json', 'weights.bin', 'meta.json'];
+
+/** Whether the project made `dir`: the marker, or a meta.json in the checkpoint format (older checkpoints). */
+export function isProjectFolder(dir: string): boolean {
+  if (fs.existsSync(path.join(dir, OWNER_MARKER))) return true;
+  try {
+    const file = path.join(dir, 'meta.json');
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > 32 << 20) return false;
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { format?: unknown })?.format === 'lstm-complete-checkpoint';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Entries of `dir` a checkpoint does not own: none when it does not exist; the path itself when it is a file;
+ * in the project's folder, what it did not write; in anyone else's, everything.
+ */
 export function foreignEntries(dir: string): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    if (code === 'ENOENT') return [];
+    // ENOTDIR: the path is a file (the user's: it is foreign), or a folder above it is (nothing is there).
+    if (code === 'ENOTDIR') return fs.existsSync(dir) ? [path.basename(dir)] : [];
     throw e;
   }
+  if (!isProjectFolder(dir)) return names;
   return names.filter((n) => !isCheckpointOwned(n));
+}
+
+/** The checkpoint's own file names that `dir` holds although the project did not make it (a user's files). */
+export function usersCheckpointNames(dir: string): string[] {
+  if (!fs.existsSync(dir) || isProjectFolder(dir)) return [];
+  return CHECKPOINT_FILES.filter((n) => fs.existsSync(path.join(dir, n)));
 }
 
 export class UnsafeOutputError extends Error {
@@ -59,6 +95,11 @@ export function checkOutputFolder(dir: string, opts: { force?: boolean; flag?: s
       `${flag} ${dir} holds files that are not a checkpoint (${shown}); choose a new or empty folder, or add --force to write the checkpoint's own files there and leave the rest alone`,
     );
   }
+  const theirs = usersCheckpointNames(abs);
+  if (theirs.length)
+    throw new UnsafeOutputError(
+      `${flag} ${dir} holds its own ${theirs.join(', ')} (not written by lstm-complete): not overwritten even with --force; choose another folder`,
+    );
   checkSaveNames(abs);
 }
 

@@ -36,7 +36,8 @@ describe('auto backend: the WebGPU probe is quiet', function () {
     if (hardware) this.skip(); // a real GPU: Dawn is loaded here, and has nothing to complain about
     assert.match(quiet.stderr, /backend: skipped webgpu/);
     assert.doesNotMatch(quiet.stderr, /^Warning:|Couldn't load|artificially reduced/m);
-    const loud = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, LSTM_COMPLETE_GPU_LOG: '1' } });
+    // The same --out again: replacing the first run's trained checkpoint takes --force.
+    const loud = spawnSync(process.execPath, [...args, '--force'], { encoding: 'utf8', env: { ...process.env, LSTM_COMPLETE_GPU_LOG: '1' } });
     assert.equal(loud.status, 0, loud.stderr);
     // Whatever Dawn said in the probe now reaches the log, marked as the probe's.
     const probeLines = loud.stderr.split('\n').filter((l) => l.includes('webgpu probe:'));

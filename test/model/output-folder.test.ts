@@ -41,7 +41,7 @@ describe('checkpoint destinations: nothing lost', () => {
     fs.writeFileSync(path.join(dir, 'sub', 'code.py'), 'x = 1\n');
     saveCheckpoint(dir, weights(), { name: 'first' });
     saveCheckpoint(dir, weights(), { name: 'second' });
-    assert.deepEqual(listing(dir), ['meta.json', 'model.json', 'notes.md', 'sub', 'weights.bin']);
+    assert.deepEqual(listing(dir), ['.lstm-complete', 'meta.json', 'model.json', 'notes.md', 'sub', 'weights.bin']);
     assert.equal(fs.readFileSync(path.join(dir, 'notes.md'), 'utf8'), 'mine');
     assert.equal(fs.readFileSync(path.join(dir, 'sub', 'code.py'), 'utf8'), 'x = 1\n');
     assert.equal(loadCheckpoint(dir).meta.name, 'second');

@@ -315,6 +315,8 @@ export function registerRestrictedSuite(): void {
       // is read), the model path does not (a restricted setting: only the user's value counts).
       assert.equal(config().get('maxCompletionChars'), 77);
       assert.equal(config().get('modelPath'), '');
+      // It also turns on keep learning: background training is a restricted setting too, so it stays off.
+      assert.equal(config().get('training.keepLearning'), false);
       const d = await diagnostics();
       assert.equal(d.model?.source, 'bundled', JSON.stringify(d.model));
     });
