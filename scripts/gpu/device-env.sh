@@ -10,7 +10,10 @@ if [ -z "${GPU_DRY_RUN:-}" ]; then
   # NVIDIA's Vulkan ICD is libGLX_nvidia, which needs glvnd (libGLdispatch): without it "Found no drivers".
   for deb in .gpu/gl/*.deb; do [ -f "$deb" ] && dpkg -x "$deb" /; done; ldconfig
 fi
-export __EGL_VENDOR_LIBRARY_FILENAMES=${__EGL_VENDOR_LIBRARY_FILENAMES:-/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json}
+# NVIDIA's EGL vendor file, where the container has one; naming a file that is not there hides every other EGL
+# (Mesa's too: a dry run then found "no OpenGL ES" and trained on wasm).
+nv_egl=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
+[ -z "${__EGL_VENDOR_LIBRARY_FILENAMES:-}" ] && [ -f "$nv_egl" ] && export __EGL_VENDOR_LIBRARY_FILENAMES="$nv_egl"
 # NVIDIA containers put the ICD outside the default search path.
 for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
   [ -f "$icd" ] && export VK_DRIVER_FILES="$icd" && break
