@@ -37,6 +37,11 @@ function createTraining(
       void context.workspaceState.update(MODEL_CHOICE_KEY, 'workspace');
     },
     history: (h) => report.update(h),
+    restore: (previous) => {
+      models.load(previous && previous.source !== 'bundled' ? previous.dir : undefined, previous?.source ?? 'bundled');
+      const choice = !previous || previous.source === 'bundled' ? 'bundled' : previous.source === 'workspace' ? 'workspace' : previous.dir;
+      void context.workspaceState.update(MODEL_CHOICE_KEY, choice);
+    },
     verdict: (v, background) => {
       report.setVerdict(v);
       if (background) return; // keep learning: the log and the status bar say it
@@ -55,6 +60,7 @@ function createTraining(
           folders,
           storage,
           fromDir: models.active?.dir,
+          previous: models.active,
           settings: readSettings(),
           minutes,
           background: true,

@@ -114,7 +114,7 @@ async function train(s: ExtensionState, args?: TrainArgs) {
     minutes = asked;
   }
   const fromDir = mode === 'fine-tune' ? s.models.active?.dir : undefined;
-  return s.training.run({ folders: s.folders, storage: s.storage, fromDir, settings, modulePaths: nativeModulePaths(s), minutes });
+  return s.training.run({ folders: s.folders, storage: s.storage, fromDir, previous: s.models.active, settings, modulePaths: nativeModulePaths(s), minutes });
 }
 
 /** Generate Sample: asks length, temperature and start string, opens the sample in a new editor. */

@@ -35,10 +35,34 @@ export class WorkspaceStorage {
     const dest = path.join(this.historyDir, now.toISOString().replace(/[:.]/g, '-'));
     fs.mkdirSync(this.historyDir, { recursive: true });
     fs.cpSync(this.current, dest, { recursive: true });
+    this.prune();
+    return dest;
+  }
+
+  /**
+   * A run wrote `current` but the switch rule kept the old model: `current` moves to history/<timestamp>-not-used
+   * (still listed by Choose Checkpoint), and the copy the run archived, if any, becomes `current` again.
+   * Returns where the unused model went.
+   */
+  rejectCurrent(archived: string | undefined, now = new Date()): string | undefined {
+    if (!fs.existsSync(this.current)) return undefined;
+    fs.mkdirSync(this.historyDir, { recursive: true });
+    const dest = path.join(this.historyDir, `${now.toISOString().replace(/[:.]/g, '-')}-not-used`);
+    fs.renameSync(this.current, dest);
+    if (archived && fs.existsSync(path.join(archived, 'meta.json'))) {
+      const tmp = `${this.current}.tmp`;
+      fs.rmSync(tmp, { recursive: true, force: true });
+      fs.cpSync(archived, tmp, { recursive: true });
+      fs.renameSync(tmp, this.current);
+    }
+    this.prune();
+    return dest;
+  }
+
+  private prune(): void {
     const entries = fs.readdirSync(this.historyDir).sort();
     for (const old of entries.slice(0, Math.max(0, entries.length - HISTORY_KEEP)))
       fs.rmSync(path.join(this.historyDir, old), { recursive: true, force: true });
-    return dest;
   }
 
   history(): string[] {

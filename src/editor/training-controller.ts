@@ -17,6 +17,7 @@ import { formatDuration } from '../util/eta';
 import { Settings } from './settings';
 import { planRun } from '../training/loop/budget-plan';
 import { RunVerdict, runVerdict } from '../training/loop/run-verdict';
+import type { ModelSource } from './model-manager';
 import { availableParallelism } from 'os';
 import { WorkspaceStorage } from './storage';
 
@@ -30,6 +31,17 @@ export interface TrainingHooks {
   backend(name: string): void;
   /** The run ended: before/after figures and whether the model switched (background: a keep-learning run). */
   verdict(v: RunVerdict, background: boolean): void;
+  /**
+   * The run's checkpoints served while it ran, but the switch rule kept the old model: serve again what served
+   * before the run (`previous`; undefined: the bundled model).
+   */
+  restore(previous: PreviousModel | undefined): void;
+}
+
+/** The model completions used when a run started. */
+export interface PreviousModel {
+  dir: string;
+  source: ModelSource;
 }
 
 export interface TrainingRunResult {
@@ -53,6 +65,8 @@ export interface RunOptions {
   background?: boolean;
   /** Keep learning: the files saved since its last run (TrainConfig.focusFiles). */
   focusFiles?: string[];
+  /** What completions used before the run, served again if the run's model is not kept. */
+  previous?: PreviousModel;
 }
 
 /** A workspace run's configuration: the budget's plan and the user's training settings. */
@@ -144,6 +158,7 @@ export class TrainingController {
               `training: ${result.summary.stoppedBy} after ${result.summary.steps} steps, best validation ${result.summary.bestValLoss?.toFixed(4) ?? 'n/a'} nats/char, ${result.summary.charsPerSec} chars/s on ${result.summary.backend}`,
             );
             result.verdict = runVerdict(result.summary);
+            if (result.summary.improved && !result.verdict.switched) this.keepPrevious(opts, archived);
             this.hooks.verdict(result.verdict, Boolean(opts.background));
             this.hooks.log(`training: ${result.verdict.message}`);
           } finally {
@@ -167,6 +182,14 @@ export class TrainingController {
       this.lastRun = result;
     }
     return result;
+  }
+
+  /** The run's model is not kept: the storage and the completions go back to what they were before it. */
+  private keepPrevious(opts: RunOptions, archived: string | undefined): void {
+    // The workspace model from before the run (if there was one) is `current` again, whichever model served.
+    const unused = opts.storage.rejectCurrent(archived);
+    this.hooks.log(`training: the run's model is not used (kept in ${unused}); completions go back to ${opts.previous?.dir ?? 'the bundled model'}`);
+    this.hooks.restore(opts.previous);
   }
 
   /** Where the run goes: a worker thread, or a plain Node process for the GPU backends (training-host.ts). */

@@ -22,4 +22,23 @@ describe('workspace storage', () => {
     assert.match(path.basename(h[0]), /T00-00-06/, 'newest first');
     assert.ok(fs.existsSync(path.join(h[0], 'meta.json')));
   });
+
+  it("a run's model the switch rule did not keep goes to history, and the workspace model from before is current again", () => {
+    const a = new WorkspaceStorage(tempDir(), ['/ws/a']);
+    fs.mkdirSync(a.current, { recursive: true });
+    fs.writeFileSync(path.join(a.current, 'meta.json'), '"before"');
+    const archived = a.archiveCurrent(new Date(Date.UTC(2026, 0, 1)));
+    fs.writeFileSync(path.join(a.current, 'meta.json'), '"the run"');
+    const unused = a.rejectCurrent(archived, new Date(Date.UTC(2026, 0, 2)))!;
+    assert.match(path.basename(unused), /not-used$/);
+    assert.equal(fs.readFileSync(path.join(unused, 'meta.json'), 'utf8'), '"the run"');
+    assert.equal(fs.readFileSync(path.join(a.current, 'meta.json'), 'utf8'), '"before"');
+    assert.ok(a.history().includes(unused), 'still listed for Choose Checkpoint');
+    // No workspace model before the run (it fine-tuned the bundled one): nothing is current afterwards.
+    const b = new WorkspaceStorage(tempDir(), ['/ws/b']);
+    fs.mkdirSync(b.current, { recursive: true });
+    fs.writeFileSync(path.join(b.current, 'meta.json'), '"the run"');
+    b.rejectCurrent(undefined);
+    assert.equal(b.hasCurrent(), false);
+  });
 });

@@ -90,6 +90,29 @@ describe('run verdict (the switch rule, in words)', () => {
     assert.doesNotMatch(half.message, /keystrokes/);
   });
 
+  it('a run that lowered the loss but types worse on the held-out files keeps the model, and says so plainly', () => {
+    // The case that once switched: 1.202 -> 1.199 nats/char, keystrokes saved 56% -> 55%.
+    const v = runVerdict({ ...won, bestValLoss: 0.89, history: [rec(0.89, 0.76)], startKeystrokeSavings: 0.56, keystrokeSavings: 0.55 });
+    assert.equal(v.switched, false);
+    assert.match(v.message, /^training kept the current model: the new one would save fewer keystrokes .* \(56% → 55%\)/);
+    assert.equal(v.keystrokesAfter, 0.55);
+  });
+
+  it('a loss gain under 1% keeps the model even when keystrokes did not fall', () => {
+    const v = runVerdict({ ...won, startValLoss: 1.202, bestValLoss: 1.199, history: [rec(1.199, 0.68)], startKeystrokeSavings: 0.56, keystrokeSavings: 0.56 });
+    assert.equal(v.switched, false);
+    assert.match(v.message, /scores 1\.199 against 1\.202 nats\/char .* a gain under 1%/);
+    const enough = runVerdict({
+      ...won,
+      startValLoss: 1.2,
+      bestValLoss: 1.18,
+      history: [rec(1.18, 0.68)],
+      startKeystrokeSavings: 0.56,
+      keystrokeSavings: 0.56,
+    });
+    assert.equal(enough.switched, true);
+  });
+
   it('a run that did not beat the start keeps the model and says why', () => {
     const v = runVerdict({ bestValLoss: 1.2, startValLoss: 1.2, improved: false, stoppedBy: 'time-budget', history: [rec(1.25, 0.6), rec(1.3, 0.6)] });
     assert.equal(v.switched, false);

@@ -256,6 +256,7 @@ export function registerSuite(): void {
       await c.update('training.batchSize', 8, vscode.ConfigurationTarget.Global);
       await c.update('training.seqLength', 32, vscode.ConfigurationTarget.Global);
       await c.update('training.validationSplit', 0.2, vscode.ConfigurationTarget.Global);
+      const modelBefore = (await diagnostics()).model;
       const run = vscode.commands.executeCommand<Diagnostics['lastTrainingRun']>('lstmComplete.trainOnWorkspace', { mode: 'fine-tune', minutes: 2 });
       // Keep using the editor while it trains: the host stays responsive.
       const t0 = Date.now();
@@ -273,15 +274,25 @@ export function registerSuite(): void {
       const result = await run;
       assert.equal(result?.error, undefined);
       assert.equal(result?.summary?.stoppedBy, 'cancelled');
-      // Before/after on the workspace's validation files: the switch happened because the new model beat the start.
+      // Before/after on the workspace's validation files: its checkpoints served while it ran because they beat the
+      // start on loss; what the ghost text saves there was typed with the old model and then with the new one.
       const v = result!.verdict!;
-      assert.ok(v.switched);
       assert.ok(v.before !== undefined && v.after !== undefined && v.after < v.before, JSON.stringify(v));
-      assert.match(v.message, /^completions on this workspace: \d\.\d{3} → \d\.\d{3} nats\/char/);
-      // And what the ghost text saves on those files, typed with the old model and then with the new one.
       assert.ok(v.keystrokesBefore !== undefined && v.keystrokesAfter !== undefined, JSON.stringify(v));
-      assert.match(v.message, /keystrokes saved \d+% → \d+%/);
-      note(`training verdict: ${v.message}`);
+      // The switch rule, whichever way this run went: the new model stays only if it types no worse and its gain is
+      // at least 1%; otherwise completions go back to the model from before the run, and the message says why.
+      const after = (await diagnostics()).model;
+      if (v.switched) {
+        assert.match(v.message, /^completions on this workspace: \d\.\d{3} → \d\.\d{3} nats\/char/);
+        assert.match(v.message, /keystrokes saved \d+% → \d+%/);
+        assert.ok(v.keystrokesAfter! >= v.keystrokesBefore! && (v.before! - v.after!) / v.before! >= 0.01, JSON.stringify(v));
+        assert.equal(after?.source, 'workspace');
+      } else {
+        assert.match(v.message, /^training kept the current model: /);
+        assert.ok(v.keystrokesAfter! < v.keystrokesBefore! || (v.before! - v.after!) / v.before! < 0.01, JSON.stringify(v));
+        assert.deepEqual([after?.source, after?.dir], [modelBefore?.source, modelBefore?.dir], 'completions went back to the model from before');
+      }
+      note(`training verdict (${v.switched ? 'switched' : 'kept the old model'}): ${v.message}`);
       // With the webgpu package next to the extension, auto mode trains in a separate Node process (code-server's
       // extension host is Node, so that is the one); there is no GPU here, so the ladder ends on wasm there.
       const webgpu = fs.existsSync(path.join(vscode.extensions.getExtension(EXT_ID)!.extensionPath, 'node_modules', 'webgpu', 'package.json'));
