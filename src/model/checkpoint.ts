@@ -216,10 +216,16 @@ function swapFolder(dir: string, files: [string, Buffer | string][]): void {
   fs.rmSync(bak, { recursive: true, force: true });
 }
 
+/** Suffix of the previous generation's files while an in-place save is under way. */
+export const PREVIOUS_SUFFIX = '.prev';
+
 /**
- * The folder also holds files that are not the checkpoint's (the user's, or put there with --force): write
- * each checkpoint file beside itself (NAME.partial) and rename it over the old one, meta.json last; nothing
- * else in the folder is touched.
+ * The folder also holds files that are not the checkpoint's (the user's, or put there with --force): a swap of the
+ * whole folder would touch them, so the checkpoint's own files are replaced one by one and the rest left alone.
+ * Crash-safe in three steps: (1) every new file is written and synced as NAME.partial; (2) the current files are
+ * hard-linked as NAME.prev (meta.json.prev last: its presence means the previous generation is whole); (3) the
+ * partials are renamed over the current files, meta.json last, and the .prev links removed. Killed anywhere in (3),
+ * the folder may hold new weights with an old meta.json: loadCheckpoint then loads the .prev generation.
  */
 function writeInPlace(dir: string, files: [string, Buffer | string][]): void {
   const theirs = usersCheckpointNames(dir);
@@ -227,17 +233,36 @@ function writeInPlace(dir: string, files: [string, Buffer | string][]): void {
   // The marker first, as in a swap: a crash before meta.json leaves files the next save knows are its own.
   const marker = path.join(dir, OWNER_MARKER);
   if (!fs.existsSync(marker)) io('write', marker, () => fs.writeFileSync(marker, 'checkpoint files in this folder are written by lstm-complete\n'));
-  for (const [name, data] of files) {
-    const target = path.join(dir, name);
-    const partial = `${target}.partial`;
-    try {
-      io('write', partial, () => writeFileSynced(partial, data));
-      io('replace', target, () => fs.renameSync(partial, target));
-    } catch (e) {
-      fs.rmSync(partial, { force: true });
-      throw e;
+  const at = (name: string) => path.join(dir, name);
+  try {
+    for (const [name, data] of files) io('write', `${at(name)}.partial`, () => writeFileSynced(`${at(name)}.partial`, data));
+  } catch (e) {
+    for (const [name] of files) fs.rmSync(`${at(name)}.partial`, { force: true });
+    throw e;
+  }
+  // Only a whole previous generation is worth keeping: one whose meta.json loads with its weights.
+  let previousWhole = false;
+  try {
+    loadCheckpointFiles(dir, '');
+    previousWhole = true;
+  } catch {
+    previousWhole = false;
+  }
+  for (const [name] of files) fs.rmSync(at(name) + PREVIOUS_SUFFIX, { force: true });
+  if (previousWhole) {
+    for (const [name] of files) {
+      if (!fs.existsSync(at(name))) continue;
+      io('keep the previous', at(name), () => {
+        try {
+          fs.linkSync(at(name), at(name) + PREVIOUS_SUFFIX);
+        } catch {
+          fs.copyFileSync(at(name), at(name) + PREVIOUS_SUFFIX); // a file system without hard links
+        }
+      });
     }
   }
+  for (const [name] of files) io('replace', at(name), () => fs.renameSync(`${at(name)}.partial`, at(name)));
+  for (const [name] of files) fs.rmSync(at(name) + PREVIOUS_SUFFIX, { force: true });
 }
 
 /** The most a checkpoint's JSON files may hold: meta.json carries a history and file lists, never this much. */
@@ -299,9 +324,9 @@ function readJson(dir: string, name: string): unknown {
 const MAX_UNITS = 4096;
 const MAX_LAYERS = 8;
 
-export function readCheckpointMeta(dir: string): CheckpointMeta {
-  const file = path.join(dir, 'meta.json');
-  const meta = (readJson(dir, 'meta.json') ?? {}) as Partial<CheckpointMeta>;
+export function readCheckpointMeta(dir: string, name = 'meta.json'): CheckpointMeta {
+  const file = path.join(dir, name);
+  const meta = (readJson(dir, name) ?? {}) as Partial<CheckpointMeta>;
   if (meta.format !== CHECKPOINT_FORMAT) {
     throw new CheckpointError(file, `is not an lstm-complete checkpoint (format ${JSON.stringify(meta.format)})`);
   }
@@ -342,9 +367,21 @@ export function resolveCheckpointDir(dir: string): { dir: string; recoveredFrom?
 
 export function loadCheckpoint(dirArg: string): Checkpoint {
   const { dir, recoveredFrom } = resolveCheckpointDir(dirArg);
-  const meta = readCheckpointMeta(dir);
-  const modelFile = path.join(dir, 'model.json');
-  const modelJson = (readJson(dir, 'model.json') ?? {}) as { weightsManifest?: { paths: string[]; weights: ManifestWeight[] }[] };
+  try {
+    return { ...loadCheckpointFiles(dir, ''), dir, recoveredFrom };
+  } catch (e) {
+    // An in-place save killed while it renamed: the previous generation is whole beside it (writeInPlace).
+    if (!(e instanceof CheckpointError) || !fs.existsSync(path.join(dir, 'meta.json' + PREVIOUS_SUFFIX))) throw e;
+    const previous = loadCheckpointFiles(dir, PREVIOUS_SUFFIX);
+    return { ...previous, dir, recoveredFrom: path.join(dir, `*${PREVIOUS_SUFFIX}`) };
+  }
+}
+
+/** Reads the checkpoint whose files in `dir` are named NAME + suffix ('' or PREVIOUS_SUFFIX). */
+function loadCheckpointFiles(dir: string, suffix: string): Omit<Checkpoint, 'dir' | 'recoveredFrom'> {
+  const meta = readCheckpointMeta(dir, 'meta.json' + suffix);
+  const modelFile = path.join(dir, 'model.json' + suffix);
+  const modelJson = (readJson(dir, 'model.json' + suffix) ?? {}) as { weightsManifest?: { paths: string[]; weights: ManifestWeight[] }[] };
   const group = Array.isArray(modelJson.weightsManifest) ? modelJson.weightsManifest[0] : undefined;
   if (!group || !Array.isArray(group.weights)) throw new CheckpointError(modelFile, 'has no weightsManifest');
   const entries = weightEntries(meta.spec);
@@ -367,7 +404,7 @@ export function loadCheckpoint(dirArg: string): Checkpoint {
   }
   const bytesOf = (w: ManifestWeight) => w.shape.reduce((p, d) => p * d, 1) * (w.quantization?.dtype === 'float16' ? 2 : 4);
   const expectedBytes = group.weights.reduce((sum, w) => sum + bytesOf(w), 0);
-  const binName = Array.isArray(group.paths) && group.paths.length ? group.paths[0] : 'weights.bin';
+  const binName = (Array.isArray(group.paths) && group.paths.length ? group.paths[0] : 'weights.bin') + suffix;
   const binFile = path.join(dir, String(binName));
   const bin = readCheckpointFile(dir, binName, expectedBytes);
   if (bin.length !== expectedBytes) {
@@ -396,5 +433,5 @@ export function loadCheckpoint(dirArg: string): Checkpoint {
     if (!out.every(Number.isFinite)) throw new CheckpointError(binFile, `weight ${e.name} holds NaN or infinite values (a diverged run?)`);
     return out;
   });
-  return { dir, meta, weights: weightsFromList(meta.spec, list), recoveredFrom };
+  return { meta, weights: weightsFromList(meta.spec, list) };
 }

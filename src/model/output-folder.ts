@@ -30,7 +30,8 @@ const OWNED = new Set([
 ]);
 
 export function isCheckpointOwned(name: string): boolean {
-  return OWNED.has(name) || name.endsWith('.partial');
+  // NAME.partial and NAME.prev: the new and the previous generation during an in-place save (checkpoint.ts).
+  return OWNED.has(name) || (/\.(partial|prev)$/.test(name) && OWNED.has(name.replace(/\.(partial|prev)$/, '')));
 }
 
 /** The checkpoint's own file names: never written over in a folder that is not the project's. */
