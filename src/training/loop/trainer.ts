@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { lockOutput } from '../../model/output-lock';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeSpec, ModelSpec, ModelWeights } from '../../model/architecture';
 import { initWeights } from '../../model/initializers';
@@ -663,7 +664,23 @@ export async function train(
   const latest = latestDir(out);
   // Before any work: a destination that cannot take a checkpoint fails now, not after an epoch.
   for (const d of [out, latest, ...(cfg.snapshotsDir ? [path.join(cfg.snapshotsDir, 'epoch-0')] : [])]) checkWritable(d);
+  // One writer per destination: a second run on the same --out is refused here, naming the first.
+  const unlock = lockOutput(out);
+  try {
+    return await trainLocked(cfg, onEvent, isCancelled, hooks, { log, backend, mode, seed, out, latest });
+  } finally {
+    unlock();
+  }
+}
 
+async function trainLocked(
+  cfg: TrainConfig,
+  onEvent: (e: TrainEvent) => void,
+  isCancelled: () => boolean,
+  hooks: TrainHooks,
+  ctx: { log: (m: string) => void; backend: Awaited<ReturnType<typeof selectBackend>>; mode: TrainingMode; seed: number; out: string; latest: string },
+): Promise<TrainSummary> {
+  const { log, backend, mode, seed, out, latest } = ctx;
   const start = startingPoint(cfg, out, latest, seed, log);
   const data = loadData(cfg, mode, seed, log, onEvent);
   const run = await setUp(cfg, mode, seed, backend, start, data, { out, latest }, hooks, log);
