@@ -36,7 +36,10 @@ export function numberOpt(
 export function stringList(values: Record<string, unknown>, name: string): string[] {
   const raw = values[name];
   if (raw === undefined) return [];
-  return Array.isArray(raw) ? (raw as string[]) : [raw as string];
+  const list = Array.isArray(raw) ? (raw as string[]) : [raw as string];
+  // An empty value (an unset shell variable: --data "$DIR") would mean the current folder to path.resolve.
+  if (list.some((v) => typeof v === 'string' && !v.trim())) throw new UsageError(`--${name} was given an empty value`);
+  return list;
 }
 
 /** Log lines go to stderr so stdout stays clean for --json output. */

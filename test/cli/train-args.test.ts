@@ -57,4 +57,11 @@ describe('train options table', () => {
       assert.ok(TRAIN_HELP.replace(/\s+/g, ' ').includes(`(default ${row.defaultText ?? String(row.default)}`), `--${flag}: the help states it`);
     }
   });
+
+  it('an empty --data (an unset shell variable) is a usage error, not the current folder', () => {
+    assert.throws(
+      () => parseTrainArgs(['--data', '', '--out', `${tempDir()}/ck`]),
+      (e: Error) => e instanceof UsageError && /--data was given an empty value/.test(e.message),
+    );
+  });
 });
