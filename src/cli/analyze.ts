@@ -5,7 +5,7 @@
  * with x.json beside it) and prints a summary, or the whole report with --json.
  */
 import * as fs from 'fs';
-import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit } from './args';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, UsageError } from './args';
 import { loadModelOrBundled } from '../model/model-store';
 import { LongRangeReport } from '../analysis/long-range';
 import { runAnalysis } from '../analysis/run-analysis';
@@ -13,14 +13,15 @@ import { reportHtml, FullReport } from '../analysis/report-html';
 
 export const ANALYZE_HELP = `Usage: lstm-complete analyze [--model DIR] --data DIR [--data DIR...] [--split all|validation|train]
                              [--max-chars N] [--ngram-order N] [--ngram-train-chars N] [--samples N]
-                             [--sample-chars N] [--out report.html] [--json]
+                             [--sample-chars N] [--out report.html [--force]] [--json]
 
 Measures what the model remembers, with the LSTM state carried through each file, against an n-gram
 baseline (interpolated modified Kneser-Ney, --ngram-order N, default 12, up to 32) trained on the checkpoint's training
 files (--ngram-train-chars, default 2000000; 0 leaves it out):
 closing brackets by distance to their opener, indentation at line starts, closing quotes by string length,
 loss by position in the file and with the state reset every 256 characters, and the share of generated
-samples (--samples per temperature 0.2, 0.5, 1.0; 0 leaves it out) that parse as Python.`;
+samples (--samples per temperature 0.2, 0.5, 1.0; 0 leaves it out) that parse as Python.
+--out x.html writes x.html and x.json; if either exists it is refused (before the analysis runs) unless --force.`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -33,6 +34,7 @@ const OPTIONS = {
   samples: { type: 'string' },
   'sample-chars': { type: 'string' },
   out: { type: 'string' },
+  force: { type: 'boolean' },
   exclude: { type: 'string', multiple: true },
 } as const;
 
@@ -81,6 +83,12 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     return 0;
   }
   const { data, split } = dataAndSplit(v);
+  const out = v.out as string | undefined;
+  const base = out?.replace(/\.(html|json)$/, '');
+  // Both files are named by --out; neither may silently replace a file of the user's (checked before the minutes
+  // the analysis takes).
+  const existing = base ? [`${base}.html`, `${base}.json`].filter((f) => fs.existsSync(f)) : [];
+  if (existing.length && !v.force) throw new UsageError(`--out would replace ${existing.join(' and ')}; add --force to replace, or choose another name`);
   const opt = (name: string, min: number, max = Infinity) => (v[name] === undefined ? undefined : numberOpt(v, name, 0, { min, max, integer: true }));
   const ck = loadModelOrBundled(v.model as string | undefined);
   const report = await runAnalysis(ck, {
@@ -94,9 +102,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     sampleChars: opt('sample-chars', 10),
     log: v.verbose ? (l) => process.stderr.write(l + '\n') : undefined,
   });
-  const out = v.out as string | undefined;
-  if (out) {
-    const base = out.replace(/\.(html|json)$/, '');
+  if (base) {
     fs.writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
     fs.writeFileSync(`${base}.html`, reportHtml(report));
     process.stderr.write(`wrote ${base}.html and ${base}.json\n`);

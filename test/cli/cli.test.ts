@@ -157,6 +157,15 @@ describe('lstm-complete CLI', function () {
     assert.ok(Date.now() - t0 < 10_000);
   });
 
+  it('analyze --out never replaces an existing report or its sibling .json without --force', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'report.json'), 'my data');
+    const r = run(['analyze', '--model', model, '--data', tinyCorpus(1), '--out', path.join(dir, 'report.html'), '--samples', '0', '--ngram-train-chars', '0']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /would replace .*report\.json; add --force/);
+    assert.equal(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'), 'my data');
+  });
+
   it('train --snapshots keeps each evaluation; average writes their mean, which evaluates', () => {
     const data = tinyCorpus(3);
     const root = tempDir();
