@@ -30,4 +30,14 @@ describe('run state (the resumable run format)', function () {
     const lr = restartPeakLr(at, total, restart, lrMin);
     assert.ok(Math.abs(learningRateAt({ lr, lrSchedule: 'cosine', lrMin }, at / total) - restart) < 1e-12);
   });
+
+  it('a corrupted trainer state names its file and says what to do', async () => {
+    const out = path.join(tempDir(), 'ck');
+    await train(tinyConfig(tinyCorpus(2), out, { epochs: 0.5, evalEvery: 5 }));
+    fs.writeFileSync(path.join(latestDir(out), TRAINER_STATE_FILE), '{"step": 3');
+    assert.throws(
+      () => readRun(latestDir(out)),
+      (e: Error) => e.message.includes(TRAINER_STATE_FILE) && /not valid JSON .*resume from another run or start a new one/.test(e.message),
+    );
+  });
 });

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadCheckpoint, CheckpointMeta, CorpusSummary, TrainingInfo } from '../../model/checkpoint';
+import { loadCheckpoint, CheckpointError, CheckpointMeta, CorpusSummary, TrainingInfo } from '../../model/checkpoint';
 import type { ModelWeights } from '../../model/architecture';
 
 export const TRAINER_STATE_FILE = 'trainer-state.json';
@@ -34,6 +34,18 @@ export interface SavedRun {
   carried?: Buffer;
 }
 
+/** A state file's JSON, or an error that names the file (a resume from a corrupted run said only "Unexpected token"). */
+function parsedJson(file: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new CheckpointError(file, `is not valid JSON (truncated or corrupted?): ${(e as Error).message}; resume from another run or start a new one`);
+  }
+  if (!value || typeof value !== 'object') throw new CheckpointError(file, 'does not hold the state of a run');
+  return value;
+}
+
 /** Reads everything a resumed run needs from a checkpoint folder (the parts a plain checkpoint lacks are absent). */
 export function readRun(dir: string): SavedRun {
   const ck = loadCheckpoint(dir);
@@ -44,8 +56,8 @@ export function readRun(dir: string): SavedRun {
     weights: ck.weights,
     info: ck.meta.training,
     corpus: ck.meta.corpus,
-    position: fs.existsSync(file(TRAINER_STATE_FILE)) ? (JSON.parse(fs.readFileSync(file(TRAINER_STATE_FILE), 'utf8')) as RunPosition) : undefined,
-    optimizer: fs.existsSync(optJson) && fs.existsSync(optBin) ? { json: fs.readFileSync(optJson, 'utf8'), bin: fs.readFileSync(optBin) } : undefined,
+    position: fs.existsSync(file(TRAINER_STATE_FILE)) ? (parsedJson(file(TRAINER_STATE_FILE)) as RunPosition) : undefined,
+    optimizer: fs.existsSync(optJson) && fs.existsSync(optBin) ? { json: JSON.stringify(parsedJson(optJson)), bin: fs.readFileSync(optBin) } : undefined,
     carried: fs.existsSync(file(CARRIED_STATE_FILE)) ? fs.readFileSync(file(CARRIED_STATE_FILE)) : undefined,
   };
 }
