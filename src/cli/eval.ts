@@ -4,7 +4,7 @@ import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, choiceOpt }
 import { evaluateWithCache } from '../completion/cache-scoring';
 import { DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { loadModelOrBundled } from '../model/model-store';
-import { buildCorpus } from '../data/corpus';
+import { buildCorpus, describeSkips } from '../data/corpus';
 import { evaluateFiles } from '../training/graph/evaluate';
 import { filesOfSplit } from '../data/dataset';
 
@@ -38,12 +38,11 @@ export async function runEval(argv: string[]): Promise<number> {
   const { data, split } = dataAndSplit(v);
   const maxChars = v['max-chars'] === undefined ? undefined : numberOpt(v, 'max-chars', 0, { min: 1, integer: true });
   const ck = loadModelOrBundled(v.model as string | undefined);
-  const files = filesOfSplit(
-    buildCorpus(data, { exclude: stringList(v, 'exclude') }).files,
-    ck.meta.corpus?.validationFiles,
-    split,
-    path.join(ck.dir, 'meta.json'),
-  );
+  const corpus = buildCorpus(data, { exclude: stringList(v, 'exclude') });
+  // What was not scored, and why (binary, not UTF-8, too large...): a figure over fewer files should say so.
+  const skipped = describeSkips(corpus.report);
+  if (skipped) process.stderr.write(`skipped: ${skipped}\n`);
+  const files = filesOfSplit(corpus.files, ck.meta.corpus?.validationFiles, split, path.join(ck.dir, 'meta.json'));
   const cache = choiceOpt(v, 'cache', ['none', 'document', 'workspace'], 'none');
   const t0 = Date.now();
   const r =
@@ -61,7 +60,7 @@ export async function runEval(argv: string[]): Promise<number> {
           files.map((f) => ({ key: f.path, text: f.text })),
           { cache, contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars, maxChars },
         );
-  const out = { model: ck.dir, split, cache, ...r, seconds: (Date.now() - t0) / 1000 };
+  const out = { model: ck.dir, split, cache, ...r, skipped: corpus.report.skipped, seconds: (Date.now() - t0) / 1000 };
   if (v.json) process.stdout.write(JSON.stringify(out) + '\n');
   else
     process.stdout.write(

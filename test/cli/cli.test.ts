@@ -157,6 +157,15 @@ describe('lstm-complete CLI', function () {
     assert.ok(Date.now() - t0 < 10_000);
   });
 
+  it('eval says which files it did not score and why', () => {
+    const dir = tinyCorpus(1);
+    fs.writeFileSync(path.join(dir, 'blob.py'), Buffer.from([0, 1, 2, 255, 0, 7, 0, 0]));
+    const r = run(['eval', '--model', model, '--data', dir, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).skipped, { binary: 1 });
+    assert.match(r.stderr, /skipped: 1 binary/);
+  });
+
   it('analyze --out never replaces an existing report or its sibling .json without --force', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'report.json'), 'my data');
