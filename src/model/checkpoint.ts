@@ -139,6 +139,8 @@ function writeFileSynced(file: string, data: Buffer | string): void {
 
 export function saveCheckpoint(dir: string, weights: ModelWeights, opts: SaveOptions = {}): CheckpointMeta {
   dir = path.resolve(dir);
+  // A link to a folder is the user's: the save goes where it points and the link stays (a swap would replace it).
+  if (fs.lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink() && fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) dir = fs.realpathSync(dir);
   const float16 = opts.float16 ?? false;
   const bin = encodeWeights(weights, float16);
   const manifestWeights: ManifestWeight[] = weightEntries(weights.spec).map((e) => ({

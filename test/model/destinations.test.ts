@@ -119,4 +119,15 @@ describe('checkpoint destinations: user files named like the checkpoint are neve
     saveCheckpoint(untrained, weights());
     parseTrainArgs(['--data', data, '--out', untrained]);
   });
+
+  it('a symlinked --out stays a link: the checkpoint is saved where it points', () => {
+    const root = tempDir();
+    const real = path.join(root, 'models', 'real');
+    saveCheckpoint(real, weights(), { name: 'first' });
+    const link = path.join(root, 'out');
+    fs.symlinkSync(real, link);
+    saveCheckpoint(link, weights(), { name: 'second' });
+    assert.ok(fs.lstatSync(link).isSymbolicLink(), 'the link is still a link');
+    assert.equal(loadCheckpoint(real).meta.name, 'second');
+  });
 });
