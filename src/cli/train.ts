@@ -77,6 +77,19 @@ ${helpLines(TRAIN_OPTIONS)}`;
 const OPTIONS = { ...COMMON_OPTIONS, ...parserOptions(TRAIN_OPTIONS) };
 const D = <T extends number | string | boolean>(flag: string) => defaultOf<T>(TRAIN_OPTIONS, flag);
 
+/** The batch shape of the run `--resume` would continue (DIR-latest, else DIR), when one is there. */
+function resumedHyperParameters(out: string): { batchSize?: unknown; seqLen?: unknown; mode?: TrainingMode } | undefined {
+  for (const dir of [latestDir(path.resolve(out)), path.resolve(out)]) {
+    try {
+      const t = readCheckpointMeta(dir).training;
+      if (t) return { batchSize: t.hyperParameters.batchSize, seqLen: t.hyperParameters.seqLen, mode: t.mode };
+    } catch {
+      // not there, or not readable: the trainer says so when it resumes
+    }
+  }
+  return undefined;
+}
+
 /** What a trained checkpoint at `dir` is, in words, or undefined when there is none. */
 function trainedCheckpointAt(dir: string): string | undefined {
   try {
@@ -151,6 +164,13 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     },
     name: v.name as string | undefined,
   };
+  // --resume without a batch shape takes the run's own (resuming at another is refused by the trainer).
+  if (v.resume) {
+    const hp = resumedHyperParameters(v.out as string);
+    if (hp && v['batch-size'] === undefined && typeof hp.batchSize === 'number') config.batchSize = hp.batchSize;
+    if (hp && v['seq-len'] === undefined && typeof hp.seqLen === 'number') config.seqLen = hp.seqLen;
+    if (hp && v.mode === undefined && hp.mode) config.mode = hp.mode;
+  }
   if (minutes !== undefined) {
     const plan = planRun({ minutes, cores: availableParallelism(), threads: v.threads === undefined ? 0 : config.threads });
     // The plan fills in what the user did not say; an explicit --epochs or --lr-schedule stays.

@@ -5,6 +5,7 @@ import { learningRateAt, train, latestDir } from '../../src/training/loop/traine
 import { loadCheckpoint } from '../../src/model/checkpoint';
 import { tinyConfig, tinyCorpus } from './fixtures';
 import { tempDir } from '../helpers';
+import { parseTrainArgs } from '../../src/cli/train';
 import * as fs from 'fs';
 
 describe('run state (the resumable run format)', function () {
@@ -39,5 +40,18 @@ describe('run state (the resumable run format)', function () {
       () => readRun(latestDir(out)),
       (e: Error) => e.message.includes(TRAINER_STATE_FILE) && /not valid JSON .*resume from another run or start a new one/.test(e.message),
     );
+  });
+
+  it("--resume at another batch shape is refused, naming the run's own; the CLI takes the run's shape when none is given", async () => {
+    const out = path.join(tempDir(), 'ck');
+    const corpus = tinyCorpus(2);
+    const first = tinyConfig(corpus, out, { epochs: 0.5, evalEvery: 5, mode: 'carried-state' });
+    await train(first);
+    await assert.rejects(
+      train({ ...first, resume: true, epochs: 1, batchSize: first.batchSize * 2 }),
+      new RegExp(`a run of batch ${first.batchSize} × seq ${first.seqLen} \\(carried-state\\).*resume with --batch-size ${first.batchSize}`),
+    );
+    const { config } = parseTrainArgs(['--data', corpus, '--out', out, '--resume']);
+    assert.deepEqual([config.batchSize, config.seqLen, config.mode], [first.batchSize, first.seqLen, 'carried-state']);
   });
 });

@@ -232,6 +232,16 @@ function startingPoint(cfg: TrainConfig, out: string, latest: string, seed: numb
       dir = resolveCheckpointDir(out).dir;
     }
     const r = readRun(dir);
+    // The position, the optimizer state and each stream's carried state only mean something at the run's own batch
+    // shape: resumed at another, a run trained nothing or diverged. Refused, with the run's own values.
+    const hp = r.info?.hyperParameters;
+    const was = { batchSize: hp?.batchSize, seqLen: hp?.seqLen, mode: r.info?.mode };
+    const now = { batchSize: cfg.batchSize, seqLen: cfg.seqLen, mode: cfg.mode ?? 'windows' };
+    if (hp && (was.batchSize !== now.batchSize || was.seqLen !== now.seqLen || (was.mode !== undefined && was.mode !== now.mode))) {
+      throw new Error(
+        `--resume continues ${dir}, a run of batch ${was.batchSize} × seq ${was.seqLen} (${was.mode}); this run asks for batch ${now.batchSize} × seq ${now.seqLen} (${now.mode}): resume with --batch-size ${was.batchSize} --seq-len ${was.seqLen} --mode ${was.mode}, or start a new run with --from`,
+      );
+    }
     const position = r.position ?? fresh;
     const history = r.info?.history ?? [];
     log(`resuming from ${dir} at epoch ${position.epoch}, batch ${position.batch} (${history.length} evaluations so far)`);
