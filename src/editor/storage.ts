@@ -9,6 +9,9 @@ import { createHash } from 'crypto';
 
 export const HISTORY_KEEP = 5;
 
+/** A history entry's name: its time, sortable, safe in a file name. */
+const stamp = (now: Date) => now.toISOString().replace(/[:.]/g, '-');
+
 export class WorkspaceStorage {
   readonly root: string;
 
@@ -32,7 +35,7 @@ export class WorkspaceStorage {
   /** Copies `current` into history/<timestamp> and keeps the newest HISTORY_KEEP entries. */
   archiveCurrent(now = new Date()): string | undefined {
     if (!fs.existsSync(path.join(this.current, 'meta.json'))) return undefined;
-    const dest = path.join(this.historyDir, now.toISOString().replace(/[:.]/g, '-'));
+    const dest = path.join(this.historyDir, stamp(now));
     fs.mkdirSync(this.historyDir, { recursive: true });
     fs.cpSync(this.current, dest, { recursive: true });
     this.prune();
@@ -47,7 +50,7 @@ export class WorkspaceStorage {
   rejectCurrent(archived: string | undefined, now = new Date()): string | undefined {
     if (!fs.existsSync(this.current)) return undefined;
     fs.mkdirSync(this.historyDir, { recursive: true });
-    const dest = path.join(this.historyDir, `${now.toISOString().replace(/[:.]/g, '-')}-not-used`);
+    const dest = path.join(this.historyDir, `${stamp(now)}-not-used`);
     fs.renameSync(this.current, dest);
     if (archived && fs.existsSync(path.join(archived, 'meta.json'))) {
       const tmp = `${this.current}.tmp`;

@@ -61,10 +61,15 @@ export function webgpuSearchPaths(modulePaths: string[] = []): string[] {
   return [__dirname, ...modulePaths];
 }
 
+/** The `webgpu` package's entry point, found where webgpuSearchPaths says; throws when it is not installed. */
+function resolveWebgpu(modulePaths: string[]): string {
+  return require.resolve(WEBGPU_PACKAGE, { paths: webgpuSearchPaths(modulePaths) });
+}
+
 /** True when the `webgpu` package can be found (without loading it). */
 export function webgpuResolvable(modulePaths: string[] = []): boolean {
   try {
-    require.resolve(WEBGPU_PACKAGE, { paths: webgpuSearchPaths(modulePaths) });
+    resolveWebgpu(modulePaths);
     return true;
   } catch {
     return false;
@@ -78,7 +83,7 @@ export async function loadDawn(modulePaths: string[] = []): Promise<DawnModule> 
   }
   // Without a display, Mesa's EGL needs to be told to render off-screen.
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) process.env.EGL_PLATFORM ??= 'surfaceless';
-  const resolved = require.resolve(WEBGPU_PACKAGE, { paths: webgpuSearchPaths(modulePaths) });
+  const resolved = resolveWebgpu(modulePaths);
   // A real dynamic import: the package is ESM and must not be bundled.
   const load = new Function('u', 'return import(u)') as (u: string) => Promise<DawnModule>;
   return load(pathToFileURL(resolved).href);
@@ -124,7 +129,7 @@ export function probeAdaptersQuietly(
 ): Promise<{ api: string; adapter: GpuAdapterLike }[] | undefined> {
   let resolved: string;
   try {
-    resolved = require.resolve(WEBGPU_PACKAGE, { paths: webgpuSearchPaths(modulePaths) });
+    resolved = resolveWebgpu(modulePaths);
   } catch {
     return Promise.resolve(undefined);
   }

@@ -8,14 +8,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkSaveNames, foreignEntries, ioReason, OWNER_MARKER, usersCheckpointNames } from './output-folder';
+import { CHECKPOINT_FORMAT, checkSaveNames, foreignEntries, ioReason, MAX_JSON_BYTES, OWNER_MARKER, usersCheckpointNames } from './output-folder';
 import { createHash } from 'crypto';
 import { ModelSpec, ModelWeights, weightEntries, weightList, weightsFromList } from './architecture';
 import { modelTopology } from './layers-model';
 import { vocabDescriptor, vocabMismatch, VocabDescriptor } from './vocab';
 import { toFloat16Bits, fromFloat16Bits } from './float16';
 
-export const CHECKPOINT_FORMAT = 'lstm-complete-checkpoint';
+export { CHECKPOINT_FORMAT };
 export const CHECKPOINT_FORMAT_VERSION = 1;
 
 export interface EpochRecord {
@@ -248,7 +248,7 @@ function writeInPlace(dir: string, files: [string, Buffer | string][]): void {
     loadCheckpointFiles(dir, '');
     previousWhole = true;
   } catch {
-    previousWhole = false;
+    // none, or not whole: nothing to keep
   }
   for (const [name] of files) fs.rmSync(at(name) + PREVIOUS_SUFFIX, { force: true });
   if (previousWhole) {
@@ -266,9 +266,6 @@ function writeInPlace(dir: string, files: [string, Buffer | string][]): void {
   for (const [name] of files) io('replace', at(name), () => fs.renameSync(`${at(name)}.partial`, at(name)));
   for (const [name] of files) fs.rmSync(at(name) + PREVIOUS_SUFFIX, { force: true });
 }
-
-/** The most a checkpoint's JSON files may hold: meta.json carries a history and file lists, never this much. */
-const MAX_JSON_BYTES = 32 << 20;
 
 /**
  * Reads one file of a checkpoint, and only if it is a regular file that lives in the checkpoint's own folder (a
@@ -420,7 +417,7 @@ function loadCheckpointFiles(dir: string, suffix: string): Omit<Checkpoint, 'dir
   let off = 0;
   for (const w of group.weights) {
     offsets.set(w.name, off);
-    off += w.shape.reduce((p, d) => p * d, 1) * (w.quantization?.dtype === 'float16' ? 2 : 4);
+    off += bytesOf(w);
   }
   const list = entries.map((e) => {
     const w = byName.get(e.name)!;

@@ -12,6 +12,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+/** meta.json's `format`: what marks a checkpoint folder written before the owner marker existed. */
+export const CHECKPOINT_FORMAT = 'lstm-complete-checkpoint';
+
+/** The most a checkpoint's JSON files may hold: meta.json carries a history and file lists, never this much. */
+export const MAX_JSON_BYTES = 32 << 20;
+
 /** Written first into every folder a save creates: the project's claim on the folder. */
 export const OWNER_MARKER = '.lstm-complete';
 
@@ -43,8 +49,8 @@ export function isProjectFolder(dir: string): boolean {
   try {
     const file = path.join(dir, 'meta.json');
     const st = fs.statSync(file);
-    if (!st.isFile() || st.size > 32 << 20) return false;
-    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { format?: unknown })?.format === 'lstm-complete-checkpoint';
+    if (!st.isFile() || st.size > MAX_JSON_BYTES) return false;
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { format?: unknown })?.format === CHECKPOINT_FORMAT;
   } catch {
     return false;
   }
