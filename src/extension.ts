@@ -37,6 +37,11 @@ function createTraining(
       void context.workspaceState.update(MODEL_CHOICE_KEY, 'workspace');
     },
     history: (h) => report.update(h),
+    curvePoint: (p) => {
+      const added = p.train !== undefined ? report.curve.addBatch(p.ms, p.train) : true;
+      if (p.validation !== undefined) report.curve.addValidation(p.ms, p.validation);
+      if (added) report.curveChanged();
+    },
     restore: (previous) => {
       models.load(previous && previous.source !== 'bundled' ? previous.dir : undefined, previous?.source ?? 'bundled');
       const choice = !previous || previous.source === 'bundled' ? 'bundled' : previous.source === 'workspace' ? 'workspace' : previous.dir;
@@ -164,7 +169,7 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
       void vscode.window.showWarningMessage(w);
     },
     changed: (m) => status.setModel(m),
-    serve: (weights) => serving.setModel(weights),
+    serve: (weights, threshold) => serving.setModel(weights, threshold),
   });
   const { training, keepLearning } = createTraining(context, { log, status, report, models, storage, folders });
   const indexer = new WorkspaceIndexer({

@@ -35,7 +35,8 @@ settings as the editor) is asked for ghost text.
 Figures: savings = 1 - keystrokes/characters, shown rate, accepted share of shown, mean accepted length,
 first-character accuracy, latency per request (p50/p95). --show N prints N of the suggestions accepted.
 Completion settings default to the editor's: --temperature (0 = search, the default), --threshold (the
-probability a suggestion must have of being exactly right), --multiline, --max-completion-chars, --context-chars;
+probability a suggestion must have of being exactly right; default the model's calibrated one, as the editor
+serves it, else 0.3), --multiline, --max-completion-chars, --context-chars;
 and, to try other decodings: --word-candidates N (document words weighed as completions of a name, 0 = none),
 --word-weight W (the LSTM's weight against word counts), --cache none|document|workspace (mix in what the
 document, or also the other files given, say comes next; the file being typed is never read ahead), --min-chars N, --boundary any|prefer-token, --length longest|gain (the longest suggestion
@@ -138,8 +139,13 @@ export async function runReplay(argv: string[]): Promise<number> {
   const fileChars = numberOpt(v, 'file-chars', 5_000, { min: 1, integer: true });
   const edits = numberOpt(v, 'edits', 200, { min: 0, integer: true });
   const seed = numberOpt(v, 'seed', 1, { min: 0, integer: true });
-  const settings = settingsFromFlags(v);
   const ck = loadModelOrBundled(v.model as string | undefined);
+  // Without --threshold, the model serves at the threshold calibrated for it, as in the editor.
+  const calibrated = ck.meta.serving?.confidenceThreshold;
+  const settings = settingsFromFlags(
+    v,
+    calibrated === undefined ? DEFAULT_COMPLETION_SETTINGS : { ...DEFAULT_COMPLETION_SETTINGS, confidenceThreshold: calibrated },
+  );
   const corpus = filesOfSplit(
     buildCorpus(data, { exclude: stringList(v, 'exclude') }).files,
     ck.meta.corpus?.validationFiles,
@@ -186,7 +192,7 @@ export async function runReplay(argv: string[]): Promise<number> {
     if (editingRows.length) out.push('', formatRows(`editing: ${editing.length} sites inside existing lines`, editingRows));
     out.push(
       '',
-      `model ${ck.dir} (${stepper.precision}); temperature ${settings.temperature}, threshold ${settings.confidenceThreshold}${settings.multiline ? ', multi-line' : ''}; ${seconds.toFixed(0)} s`,
+      `model ${ck.dir} (${stepper.precision}); temperature ${settings.temperature}, threshold ${settings.confidenceThreshold}${calibrated !== undefined && v.threshold === undefined ? ' (calibrated for this model)' : ''}${settings.multiline ? ', multi-line' : ''}; ${seconds.toFixed(0)} s`,
     );
     process.stdout.write(out.join('\n') + '\n');
   }

@@ -214,7 +214,7 @@ export async function runTrain(argv: string[]): Promise<number> {
           s.improved && v.after !== undefined
             ? `on the validation files: ${s.startValLoss.toFixed(4)} -> ${v.after.toFixed(4)} nats/char (${(((v.after - s.startValLoss) / s.startValLoss) * 100).toFixed(1)}%), written to ${s.out}\n` +
                 // The editor's rule (run-verdict.ts): Train on Workspace would not switch to this checkpoint.
-                (v.switched ? '' : `the editor would not use it: ${v.message.replace(/^training kept the current model: /, '')}\n`)
+                (v.switched ? '' : `the editor would not use it: ${v.message.replace(/^kept the current model: /, '')}\n`)
             : `on the validation files nothing beat the starting checkpoint (${s.startValLoss.toFixed(4)} nats/char); ${s.out} was left as it was\n`,
         );
       }

@@ -48,13 +48,14 @@ async function askBudget(preferred: number): Promise<number | undefined | 'dismi
   const label = (m: number | undefined) => (m === undefined ? 'Until I stop it' : `${m} minutes`);
   const first = preferred > 0 ? preferred : undefined;
   const choices = [first, ...BUDGET_CHOICES.filter((m) => m !== first)];
+  // Labels only: a long description on each row once showed a hover over the row below that swallowed the click;
+  // what the choice means is said once, in the placeholder.
   const pick = await vscode.window.showQuickPick(
-    choices.map((m) => ({
-      label: label(m),
-      description: m === undefined ? 'checkpoints every 5 minutes; the best one is kept' : 'planned to fit: the learning rate decays to the end',
-      minutes: m,
-    })),
-    { title: 'LSTM: Train on Workspace — how long?' },
+    choices.map((m) => ({ label: label(m), minutes: m })),
+    {
+      title: 'LSTM: Train on Workspace — how long?',
+      placeHolder: 'The run is planned to fit the time; the model is checked as it learns and kept only if it types better',
+    },
   );
   return pick ? pick.minutes : 'dismissed';
 }

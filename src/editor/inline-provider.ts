@@ -58,6 +58,7 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
         lineSuffix,
         after,
         settings: settings.completion,
+        thresholdSetByUser: settings.thresholdSetByUser,
         excludeFromIndex: document.uri.scheme === 'file' ? document.uri.fsPath : undefined,
       };
       const r = await this.serving.complete(document.uri.toString(), request, cancel.signal);

@@ -15,14 +15,16 @@ export interface ActiveModel {
   name: string;
   source: ModelSource;
   bestValLoss: number | null;
+  /** The confidence threshold calibrated for this model by the run that trained it, if any. */
+  confidenceThreshold?: number;
 }
 
 export interface ModelManagerHooks {
   log(line: string): void;
   warn(message: string): void;
   changed(model: ActiveModel | undefined): void;
-  /** The weights completions use from now on. */
-  serve(weights: ModelWeights): void;
+  /** The weights completions use from now on, and the confidence threshold calibrated for them (meta.json's serving). */
+  serve(weights: ModelWeights, confidenceThreshold: number | undefined): void;
 }
 
 export class ModelManager {
@@ -67,9 +69,18 @@ export class ModelManager {
   }
 
   private install(ck: Checkpoint, source: ModelSource): ActiveModel {
-    this.hooks.serve(ck.weights);
-    this.current = { dir: ck.dir, name: ck.meta.name, source, bestValLoss: ck.meta.training?.bestValLoss ?? null };
-    this.hooks.log(`model: loaded ${ck.meta.name} from ${ck.dir} (${source}); inference in the completion worker on the WebAssembly SIMD kernel`);
+    const threshold = ck.meta.serving?.confidenceThreshold;
+    this.hooks.serve(ck.weights, threshold);
+    this.current = {
+      dir: ck.dir,
+      name: ck.meta.name,
+      source,
+      bestValLoss: ck.meta.training?.bestValLoss ?? null,
+      ...(threshold !== undefined ? { confidenceThreshold: threshold } : {}),
+    };
+    this.hooks.log(
+      `model: loaded ${ck.meta.name} from ${ck.dir} (${source}); inference in the completion worker on the WebAssembly SIMD kernel${threshold !== undefined ? `; its calibrated confidence threshold is ${threshold} (used unless lstmComplete.confidenceThreshold is set)` : ''}`,
+    );
     this.hooks.changed(this.current);
     return this.current;
   }

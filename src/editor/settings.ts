@@ -33,11 +33,21 @@ export interface Settings {
   /** A plain Node.js for GPU training (empty: this process if it is Node, else `node` on PATH). */
   nodePath: string;
   completion: CompletionSettings;
+  /**
+   * The user set confidenceThreshold themselves (in any scope): it then wins over the threshold calibrated for the
+   * model being served; otherwise a trained model serves at its own (serving/model-threshold.ts).
+   */
+  thresholdSetByUser: boolean;
   /** Characters of workspace text the completion cache indexes (MB). */
   cacheMaxMB: number;
   /** Memory for the model states kept at the line starts of open Python files (MB, all files together). */
   primedStatesMB: number;
   training: TrainingSettings;
+}
+
+/** Whether a setting has a value of the user's in any scope (not only the default). */
+function setByUser(i: { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown } | undefined): boolean {
+  return i !== undefined && [i.globalValue, i.workspaceValue, i.workspaceFolderValue].some((v) => v !== undefined);
 }
 
 export function readSettings(): Settings {
@@ -59,6 +69,7 @@ export function readSettings(): Settings {
       minConfidence: get('minConfidence'),
       cache: get('cache') as CacheSource,
     },
+    thresholdSetByUser: setByUser(c.inspect('confidenceThreshold')),
     cacheMaxMB: get('cacheMaxMB'),
     primedStatesMB: get('primedStatesMB'),
     training: {

@@ -27,6 +27,8 @@ export interface TrainingHooks {
   /** A new best checkpoint was saved in `dir`. */
   checkpointSaved(dir: string): void;
   history(records: EpochRecord[]): void;
+  /** A point of the live chart, `ms` into the run: a training loss (batches averaged) or a validation loss. */
+  curvePoint(p: { ms: number; train?: number; validation?: number }): void;
   /** The backend the run trains on, once chosen (the structured event, not the log line). */
   backend(name: string): void;
   /** The run ended: before/after figures and whether the model switched (background: a keep-learning run). */
@@ -83,6 +85,10 @@ function workspaceRunConfig(opts: RunOptions, fromDir: string | undefined): Trai
     mustBeatStart: true,
     // The before/after keystroke figures are for the user who asked for the run, not for background runs.
     keystrokeCheck: !opts.background,
+    // Typing comes first: the run's threads take the cores only when completions and the host do not want them.
+    lowPriority: true,
+    // A threshold the user chose is the one the new model will serve at; otherwise the run calibrates one.
+    servingThreshold: opts.settings.thresholdSetByUser ? opts.settings.completion.confidenceThreshold : undefined,
     focusFiles: opts.focusFiles,
     smallCorpusRule: true,
     batchSize: t.batchSize,
@@ -159,6 +165,8 @@ export class TrainingController {
             );
             result.verdict = runVerdict(result.summary);
             if (result.summary.improved && !result.verdict.switched) this.keepPrevious(opts, archived);
+            // The calibrated threshold was written after the last checkpoint switch: load the model again to serve at it.
+            else if (result.verdict.switched && result.summary.calibration) this.hooks.checkpointSaved(result.summary.out);
             this.hooks.verdict(result.verdict, Boolean(opts.background));
             this.hooks.log(`training: ${result.verdict.message}`);
           } finally {
@@ -215,16 +223,23 @@ export class TrainingController {
     let backend = '';
     const started = Date.now();
     const budgetMs = minutes === undefined ? undefined : minutes * 60_000;
+    let lastShown = 0;
     const onBatch = (e: Extract<TrainEvent, { type: 'batch' }>) => {
       const elapsed = Date.now() - started;
+      this.hooks.curvePoint({ ms: elapsed, train: e.loss });
+      // Small batches come hundreds a second: the notification and the status bar (each a message to the
+      // workbench) change at most every PROGRESS_EVERY_MS, so the host's event loop stays free for typing.
+      if (elapsed - lastShown < PROGRESS_EVERY_MS) return;
+      lastShown = elapsed;
       const byEpochs = (e.epoch * e.batchesPerEpoch + e.batch) / (config.epochs * e.batchesPerEpoch);
       const frac = Math.min(1, budgetMs ? Math.max(elapsed / budgetMs, byEpochs) : byEpochs);
       const left = budgetMs
         ? `${formatDuration(Math.max(0, (budgetMs - elapsed) / 1000))} left`
         : `${formatDuration(elapsed / 1000)} so far · stop it when you like`;
-      const best = this.best !== undefined ? ` · best ${this.best.toFixed(3)}${this.start !== undefined ? ` (from ${this.start.toFixed(3)})` : ''}` : '';
-      const msg = `epoch ${e.epoch + 1} · loss ${e.loss.toFixed(3)}${best} · ${e.charsPerSec} chars/s · ${left}`;
-      progress.report({ message: msg, increment: budgetMs ? Math.max(0, (frac - lastFrac) * 100) : undefined });
+      // In the user's words: how much better it predicts held-out code so far, and the time left (no epochs, no nats).
+      const gain = this.best !== undefined && this.start !== undefined ? (this.start - this.best) / this.start : undefined;
+      const sofar = gain !== undefined && gain > 0 ? `predicts held-out code ${(gain * 100).toFixed(gain < 0.1 ? 1 : 0)}% better so far` : 'learning';
+      progress.report({ message: `${sofar} · ${left}`, increment: budgetMs ? Math.max(0, (frac - lastFrac) * 100) : undefined });
       lastFrac = frac;
       this.hooks.status(`$(sync~spin) LSTM ${budgetMs ? `${Math.round(frac * 100)}%` : formatDuration(elapsed / 1000)}${backend ? ` · ${backend}` : ''}`);
     };
@@ -239,11 +254,13 @@ export class TrainingController {
           break;
         case 'corpus':
           this.hooks.log(`training: corpus ${e.report.files} files, ${e.report.chars} chars, skipped ${JSON.stringify(e.report.skipped)}`);
-          progress.report({ message: `corpus: ${e.report.files} files, ${(e.report.chars / 1e6).toFixed(2)} MB` });
+          progress.report({ message: `reading ${e.report.files} Python files (${(e.report.chars / 1e6).toFixed(2)} MB)` });
           break;
         case 'start':
           this.start = e.valLoss;
-          progress.report({ message: `the current model scores ${e.valLoss.toFixed(3)} nats/char on this workspace's validation files` });
+          this.hooks.curvePoint({ ms: Date.now() - started, validation: e.valLoss });
+          this.hooks.log(`training: the current model scores ${e.valLoss.toFixed(4)} nats/char on the held-out files`);
+          progress.report({ message: 'measuring the current model on files held out from training' });
           break;
         case 'batch':
           onBatch(e);
@@ -251,14 +268,18 @@ export class TrainingController {
         case 'eval':
           this.history.push(e.record);
           this.hooks.history(this.history);
+          this.hooks.curvePoint({ ms: Date.now() - started, validation: e.record.valLoss });
           this.hooks.log(
             `training: epoch ${e.record.epoch} train ${e.record.trainLoss.toFixed(4)} val ${e.record.valLoss.toFixed(4)} nats/char${e.best ? ' (best)' : ''}`,
           );
           break;
         case 'keystrokes':
           progress.report({
-            message: `${e.model === 'start' ? 'the current model' : 'the new model'}'s ghost text saves ${Math.round(e.savings * 100)}% of keystrokes on the validation files`,
+            message: `${e.model === 'start' ? 'the current model' : 'the new model'}'s ghost text saves ${Math.round(e.savings * 100)}% of keystrokes on held-out files${e.model === 'best' ? '' : '; now learning'}`,
           });
+          break;
+        case 'calibrated':
+          this.hooks.log(`training: the new model serves at confidence threshold ${e.calibration.confidenceThreshold}`);
           break;
         case 'checkpoint':
           this.best = e.valLoss;
@@ -268,6 +289,9 @@ export class TrainingController {
     };
   }
 }
+
+/** The progress notification and status bar are updated at most this often during a run. */
+export const PROGRESS_EVERY_MS = 500;
 
 /** How long after the last edit, selection change or editor switch the editor counts as idle. */
 export const EDITOR_IDLE_MS = 60_000;

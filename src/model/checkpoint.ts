@@ -66,7 +66,26 @@ export interface CheckpointMeta {
   corpus?: CorpusSummary;
   /** Set when the weights are the mean of several checkpoints (`lstm-complete average`). */
   averagedFrom?: AveragedSource[];
+  /** How this model serves best, measured after it was trained (a workspace run's calibration). */
+  serving?: ServingCalibration;
 }
+
+/**
+ * The confidence threshold chosen for one model by replaying typing on held-out files: a fine-tuned model is surer
+ * of text like its training text than the bundled one, so the bundled model's threshold shows it more wrong
+ * suggestions. Completions use it unless the user set lstmComplete.confidenceThreshold themselves.
+ */
+export interface ServingCalibration {
+  confidenceThreshold: number;
+  /** The accepted share of shown suggestions the choice had to keep (90% of the starting model's). */
+  minAcceptedShare: number;
+  /** Characters typed per threshold tried, and what each threshold gave. */
+  chars: number;
+  tried: { threshold: number; savings: number; acceptedShare: number }[];
+}
+
+/** Thresholds a checkpoint may ask completions to use: outside this, nothing or everything would be shown. */
+export const SERVING_THRESHOLD_RANGE = [0.05, 0.95] as const;
 
 export interface AveragedSource {
   name: string;
@@ -351,7 +370,26 @@ export function readCheckpointMeta(dir: string, name = 'meta.json'): CheckpointM
     // Every checkpoint this project writes carries it; without it nothing ties weights.bin to this folder.
     throw new CheckpointError(file, 'has no weightsSha256 (the checksum of weights.bin that every checkpoint carries)');
   }
+  if (meta.serving !== undefined) {
+    const t = (meta.serving as Partial<ServingCalibration> | null)?.confidenceThreshold;
+    const [lo, hi] = SERVING_THRESHOLD_RANGE;
+    if (typeof t !== 'number' || !(t >= lo && t <= hi)) {
+      throw new CheckpointError(file, `has serving.confidenceThreshold ${JSON.stringify(t)}; a checkpoint may ask for ${lo} to ${hi}`);
+    }
+  }
   return meta as CheckpointMeta;
+}
+
+/**
+ * Records a model's serving calibration in its meta.json (the weights are untouched, so their checksum holds):
+ * written beside it and renamed over it, so a crash leaves the old meta.json or the new one, never half of one.
+ */
+export function setServingCalibration(dirArg: string, serving: ServingCalibration): void {
+  const dir = path.resolve(dirArg);
+  const meta = { ...readCheckpointMeta(dir), serving };
+  const file = path.join(dir, 'meta.json');
+  io('write', `${file}.partial`, () => writeFileSynced(`${file}.partial`, JSON.stringify(meta, null, 2)));
+  io('replace', file, () => fs.renameSync(`${file}.partial`, file));
 }
 
 /** Resolves the folder to read: the folder itself, or its backup when a write was interrupted. */

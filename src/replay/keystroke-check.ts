@@ -17,8 +17,11 @@ export interface KeystrokeCheckOptions {
   maxChars?: number;
   /** Typed characters per file window (default 400, so the budget samples several files; more when there are few). */
   fileChars?: number;
+  /** Which windows of the files are typed (default 1). */
   seed?: number;
   settings?: CompletionSettings;
+  /** The confidence threshold to serve at (default: `settings`' own). */
+  threshold?: number;
 }
 
 export interface KeystrokeCheck {
@@ -26,19 +29,24 @@ export interface KeystrokeCheck {
   savings: number;
   /** Characters typed. */
   chars: number;
+  /** Accepted suggestions / shown suggestions (0 when none was shown). */
+  acceptedShare: number;
+  shown: number;
 }
 
 export const KEYSTROKE_CHECK_CHARS = 2_000;
 
 export async function keystrokeCheck(weights: ModelWeights, files: ReplayFile[], opts: KeystrokeCheckOptions = {}): Promise<KeystrokeCheck> {
-  const settings = opts.settings ?? DEFAULT_COMPLETION_SETTINGS;
+  const base = opts.settings ?? DEFAULT_COMPLETION_SETTINGS;
+  const settings = opts.threshold === undefined ? base : { ...base, confidenceThreshold: opts.threshold };
   const maxChars = opts.maxChars ?? KEYSTROKE_CHECK_CHARS;
   const fileChars = opts.fileChars ?? Math.max(400, Math.ceil(maxChars / Math.max(1, files.length)));
   const tasks = typingTasks(files, { maxChars, fileChars, seed: opts.seed ?? 1 });
-  if (!tasks.length) return { savings: 0, chars: 0 };
+  if (!tasks.length) return { savings: 0, chars: 0, acceptedShare: 0, shown: 0 };
   const workspace = settings.cache === 'workspace' ? TextIndex.build(files.map((f) => ({ key: f.relative, text: f.text }))) : undefined;
   const [row] = await replay(tasks, [modelCompleter(new LstmStepper(weights, { precision: SERVING_PRECISION }), settings, 'model', workspace)], {
     users: ['tab'],
   });
-  return { savings: row.figures.savings, chars: row.figures.chars };
+  const f = row.figures;
+  return { savings: f.savings, chars: f.chars, acceptedShare: f.acceptedShare, shown: f.shown };
 }

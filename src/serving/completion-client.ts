@@ -29,6 +29,8 @@ export class CompletionClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private weights: ModelWeights | undefined;
+  /** The served model's calibrated confidence threshold (its meta.json's serving), if it has one. */
+  private threshold: number | undefined;
   private index: IndexParts | undefined;
   private stateMB: number | undefined;
   private disposed = false;
@@ -42,12 +44,16 @@ export class CompletionClient {
     private readonly script = path.join(__dirname, 'completion-worker.js'),
   ) {}
 
-  /** The model completions use from now on (every document's cached states are dropped). */
-  setModel(weights: ModelWeights): void {
+  /**
+   * The model completions use from now on (every document's cached states are dropped), and the confidence
+   * threshold calibrated for it (used unless the request says the user set one).
+   */
+  setModel(weights: ModelWeights, confidenceThreshold?: number): void {
     this.weights = weights;
+    this.threshold = confidenceThreshold;
     this.failedStarts = 0; // a new model is a new chance
     // A worker that starts now gets the model as it starts (ensureWorker), so the first completion waits for nothing.
-    if (this.worker) this.send({ type: 'model', weights });
+    if (this.worker) this.send({ type: 'model', weights, confidenceThreshold });
     else if (!this.disposed) this.ensureWorker();
   }
 
@@ -172,7 +178,7 @@ export class CompletionClient {
     this.worker = worker;
     // A new worker starts bare: it gets the model and the index the last one had.
     if (this.stateMB !== undefined) worker.postMessage({ type: 'limits', stateMB: this.stateMB } satisfies ToWorker);
-    if (this.weights) worker.postMessage({ type: 'model', weights: this.weights } satisfies ToWorker);
+    if (this.weights) worker.postMessage({ type: 'model', weights: this.weights, confidenceThreshold: this.threshold } satisfies ToWorker);
     if (this.index) worker.postMessage({ type: 'index', parts: this.index } satisfies ToWorker);
     return worker;
   }

@@ -10,10 +10,13 @@ import { ModelWeights } from '../model/architecture';
 export type PostedRequest = Omit<CompletionRequest, 'isCancelled' | 'workspace' | 'rng'> & {
   /** The edited file's path, left out of the workspace index's matches (its text is the document's). */
   excludeFromIndex?: string;
+  /** The user set settings.confidenceThreshold themselves: it wins over the model's calibrated one (model-threshold.ts). */
+  thresholdSetByUser?: boolean;
 };
 
 export type ToWorker =
-  | { type: 'model'; weights: ModelWeights }
+  /** The model to serve, and the confidence threshold calibrated for it (its meta.json's serving), if any. */
+  | { type: 'model'; weights: ModelWeights; confidenceThreshold?: number }
   | { type: 'index'; parts: IndexParts | undefined }
   | { type: 'complete'; id: number; key: string; request: PostedRequest }
   | { type: 'prime'; id: number; key: string; prefix: string; contextChars: number; keepLastLines: number }

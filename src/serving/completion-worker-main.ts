@@ -15,10 +15,13 @@ import { InferenceSession } from '../inference/session';
 import { normalizeText } from '../model/vocab';
 import { CANCELLED_UP_TO, FromWorker, GENERATION_CANCELLED_UP_TO, ToWorker } from './completion-protocol';
 import { mulberry32 } from '../util/rng';
+import { servingSettings } from './model-threshold';
 
 const shared = new Int32Array(workerData.shared as SharedArrayBuffer);
 const port = parentPort!;
 let stepper: LstmStepper | undefined;
+/** The confidence threshold calibrated for the served model (undefined: the settings' own). */
+let modelThreshold: number | undefined;
 let pool: SessionPool | undefined;
 let index: TextIndex | undefined;
 let stateMB = 64;
@@ -53,9 +56,10 @@ async function onComplete(m: Extract<ToWorker, { type: 'complete' }>): Promise<v
   if (!session) return post({ type: 'completed', id: m.id, result: undefined });
   active++;
   try {
-    const { excludeFromIndex, ...request } = m.request;
+    const { excludeFromIndex, thresholdSetByUser, ...request } = m.request;
     const result = await complete(session, {
       ...request,
+      settings: servingSettings(request.settings, modelThreshold, thresholdSetByUser),
       workspace: index && { index, exclude: excludeFromIndex },
       isCancelled: () => Atomics.load(shared, CANCELLED_UP_TO) >= m.id,
     });
@@ -127,6 +131,7 @@ function handle(m: ToWorker): Promise<void> | void {
     case 'model':
       // A new model invalidates every cached state; the documents are primed again.
       stepper = new LstmStepper(m.weights, { precision: SERVING_PRECISION });
+      modelThreshold = m.confidenceThreshold;
       pool = makePool(stepper);
       for (const d of documents.values()) d.done = false;
       return;

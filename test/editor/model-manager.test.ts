@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ModelManager, ActiveModel } from '../../src/editor/model-manager';
-import { saveCheckpoint } from '../../src/model/checkpoint';
+import { saveCheckpoint, setServingCalibration } from '../../src/model/checkpoint';
 import { initWeights } from '../../src/model/initializers';
 import { makeSpec, ModelWeights } from '../../src/model/architecture';
 import { tempDir, useBackend } from '../helpers';
@@ -20,11 +20,20 @@ describe('model manager', () => {
     const warnings: string[] = [];
     const changes: (ActiveModel | undefined)[] = [];
     const served: ModelWeights[] = [];
+    const thresholds: (number | undefined)[] = [];
     const m = new ModelManager(
-      { log: () => undefined, warn: (w) => warnings.push(w), changed: (a) => changes.push(a), serve: (w) => served.push(w) },
+      {
+        log: () => undefined,
+        warn: (w) => warnings.push(w),
+        changed: (a) => changes.push(a),
+        serve: (w, t) => {
+          served.push(w);
+          thresholds.push(t);
+        },
+      },
       () => bundled,
     );
-    return { m, ws, warnings, changes, served };
+    return { m, ws, warnings, changes, served, thresholds };
   }
 
   it('loads a workspace model and hands its weights to what serves completions', () => {
@@ -33,6 +42,14 @@ describe('model manager', () => {
     assert.equal(changes.length, 1);
     assert.equal(served.length, 1);
     assert.deepEqual(served[0].denseBias, initWeights(spec, 2).denseBias);
+  });
+
+  it('hands on the confidence threshold calibrated for the model, and none for a model without one', () => {
+    const { m, ws, thresholds } = setup();
+    m.load(undefined, 'bundled');
+    setServingCalibration(ws, { confidenceThreshold: 0.45, minAcceptedShare: 0.4, chars: 2000, tried: [] });
+    assert.equal(m.load(ws, 'workspace')!.confidenceThreshold, 0.45);
+    assert.deepEqual(thresholds, [undefined, 0.45]);
   });
 
   it('falls back to the bundled model with a clear warning when the checkpoint is broken', () => {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { makeSpec, weightList } from '../../src/model/architecture';
 import { initWeights } from '../../src/model/initializers';
-import { saveCheckpoint, loadCheckpoint, CheckpointError } from '../../src/model/checkpoint';
+import { saveCheckpoint, loadCheckpoint, CheckpointError, setServingCalibration } from '../../src/model/checkpoint';
 import { tempDir, useBackend } from '../helpers';
 
 const spec = makeSpec({ embeddingDim: 8, lstmUnits: [16, 12] });
@@ -99,5 +99,28 @@ describe('checkpoint', () => {
       () => loadCheckpoint(dir),
       (e: Error) => e.message.includes('model.json') && /missing/.test(e.message),
     );
+  });
+
+  it('records a serving calibration in meta.json without touching the weights, and refuses a threshold out of range', () => {
+    const dir = path.join(tempDir(), 'calibrated');
+    saveCheckpoint(dir, initWeights(spec, 5));
+    const before = fs.readFileSync(path.join(dir, 'weights.bin'));
+    const calibration = { confidenceThreshold: 0.5, minAcceptedShare: 0.36, chars: 2000, tried: [{ threshold: 0.5, savings: 0.4, acceptedShare: 0.45 }] };
+    setServingCalibration(dir, calibration);
+    const ck = loadCheckpoint(dir);
+    assert.deepEqual(ck.meta.serving, calibration);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'weights.bin')), before);
+    assert.ok(!fs.existsSync(path.join(dir, 'meta.json.partial')));
+    const metaFile = path.join(dir, 'meta.json');
+    for (const bad of [0, 1.5, '0.5', null]) {
+      const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+      meta.serving = { ...calibration, confidenceThreshold: bad };
+      fs.writeFileSync(metaFile, JSON.stringify(meta));
+      assert.throws(
+        () => loadCheckpoint(dir),
+        (e: Error) => e.message.includes(metaFile) && /serving\.confidenceThreshold/.test(e.message),
+        String(bad),
+      );
+    }
   });
 });

@@ -67,6 +67,27 @@ describe('completion worker', function () {
     assert.deepEqual(await client.complete('b2.py', request(WIDGET_PREFIX, settings)), here);
   });
 
+  it('serves at the threshold calibrated for its model unless the user set one', async () => {
+    const index = TextIndex.build(WIDGETS);
+    client.setIndex(index.toParts());
+    const engine = async (confidenceThreshold: number) =>
+      complete(new InferenceSession(new LstmStepper(weights, { precision: SERVING_PRECISION })), {
+        ...request(WIDGET_PREFIX, { temperature: 0, cache: 'workspace', confidenceThreshold }),
+        workspace: { index },
+      });
+    const [sure, loose] = [await engine(0.9), await engine(0.05)];
+    assert.notDeepEqual(sure, loose, 'the two thresholds give different ghost text here');
+    const posted = (thresholdSetByUser: boolean) => ({
+      ...request(WIDGET_PREFIX, { temperature: 0, cache: 'workspace', confidenceThreshold: 0.05 }),
+      thresholdSetByUser,
+    });
+    client.setModel(weights, 0.9);
+    assert.deepEqual(await client.complete('t1.py', posted(false)), sure, "the model's threshold");
+    assert.deepEqual(await client.complete('t2.py', posted(true)), loose, "the user's threshold");
+    client.setModel(weights); // a model without a calibration: the settings' threshold
+    assert.deepEqual(await client.complete('t3.py', posted(false)), loose);
+  });
+
   it('primes a document in the background, so the completion after steps only what was typed since', async () => {
     const doc = longDocument(200);
     const primed = await client.prime('c.py', doc, DEFAULT_COMPLETION_SETTINGS.contextChars);

@@ -74,34 +74,51 @@ describe('run verdict (the switch rule, in words)', () => {
   // A fine-tune that went from 1.37 to 0.89 nats/char.
   const won = { bestValLoss: 0.89, startValLoss: 1.37, startValAccuracy: 0.63, improved: true, stoppedBy: 'time-budget' as const };
 
-  it('a run that beat the start switches and says by how much', () => {
+  it("a run that beat the start switches and says by how much, in the user's words; the figures go to the report", () => {
     const v = runVerdict({ ...won, history: [rec(1.0, 0.7), rec(0.89, 0.76)] });
     assert.equal(v.switched, true);
-    assert.equal(v.message, 'completions on this workspace: 1.370 → 0.890 nats/char (−35%), 63% → 76% of characters right; completions use the new model now.');
+    assert.equal(v.message, 'the new model predicts files it did not train on 35% better; completions use it now.');
+    assert.equal(v.details, 'On files it did not train on: 1.370 → 0.890 nats/char (−35.0%), 63% → 76% of characters right.');
   });
 
-  it('with the keystroke check, says what the ghost text saves before and after', () => {
+  it('with the keystroke check, leads with the keys it saves: "types N fewer keys in 100"', () => {
     const v = runVerdict({ ...won, history: [rec(0.89, 0.76)], startKeystrokeSavings: 0.124, keystrokeSavings: 0.341 });
     assert.equal(v.keystrokesBefore, 0.124);
     assert.equal(v.keystrokesAfter, 0.341);
-    assert.match(v.message, /63% → 76% of characters right, keystrokes saved 12% → 34%; completions use the new model now\.$/);
+    assert.equal(v.message, 'the new model types 22 fewer keys in 100 on files it did not train on (keystrokes saved 12% → 34%); completions use it now.');
+    assert.match(v.details, /63% → 76% of characters right, keystrokes saved 12\.4% → 34\.1%\.$/);
+    assert.doesNotMatch(v.message, /nats|epoch/);
+    // As many keys (a loss gain that typing does not show yet): says so, and what it does predict better.
+    const same = runVerdict({ ...won, history: [rec(0.89, 0.76)], startKeystrokeSavings: 0.341, keystrokeSavings: 0.342 });
+    assert.equal(same.switched, true);
+    assert.match(same.message, /^the new model saves as many keystrokes on files it did not train on \(34%\) and predicts them 35% better/);
     // Only the start's figure (the new model's check did not run): no half a comparison.
     const half = runVerdict({ ...won, history: [rec(0.89, 0.76)], startKeystrokeSavings: 0.124 });
-    assert.doesNotMatch(half.message, /keystrokes/);
+    assert.doesNotMatch(half.message + half.details, /keystrokes/);
+  });
+
+  it('a calibrated threshold is in the report, not in the notification', () => {
+    const calibration = { confidenceThreshold: 0.5, minAcceptedShare: 0.4, chars: 2000, tried: [] };
+    const v = runVerdict({ ...won, history: [rec(0.89, 0.76)], startKeystrokeSavings: 0.3, keystrokeSavings: 0.34, threshold: 0.5, calibration });
+    assert.match(v.details, /at least 50% sure it is right \(calibrated for it; the old one: 30%\)/);
+    assert.doesNotMatch(v.message, /sure|threshold/);
+    assert.equal(v.thresholdAfter, 0.5);
   });
 
   it('a run that lowered the loss but types worse on the held-out files keeps the model, and says so plainly', () => {
     // The case that once switched: 1.202 -> 1.199 nats/char, keystrokes saved 56% -> 55%.
     const v = runVerdict({ ...won, bestValLoss: 0.89, history: [rec(0.89, 0.76)], startKeystrokeSavings: 0.56, keystrokeSavings: 0.55 });
     assert.equal(v.switched, false);
-    assert.match(v.message, /^training kept the current model: the new one would save fewer keystrokes .* \(56% → 55%\)/);
+    assert.equal(v.message, 'kept the current model: the new one would type 1 more key in 100 on files it did not train on (keystrokes saved 56% → 55%).');
     assert.equal(v.keystrokesAfter, 0.55);
+    assert.match(v.details, /1\.370 → 0\.890 nats\/char/);
   });
 
   it('a loss gain under 1% keeps the model even when keystrokes did not fall', () => {
     const v = runVerdict({ ...won, startValLoss: 1.202, bestValLoss: 1.199, history: [rec(1.199, 0.68)], startKeystrokeSavings: 0.56, keystrokeSavings: 0.56 });
     assert.equal(v.switched, false);
-    assert.match(v.message, /scores 1\.199 against 1\.202 nats\/char .* a gain under 1%/);
+    assert.equal(v.message, 'kept the current model: the new one predicts files it did not train on only 0.2% better, too little to feel while typing.');
+    assert.match(v.details, /1\.202 → 1\.199 nats\/char/);
     const enough = runVerdict({
       ...won,
       startValLoss: 1.2,
@@ -116,8 +133,16 @@ describe('run verdict (the switch rule, in words)', () => {
   it('a run that did not beat the start keeps the model and says why', () => {
     const v = runVerdict({ bestValLoss: 1.2, startValLoss: 1.2, improved: false, stoppedBy: 'time-budget', history: [rec(1.25, 0.6), rec(1.3, 0.6)] });
     assert.equal(v.switched, false);
-    assert.match(v.message, /kept the current model: its best, 1\.250 nats\/char .* did not beat the current model's 1\.200/);
+    assert.equal(v.message, 'kept the current model: the new model did not predict files it did not train on better.');
+    assert.match(v.details, /its best, 1\.250 nats\/char, did not beat the current model's 1\.200/);
     const early = runVerdict({ bestValLoss: 1.2, startValLoss: 1.2, improved: false, stoppedBy: 'cancelled', history: [] });
-    assert.match(early.message, /stopped before its first checkpoint/);
+    assert.match(early.message, /stopped before it could check a new model/);
+  });
+
+  it('a model trained from scratch says so without a comparison', () => {
+    const v = runVerdict({ bestValLoss: 1.5, improved: true, stoppedBy: 'time-budget', history: [rec(1.5, 0.6)] });
+    assert.equal(v.switched, true);
+    assert.equal(v.message, 'trained a new model on this workspace; completions use it now.');
+    assert.equal(v.details, 'On files it did not train on: 1.500 nats/char, 60% of characters right.');
   });
 });

@@ -1,8 +1,8 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { train, TrainEvent, latestDir } from '../../src/training/loop/trainer';
-import { loadCheckpoint } from '../../src/model/checkpoint';
+import { train, TrainEvent, TrainHooks, latestDir } from '../../src/training/loop/trainer';
+import { loadCheckpoint, setServingCalibration } from '../../src/model/checkpoint';
 import { ModelWeights } from '../../src/model/architecture';
 import { keystrokeCheck } from '../../src/replay/keystroke-check';
 import { tinyCorpus, tinyConfig } from './fixtures';
@@ -248,5 +248,66 @@ describe('trainer: a fine-tune must beat its start', function () {
     seen.length = 0;
     await train(tinyConfig(data, path.join(tempDir(), 'ft2'), { epochs: 1, evalEvery: 10, from: base, mustBeatStart: true }), undefined, undefined, hooks);
     assert.equal(seen.length, 0);
+  });
+
+  it("calibrates the new model's threshold from the start's, stores it in meta.json, and reports the chosen point as its check", async () => {
+    const base = path.join(tempDir(), 'base');
+    await train(tinyConfig(data, base, { epochs: 1, evalEvery: 10 }));
+    setServingCalibration(base, { confidenceThreshold: 0.4, minAcceptedShare: 0, chars: 0, tried: [] });
+    const out = path.join(tempDir(), 'ft');
+    const thresholds: (number | undefined)[] = [];
+    const asked: { referenceAcceptedShare: number; from?: number }[] = [];
+    const hooks: TrainHooks = {
+      keystrokes: async (_w, _f, opts) => {
+        thresholds.push(opts?.threshold);
+        return { savings: 0.2, chars: 500, acceptedShare: 0.5 };
+      },
+      calibrate: {
+        replays: 3,
+        run: async (_w, _f, opts) => {
+          asked.push(opts);
+          return {
+            confidenceThreshold: 0.45,
+            minAcceptedShare: 0.45,
+            chars: 480,
+            tried: [
+              { threshold: 0.4, savings: 0.33, acceptedShare: 0.3 },
+              { threshold: 0.45, savings: 0.31, acceptedShare: 0.46 },
+            ],
+          };
+        },
+      },
+    };
+    const events: TrainEvent[] = [];
+    const s = await train(
+      tinyConfig(data, out, { epochs: 12, evalEvery: 6, from: base, mustBeatStart: true, keystrokeCheck: true }),
+      (e) => events.push(e),
+      undefined,
+      hooks,
+    );
+    assert.equal(s.improved, true);
+    // The start types at its own calibrated threshold (as the editor serves it); the search starts there.
+    assert.deepEqual(thresholds, [0.4]);
+    assert.deepEqual(asked, [{ referenceAcceptedShare: 0.5, from: 0.4 }]);
+    assert.equal(s.startThreshold, 0.4);
+    assert.equal(s.threshold, 0.45);
+    assert.equal(s.keystrokeSavings, 0.31);
+    assert.equal(s.acceptedShare, 0.46);
+    const best = events.find((e): e is Extract<TrainEvent, { type: 'keystrokes' }> => e.type === 'keystrokes' && e.model === 'best');
+    assert.deepEqual([best?.savings, best?.chars, best?.threshold], [0.31, 480, 0.45]);
+    assert.equal(loadCheckpoint(out).meta.serving!.confidenceThreshold, 0.45);
+    // A threshold the user set is the one both models type at, and nothing is calibrated.
+    thresholds.length = asked.length = 0;
+    const out2 = path.join(tempDir(), 'ft2');
+    const s2 = await train(
+      tinyConfig(data, out2, { epochs: 12, evalEvery: 6, from: base, mustBeatStart: true, keystrokeCheck: true, servingThreshold: 0.35 }),
+      undefined,
+      undefined,
+      hooks,
+    );
+    assert.equal(s2.improved, true);
+    assert.deepEqual(thresholds, [0.35, 0.35]);
+    assert.deepEqual(asked, []);
+    assert.equal(loadCheckpoint(out2).meta.serving, undefined);
   });
 });

@@ -57,7 +57,7 @@ export class GradientPool {
   static async create(
     threads: number,
     spec: ModelSpec,
-    opts: { backend?: BackendPreference; modulePaths?: string[]; seed?: number; frozenLayers?: number } = {},
+    opts: { backend?: BackendPreference; modulePaths?: string[]; seed?: number; frozenLayers?: number; lowPriority?: boolean } = {},
   ): Promise<GradientPool> {
     const script = findWorkerScript('gradient-worker.js');
     const workers = Array.from(
@@ -70,6 +70,7 @@ export class GradientPool {
             modulePaths: opts.modulePaths ?? [],
             seed: (opts.seed ?? 1) * 1000 + i,
             frozenLayers: opts.frozenLayers ?? 0,
+            lowPriority: opts.lowPriority ?? false,
           },
         }),
     );

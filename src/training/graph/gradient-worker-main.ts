@@ -7,9 +7,11 @@ import { initWeights } from '../../model/initializers';
 import { TrainableModel } from './train-graph';
 import { ShardRequest, GradientResult } from './gradient-pool';
 import { LstmState } from '../ops/lstm-op';
+import { lowerThisThreadPriority } from '../../util/thread-priority';
 
-const input = workerData as { spec: ModelSpec; backend: BackendPreference; modulePaths: string[]; seed: number; frozenLayers: number };
+const input = workerData as { spec: ModelSpec; backend: BackendPreference; modulePaths: string[]; seed: number; frozenLayers: number; lowPriority: boolean };
 const port = parentPort!;
+if (input.lowPriority) lowerThisThreadPriority();
 
 async function main(): Promise<void> {
   await selectBackend({ preferred: input.backend, modulePaths: input.modulePaths });

@@ -3,9 +3,10 @@
  * process-client.ts with an IPC channel. Used for GPU backends: Dawn cannot run inside Electron, and a GPU
  * driver fault ends this process, not the editor.
  */
-import { keystrokeCheck } from '../../replay/keystroke-check';
+import { replayHooks } from './replay-hooks';
 import { train, TrainConfig } from '../loop/trainer';
 import { FromWorker } from './worker-protocol';
+import { lowerThisThreadPriority } from '../../util/thread-priority';
 
 type ToProcess = { type: 'start'; config: TrainConfig } | { type: 'cancel' } | { type: 'busy'; busy: boolean };
 
@@ -17,11 +18,12 @@ process.on('message', (m: ToProcess) => {
   if (m.type === 'cancel') cancelled = true;
   else if (m.type === 'busy') editorBusy = m.busy;
   else if (m.type === 'start') {
+    if (m.config.lowPriority) lowerThisThreadPriority();
     train(
       m.config,
       (event) => void send({ type: 'event', event }),
       () => cancelled,
-      { keystrokes: keystrokeCheck, editorBusy: () => editorBusy },
+      { ...replayHooks, editorBusy: () => editorBusy },
     ).then(
       async (summary) => {
         await send({ type: 'done', summary });

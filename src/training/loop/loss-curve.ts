@@ -62,3 +62,51 @@ export function writeLossCurve(file: string, history: EpochRecord[], title: stri
 <body>${svg}<table><tr><th>epoch</th><th>train nats/char</th><th>val nats/char</th><th>val bits/char</th><th>chars seen</th><th>seconds</th></tr>${rows}</table></body></html>`,
   );
 }
+
+/** One line of a chart over time: [minutes, nats/char] points, drawn as a line or as dots. */
+export interface TimeSeries {
+  name: string;
+  color: string;
+  points: [number, number][];
+  dots?: boolean;
+}
+
+/**
+ * A loss chart over minutes of a run (the editor's live report): training loss from the first seconds, validation
+ * points as they come. Minutes, not epochs: a workspace run is planned in minutes and may not finish one epoch.
+ */
+export function timeCurveSvg(series: TimeSeries[], title: string, width = 640, height = 360): string {
+  const m = { l: 56, r: 16, t: 32, b: 44 };
+  const all = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const xMax = Math.max(1e-9, ...all.map(([x]) => x));
+  const ys = all.map(([, y]) => y);
+  const lo = ys.length ? Math.max(0, Math.min(...ys) - 0.1) : 0;
+  const hi = ys.length ? Math.max(...ys) + 0.1 : 1;
+  const X = (x: number) => m.l + (x / xMax) * (width - m.l - m.r);
+  const Y = (y: number) => m.t + (1 - (y - lo) / (hi - lo)) * (height - m.t - m.b);
+  const draw = (s: TimeSeries) => {
+    const p = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)).map(([x, y]) => [X(x).toFixed(1), Y(y).toFixed(1)]);
+    if (!p.length) return '';
+    const dots = p.map(([x, y]) => `<circle cx="${x}" cy="${y}" r="${s.dots ? 4 : 1.5}" fill="${s.color}"/>`).join('');
+    return s.dots
+      ? dots
+      : `<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${p.map((q) => q.join(',')).join(' ')}"/>${p.length === 1 ? dots : ''}`;
+  };
+  const ticks: string[] = [];
+  for (let i = 0; i <= 5; i++) {
+    const y = lo + ((hi - lo) * i) / 5;
+    ticks.push(
+      `<line x1="${m.l}" x2="${width - m.r}" y1="${Y(y)}" y2="${Y(y)}" stroke="#ddd"/><text x="${m.l - 6}" y="${Y(y) + 4}" text-anchor="end" font-size="11">${y.toFixed(2)}</text>`,
+    );
+    const x = (xMax * i) / 5;
+    ticks.push(`<text x="${X(x)}" y="${height - m.b + 16}" text-anchor="middle" font-size="11">${x < 10 ? x.toFixed(1) : x.toFixed(0)}</text>`);
+  }
+  const legend = series.map((s, i) => `<text x="${m.l + 10 + i * 140}" y="${m.t + 14}" font-size="12" fill="${s.color}">${esc(s.name)}</text>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}: loss (nats/char)</text>
+${ticks.join('\n')}
+<text x="${width / 2}" y="${height - 6}" text-anchor="middle" font-size="12">minutes</text>
+${series.map(draw).join('')}${legend}
+</svg>`;
+}

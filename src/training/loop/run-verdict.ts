@@ -1,9 +1,10 @@
 /**
- * What a workspace training run bought, in one sentence for the user: the validation figures of the model it
- * started from and of the best checkpoint, and whether completions switch to the new model. A fine-tune switches
- * only when it beat the start on loss (TrainConfig.mustBeatStart) by a margin typing can feel, and, when the
- * keystroke check ran, saves no fewer keystrokes on the held-out files than the model it would replace: a run that
- * bought 1.202 -> 1.199 nats/char and typed 56% -> 55% once replaced the model and read like a success.
+ * What a workspace training run bought, said in the user's words: the notification leads with keystrokes on files
+ * the run did not train on ("types 4 fewer keys in 100"), and the report gets the figures behind it (nats/char,
+ * characters right, the threshold the new model serves at). A fine-tune switches only when it beat the start on
+ * loss (TrainConfig.mustBeatStart) by a margin typing can feel, and, when the keystroke check ran, saves no fewer
+ * keystrokes on the held-out files than the model it would replace: a run that bought 1.202 -> 1.199 nats/char and
+ * typed 56% -> 55% once replaced the model and read like a success.
  */
 import type { TrainSummary } from './trainer';
 
@@ -17,9 +18,15 @@ export interface RunVerdict {
   /** Keystrokes the ghost text saved on the validation files with the old model and with the new one. */
   keystrokesBefore?: number;
   keystrokesAfter?: number;
+  /** The confidence threshold each model served at in that check (undefined: the default). */
+  thresholdBefore?: number;
+  thresholdAfter?: number;
   /** Whether the run wrote a model that completions now use. */
   switched: boolean;
+  /** The sentence for the notification, in the user's words. */
   message: string;
+  /** The figures behind it, for the report (nats/char, characters right, threshold). */
+  details: string;
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -30,69 +37,95 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
  */
 export const MIN_RELATIVE_GAIN = 0.01;
 
+/** Where the figures come from, said once. */
+const HELD_OUT = 'files it did not train on';
+
 type VerdictInput = Pick<
   TrainSummary,
-  'bestValLoss' | 'startValLoss' | 'startValAccuracy' | 'improved' | 'history' | 'stoppedBy' | 'startKeystrokeSavings' | 'keystrokeSavings'
+  | 'bestValLoss'
+  | 'startValLoss'
+  | 'startValAccuracy'
+  | 'improved'
+  | 'history'
+  | 'stoppedBy'
+  | 'startKeystrokeSavings'
+  | 'keystrokeSavings'
+  | 'startThreshold'
+  | 'threshold'
+  | 'calibration'
 >;
+
+/** "nats/char before → after, characters right, keystrokes saved, threshold": the report's line of figures. */
+function figures(v: Omit<RunVerdict, 'message' | 'details' | 'switched'>, calibrated: boolean): string {
+  const parts: string[] = [];
+  if (v.before !== undefined && v.after !== undefined) {
+    const change = (v.after - v.before) / v.before;
+    parts.push(`${v.before.toFixed(3)} → ${v.after.toFixed(3)} nats/char (${change <= 0 ? '−' : '+'}${Math.abs(change * 100).toFixed(1)}%)`);
+  } else if (v.after !== undefined) parts.push(`${v.after.toFixed(3)} nats/char`);
+  else if (v.before !== undefined) parts.push(`the current model scores ${v.before.toFixed(3)} nats/char`);
+  if (v.beforeAccuracy !== undefined && v.afterAccuracy !== undefined) parts.push(`${pct(v.beforeAccuracy)} → ${pct(v.afterAccuracy)} of characters right`);
+  else if (v.afterAccuracy !== undefined) parts.push(`${pct(v.afterAccuracy)} of characters right`);
+  if (v.keystrokesBefore !== undefined && v.keystrokesAfter !== undefined)
+    parts.push(`keystrokes saved ${(v.keystrokesBefore * 100).toFixed(1)}% → ${(v.keystrokesAfter * 100).toFixed(1)}%`);
+  if (calibrated && v.thresholdAfter !== undefined)
+    parts.push(
+      `the new model shows a suggestion when it is at least ${pct(v.thresholdAfter)} sure it is right (calibrated for it; the old one: ${pct(v.thresholdBefore ?? 0.3)})`,
+    );
+  return parts.length ? `On ${HELD_OUT}: ${parts.join(', ')}.` : '';
+}
 
 export function runVerdict(s: VerdictInput): RunVerdict {
   const bestRecord = s.history.find((r) => r.valLoss === s.bestValLoss);
   const before = s.startValLoss;
+  const calibrated = s.calibration !== undefined;
   if (!s.improved || s.bestValLoss === null) {
     const tried = s.history.length ? Math.min(...s.history.map((r) => r.valLoss).filter(Number.isFinite)) : undefined;
     const why =
       before === undefined
-        ? 'no checkpoint was written'
+        ? 'the run wrote no model'
         : tried === undefined || !Number.isFinite(tried)
-          ? `it stopped before its first checkpoint (the current model scores ${before.toFixed(3)} nats/char here)`
-          : `its best, ${tried.toFixed(3)} nats/char on this workspace's validation files, did not beat the current model's ${before.toFixed(3)}`;
-    return { before, beforeAccuracy: s.startValAccuracy, switched: false, message: `training kept the current model: ${why}.` };
+          ? 'the run stopped before it could check a new model (give it more minutes)'
+          : `the new model did not predict ${HELD_OUT} better`;
+    const base = { before, beforeAccuracy: s.startValAccuracy };
+    return {
+      ...base,
+      switched: false,
+      message: `kept the current model: ${why}.`,
+      details:
+        tried !== undefined && Number.isFinite(tried) && before !== undefined
+          ? `On ${HELD_OUT}: its best, ${tried.toFixed(3)} nats/char, did not beat the current model's ${before.toFixed(3)}.`
+          : figures(base, false),
+    };
   }
   const after = s.bestValLoss;
   const afterAccuracy = bestRecord?.valAccuracy;
-  if (before === undefined) {
-    return {
-      after,
-      afterAccuracy,
-      switched: true,
-      message: `new model: ${after.toFixed(3)} nats/char on this workspace's validation files${afterAccuracy !== undefined ? `, ${pct(afterAccuracy)} of characters right` : ''}; completions use it now.`,
-    };
-  }
-  const change = (after - before) / before;
-  const kept = (why: string): RunVerdict => ({
-    before,
-    beforeAccuracy: s.startValAccuracy,
-    after,
-    afterAccuracy,
-    ...(s.startKeystrokeSavings !== undefined && s.keystrokeSavings !== undefined
-      ? { keystrokesBefore: s.startKeystrokeSavings, keystrokesAfter: s.keystrokeSavings }
-      : {}),
-    switched: false,
-    message: `training kept the current model: ${why}.`,
-  });
-  if (s.startKeystrokeSavings !== undefined && s.keystrokeSavings !== undefined && s.keystrokeSavings < s.startKeystrokeSavings) {
-    return kept(
-      `the new one would save fewer keystrokes on this workspace's held-out files (${pct(s.startKeystrokeSavings)} → ${pct(s.keystrokeSavings)}), although its loss fell ${before.toFixed(3)} → ${after.toFixed(3)} nats/char`,
-    );
-  }
-  if (-change < MIN_RELATIVE_GAIN) {
-    return kept(
-      `the new one scores ${after.toFixed(3)} against ${before.toFixed(3)} nats/char on this workspace's held-out files, a gain under ${MIN_RELATIVE_GAIN * 100}% that typing would not feel`,
-    );
-  }
-  const acc = s.startValAccuracy !== undefined && afterAccuracy !== undefined ? `, ${pct(s.startValAccuracy)} → ${pct(afterAccuracy)} of characters right` : '';
   const keys =
     s.startKeystrokeSavings !== undefined && s.keystrokeSavings !== undefined
-      ? { keystrokesBefore: s.startKeystrokeSavings, keystrokesAfter: s.keystrokeSavings }
+      ? { keystrokesBefore: s.startKeystrokeSavings, keystrokesAfter: s.keystrokeSavings, thresholdBefore: s.startThreshold, thresholdAfter: s.threshold }
       : {};
-  const keysText = keys.keystrokesBefore !== undefined ? `, keystrokes saved ${pct(keys.keystrokesBefore)} → ${pct(keys.keystrokesAfter)}` : '';
-  return {
-    before,
-    beforeAccuracy: s.startValAccuracy,
-    after,
-    afterAccuracy,
-    ...keys,
-    switched: true,
-    message: `completions on this workspace: ${before.toFixed(3)} → ${after.toFixed(3)} nats/char (${change <= 0 ? '−' : '+'}${Math.abs(Math.round(change * 100))}%)${acc}${keysText}; completions use the new model now.`,
-  };
+  const base = { before, beforeAccuracy: s.startValAccuracy, after, afterAccuracy, ...keys };
+  const details = figures(base, calibrated);
+  if (before === undefined) {
+    return { ...base, switched: true, message: 'trained a new model on this workspace; completions use it now.', details };
+  }
+  const gain = (before - after) / before;
+  const kept = (why: string): RunVerdict => ({ ...base, switched: false, message: `kept the current model: ${why}.`, details });
+  if (keys.keystrokesBefore !== undefined && keys.keystrokesAfter < keys.keystrokesBefore) {
+    const more = Math.max(1, Math.round((keys.keystrokesBefore - keys.keystrokesAfter) * 100));
+    return kept(
+      `the new one would type ${more} more key${more === 1 ? '' : 's'} in 100 on ${HELD_OUT} (keystrokes saved ${pct(keys.keystrokesBefore)} → ${pct(keys.keystrokesAfter)})`,
+    );
+  }
+  if (gain < MIN_RELATIVE_GAIN) {
+    return kept(`the new one predicts ${HELD_OUT} only ${(gain * 100).toFixed(1)}% better, too little to feel while typing`);
+  }
+  if (keys.keystrokesBefore === undefined) {
+    return { ...base, switched: true, message: `the new model predicts ${HELD_OUT} ${Math.round(gain * 100)}% better; completions use it now.`, details };
+  }
+  const fewer = Math.round((keys.keystrokesAfter - keys.keystrokesBefore) * 100);
+  const message =
+    fewer > 0
+      ? `the new model types ${fewer} fewer key${fewer === 1 ? '' : 's'} in 100 on ${HELD_OUT} (keystrokes saved ${pct(keys.keystrokesBefore)} → ${pct(keys.keystrokesAfter)}); completions use it now.`
+      : `the new model saves as many keystrokes on ${HELD_OUT} (${pct(keys.keystrokesAfter)}) and predicts them ${Math.round(gain * 100)}% better; completions use it now.`;
+  return { ...base, switched: true, message, details };
 }

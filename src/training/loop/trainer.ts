@@ -11,7 +11,16 @@ import { lockOutput } from '../../model/output-lock';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeSpec, ModelSpec, ModelWeights } from '../../model/architecture';
 import { initWeights } from '../../model/initializers';
-import { saveCheckpoint, loadCheckpoint, EpochRecord, TrainingInfo, CorpusSummary, resolveCheckpointDir } from '../../model/checkpoint';
+import {
+  saveCheckpoint,
+  loadCheckpoint,
+  EpochRecord,
+  TrainingInfo,
+  CorpusSummary,
+  resolveCheckpointDir,
+  ServingCalibration,
+  setServingCalibration,
+} from '../../model/checkpoint';
 import { selectBackend, BackendPreference, BackendSelection } from '../../engine/backend';
 import { buildCorpus, CorpusReport, EmptyCorpusError } from '../../data/corpus';
 import { checkWritable } from '../../model/output-folder';
@@ -75,6 +84,12 @@ export interface TrainConfig {
    */
   keystrokeCheck?: boolean;
   /**
+   * The confidence threshold the user set for completions (lstmComplete.confidenceThreshold): both keystroke checks
+   * type at it and no threshold is calibrated. Undefined: the starting model types at its own calibrated threshold
+   * (or the default), and the new model is calibrated (TrainHooks.calibrate) and types at what was chosen.
+   */
+  servingThreshold?: number;
+  /**
    * Train on these files (absolute paths; keep learning's saved files) and about three times their text from
    * the other training files, not on the whole corpus; validation is the usual split of the whole corpus.
    */
@@ -92,6 +107,11 @@ export interface TrainConfig {
   backend?: BackendPreference;
   /** Worker threads computing gradients in parallel (data parallel); 1 = in this thread. */
   threads?: number;
+  /**
+   * The editor's runs: the training threads (this one and the gradient workers) run at a lower CPU priority
+   * (util/thread-priority.ts), so typing gets the cores first when both want them.
+   */
+  lowPriority?: boolean;
   /** With threads > 1: how many of them work while the editor is in use (TrainHooks.editorBusy); default all. */
   threadsWhileBusy?: number;
   /** Where the training maths runs: 'device' for GPU backends (the default on webgpu), 'host' otherwise. */
@@ -129,7 +149,9 @@ export type TrainEvent =
   | { type: 'eval'; record: EpochRecord; best: boolean }
   | { type: 'checkpoint'; dir: string; valLoss: number }
   /** Keystrokes the ghost text saves on the validation files, with the starting model or the best checkpoint. */
-  | { type: 'keystrokes'; model: 'start' | 'best'; savings: number; chars: number };
+  | { type: 'keystrokes'; model: 'start' | 'best'; savings: number; chars: number; acceptedShare?: number; threshold?: number }
+  /** The confidence threshold chosen for the new model (TrainHooks.calibrate), stored in its meta.json. */
+  | { type: 'calibrated'; calibration: ServingCalibration };
 
 /**
  * What a host adds to a run that the training code does not own: the keystroke replay lives in replay/, which
@@ -138,7 +160,24 @@ export type TrainEvent =
 export interface TrainHooks {
   /** Whether the user is working in the editor now (TrainConfig.threadsWhileBusy applies); read before each batch. */
   editorBusy?: () => boolean;
-  keystrokes?: (weights: ModelWeights, files: { relative: string; text: string }[]) => Promise<{ savings: number; chars: number }>;
+  keystrokes?: (
+    weights: ModelWeights,
+    files: { relative: string; text: string }[],
+    opts?: { threshold?: number },
+  ) => Promise<{ savings: number; chars: number; acceptedShare?: number }>;
+  /**
+   * Chooses the new model's confidence threshold on the validation files (replay/threshold-calibration.ts), given the
+   * starting model's accepted share of shown suggestions in its keystroke check and its threshold (the search starts
+   * there); `replays` is the most keystroke checks it costs (the budget keeps room for them).
+   */
+  calibrate?: {
+    replays: number;
+    run: (
+      weights: ModelWeights,
+      files: { relative: string; text: string }[],
+      opts: { referenceAcceptedShare: number; from?: number },
+    ) => Promise<ServingCalibration>;
+  };
 }
 
 export interface TrainSummary {
@@ -158,6 +197,14 @@ export interface TrainSummary {
   /** Keystrokes saved on the validation files (TrainConfig.keystrokeCheck): by the starting model, by the best checkpoint. */
   startKeystrokeSavings?: number;
   keystrokeSavings?: number;
+  /** The accepted share of shown suggestions in those checks. */
+  startAcceptedShare?: number;
+  acceptedShare?: number;
+  /** The confidence threshold each model typed at (undefined: the completion settings' default). */
+  startThreshold?: number;
+  threshold?: number;
+  /** The new model's calibration (written to its meta.json), when one was made. */
+  calibration?: ServingCalibration;
   /** Whether `out` holds weights of this run (false: nothing beat the start, `out` was left alone). */
   improved: boolean;
   history: EpochRecord[];
@@ -220,6 +267,8 @@ interface Start {
   optimizer?: { json: string; bin: Buffer };
   carried?: Buffer;
   fineTunedFrom?: string;
+  /** The threshold the starting checkpoint was calibrated to serve at (its meta.json's serving). */
+  servingThreshold?: number;
 }
 
 function startingPoint(cfg: TrainConfig, out: string, latest: string, seed: number, log: (m: string) => void): Start {
@@ -258,7 +307,14 @@ function startingPoint(cfg: TrainConfig, out: string, latest: string, seed: numb
   if (cfg.from) {
     const ck = loadCheckpoint(cfg.from);
     log(`fine-tuning from ${ck.dir} (${ck.meta.name})`);
-    return { weights: ck.weights, history: [], position: fresh, bestValLoss: null, fineTunedFrom: ck.dir };
+    return {
+      weights: ck.weights,
+      history: [],
+      position: fresh,
+      bestValLoss: null,
+      fineTunedFrom: ck.dir,
+      servingThreshold: ck.meta.serving?.confidenceThreshold,
+    };
   }
   return { weights: initWeights(makeSpec(cfg.spec), seed), history: [], position: fresh, bestValLoss: null };
 }
@@ -348,6 +404,9 @@ interface Run {
   startVal?: { loss: number; accuracy: number };
   /** Keystrokes saved by the starting model on the validation files, and how long that replay took (ms). */
   startKeys?: number;
+  startAcceptedShare?: number;
+  /** The threshold the starting model types at in the keystroke check (as the editor serves it). */
+  startThreshold?: number;
   keysMs: number;
   improved: boolean;
   /** Carried-state mode: each stream's LSTM state between batches. */
@@ -411,7 +470,9 @@ async function setUp(
     threads = 1;
   }
   const pool =
-    threads > 1 ? await GradientPool.create(threads, model.spec, { backend: cfg.backend, modulePaths: cfg.modulePaths, seed, frozenLayers }) : undefined;
+    threads > 1
+      ? await GradientPool.create(threads, model.spec, { backend: cfg.backend, modulePaths: cfg.modulePaths, seed, frozenLayers, lowPriority: cfg.lowPriority })
+      : undefined;
   if (pool) log(`training: gradients in ${pool.size} worker threads`);
   if (start.optimizer) await restoreOptimizer(opt, start.optimizer.json, start.optimizer.bin);
   let states: (LstmState | undefined)[] | undefined = mode === 'carried-state' ? [] : undefined;
@@ -438,6 +499,7 @@ async function setUp(
     hyperParameters,
     hooks,
     fineTunedFrom: start.fineTunedFrom,
+    startThreshold: cfg.servingThreshold ?? start.servingThreshold,
     position: start.position,
     history: start.history,
     bestValLoss: start.bestValLoss,
@@ -481,8 +543,11 @@ async function measureStart(run: Run, onEvent: (e: TrainEvent) => void, log: (m:
   run.bestValLoss = run.startVal.loss;
   onEvent({ type: 'start', valLoss: run.startVal.loss, valAccuracy: run.startVal.accuracy });
   log(`starting model: ${run.startVal.loss.toFixed(4)} nats/char on the validation files (${(run.startVal.accuracy * 100).toFixed(1)}% of characters right)`);
-  const keys = await checkKeystrokes(run, 'start', await run.model.readWeights(), onEvent, log);
-  if (keys) run.startKeys = keys.savings;
+  const keys = await checkKeystrokes(run, 'start', await run.model.readWeights(), run.startThreshold, onEvent, log);
+  if (keys) {
+    run.startKeys = keys.savings;
+    run.startAcceptedShare = keys.acceptedShare;
+  }
 }
 
 /** The keystroke replay on the validation files (TrainConfig.keystrokeCheck), timed so the budget keeps room for it. */
@@ -490,24 +555,57 @@ async function checkKeystrokes(
   run: Run,
   model: 'start' | 'best',
   weights: ModelWeights,
+  threshold: number | undefined,
   onEvent: (e: TrainEvent) => void,
   log: (m: string) => void,
-): Promise<{ savings: number } | undefined> {
+): Promise<{ savings: number; acceptedShare?: number } | undefined> {
   const hooks = run.hooks;
   if (!(run.cfg.keystrokeCheck && hooks.keystrokes && run.data.valFiles.length)) return undefined;
   const t = Date.now();
   try {
-    const r = await hooks.keystrokes(weights, run.data.valFiles);
+    const r = await hooks.keystrokes(weights, run.data.valFiles, threshold === undefined ? {} : { threshold });
     run.keysMs = Date.now() - t;
     if (!r.chars) return undefined;
-    onEvent({ type: 'keystrokes', model, savings: r.savings, chars: r.chars });
+    onEvent({ type: 'keystrokes', model, savings: r.savings, chars: r.chars, acceptedShare: r.acceptedShare, threshold });
+    const share = r.acceptedShare === undefined ? '' : `, ${(r.acceptedShare * 100).toFixed(1)}% of shown suggestions right`;
     log(
-      `${model === 'start' ? 'starting model' : 'best checkpoint'}: the ghost text saves ${(r.savings * 100).toFixed(1)}% of keystrokes typing ${r.chars} characters of the validation files`,
+      `${model === 'start' ? 'starting model' : 'best checkpoint'}: the ghost text saves ${(r.savings * 100).toFixed(1)}% of keystrokes typing ${r.chars} characters of the validation files${share}${threshold === undefined ? '' : ` (threshold ${threshold})`}`,
     );
     return r;
   } catch (e) {
     // A figure for the report, never a reason to lose the run.
     log(`the keystroke check failed: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Keystroke checks the calibration may cost at the end of the run, the new model's own check included (0: none made). */
+function calibrationReplays(run: Run): number {
+  const c = run.hooks.calibrate;
+  return c && run.cfg.servingThreshold === undefined && run.startAcceptedShare !== undefined ? c.replays : 0;
+}
+
+/**
+ * The new model's confidence threshold, chosen on the validation files against the starting model's accepted share
+ * (TrainHooks.calibrate) and written to its meta.json, where the editor reads it when the model serves.
+ */
+async function calibrate(run: Run, weights: ModelWeights, onEvent: (e: TrainEvent) => void, log: (m: string) => void): Promise<ServingCalibration | undefined> {
+  const c = run.hooks.calibrate;
+  if (!c || !calibrationReplays(run) || !run.data.valFiles.length) return undefined;
+  try {
+    const calibration = await c.run(weights, run.data.valFiles, { referenceAcceptedShare: run.startAcceptedShare!, from: run.startThreshold });
+    setServingCalibration(run.out, calibration);
+    onEvent({ type: 'calibrated', calibration });
+    const tried = calibration.tried
+      .map((p) => `${p.threshold}: ${(p.savings * 100).toFixed(1)}% saved, ${(p.acceptedShare * 100).toFixed(1)}% right`)
+      .join('; ');
+    log(
+      `calibration: the new model serves at threshold ${calibration.confidenceThreshold} (accepted share kept >= ${(calibration.minAcceptedShare * 100).toFixed(1)}%; ${tried})`,
+    );
+    return calibration;
+  } catch (e) {
+    // The model is kept either way; it then serves at the settings' threshold.
+    log(`the threshold calibration failed: ${(e as Error).message}`);
     return undefined;
   }
 }
@@ -641,7 +739,7 @@ async function loop(run: Run, onEvent: (e: TrainEvent) => void, isCancelled: () 
       break;
     }
     // The final evaluation and save happen within the budget, not after it.
-    if (Date.now() + run.lastEvalMs + run.keysMs >= run.deadline) {
+    if (Date.now() + run.lastEvalMs + run.keysMs * Math.max(1, calibrationReplays(run)) >= run.deadline) {
       stoppedBy = 'time-budget';
       break;
     }
@@ -695,13 +793,25 @@ async function trainLocked(
   const data = loadData(cfg, mode, seed, log, onEvent);
   const run = await setUp(cfg, mode, seed, backend, start, data, { out, latest }, hooks, log);
   let stoppedBy: TrainSummary['stoppedBy'];
-  let keys: { savings: number } | undefined;
+  let keys: { savings: number; acceptedShare?: number } | undefined;
+  let calibration: ServingCalibration | undefined;
+  let threshold: number | undefined;
   try {
     await measureStart(run, onEvent, log);
     stoppedBy = await loop(run, onEvent, isCancelled, log);
     // What the new model's ghost text saves, beside the start's figure: a few seconds, after a cancel too, since
-    // completions switched to that model either way.
-    if (run.startKeys !== undefined && run.improved) keys = await checkKeystrokes(run, 'best', loadCheckpoint(out).weights, onEvent, log);
+    // completions switched to that model either way. A cancelled run skips the calibration (it would take longer).
+    if (run.startKeys !== undefined && run.improved) {
+      const weights = loadCheckpoint(out).weights;
+      if (stoppedBy !== 'cancelled') calibration = await calibrate(run, weights, onEvent, log);
+      threshold = calibration?.confidenceThreshold ?? run.cfg.servingThreshold;
+      // The calibration typed the check's own text at the chosen threshold: that is the new model's figure.
+      const chosen = calibration?.tried.find((p) => p.threshold === threshold);
+      if (calibration && chosen) {
+        keys = chosen;
+        onEvent({ type: 'keystrokes', model: 'best', savings: chosen.savings, chars: calibration.chars, acceptedShare: chosen.acceptedShare, threshold });
+      } else keys = await checkKeystrokes(run, 'best', weights, threshold, onEvent, log);
+    }
   } finally {
     run.model.dispose();
     run.opt.dispose();
@@ -725,6 +835,11 @@ async function trainLocked(
     ...(run.startVal ? { startValLoss: run.startVal.loss, startValAccuracy: run.startVal.accuracy } : {}),
     ...(run.startKeys !== undefined ? { startKeystrokeSavings: run.startKeys } : {}),
     ...(keys ? { keystrokeSavings: keys.savings } : {}),
+    ...(run.startAcceptedShare !== undefined ? { startAcceptedShare: run.startAcceptedShare } : {}),
+    ...(keys?.acceptedShare !== undefined ? { acceptedShare: keys.acceptedShare } : {}),
+    ...(run.startThreshold !== undefined ? { startThreshold: run.startThreshold } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
+    ...(calibration ? { calibration } : {}),
     improved: run.improved || (!run.startVal && run.bestValLoss !== null),
   };
 }
