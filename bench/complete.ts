@@ -103,11 +103,12 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function summary(r: Record<string, unknown>, variant: 'typing' | 'editing'): string[] {
   const rows = (r[variant] as { rows: Row[] }).rows;
-  const base = rows.find((x) => x.completer !== 'model' && x.user === 'tab')!.figures;
+  // Each model row against word completion under the same user.
+  const base = (user: string) => rows.find((x) => x.completer !== 'model' && x.user === user)!.figures;
   return rows.map((x) => {
     const f = x.figures;
-    const vs = x.completer === 'model' ? ` (${(f.savings / base.savings).toFixed(2)}x word completion)` : '';
-    return `  ${variant.padEnd(8)} ${x.completer.padEnd(16)} ${x.user.padEnd(5)} savings ${pct(f.savings).padStart(6)}${vs.padEnd(26)} shown ${pct(f.shownRate).padStart(6)} accepted/shown ${pct(f.acceptedShare).padStart(6)} mean accepted ${f.meanAcceptedLength.toFixed(1).padStart(4)} p95 ${f.latencyP95Ms.toFixed(1)} ms`;
+    const vs = x.completer === 'model' ? ` (${(f.savings / base(x.user).savings).toFixed(2)}x word completion)` : '';
+    return `  ${variant.padEnd(8)} ${x.completer.padEnd(16)} ${x.user.padEnd(9)} savings ${pct(f.savings).padStart(6)}${vs.padEnd(26)} shown ${pct(f.shownRate).padStart(6)} accepted/shown ${pct(f.acceptedShare).padStart(6)} mean accepted ${f.meanAcceptedLength.toFixed(1).padStart(4)} p95 ${f.latencyP95Ms.toFixed(1)} ms`;
   });
 }
 

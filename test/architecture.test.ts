@@ -27,7 +27,7 @@ const ALLOWED: Record<string, string[]> = {
   replay: ['completion', 'adapt', 'inference', 'model', 'util'],
   analysis: ['data', 'inference', 'model', 'python', 'util'],
   cli: ['training/host', 'training/loop', 'training/graph', 'replay', 'analysis', 'completion', 'adapt', 'data', 'engine', 'inference', 'model', 'util'],
-  editor: ['serving', 'training/host', 'training/loop', 'analysis', 'completion', 'adapt', 'engine', 'inference', 'model', 'util'],
+  editor: ['serving', 'training/host', 'training/loop', 'analysis', 'completion', 'adapt', 'data', 'engine', 'inference', 'model', 'util'],
   '.': ['cli', 'editor', 'serving', 'adapt'],
 };
 

@@ -14,7 +14,12 @@
 export const SEED = 6;
 /** Positions are 32-bit. */
 export const MAX_INDEX_CHARS = 2 ** 32 - 1;
-const SEP = '\u0000';
+/**
+ * Joins texts in an index and in the document cache's corpus: never in source text (the vocabulary maps it to the
+ * unknown symbol), so no match runs from one text into the next.
+ */
+export const TEXT_SEPARATOR = '\u0000';
+const SEP = TEXT_SEPARATOR;
 const BEYOND_LATIN1 = /[^\u0000-\u00ff]/g;
 
 /** Hash bits for n positions: about eight positions a bucket, between 2^10 and 2^22 buckets. */

@@ -9,7 +9,7 @@ import { evaluateFiles } from '../training/graph/evaluate';
 import { filesOfSplit } from '../data/dataset';
 
 export const EVAL_HELP = `Usage: lstm-complete eval [--model DIR] --data DIR [--data DIR...] [--split all|validation|train] [--max-chars N]
-                          [--cache none|document|workspace] [--json]
+                          [--cache none|off|document|workspace] [--json]
 
 Prints {"chars", "nats_per_char", "bits_per_char", "accuracy"}; the LSTM state is carried through each file.
   --split validation   only the files the checkpoint held out for validation (from its meta.json)
@@ -43,7 +43,9 @@ export async function runEval(argv: string[]): Promise<number> {
   const skipped = describeSkips(corpus.report);
   if (skipped) process.stderr.write(`skipped: ${skipped}\n`);
   const files = filesOfSplit(corpus.files, ck.meta.corpus?.validationFiles, split, path.join(ck.dir, 'meta.json'));
-  const cache = choiceOpt(v, 'cache', ['none', 'document', 'workspace'], 'none');
+  // "off" is the setting's name for "none".
+  const chosen = choiceOpt(v, 'cache', ['none', 'off', 'document', 'workspace'], 'none');
+  const cache = chosen === 'off' ? 'none' : chosen;
   const t0 = Date.now();
   const r =
     cache === 'none'

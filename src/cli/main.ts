@@ -20,10 +20,6 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   replay: { run: runReplay, summary: 'keystrokes the ghost text saves while a simulated user types files, against word completion' },
 };
 
-export function registerCommand(name: string, run: Command, summary: string): void {
-  COMMANDS[name] = { run, summary };
-}
-
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`);
   return `Usage: lstm-complete <command> [options]   (lstm-complete <command> --help for its options)\n\nCommands:\n${lines.join('\n')}`;

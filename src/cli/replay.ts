@@ -16,12 +16,15 @@ import { TextIndex } from '../adapt/text-index';
 import { modelCompleter, wordCompleter } from '../replay/completers';
 import { replay, ReplayRow } from '../replay/replay';
 import { editingTasks, ReplayFile, typedChars, typingTasks } from '../replay/tasks';
+import { UserKind } from '../replay/users';
+import { RealisticUserOptions, REALISTIC_USER } from '../replay/realistic-user';
 import { progressBar } from './progress';
 import { BoundaryRule, LengthRule } from '../completion/confidence-cut';
 
 export const REPLAY_HELP = `Usage: lstm-complete replay [--model DIR] --data DIR [--data DIR...] [--split all|validation|train]
                             [--max-chars N] [--file-chars N] [--edits N] [--seed S] [--temperature T] [--threshold P]
                             [--multiline] [--max-completion-chars N] [--context-chars N] [--show N] [--json]
+                            [--key-interval-ms MS] [--editor-overhead-ms MS] [--accept-probability P]
 
 Keystroke savings of the ghost text against VS Code's word completion, measured in the same run.
 A simulated user types the files (in an order fixed by --seed) top to bottom at the end of the document:
@@ -32,13 +35,16 @@ already written, so the budget samples many files); and retypes 1-4 tokens at --
 settings as the editor) is asked for ghost text.
   tab user    accepts a suggestion (one keystroke) only when it is exactly what comes next
   word user   also accepts correct leading words, one keystroke each (VS Code's accept-next-word)
+  realistic   a Tab user at a steady pace: a suggestion counts only if on screen before the next key (the
+              engine's time plus --editor-overhead-ms, default 75, within --key-interval-ms, default 200),
+              a ghost text typed through stays, and a right one is taken with --accept-probability (0.85)
 Figures: savings = 1 - keystrokes/characters, shown rate, accepted share of shown, mean accepted length,
 first-character accuracy, latency per request (p50/p95). --show N prints N of the suggestions accepted.
 Completion settings default to the editor's: --temperature (0 = search, the default), --threshold (the
 probability a suggestion must have of being exactly right; default the model's calibrated one, as the editor
 serves it, else 0.3), --multiline, --max-completion-chars, --context-chars;
 and, to try other decodings: --word-candidates N (document words weighed as completions of a name, 0 = none),
---word-weight W (the LSTM's weight against word counts), --cache none|document|workspace (mix in what the
+--word-weight W (the LSTM's weight against word counts), --cache none|off|document|workspace (mix in what the
 document, or also the other files given, say comes next; the file being typed is never read ahead), --min-chars N, --boundary any|prefer-token, --length longest|gain (the longest suggestion
 that qualifies, or the one with the most expected keystrokes saved); --precision float32|int16 (the LSTM's
 products; default int16, as the editor runs them).`;
@@ -66,6 +72,9 @@ const OPTIONS = {
   cache: { type: 'string' },
   length: { type: 'string' },
   precision: { type: 'string' },
+  'key-interval-ms': { type: 'string' },
+  'editor-overhead-ms': { type: 'string' },
+  'accept-probability': { type: 'string' },
 } as const;
 
 /** Completion settings from the replay's flags, on top of the editor's defaults. */
@@ -86,10 +95,10 @@ export function settingsFromFlags(v: Record<string, unknown>, base: CompletionSe
   };
 }
 
-/** --cache none|document|workspace; "none" is the setting's "off". */
+/** --cache none|off|document|workspace: "none" and the setting's own name "off" are the same. */
 function cacheOpt(v: Record<string, unknown>, fallback: CacheSource): CacheSource {
   if (v.cache === undefined) return fallback;
-  const c = choiceOpt(v, 'cache', ['none', 'document', 'workspace'], 'none');
+  const c = choiceOpt(v, 'cache', ['none', 'off', 'document', 'workspace'], 'none');
   return c === 'none' ? 'off' : c;
 }
 
@@ -163,8 +172,15 @@ export async function runReplay(argv: string[]): Promise<number> {
   const bar = progressBar(process.stderr, 'replay');
   const t0 = Date.now();
   const show = numberOpt(v, 'show', 0, { min: 0, max: 100, integer: true });
-  const typingRows = await replay(typing, completers(), { onProgress: (d, t) => bar(d, t, 'typing'), examples: show });
-  const editingRows = editing.length ? await replay(editing, completers(), { onProgress: (d, t) => bar(d, t, 'editing') }) : [];
+  const users: UserKind[] = ['tab', 'word', 'realistic'];
+  const realistic: RealisticUserOptions = {
+    keyIntervalMs: numberOpt(v, 'key-interval-ms', REALISTIC_USER.keyIntervalMs, { min: 1, max: 10_000 }),
+    editorOverheadMs: numberOpt(v, 'editor-overhead-ms', REALISTIC_USER.editorOverheadMs, { min: 0, max: 10_000 }),
+    acceptProbability: numberOpt(v, 'accept-probability', REALISTIC_USER.acceptProbability, { min: 0, max: 1 }),
+  };
+  const common = { users, realistic, seed };
+  const typingRows = await replay(typing, completers(), { ...common, onProgress: (d, t) => bar(d, t, 'typing'), examples: show });
+  const editingRows = editing.length ? await replay(editing, completers(), { ...common, onProgress: (d, t) => bar(d, t, 'editing') }) : [];
   bar.done();
   const seconds = (Date.now() - t0) / 1000;
   const typedTotal = typing.reduce((s, t) => s + typedChars(t), 0);
@@ -177,6 +193,7 @@ export async function runReplay(argv: string[]): Promise<number> {
         seed,
         settings,
         precision: stepper.precision,
+        realistic,
         typing: { tasks: typing.length, chars: typedTotal, rows: typingRows },
         editing: { tasks: editing.length, rows: editingRows },
         seconds,

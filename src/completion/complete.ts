@@ -49,7 +49,7 @@ export interface CompletionSettings {
 }
 
 /**
- * The defaults were chosen by the completion replay (README, "Keystrokes saved"): on the tuning packages,
+ * The defaults were chosen by the completion replay (docs/completion-quality.md): on the tuning packages,
  * with the workspace cache and its fitted gate, threshold 0.3 and the gain rule saved nearly the most
  * keystrokes (39.3% vs 40.3% at 0.25) while keeping over 40% of the suggestions shown accepted (37% at 0.25).
  */

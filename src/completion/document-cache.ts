@@ -8,7 +8,7 @@
  * No tables are built: each prediction is a few string searches over a bounded text, so a request stays
  * within a millisecond or two.
  */
-import { SEED, TextIndex } from '../adapt/text-index';
+import { SEED, TextIndex, TEXT_SEPARATOR } from '../adapt/text-index';
 
 export interface CacheOptions {
   /** Shortest context that counts as a match. */
@@ -64,8 +64,8 @@ function narrow(text: string, ends: number[], context: string, order: number): M
   return { text, ends, order };
 }
 
-/** A separator that never occurs in source text, so no match runs from the text before the cursor into the text after it. */
-const SEP = '\u0000';
+/** The index's separator (it must be the same: matches are looked up in both), so no match runs from the text before the cursor into the text after it. */
+const SEP = TEXT_SEPARATOR;
 
 export class DocumentCache {
   private readonly corpus: string;

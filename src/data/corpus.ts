@@ -195,12 +195,24 @@ function unknownCount(text: string): number {
   return n;
 }
 
-export function buildCorpus(roots: string[], opts: CorpusOptions = {}): Corpus {
-  const maxFileBytes = opts.maxFileBytes ?? 1_000_000;
-  const maxTotal = opts.maxTotalChars ?? Infinity;
+/**
+ * Which folders and files a corpus walk enters, from the options: skipped folder names, `exclude` globs (matched
+ * against the path relative to the root). Shared with corpus-size.ts, so a size estimate counts what training reads.
+ */
+export function corpusFilter(opts: Pick<CorpusOptions, 'skipDirs' | 'includeTests' | 'exclude'>): {
+  skipDirs: Set<string>;
+  excluded: (rel: string, isDir: boolean) => boolean;
+} {
   const skipDirs = new Set(opts.skipDirs ?? SKIPPED_DIRS);
   if (opts.includeTests === false) ['test', 'tests'].forEach((d) => skipDirs.add(d));
   const excludes = (opts.exclude ?? []).map(globToRegExp);
+  return { skipDirs, excluded: (rel, isDir) => excludes.some((r) => r.test(rel) || (isDir && r.test(rel + '/'))) };
+}
+
+export function buildCorpus(roots: string[], opts: CorpusOptions = {}): Corpus {
+  const maxFileBytes = opts.maxFileBytes ?? 1_000_000;
+  const maxTotal = opts.maxTotalChars ?? Infinity;
+  const { skipDirs, excluded } = corpusFilter(opts);
   const skipped: Partial<Record<SkipReason, number>> = {};
   const skip = (r: SkipReason) => (skipped[r] = (skipped[r] ?? 0) + 1);
   const files: CorpusFile[] = [];
@@ -228,12 +240,12 @@ export function buildCorpus(roots: string[], opts: CorpusOptions = {}): Corpus {
         const rel = path.relative(root, full_).split(path.sep).join('/');
         if (e.isDirectory()) {
           if (skipDirs.has(e.name)) skip(e.name === 'venv' || e.name === '.venv' ? 'virtualenv' : 'skipped-dir');
-          else if (excludes.some((r) => r.test(rel) || r.test(rel + '/'))) skip('excluded');
+          else if (excluded(rel, true)) skip('excluded');
           else walk(full_);
           continue;
         }
         if (!e.isFile() || !e.name.endsWith('.py')) continue;
-        if (excludes.some((r) => r.test(rel))) {
+        if (excluded(rel, false)) {
           skip('excluded');
           continue;
         }

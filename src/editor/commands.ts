@@ -1,6 +1,7 @@
 /** The palette commands (category "LSTM") and the status bar menu. */
 import * as vscode from 'vscode';
-import { BUDGET_CHOICES } from '../training/loop/budget-plan';
+import { BUDGET_CHOICES, GAIN_FLOOR_BYTES, smallWorkspaceWarning } from '../training/loop/budget-plan';
+import { corpusSize } from '../data/corpus-size';
 import { WorkspaceIndexer } from '../adapt/workspace-indexer';
 import { GENERATION_LIMITS } from '../inference/generation-limits';
 import * as path from 'path';
@@ -11,7 +12,7 @@ import { TrainingController } from './training-controller';
 import { ReportPanel } from './report-panel';
 import { LstmInlineCompletionProvider } from './inline-provider';
 import { CompletionClient } from '../serving/completion-client';
-import { readSettings, SECTION } from './settings';
+import { readSettings, SECTION, Settings } from './settings';
 import { BUNDLED_MODEL_NAME } from '../model/model-store';
 import { randomSeed } from '../util/rng';
 import { analyzeWorkspace, showReport } from './analysis-panel';
@@ -84,6 +85,15 @@ function trusted<A extends unknown[]>(what: string, f: (...args: A) => unknown):
   };
 }
 
+/** True when the workspace has enough Python for a fine-tune to gain, or the user chose to go on anyway. */
+async function bigEnoughToGain(folders: string[], settings: Settings): Promise<boolean> {
+  const t = settings.training;
+  const size = await corpusSize(folders, { exclude: t.exclude, maxFileBytes: Math.round(t.maxFileMB * 1e6), enough: GAIN_FLOOR_BYTES });
+  if (size.atLeast) return true;
+  const go = await vscode.window.showWarningMessage(smallWorkspaceWarning(size.bytes, size.files), { modal: true }, 'Train Anyway');
+  return go === 'Train Anyway';
+}
+
 /** Train on Workspace: asks fine-tune or scratch and how long (unless given), then runs the planned training. */
 async function train(s: ExtensionState, args?: TrainArgs) {
   if (s.training.running) {
@@ -107,6 +117,8 @@ async function train(s: ExtensionState, args?: TrainArgs) {
     mode = pick.mode;
   }
   const settings = readSettings();
+  // A small workspace is said to be small before a fine-tune (the scripted command, with its mode given, asks nothing).
+  if (mode === 'fine-tune' && !args?.mode && !(await bigEnoughToGain(s.folders, settings))) return undefined;
   let minutes: number | undefined;
   if (args?.minutes !== undefined) minutes = args.minutes > 0 ? args.minutes : undefined;
   else {

@@ -4,7 +4,7 @@
  * for a minute in the background on the files saved since the last run (with about three times their text from
  * the rest of the workspace mixed in), one thread, under a cap of training minutes per hour, with the same
  * safety as Train on Workspace (the model switches only to weights that beat it; nothing blocks the host).
- * When to run is training/keep-learning.ts's decision; this class feeds it the editor's events.
+ * When to run is training/loop/keep-learning.ts's decision; this class feeds it the editor's events.
  */
 import * as vscode from 'vscode';
 import { KeepLearningScheduler, DEFAULT_KEEP_LEARNING } from '../training/loop/keep-learning';

@@ -1,5 +1,6 @@
 /**
- * Chooses the model completions use and hands its weights to what serves them (the completion worker).
+ * Loads the model completions use (which one is extension.ts's choice) and hands its weights and calibrated
+ * confidence threshold to what serves them (the completion worker).
  * Loading a checkpoint that is missing or broken falls back to the bundled model with a warning that names
  * the file and the problem; the previous model keeps serving until a new one has loaded. No VS Code import:
  * callers pass callbacks.

@@ -35,7 +35,7 @@ export function argmax(values: ArrayLike<number>, exclude?: number[]): number {
   return best;
 }
 
-/** Picks an index; returns it with its probability under the temperature-1 distribution. */
+/** Picks an index: the most likely at temperature 0, else a sample at that temperature (within top-K when given). */
 export function sampleIndex(logits: ArrayLike<number>, opts: SamplingOptions, rng: Rng): number {
   if (!(opts.temperature >= 0)) throw new RangeError(`temperature must be >= 0, got ${opts.temperature}`);
   if (opts.temperature === 0) return argmax(logits, opts.exclude);

@@ -12,7 +12,7 @@ export class SessionPool {
   readonly cache: StateCache;
 
   constructor(
-    private current: LstmStepper,
+    private readonly current: LstmStepper,
     readonly maxSessions = 8,
     maxSnapshots = 2048,
   ) {
@@ -35,13 +35,6 @@ export class SessionPool {
 
   drop(key: string): void {
     this.sessions.delete(key);
-  }
-
-  /** A new model invalidates every cached state. */
-  replaceStepper(stepper: LstmStepper): void {
-    this.current = stepper;
-    this.sessions.clear();
-    this.cache.clear();
   }
 
   get size(): number {

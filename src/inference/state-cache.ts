@@ -29,10 +29,6 @@ export class StateCache {
     return s;
   }
 
-  has(key: string): boolean {
-    return this.entries.has(key);
-  }
-
   put(key: string, length: number, state: Float32Array): void {
     this.entries.delete(key);
     this.entries.set(key, { length, state: state.slice() });

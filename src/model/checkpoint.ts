@@ -13,7 +13,7 @@ import { createHash } from 'crypto';
 import { ModelSpec, ModelWeights, weightEntries, weightList, weightsFromList } from './architecture';
 import { modelTopology } from './layers-model';
 import { vocabDescriptor, vocabMismatch, VocabDescriptor } from './vocab';
-import { toFloat16Bits, fromFloat16Bits } from './float16';
+import { toFloat16Bits, decodeFloat16 } from './float16';
 
 export { CHECKPOINT_FORMAT };
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -461,13 +461,13 @@ function loadCheckpointFiles(dir: string, suffix: string): Omit<Checkpoint, 'dir
     const w = byName.get(e.name)!;
     const n = e.shape.reduce((p, d) => p * d, 1);
     const start = offsets.get(e.name)!;
-    const out = new Float32Array(n);
-    if (w.quantization?.dtype === 'float16') {
-      for (let i = 0; i < n; i++) out[i] = fromFloat16Bits(bin.readUInt16LE(start + 2 * i));
-    } else {
-      out.set(new Float32Array(bin.buffer.slice(bin.byteOffset + start, bin.byteOffset + start + 4 * n)));
+    const out =
+      w.quantization?.dtype === 'float16'
+        ? decodeFloat16(bin, start, n)
+        : new Float32Array(bin.buffer.slice(bin.byteOffset + start, bin.byteOffset + start + 4 * n));
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(out[i])) throw new CheckpointError(binFile, `weight ${e.name} holds NaN or infinite values (a diverged run?)`);
     }
-    if (!out.every(Number.isFinite)) throw new CheckpointError(binFile, `weight ${e.name} holds NaN or infinite values (a diverged run?)`);
     return out;
   });
   return { meta, weights: weightsFromList(meta.spec, list) };

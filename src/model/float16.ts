@@ -35,3 +35,21 @@ export function fromFloat16Bits(h: number): number {
   if (exp === 0x1f) return mant ? NaN : sign * Infinity;
   return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
+
+let table: Float32Array | undefined;
+
+/**
+ * `n` little-endian float16 values from `bytes` at byte offset `start`, as float32: through a 65,536-entry table
+ * (256 KB, built once), since converting each value with fromFloat16Bits took ~100 ms for the bundled model on the
+ * extension host's thread each time a model loaded.
+ */
+export function decodeFloat16(bytes: Uint8Array, start: number, n: number): Float32Array {
+  if (!table) {
+    table = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) table[h] = fromFloat16Bits(h);
+  }
+  const t = table;
+  const out = new Float32Array(n);
+  for (let i = 0, j = start; i < n; i++, j += 2) out[i] = t[bytes[j] | (bytes[j + 1] << 8)];
+  return out;
+}

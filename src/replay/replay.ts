@@ -6,8 +6,9 @@
 import { Completer } from './completers';
 import { emptyTally, figures, Figures, Tally } from './metrics';
 import { ReplayTask, skipIndentation, typedChars } from './tasks';
-import { USERS, UserKind } from './users';
-import { mulberry32 } from '../util/rng';
+import { Suggestion, USERS, UserAction, UserKind } from './users';
+import { RealisticTabUser, RealisticUserOptions, REALISTIC_USER } from './realistic-user';
+import { mulberry32, Rng } from '../util/rng';
 
 export interface Example {
   /** The line before the cursor. */
@@ -22,6 +23,10 @@ export interface ReplayOptions {
   examples?: number;
   /** Called after each task with the characters replayed so far and in all. */
   onProgress?: (done: number, total: number) => void;
+  /** The realistic user's pace, the editor's own time and its attention (default REALISTIC_USER). */
+  realistic?: RealisticUserOptions;
+  /** Seeds the realistic user's attention (default 1). */
+  seed?: number;
 }
 
 export interface ReplayRow {
@@ -51,21 +56,51 @@ export class ExampleSample {
   }
 }
 
-/** Replays one task for one completer and user, adding to `t`. */
-export async function replayTask(task: ReplayTask, completer: Completer, user: UserKind, t: Tally, examples?: ExampleSample): Promise<void> {
+/**
+ * What the user sees and does at one position: the ideal users see every answer; the realistic one sees an answer
+ * only if it is on screen in time (realistic-user.ts).
+ */
+type Decide = (
+  s: Suggestion | undefined,
+  latencyMs: number,
+  intended: string,
+  at: number,
+  lineSuffix: string,
+) => { seen: Suggestion | undefined; action: UserAction };
+
+function decider(user: UserKind, rng: Rng, realistic: RealisticUserOptions): Decide {
+  if (user === 'realistic') {
+    const u = new RealisticTabUser(rng, realistic);
+    return (s, ms, intended, at, lineSuffix) => u.step(s, ms, intended, at, lineSuffix);
+  }
   const act = USERS[user];
+  return (s, _ms, intended, at, lineSuffix) => ({ seen: s, action: act(s, intended, at, lineSuffix) });
+}
+
+/** Replays one task for one completer and user, adding to `t`. */
+export async function replayTask(
+  task: ReplayTask,
+  completer: Completer,
+  user: UserKind,
+  t: Tally,
+  examples?: ExampleSample,
+  opts: { rng?: Rng; realistic?: RealisticUserOptions } = {},
+): Promise<void> {
+  const decide = decider(user, opts.rng ?? mulberry32(1), opts.realistic ?? REALISTIC_USER);
   const lineSuffix = lineOf(task.after);
   t.chars += typedChars(task);
   for (let at = skipIndentation(task, 0); at < task.intended.length;) {
     const t0 = performance.now();
-    const s = await completer.suggest({ file: task.file, prefix: task.before + task.intended.slice(0, at), lineSuffix, after: task.after });
-    t.latencyMs.push(performance.now() - t0);
+    const fresh = await completer.suggest({ file: task.file, prefix: task.before + task.intended.slice(0, at), lineSuffix, after: task.after });
+    // A scripted completer states its time; the engine's is measured.
+    const ms = fresh?.latencyMs ?? performance.now() - t0;
+    t.latencyMs.push(ms);
     t.requests++;
+    const { seen: s, action: a } = decide(fresh, ms, task.intended, at, lineSuffix);
     if (s) {
       t.shown++;
       if (s.text[0] === task.intended[at]) t.firstCharRight++;
     }
-    const a = act(s, task.intended, at, lineSuffix);
     t.keystrokes += a.keystrokes;
     if (a.accepted) {
       t.accepted++;
@@ -91,8 +126,10 @@ export async function replay(tasks: ReplayTask[], completers: Completer[], opts:
     for (const u of users) {
       const t = emptyTally();
       const examples = !rows.length && opts.examples ? new ExampleSample(opts.examples) : undefined;
+      // The same attention for every completer: a fair comparison under one user model.
+      const rng = mulberry32(opts.seed ?? 1);
       for (let i = 0; i < tasks.length; i++) {
-        await replayTask(tasks[i], c, u, t, examples);
+        await replayTask(tasks[i], c, u, t, examples, { rng, realistic: opts.realistic });
         done += perTask[i];
         opts.onProgress?.(done, total);
       }

@@ -13,6 +13,8 @@ export interface Suggestion {
   text: string;
   /** Characters after the cursor the suggestion replaces (auto-closed brackets it re-emits). */
   replaceSuffix: number;
+  /** How long the answer took (ms), when a scripted completer states it; otherwise the replay measures it. */
+  latencyMs?: number;
 }
 
 /** What a user does at one cursor position: `advance` characters of `intended` for `keystrokes` keys. */
@@ -23,7 +25,8 @@ export interface UserAction {
   accepted: boolean;
 }
 
-export type UserKind = 'tab' | 'word';
+/** The ideal users (this file), and the realistic Tab user (realistic-user.ts). */
+export type UserKind = 'tab' | 'word' | 'realistic';
 
 const typeOne: UserAction = { advance: 1, keystrokes: 1, accepted: false };
 
@@ -72,7 +75,7 @@ export const wordUser: User = (s, intended, at, lineSuffix) => {
   return best;
 };
 
-export const USERS: Record<UserKind, User> = {
+export const USERS: Record<Exclude<UserKind, 'realistic'>, User> = {
   tab: tabUser,
   word: wordUser,
 };

@@ -1,8 +1,8 @@
 /**
  * Entry point of the completion worker (dist/completion-worker.js). It owns what a completion needs — the
  * model's stepper, one inference session per document, the line-start state snapshots they share, the workspace
- * index — and runs the completion engine and the priming the host asks for. Requests are served in the order
- * they come. Priming yields between slices, so a completion request that arrives meanwhile stops it; the
+ * index — and runs the completion engine and the priming the host asks for. Requests interleave: each yields
+ * between slices of stepping, so a newer one runs meanwhile, and a prime stops for a completion that arrives; the
  * documents the host sends are primed whole while nothing else runs (primeDocument), nearest the cursor first.
  */
 import { parentPort, workerData } from 'worker_threads';

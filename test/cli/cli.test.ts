@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { saveCheckpoint } from '../../src/model/checkpoint';
+import { saveCheckpoint, setServingCalibration } from '../../src/model/checkpoint';
 import { initWeights } from '../../src/model/initializers';
 import { makeSpec } from '../../src/model/architecture';
 import { tempDir, useBackend } from '../helpers';
@@ -105,14 +105,15 @@ describe('lstm-complete CLI', function () {
     for (const variant of [j.typing, j.editing]) {
       assert.deepEqual(
         variant.rows.map((x: { completer: string; user: string }) => `${x.completer}/${x.user}`),
-        ['model/tab', 'model/word', 'word completion/tab', 'word completion/word'],
+        ['model/tab', 'model/word', 'model/realistic', 'word completion/tab', 'word completion/word', 'word completion/realistic'],
       );
       for (const x of variant.rows)
         for (const k of ['savings', 'shownRate', 'acceptedShare', 'firstCharAccuracy'])
           assert.ok(x.figures[k] >= 0 && x.figures[k] <= 1, `${k} ${x.figures[k]}`);
     }
     // The corpus repeats its names (func_0_1, func_0_2, ...): word completion saves keystrokes on it.
-    assert.ok(j.typing.rows[2].figures.savings > 0);
+    assert.ok(j.typing.rows[3].figures.savings > 0);
+    assert.deepEqual(j.realistic, { keyIntervalMs: 200, editorOverheadMs: 75, acceptProbability: 0.85 });
     assert.equal(j.settings.temperature, 0);
     const table = run(['replay', '--model', model, '--data', data, '--max-chars', '400', '--edits', '0', '--show', '3']);
     assert.equal(table.status, 0, table.stderr);
@@ -127,6 +128,25 @@ describe('lstm-complete CLI', function () {
     ]) {
       assert.equal(run(bad).status, 2, bad.join(' '));
     }
+  });
+
+  it('replay serves a model at its calibrated threshold unless --threshold is given; --cache off is --cache none', () => {
+    const data = tinyCorpus(2);
+    const calibrated = path.join(tempDir(), 'calibrated');
+    saveCheckpoint(calibrated, initWeights(makeSpec({ embeddingDim: 8, lstmUnits: [16] }), 2));
+    setServingCalibration(calibrated, { confidenceThreshold: 0.45, minAcceptedShare: 0.3, chars: 100, tried: [] });
+    const settings = (extra: string[]) => {
+      const r = run(['replay', '--model', calibrated, '--data', data, '--max-chars', '100', '--edits', '0', '--json', ...extra]);
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout).settings;
+    };
+    assert.equal(settings([]).confidenceThreshold, 0.45);
+    assert.equal(settings(['--threshold', '0.3']).confidenceThreshold, 0.3);
+    assert.equal(settings(['--cache', 'off']).cache, 'off');
+    assert.equal(settings(['--cache', 'none']).cache, 'off');
+    const e = run(['eval', '--model', calibrated, '--data', data, '--cache', 'off', '--json']);
+    assert.equal(e.status, 0, e.stderr);
+    assert.equal(JSON.parse(e.stdout).cache, 'none');
   });
 
   it('writing commands never delete files they did not write, and an unwritable --out fails at once', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { corpusRule, planRun, SMALL_CORPUS_CHARS } from '../../src/training/loop/budget-plan';
+import { corpusRule, GAIN_FLOOR_BYTES, planRun, smallWorkspaceWarning, SMALL_CORPUS_CHARS } from '../../src/training/loop/budget-plan';
 import { learningRateAt } from '../../src/training/loop/trainer';
 import { runVerdict } from '../../src/training/loop/run-verdict';
 import { EpochRecord } from '../../src/model/checkpoint';
@@ -57,6 +57,16 @@ describe('training budget planner', () => {
     assert.match(small.note!, /small workspace/);
     assert.equal(corpusRule(1000, 0.3).validationSplit, 0.3);
     assert.deepEqual(corpusRule(SMALL_CORPUS_CHARS, 0.05), { validationSplit: 0.05 });
+  });
+});
+
+describe('small workspaces', () => {
+  it('says how small, that the cache already uses the files, and asks', () => {
+    assert.equal(
+      smallWorkspaceWarning(12_345, 3),
+      `This workspace has 3 Python files (12 KB). The completion cache already uses them: it completes the names and lines they repeat. A fine-tune on under ${GAIN_FLOOR_BYTES / 1000} KB rarely makes the ghost text type better; if it does not, the current model is kept. Train anyway?`,
+    );
+    assert.match(smallWorkspaceWarning(300, 1), /has 1 Python file \(1 KB\)/);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * Evaluation of a checkpoint on text with the LSTM state carried through each file (reset between files),
- * as the editor uses it: mean cross-entropy (nats and bits per character) and top-1 accuracy.
+ * Evaluation of a checkpoint on text with the LSTM state carried through each file (reset between files):
+ * mean cross-entropy (nats and bits per character) and top-1 accuracy of the model alone. The editor's
+ * figure with the completion cache mixed in is completion/cache-scoring.ts's.
  */
 import { ModelWeights } from '../../model/architecture';
 import { LstmStepper } from '../../inference/lstm-stepper';

@@ -1,8 +1,6 @@
 /** Messages between a training worker and its caller. */
 import { TrainConfig, TrainEvent, TrainSummary } from '../loop/trainer';
 
-export type ToWorker = { type: 'cancel' };
-
 export type FromWorker = { type: 'event'; event: TrainEvent } | { type: 'done'; summary: TrainSummary } | { type: 'error'; message: string; stack?: string };
 
 export interface WorkerInput {

@@ -92,3 +92,20 @@ export function corpusRule(chars: number, validationSplit: number): CorpusRule {
     note: `a small workspace (${Math.round(chars / 1000)} KB of Python): 20% of it held out to check the new model against the old one`,
   };
 }
+
+/**
+ * Below this much Python a fine-tune is not worth starting without asking: the completion cache already offers
+ * what these files repeat, and a few minutes of training on them rarely types better (measured: README.md,
+ * "Train on Workspace"). The user is told before the run and may go on anyway.
+ */
+export const GAIN_FLOOR_BYTES = 30_000;
+
+/** What Train on Workspace says before fine-tuning on a workspace under GAIN_FLOOR_BYTES. */
+export function smallWorkspaceWarning(bytes: number, files: number): string {
+  const kb = Math.max(1, Math.round(bytes / 1000));
+  return (
+    `This workspace has ${files} Python file${files === 1 ? '' : 's'} (${kb} KB). The completion cache already uses them: ` +
+    `it completes the names and lines they repeat. A fine-tune on under ${GAIN_FLOOR_BYTES / 1000} KB rarely makes the ghost text ` +
+    `type better; if it does not, the current model is kept. Train anyway?`
+  );
+}
