@@ -32,7 +32,7 @@ function createTraining(
     log: (l) => log.info(l),
     status: (t) => status.setTraining(t),
     backend: (name) => (status.backend = name),
-    checkpointSaved: (dir) => {
+    switchTo: (dir) => {
       models.load(dir, 'workspace');
       void context.workspaceState.update(MODEL_CHOICE_KEY, 'workspace');
     },
@@ -41,11 +41,6 @@ function createTraining(
       const added = p.train !== undefined ? report.curve.addBatch(p.ms, p.train) : true;
       if (p.validation !== undefined) report.curve.addValidation(p.ms, p.validation);
       if (added) report.curveChanged();
-    },
-    restore: (previous) => {
-      models.load(previous && previous.source !== 'bundled' ? previous.dir : undefined, previous?.source ?? 'bundled');
-      const choice = !previous || previous.source === 'bundled' ? 'bundled' : previous.source === 'workspace' ? 'workspace' : previous.dir;
-      void context.workspaceState.update(MODEL_CHOICE_KEY, choice);
     },
     verdict: (v, background) => {
       report.setVerdict(v);
@@ -65,7 +60,6 @@ function createTraining(
           folders,
           storage,
           fromDir: models.active?.dir,
-          previous: models.active,
           settings: readSettings(),
           minutes,
           background: true,

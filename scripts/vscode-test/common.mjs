@@ -135,3 +135,84 @@ export function isolatedEnv(base) {
   const xdg = tempDir('lstm-xdg-');
   return { ...process.env, ...base, XDG_CONFIG_HOME: path.join(xdg, 'config'), XDG_DATA_HOME: path.join(xdg, 'data'), XDG_CACHE_HOME: path.join(xdg, 'cache') };
 }
+
+/** Builds the .vsix with the repository's own script; returns its path. */
+export function packageExtension() {
+  const pkg = spawnSync('npm', ['run', 'package'], { cwd: repo, encoding: 'utf8' });
+  if (pkg.status !== 0) throw new Error(`npm run package failed:\n${pkg.stdout}\n${pkg.stderr}`);
+  return path.join(repo, 'lstm-complete.vsix');
+}
+
+/** The text of the extension's log files under a user data dir. */
+export function extensionLogs(dataDir) {
+  const found = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('LSTM Complete.log')) found.push(p);
+    }
+  };
+  if (fs.existsSync(path.join(dataDir, 'logs'))) walk(path.join(dataDir, 'logs'));
+  return found.map((f) => fs.readFileSync(f, 'utf8'));
+}
+
+/**
+ * code-server with the .vsix installed and `settings` in the user's settings.json, opened on `workspace` in headless
+ * Chromium. Resolves when the Explorer shows the folder; `close()` ends the browser and the server's process group.
+ */
+export async function openVsCode({ vsix, workspace, settings, logName }) {
+  const dirs = Object.fromEntries(['data', 'ext', 'cfg'].map((k) => [k, tempDir(`lstm-ui-${k}-`)]));
+  const env = isolatedEnv({});
+  const entry = path.join(codeServerDir, 'out', 'node', 'entry.js');
+  const inst = spawnSync(node24, [entry, '--install-extension', vsix, '--extensions-dir', dirs.ext, '--user-data-dir', dirs.data], { env, encoding: 'utf8' });
+  if (inst.status !== 0) throw new Error(`installing the vsix failed:\n${inst.stdout}\n${inst.stderr}`);
+  fs.mkdirSync(path.join(dirs.data, 'User'), { recursive: true });
+  fs.writeFileSync(
+    path.join(dirs.data, 'User', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'workbench.tips.enabled': false,
+      'chat.disableAIFeatures': true,
+      ...settings,
+    }),
+  );
+  const port = await freePort();
+  fs.writeFileSync(path.join(dirs.cfg, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const server = startGroup(
+    node24,
+    [
+      entry,
+      '--config',
+      path.join(dirs.cfg, 'config.yaml'),
+      '--user-data-dir',
+      dirs.data,
+      '--extensions-dir',
+      dirs.ext,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      workspace,
+    ],
+    { env, log: path.join(artifacts, logName ?? 'ui-code-server.log') },
+  );
+  let browser;
+  try {
+    await waitForPort(port, 60_000);
+    browser = await launchBrowser();
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 90_000 });
+    const close = async () => {
+      await browser.close().catch(() => {});
+      server.stop();
+    };
+    return { page, dataDir: dirs.data, close };
+  } catch (e) {
+    await browser?.close().catch(() => {});
+    server.stop();
+    throw e;
+  }
+}

@@ -4,22 +4,7 @@
 // Screenshots go to artifacts/ (git-ignored). Exits non-zero on failure.
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
-import {
-  repo,
-  node24,
-  codeServerDir,
-  artifacts,
-  ensureTools,
-  tempDir,
-  makeWorkspace,
-  trainTinyModel,
-  freePort,
-  waitForPort,
-  startGroup,
-  launchBrowser,
-  isolatedEnv,
-} from './common.mjs';
+import { artifacts, ensureTools, tempDir, makeWorkspace, trainTinyModel, packageExtension, extensionLogs, openVsCode } from './common.mjs';
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `ui-${name}.png`) });
 const step = (msg) => console.log(`ui: ${msg}`);
@@ -27,39 +12,29 @@ const LATENCY_SAMPLES = 20;
 /** Keystrokes timed while a training run goes. */
 const TRAINING_SAMPLES = 12;
 
-/** The text of the extension's log files under the user data dir. */
-function extensionLogs(dataDir) {
-  const found = [];
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('LSTM Complete.log')) found.push(p);
-    }
-  };
-  walk(path.join(dataDir, 'logs'));
-  return found.map((f) => fs.readFileSync(f, 'utf8'));
-}
-
 /** Completion times the extension logged ("completion: ... in X ms"). */
 const providerTimes = (dataDir) => extensionLogs(dataDir).flatMap((t) => [...t.matchAll(/completion: .* in ([\d.]+) ms/g)].map((m) => Number(m[1])));
 
 /**
  * Keystroke → visible ghost text, over `want` keystrokes: each at the start of a new function's body ("ret"), the
- * same kind of place every time. Returns the times (ms); the lines typed are left complete.
+ * same kind of place every time. Returns the times (ms); the lines typed are left complete. `marks`, if given, gets
+ * each sample's keydown and visible times (epoch ms), for latencySplit.
  */
-async function ghostLatency(page, want, tag) {
+async function ghostLatency(page, want, tag, marks) {
   const samples = [];
   for (let attempt = 0; attempt < want * 2 && samples.length < want; attempt++) {
     // A new top-level function each time, so every sample asks at the same kind of place: the start of a body.
     await page.keyboard.press('Enter');
     await page.keyboard.press('Shift+Tab'); // back to column 0 if the editor kept the body's indentation
     await page.keyboard.type(`def func_${tag}_${attempt + 1}(x, y):\n`, { delay: 20 });
-    await page.keyboard.type('ret', { delay: 40 });
+    await page.keyboard.type('re', { delay: 40 });
+    // From the keydown: type()'s delay waits between keydown and keyup, so a clock started after it missed 40 ms.
     const t0 = Date.now();
+    await page.keyboard.press('t');
     try {
       await page.waitForSelector('.ghost-text-decoration, .ghost-text', { timeout: 3000 });
       samples.push(Date.now() - t0);
+      marks?.push({ t0, t1: Date.now() });
     } catch {
       /* no suggestion here: try the next line */
     }
@@ -74,6 +49,43 @@ async function ghostLatency(page, want, tag) {
 
 const quantile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
+/** The extension's completion log lines: when each answer left the provider (epoch ms), its time and the worker's. */
+function completionLog(dataDir) {
+  return extensionLogs(dataDir).flatMap((t) =>
+    [...t.matchAll(/^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) \[info\] completion: .* in ([\d.]+) ms \(worker ([\d.]+) ms/gm)].map((m) => ({
+      end: new Date(`${m[1]}T${m[2]}`).getTime(), // local time, as the log writes it
+      ms: Number(m[3]),
+      workerMs: Number(m[4]),
+    })),
+  );
+}
+
+/**
+ * Where the time between a keystroke and visible ghost text goes, per sample (medians over the samples): VS Code's
+ * scheduling (keydown in the browser to the provider's call in the extension host), the host's part of the provider
+ * (reading the document, the hop to the completion worker and back), the worker (the engine), and the way back to
+ * the screen (the result to the workbench and rendering). Clocks: the browser's keydown is Playwright's, the log's
+ * time is the extension host's; one machine, one clock, millisecond resolution.
+ */
+function latencySplit(marks, log) {
+  const parts = { scheduling: [], host: [], worker: [], render: [] };
+  for (const { t0, t1 } of marks) {
+    // The answer that was shown: the last one that left the provider before the ghost text appeared.
+    const c = log.filter((x) => x.end - x.ms >= t0 - 1 && x.end <= t1 + 1).at(-1);
+    if (!c) continue;
+    parts.scheduling.push(c.end - c.ms - t0);
+    parts.host.push(c.ms - c.workerMs);
+    parts.worker.push(c.workerMs);
+    parts.render.push(t1 - c.end);
+  }
+  const n = parts.worker.length;
+  const med = (xs) => quantile(xs, 0.5).toFixed(1);
+  return n
+    ? `over ${n} of ${marks.length} keystrokes (medians): VS Code to the provider ${med(parts.scheduling)} ms, the provider on the host ${med(parts.host)} ms, ` +
+        `the completion worker ${med(parts.worker)} ms, back to the screen ${med(parts.render)} ms`
+    : `no completion in the log matched the ${marks.length} keystrokes`;
+}
+
 /** The extension host's event-loop delay during the last training run, as the extension logged it. */
 function trainingEventLoop(dataDir) {
   const m = extensionLogs(dataDir)
@@ -85,59 +97,25 @@ function trainingEventLoop(dataDir) {
 async function main() {
   ensureTools();
   fs.mkdirSync(artifacts, { recursive: true });
-  const pkg = spawnSync('npm', ['run', 'package'], { cwd: repo, encoding: 'utf8' });
-  if (pkg.status !== 0) throw new Error(`npm run package failed:\n${pkg.stdout}\n${pkg.stderr}`);
-  const vsix = path.join(repo, 'lstm-complete.vsix');
+  const vsix = packageExtension();
   const ws = makeWorkspace();
   const model = trainTinyModel(ws, path.join(tempDir('lstm-model-'), 'tiny'));
-  const dirs = Object.fromEntries(['data', 'ext', 'cfg'].map((k) => [k, tempDir(`lstm-ui-${k}-`)]));
-  const env = isolatedEnv({});
-  const entry = path.join(codeServerDir, 'out', 'node', 'entry.js');
-  const inst = spawnSync(node24, [entry, '--install-extension', vsix, '--extensions-dir', dirs.ext, '--user-data-dir', dirs.data], { env, encoding: 'utf8' });
-  if (inst.status !== 0) throw new Error(`installing the vsix failed:\n${inst.stdout}\n${inst.stderr}`);
-  fs.mkdirSync(path.join(dirs.data, 'User'), { recursive: true });
-  fs.writeFileSync(
-    path.join(dirs.data, 'User', 'settings.json'),
-    JSON.stringify({
-      'workbench.startupEditor': 'none',
-      'workbench.secondarySideBar.defaultVisibility': 'hidden',
-      'lstmComplete.modelPath': model,
-      // The default debounce unless a run asks for another (LSTM_UI_DEBOUNCE_MS, to compare latencies).
-      ...(process.env.LSTM_UI_DEBOUNCE_MS ? { 'lstmComplete.debounceMs': Number(process.env.LSTM_UI_DEBOUNCE_MS) } : {}),
-      'lstmComplete.training.epochs': 100,
-      'lstmComplete.training.batchSize': 8,
-      'lstmComplete.training.seqLength': 32,
-      'workbench.tips.enabled': false,
-      'chat.disableAIFeatures': true,
-    }),
-  );
-  const port = await freePort();
-  fs.writeFileSync(path.join(dirs.cfg, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  const server = startGroup(
-    node24,
-    [
-      entry,
-      '--config',
-      path.join(dirs.cfg, 'config.yaml'),
-      '--user-data-dir',
-      dirs.data,
-      '--extensions-dir',
-      dirs.ext,
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      ws,
-    ],
-    { env, log: path.join(artifacts, 'ui-code-server.log') },
-  );
-  let browser;
+  let vscode;
   try {
-    await waitForPort(port, 60_000);
-    browser = await launchBrowser();
-    const page = browser.pages()[0] ?? (await browser.newPage());
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
-    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 90_000 });
+    vscode = await openVsCode({
+      vsix,
+      workspace: ws,
+      settings: {
+        'lstmComplete.modelPath': model,
+        // The default debounce unless a run asks for another (LSTM_UI_DEBOUNCE_MS, to compare latencies).
+        ...(process.env.LSTM_UI_DEBOUNCE_MS ? { 'lstmComplete.debounceMs': Number(process.env.LSTM_UI_DEBOUNCE_MS) } : {}),
+        'lstmComplete.training.epochs': 100,
+        'lstmComplete.training.batchSize': 8,
+        'lstmComplete.training.seqLength': 32,
+      },
+    });
+    const { page } = vscode;
+    const dirs = { data: vscode.dataDir };
     step('workbench loaded');
 
     // Open a Python file by double-clicking it in the Explorer.
@@ -152,7 +130,8 @@ async function main() {
 
     // Type and time the ghost text after the last keystroke, over many keystrokes (the README's latency figures).
     await page.keyboard.type('def first(x):\n    return x', { delay: 10 });
-    const samples = await ghostLatency(page, LATENCY_SAMPLES, 9);
+    const marks = [];
+    const samples = await ghostLatency(page, LATENCY_SAMPLES, 9, marks);
     const appearedMs = samples.length ? samples[samples.length - 1] : -1;
     await shot(page, 'ghost-text');
     if (appearedMs < 0) throw new Error('no ghost text appeared after typing');
@@ -163,6 +142,7 @@ async function main() {
         `the provider itself (log): ${provider.length ? `p50 ${q(provider, 0.5).toFixed(1)} ms, p95 ${q(provider, 0.95).toFixed(1)} ms over ${provider.length} completions` : 'no timings in the log'}; ` +
         `the rest is the debounce setting (default 0), VS Code's own delay, the transport and rendering`,
     );
+    step(`where the time goes, ${latencySplit(marks, completionLog(dirs.data))}`);
     if (samples.length < LATENCY_SAMPLES) throw new Error(`ghost text appeared after only ${samples.length} of ${LATENCY_SAMPLES} keystrokes`);
     const ghost = await page.locator('.ghost-text-decoration, .ghost-text').first().innerText();
     await page.keyboard.press('Tab');
@@ -209,12 +189,14 @@ async function main() {
     // Typing never waits for training: the same latency, measured while the run goes.
     await editor.click();
     await page.keyboard.press('Control+End');
-    const busy = await ghostLatency(page, TRAINING_SAMPLES, 7);
+    const busyMarks = [];
+    const busy = await ghostLatency(page, TRAINING_SAMPLES, 7, busyMarks);
     const ratio = busy.length ? quantile(busy, 0.5) / quantile(samples, 0.5) : Infinity;
     step(
       `ghost text latency while training, over ${busy.length} keystrokes: p50 ${quantile(busy, 0.5)} ms, p95 ${quantile(busy, 0.95)} ms ` +
         `(idle p50 ${quantile(samples, 0.5)} ms: ${ratio.toFixed(2)}x; target <= 1.3x)`,
     );
+    step(`while training, where the time goes, ${latencySplit(busyMarks, completionLog(dirs.data))}`);
     if (busy.length < TRAINING_SAMPLES / 2) throw new Error(`while training, ghost text appeared after only ${busy.length} of ${TRAINING_SAMPLES} keystrokes`);
     // A regression guard, not the target: on 2 cores shared with the browser and code-server, while a from-scratch
     // run's checkpoints replace the model (and the document is primed again), this measured 2.5x on 2026-12-04.
@@ -253,12 +235,10 @@ async function main() {
     step('temperature set to 0.7 in the Settings editor');
     console.log(`\nUI test passed; ghost text after ${appearedMs} ms; screenshots in artifacts/`);
   } catch (e) {
-    const page = browser?.pages()[0];
-    if (page) await shot(page, 'failure').catch(() => {});
+    if (vscode) await shot(vscode.page, 'failure').catch(() => {});
     throw e;
   } finally {
-    await browser?.close().catch(() => {});
-    server.stop();
+    await vscode?.close();
   }
 }
 

@@ -4,6 +4,7 @@
  * engine is asked for a suggestion at every cursor position, beside VS Code's word completion in the same
  * run. Prints a table, or everything with --json; a progress bar on a terminal.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, UsageError, choiceOpt } from './args';
 import { loadModelOrBundled } from '../model/model-store';
@@ -15,7 +16,7 @@ import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '..
 import { TextIndex } from '../adapt/text-index';
 import { modelCompleter, wordCompleter } from '../replay/completers';
 import { replay, ReplayRow } from '../replay/replay';
-import { editingTasks, ReplayFile, typedChars, typingTasks } from '../replay/tasks';
+import { editingTasks, ReplayFile, ReplayTask, typedChars, typingTasks } from '../replay/tasks';
 import { UserKind } from '../replay/users';
 import { RealisticUserOptions, REALISTIC_USER } from '../replay/realistic-user';
 import { progressBar } from './progress';
@@ -25,6 +26,7 @@ export const REPLAY_HELP = `Usage: lstm-complete replay [--model DIR] --data DIR
                             [--max-chars N] [--file-chars N] [--edits N] [--seed S] [--temperature T] [--threshold P]
                             [--multiline] [--max-completion-chars N] [--context-chars N] [--show N] [--json]
                             [--key-interval-ms MS] [--editor-overhead-ms MS] [--accept-probability P]
+                            [--write-tasks FILE]
 
 Keystroke savings of the ghost text against VS Code's word completion, measured in the same run.
 A simulated user types the files (in an order fixed by --seed) top to bottom at the end of the document:
@@ -47,7 +49,8 @@ and, to try other decodings: --word-candidates N (document words weighed as comp
 --word-weight W (the LSTM's weight against word counts), --cache none|off|document|workspace (mix in what the
 document, or also the other files given, say comes next; the file being typed is never read ahead), --min-chars N, --boundary any|prefer-token, --length longest|gain (the longest suggestion
 that qualifies, or the one with the most expected keystrokes saved); --precision float32|int16 (the LSTM's
-products; default int16, as the editor runs them).`;
+products; default int16, as the editor runs them). --write-tasks FILE writes the typing tasks as JSON (each file,
+the text already in it, the text typed), so another driver (a real editor) can type exactly the same text.`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -75,6 +78,7 @@ const OPTIONS = {
   'key-interval-ms': { type: 'string' },
   'editor-overhead-ms': { type: 'string' },
   'accept-probability': { type: 'string' },
+  'write-tasks': { type: 'string' },
 } as const;
 
 /** Completion settings from the replay's flags, on top of the editor's defaults. */
@@ -136,6 +140,13 @@ export function formatRows(title: string, rows: ReplayRow[]): string {
   return [title, line(head), ...body.map(line)].join('\n');
 }
 
+/** The typing tasks as JSON, atomically: the real-editor replay types exactly these. */
+function writeTasks(file: string, tasks: ReplayTask[]): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify({ typing: tasks.map((t) => ({ file: t.file, before: t.before, intended: t.intended, typedChars: typedChars(t) })) }));
+  fs.renameSync(tmp, file);
+}
+
 export async function runReplay(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, OPTIONS);
   if (v.help) {
@@ -164,6 +175,7 @@ export async function runReplay(argv: string[]): Promise<number> {
   const files: ReplayFile[] = shuffled(corpus, seed).map((f) => ({ relative: f.path, text: f.text }));
   const typing = typingTasks(files, { maxChars, fileChars, seed });
   const editing = editingTasks(files, edits, seed);
+  if (typeof v['write-tasks'] === 'string') writeTasks(v['write-tasks'], typing);
   const precision = choiceOpt<StepperPrecision>(v, 'precision', ['float32', 'int16'], SERVING_PRECISION);
   const stepper = new LstmStepper(ck.weights, { precision });
   // The workspace is every file given; each file leaves itself out of it while it is typed.

@@ -127,7 +127,7 @@ async function train(s: ExtensionState, args?: TrainArgs) {
     minutes = asked;
   }
   const fromDir = mode === 'fine-tune' ? s.models.active?.dir : undefined;
-  return s.training.run({ folders: s.folders, storage: s.storage, fromDir, previous: s.models.active, settings, modulePaths: nativeModulePaths(s), minutes });
+  return s.training.run({ folders: s.folders, storage: s.storage, fromDir, settings, modulePaths: nativeModulePaths(s), minutes });
 }
 
 /** Generate Sample: asks length, temperature and start string, opens the sample in a new editor. */
@@ -322,6 +322,7 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
       statusBar: s.status.text,
       trainingBackend: s.status.backend,
       training: s.training.running,
+      trainingCheckpoints: s.training.checkpointsThisRun,
       lastTrainingRun: s.training.lastRun,
       completionMs: [...s.provider.recentMs],
       completionStepped: [...s.provider.recentStepped],

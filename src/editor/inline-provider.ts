@@ -69,7 +69,9 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       if (this.recentMs.length > 100) this.recentMs.shift();
       if (this.recentStepped.length > 100) this.recentStepped.shift();
       if (r.outcome !== 'ok' || token.isCancellationRequested) return undefined;
-      this.hooks.log(`completion: ${JSON.stringify(r.text)} in ${ms.toFixed(1)} ms (stepped ${r.stepped} chars)`);
+      // The worker's share of the wait: the rest is the host's own work and the hop to the worker and back.
+      const worker = r.workerMs === undefined ? '' : `worker ${r.workerMs.toFixed(1)} ms; `;
+      this.hooks.log(`completion: ${JSON.stringify(r.text)} in ${ms.toFixed(1)} ms (${worker}stepped ${r.stepped} chars)`);
       const range = new vscode.Range(position, position.translate(0, r.replaceSuffix));
       return [new vscode.InlineCompletionItem(r.text, range)];
     } finally {

@@ -51,7 +51,7 @@ export class StatusBar implements vscode.Disposable {
   private render(): void {
     const name = this.model ? this.model.name : 'no model';
     const icon = !this.enabled ? '$(circle-slash)' : this.busy ? '$(loading~spin)' : '$(sparkle)';
-    // While training, the model still serving completions stays visible, so a switch to a new checkpoint shows.
+    // While training, the model still serving completions stays visible: the run's model serves only once it is checked.
     this.item.text = this.training ? `${this.training} · ${name}` : `${icon} LSTM: ${name}`;
     this.item.tooltip = new vscode.MarkdownString(
       [

@@ -1,8 +1,12 @@
 /**
  * "Train on Workspace": runs the trainer in a worker thread (or, for the GPU backend, a separate Node
- * process: see training/host/training-host.ts) with a cancellable progress notification,
- * switches completions to each new best checkpoint as it is saved, and measures the extension host's
- * event-loop delay while training runs.
+ * process: see training/host/training-host.ts) with a cancellable progress notification, switches completions
+ * to the run's model only when the run ends and its verdict says it types no worse (run-verdict.ts), and measures
+ * the extension host's event-loop delay while training runs.
+ *
+ * Checkpoints saved during the run do not serve: a model that has not passed the keystroke check could type worse,
+ * and each switch made the completion worker load new weights and prime every open document again while the user
+ * typed next to a busy trainer.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -17,15 +21,14 @@ import { formatDuration } from '../util/eta';
 import { Settings } from './settings';
 import { planRun } from '../training/loop/budget-plan';
 import { RunVerdict, runVerdict } from '../training/loop/run-verdict';
-import type { ModelSource } from './model-manager';
 import { availableParallelism } from 'os';
 import { WorkspaceStorage } from './storage';
 
 export interface TrainingHooks {
   log(line: string): void;
   status(text: string | undefined): void;
-  /** A new best checkpoint was saved in `dir`. */
-  checkpointSaved(dir: string): void;
+  /** The run ended and its model, in `dir`, passed the switch rule: completions use it from now on. */
+  switchTo(dir: string): void;
   history(records: EpochRecord[]): void;
   /** A point of the live chart, `ms` into the run: a training loss (batches averaged) or a validation loss. */
   curvePoint(p: { ms: number; train?: number; validation?: number }): void;
@@ -33,17 +36,6 @@ export interface TrainingHooks {
   backend(name: string): void;
   /** The run ended: before/after figures and whether the model switched (background: a keep-learning run). */
   verdict(v: RunVerdict, background: boolean): void;
-  /**
-   * The run's checkpoints served while it ran, but the switch rule kept the old model: serve again what served
-   * before the run (`previous`; undefined: the bundled model).
-   */
-  restore(previous: PreviousModel | undefined): void;
-}
-
-/** The model completions used when a run started. */
-export interface PreviousModel {
-  dir: string;
-  source: ModelSource;
 }
 
 export interface TrainingRunResult {
@@ -67,8 +59,6 @@ export interface RunOptions {
   background?: boolean;
   /** Keep learning: the files saved since its last run (TrainConfig.focusFiles). */
   focusFiles?: string[];
-  /** What completions used before the run, served again if the run's model is not kept. */
-  previous?: PreviousModel;
 }
 
 /** A workspace run's configuration: the budget's plan and the user's training settings. */
@@ -110,6 +100,8 @@ export class TrainingController {
   /** The run's starting and best validation loss so far (nats/char). */
   private start: number | undefined;
   private best: number | undefined;
+  /** Better models the current run has saved so far (none serves before the run ends). */
+  checkpointsThisRun = 0;
   lastRun: TrainingRunResult | undefined;
   readonly history: EpochRecord[] = [];
 
@@ -142,6 +134,7 @@ export class TrainingController {
     const config = workspaceRunConfig(opts, fromDir);
     this.history.length = 0;
     this.start = this.best = undefined;
+    this.checkpointsThisRun = 0;
     this.hooks.history(this.history);
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
@@ -165,8 +158,8 @@ export class TrainingController {
             );
             result.verdict = runVerdict(result.summary);
             if (result.summary.improved && !result.verdict.switched) this.keepPrevious(opts, archived);
-            // The calibrated threshold was written after the last checkpoint switch: load the model again to serve at it.
-            else if (result.verdict.switched && result.summary.calibration) this.hooks.checkpointSaved(result.summary.out);
+            // Once, with the threshold calibrated for it (meta.json), after the check: never a model that types worse.
+            else if (result.verdict.switched) this.hooks.switchTo(result.summary.out);
             this.hooks.verdict(result.verdict, Boolean(opts.background));
             this.hooks.log(`training: ${result.verdict.message}`);
           } finally {
@@ -192,12 +185,10 @@ export class TrainingController {
     return result;
   }
 
-  /** The run's model is not kept: the storage and the completions go back to what they were before it. */
+  /** The run's model is not kept: the workspace model from before the run (if any) is `current` again. */
   private keepPrevious(opts: RunOptions, archived: string | undefined): void {
-    // The workspace model from before the run (if there was one) is `current` again, whichever model served.
     const unused = opts.storage.rejectCurrent(archived);
-    this.hooks.log(`training: the run's model is not used (kept in ${unused}); completions go back to ${opts.previous?.dir ?? 'the bundled model'}`);
-    this.hooks.restore(opts.previous);
+    this.hooks.log(`training: the run's model is not used (kept in ${unused}); completions keep the model they used`);
   }
 
   /** Where the run goes: a worker thread, or a plain Node process for the GPU backends (training-host.ts). */
@@ -213,7 +204,7 @@ export class TrainingController {
     return this.job;
   }
 
-  /** The run's events as progress, status bar, log, loss curve and checkpoint switches. */
+  /** The run's events as progress, status bar, log and loss curve. */
   private progressHandler(
     progress: vscode.Progress<{ message?: string; increment?: number }>,
     config: TrainConfig,
@@ -283,7 +274,8 @@ export class TrainingController {
           break;
         case 'checkpoint':
           this.best = e.valLoss;
-          this.hooks.checkpointSaved(e.dir);
+          this.checkpointsThisRun++;
+          this.hooks.log(`training: saved a better model (${e.valLoss.toFixed(4)} nats/char); it serves only if the run's check passes`);
           break;
       }
     };

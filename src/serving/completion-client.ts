@@ -79,10 +79,13 @@ export class CompletionClient {
     return this.weights !== undefined;
   }
 
-  /** Resolves to the engine's result, or undefined when there is no model or the worker failed. */
-  async complete(key: string, request: PostedRequest, signal?: AbortSignal): Promise<CompletionResult | undefined> {
+  /**
+   * Resolves to the engine's result and the worker's own time for it (the rest of the wait is the hop), or undefined
+   * when there is no model or the worker failed.
+   */
+  async complete(key: string, request: PostedRequest, signal?: AbortSignal): Promise<(CompletionResult & { workerMs?: number }) | undefined> {
     const m = await this.cancellable(CANCELLED_UP_TO, signal, (id) => ({ type: 'complete', id, key, request }));
-    return m?.type === 'completed' ? m.result : undefined;
+    return m?.type === 'completed' && m.result ? { ...m.result, workerMs: m.workerMs } : undefined;
   }
 
   /** Moves a document's session to the end of `prefix` in the background; resolves to the characters stepped (undefined: stopped). */

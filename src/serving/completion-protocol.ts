@@ -31,7 +31,8 @@ export type ToWorker =
 export type DocumentPrimed = Extract<FromWorker, { type: 'documentPrimed' }>;
 
 export type FromWorker =
-  | { type: 'completed'; id: number; result: CompletionResult | undefined }
+  /** `workerMs`: from the request's arrival in the worker to this answer (the rest of the host's wait is the hop). */
+  | { type: 'completed'; id: number; result: CompletionResult | undefined; workerMs?: number }
   | { type: 'primed'; id: number; stepped: number | undefined }
   | { type: 'generated'; id: number; text: string | undefined; cancelled: boolean }
   | { type: 'failed'; id: number; message: string }

@@ -50,10 +50,10 @@ function makePool(s: LstmStepper): SessionPool {
   return new SessionPool(s, 8, Math.max(16, Math.floor((stateMB * 1e6) / (s.stateSize * 4))));
 }
 
-async function onComplete(m: Extract<ToWorker, { type: 'complete' }>): Promise<void> {
+async function onComplete(m: Extract<ToWorker, { type: 'complete' }>, received: number): Promise<void> {
   bump(m.key);
   const session = pool?.get(m.key);
-  if (!session) return post({ type: 'completed', id: m.id, result: undefined });
+  if (!session) return post({ type: 'completed', id: m.id, result: undefined, workerMs: performance.now() - received });
   active++;
   try {
     const { excludeFromIndex, thresholdSetByUser, ...request } = m.request;
@@ -63,7 +63,7 @@ async function onComplete(m: Extract<ToWorker, { type: 'complete' }>): Promise<v
       workspace: index && { index, exclude: excludeFromIndex },
       isCancelled: () => Atomics.load(shared, CANCELLED_UP_TO) >= m.id,
     });
-    post({ type: 'completed', id: m.id, result });
+    post({ type: 'completed', id: m.id, result, workerMs: performance.now() - received });
   } finally {
     active--;
   }
@@ -126,7 +126,8 @@ function whenIdle(): void {
   if ([...documents.values()].some((d) => !d.done)) idleTimer = setTimeout(() => void primeDocuments(), IDLE_MS);
 }
 
-function handle(m: ToWorker): Promise<void> | void {
+/** `received`: when the message arrived (performance.now), for the completion's timing. */
+function handle(m: ToWorker, received: number): Promise<void> | void {
   switch (m.type) {
     case 'model':
       // A new model invalidates every cached state; the documents are primed again.
@@ -155,7 +156,7 @@ function handle(m: ToWorker): Promise<void> | void {
       if (documents.size > MAX_DOCUMENTS) documents.delete(documents.keys().next().value as string);
       return;
     case 'complete':
-      return onComplete(m);
+      return onComplete(m, received);
     case 'prime':
       return onPrime(m);
     case 'generate':
@@ -164,9 +165,10 @@ function handle(m: ToWorker): Promise<void> | void {
 }
 
 port.on('message', (m: ToWorker) => {
+  const received = performance.now();
   void (async () => {
     try {
-      await handle(m);
+      await handle(m, received);
     } catch (e) {
       // A failed request answers with its message (id 0: a model or index that could not be taken); the worker
       // goes on serving the next ones.

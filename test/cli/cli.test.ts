@@ -130,6 +130,26 @@ describe('lstm-complete CLI', function () {
     }
   });
 
+  it('replay --write-tasks writes the typing tasks it replayed, text and all, for a real editor to type', () => {
+    const data = tinyCorpus(3);
+    const file = path.join(tempDir('tasks-'), 'tasks.json');
+    const r = run(['replay', '--model', model, '--data', data, '--max-chars', '500', '--file-chars', '250', '--edits', '0', '--json', '--write-tasks', file]);
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    const tasks = JSON.parse(fs.readFileSync(file, 'utf8')).typing as { file: string; before: string; intended: string; typedChars: number }[];
+    assert.equal(tasks.length, j.typing.tasks);
+    assert.equal(
+      tasks.reduce((s, t) => s + t.typedChars, 0),
+      j.typing.chars,
+    );
+    for (const t of tasks) {
+      // Each task is a cut of its file: the text above, then the typed text, at a line start.
+      assert.ok(fs.readFileSync(t.file, 'utf8').startsWith(t.before + t.intended), t.file);
+      assert.ok(t.before === '' || t.before.endsWith('\n'));
+      assert.ok(t.intended.length >= t.typedChars && t.typedChars > 0);
+    }
+  });
+
   it('replay serves a model at its calibrated threshold unless --threshold is given; --cache off is --cache none', () => {
     const data = tinyCorpus(2);
     const calibrated = path.join(tempDir(), 'calibrated');
