@@ -7,6 +7,8 @@ import { runExport } from './export';
 import { runAnalyze } from './analyze';
 import { runAverage } from './average';
 import { runReplay } from './replay';
+import { runCells } from './cells';
+import { runSurprise } from './surprise';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -18,6 +20,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   export: { run: runExport, summary: 'copy a checkpoint, optionally with float16 weights' },
   average: { run: runAverage, summary: 'one checkpoint whose weights are the mean of several (snapshots of a run)' },
   replay: { run: runReplay, summary: 'keystrokes the ghost text saves while a simulated user types files, against word completion' },
+  cells: { run: runCells, summary: "the model's cells that track strings, brackets, indentation...; a file's heatmap" },
+  surprise: { run: runSurprise, summary: "a file's most surprising lines; the lens measured as a typo finder" },
 };
 
 function usage(): string {
