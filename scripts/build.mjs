@@ -13,6 +13,7 @@ const entries = {
   extension: 'src/extension.ts',
   'training-worker': 'src/training/host/worker-main.ts',
   'analysis-worker': 'src/analysis/worker-main.ts',
+  'lens-worker': 'src/lens/worker-main.ts',
   'gradient-worker': 'src/training/graph/gradient-worker-main.ts',
   'training-process': 'src/training/host/process-main.ts',
   'index-worker': 'src/adapt/index-worker-main.ts',

@@ -8,6 +8,7 @@ import { WorkspaceStorage } from './editor/storage';
 import { TrainingController } from './editor/training-controller';
 import { ReportPanel } from './editor/report-panel';
 import { registerCommands, ExtensionState, nativeModulePaths } from './editor/commands';
+import { registerLensCommands } from './editor/lens-commands';
 import { WorkspaceIndexer } from './adapt/workspace-indexer';
 import { KeepLearningController } from './editor/keep-learning-controller';
 import { CompletionClient } from './serving/completion-client';
@@ -193,6 +194,7 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     { dispose: () => indexer.dispose() },
     { dispose: () => serving.dispose() },
     ...registerCommands(state),
+    ...registerLensCommands(state),
     { dispose: () => void training.dispose() },
     keepLearning,
   );

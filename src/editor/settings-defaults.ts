@@ -22,6 +22,7 @@ export const SETTINGS_DEFAULTS = {
   contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars,
   minConfidence: DEFAULT_COMPLETION_SETTINGS.minConfidence,
   debounceMs: 0,
+  surpriseLens: false,
   backend: 'auto',
   nodePath: '',
   'training.minutes': WORKSPACE_TRAINING_DEFAULTS.minutes,

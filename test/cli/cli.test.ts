@@ -169,6 +169,49 @@ describe('lstm-complete CLI', function () {
     assert.equal(JSON.parse(e.stdout).cache, 'none');
   });
 
+  it('cells --json names a cell per feature; --html writes a heatmap page and never replaces a file without --force', () => {
+    const data = tinyCorpus(2);
+    const r = run(['cells', '--model', model, '--data', data, '--max-chars', '3000', '--top', '2', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.chars, 3000);
+    assert.deepEqual(
+      j.features.map((f: { feature: string }) => f.feature),
+      ['in-string', 'in-comment', 'bracket-depth', 'indent', 'column', 'in-def-signature', 'to-line-end'],
+    );
+    for (const f of j.features) {
+      assert.equal(f.best.length, 2);
+      for (const b of f.best) assert.ok(Math.abs(b.r) <= 1 && ['h', 'c'].includes(b.kind) && b.unit < 256 && b.layer < 2, JSON.stringify(b));
+    }
+    const html = path.join(tempDir(), 'cells.html');
+    const h = run(['cells', '--model', model, '--html', html, '--file', path.join(data, 'mod0.py'), '--max-chars', '2000']);
+    assert.equal(h.status, 0, h.stderr);
+    assert.match(fs.readFileSync(html, 'utf8'), /bracket-depth: L\d [hc]\d+ \(r = /);
+    fs.writeFileSync(html, 'mine');
+    assert.equal(run(['cells', '--model', model, '--html', html, '--file', path.join(data, 'mod0.py')]).status, 2);
+    assert.equal(fs.readFileSync(html, 'utf8'), 'mine');
+    assert.equal(run(['cells', '--model', model]).status, 2, 'no --data');
+  });
+
+  it('surprise --file lists lines by surprise; --typos reports the typo finder; either is required', () => {
+    const data = tinyCorpus(2);
+    const file = path.join(data, 'mod0.py');
+    const r = run(['surprise', '--model', model, '--file', file, '--top', '4', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.lines.length, 4);
+    for (let i = 1; i < 4; i++) assert.ok(j.lines[i - 1].score >= j.lines[i].score);
+    const t = run(['surprise', '--model', model, '--data', data, '--typos', '6', '--per-file', '3', '--json']);
+    assert.equal(t.status, 0, t.stderr);
+    const s = JSON.parse(t.stdout);
+    assert.equal(s.typos, 6);
+    assert.equal(s.files, 2);
+    assert.ok(s.top5pct >= 0 && s.top5pct <= 1 && s.results.every((x: { rank: number; lines: number }) => x.rank >= 1 && x.rank <= x.lines));
+    assert.equal(run(['surprise', '--model', model]).status, 2);
+    assert.equal(run(['surprise', '--model', model, '--file', file, '--typos', '3']).status, 2);
+    assert.equal(run(['surprise', '--model', model, '--file', file, '--cache', 'workspace']).status, 2, 'workspace needs --data');
+  });
+
   it('writing commands never delete files they did not write, and an unwritable --out fails at once', () => {
     const project = tinyCorpus(2);
     fs.writeFileSync(path.join(project, 'notes.txt'), 'my notes');

@@ -241,6 +241,42 @@ export function registerSuite(): void {
       assert.ok(tabs.includes('LSTM Long-Range Report'), `tabs: ${tabs.join(', ')}`);
     });
 
+    it('shows what the cells track and shades the most surprising lines, both from a worker, without stalling the host', async () => {
+      let body = '';
+      for (let i = 0; i < 40; i++)
+        body += `def handler_${i}(request, value=${i}):\n    """Handle request ${i}."""\n    return process(request, value) + ${i}\n\n\n`;
+      const broken = body.replace('    return process(request, value) + 17', '    retrun procses(request, value) + 17');
+      const editor = await openPython('lens.py', broken);
+      const lag = monitorEventLoopDelay({ resolution: 5 });
+      lag.enable();
+      const cells = await vscode.commands.executeCommand<{
+        report: { features: { feature: string; best: { r: number }[] }[] };
+        chars: number;
+        seconds: number;
+      }>('lstmComplete.showCells');
+      assert.ok(cells && cells.chars === broken.length, `cells: ${JSON.stringify(cells)?.slice(0, 200)}`);
+      assert.equal(cells.report.features.length, 7);
+      let tabs: string[] = [];
+      for (let i = 0; i < 20 && !tabs.includes('LSTM cells: lens.py'); i++) {
+        await sleep(200);
+        tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+      }
+      assert.ok(tabs.includes('LSTM cells: lens.py'), `tabs: ${tabs.join(', ')}`);
+      await vscode.window.showTextDocument(editor.document);
+      const lines = await vscode.commands.executeCommand<{ line: number; score: number; text: string }[]>('lstmComplete.surpriseLens', { quiet: true });
+      lag.disable();
+      assert.ok(Array.isArray(lines) && lines.length === 30, `lens: ${JSON.stringify(lines)?.slice(0, 200)}`);
+      for (let i = 1; i < lines.length; i++) assert.ok(lines[i - 1].score >= lines[i].score, 'most surprising first');
+      const typo = broken.split('\n').findIndex((l) => l.includes('retrun'));
+      const rank = lines.findIndex((l) => l.line === typo);
+      note(
+        `cells: ${cells.chars} characters in ${cells.seconds.toFixed(1)} s; surprise lens: the typo's line ranked ${rank + 1} of ${broken.split('\n').filter((l) => l.trim()).length}; host event loop max ${(lag.max / 1e6).toFixed(1)} ms`,
+      );
+      assert.ok(rank >= 0 && rank < 5, `the typo's line (${typo}) ranks ${rank + 1}: ${JSON.stringify(lines.slice(0, 5))}`);
+      assert.ok(lag.max / 1e6 < 200, `host event loop max ${lag.max / 1e6} ms while the lens ran`);
+      await vscode.commands.executeCommand('lstmComplete.clearSurpriseLens');
+    });
+
     it('reports a native backend install that cannot download, leaving nothing behind', async function () {
       this.timeout(300_000);
       const ok = await vscode.commands.executeCommand<boolean>('lstmComplete.installNativeBackend', 'tensorflow');

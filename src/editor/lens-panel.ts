@@ -1,0 +1,97 @@
+/**
+ * "LSTM: Show What the Cells Track" (a webview of the current file coloured by the cells that track Python's
+ * structure) and "LSTM: Surprise Lens" (the current file's lines shaded by how surprising the model finds them,
+ * the most surprising listed to jump to). Both run in a worker thread with the model in use (lens/worker-main).
+ */
+import * as path from 'path';
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { Worker } from 'worker_threads';
+import type { LensJob, LensReply } from '../lens/lens-protocol';
+import type { LineSurprise } from '../lens/surprise';
+
+/** The most the lens reads of a file (a 2,000-line file is ~70,000 characters). */
+export const LENS_MAX_CHARS = { cells: 100_000, surprise: 300_000 };
+
+/** Runs one lens job in a worker, with a cancellable notification when `title` is given; undefined if cancelled. */
+export function runLensJob(job: LensJob, title?: string): Promise<LensReply | undefined> {
+  const script = path.join(__dirname, 'lens-worker.js');
+  if (!fs.existsSync(script)) return Promise.reject(new Error(`${script} is missing; rebuild the extension`));
+  const run = (token?: vscode.CancellationToken) =>
+    new Promise<LensReply | undefined>((resolve, reject) => {
+      const worker = new Worker(script, { workerData: job });
+      token?.onCancellationRequested(() => {
+        void worker.terminate();
+        resolve(undefined);
+      });
+      worker.once('message', (m: LensReply) => {
+        void worker.terminate();
+        if (m.type === 'error') reject(new Error(m.message));
+        else resolve(m);
+      });
+      worker.once('error', reject);
+      worker.once('exit', () => resolve(undefined)); // no reply: terminated (a reply resolved first)
+    });
+  if (!title) return run();
+  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => run(token)));
+}
+
+export function showCellsPage(html: string, title: string): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel('lstmComplete.cells', title, vscode.ViewColumn.Beside, { enableScripts: true });
+  // Self-contained: inline data and script, no network.
+  panel.webview.html = html.replace(
+    '<head>',
+    `<head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';">`,
+  );
+  return panel;
+}
+
+/** Share of a file's lines shaded at each strength: the top 1%, 5% and 10% by surprise. */
+const BANDS = [
+  { share: 0.01, alpha: 0.45 },
+  { share: 0.05, alpha: 0.28 },
+  { share: 0.1, alpha: 0.14 },
+];
+
+/**
+ * The shading of the most surprising lines: three strengths of one colour, with the line's worst character
+ * named in the hover, and an overview-ruler mark so they can be found in a long file.
+ */
+export class SurpriseShading implements vscode.Disposable {
+  private readonly types = BANDS.map((b) =>
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: `rgba(255, 140, 0, ${b.alpha})`,
+      overviewRulerColor: `rgba(255, 140, 0, ${Math.min(1, b.alpha * 2)})`,
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+    }),
+  );
+  /** The lines shaded per document (uri), most surprising first. */
+  readonly shown = new Map<string, LineSurprise[]>();
+
+  apply(editor: vscode.TextEditor, ranked: LineSurprise[], scoredLines: number): number {
+    let from = 0;
+    let count = 0;
+    this.types.forEach((type, i) => {
+      const to = Math.min(ranked.length, Math.max(i === 0 ? 1 : from, Math.ceil(BANDS[i].share * scoredLines)));
+      const ranges = ranked.slice(from, to).map((l) => ({
+        range: new vscode.Range(l.line, 0, l.line, 0),
+        hoverMessage: `LSTM surprise lens: ${l.score.toFixed(1)} nats beyond expected (worst at column ${l.worstColumn + 1})`,
+      }));
+      editor.setDecorations(type, ranges);
+      count += ranges.length;
+      from = Math.max(from, to);
+    });
+    this.shown.set(editor.document.uri.toString(), ranked.slice(0, from));
+    return count;
+  }
+
+  clear(editor: vscode.TextEditor): void {
+    for (const t of this.types) editor.setDecorations(t, []);
+    this.shown.delete(editor.document.uri.toString());
+  }
+
+  dispose(): void {
+    for (const t of this.types) t.dispose();
+  }
+}
