@@ -50,6 +50,10 @@ ${r.validity ? '<div><h3>Samples that parse as Python, by temperature</h3><canva
 <div><h3>Carried state vs reset every 256 characters</h3><table id="ctx"></table></div>
 </div>
 ${r.validity ? `<h3>Parse errors by kind</h3><table id="perr"></table><h3>Example samples</h3>${r.validity.map((v) => `<p>temperature ${v.temperature}</p><pre>${esc(v.example)}</pre>`).join('')}` : ''}
+<h3>More about what the model sees</h3>
+<p>Which cells track strings, brackets, indentation and the column, drawn over a file: <b>LSTM: Show What the Cells Track in This File</b>
+(<code>lstm-complete cells</code>). The lines of a file the model finds most surprising, often a typo or a slip: <b>LSTM: Surprise Lens</b>
+(<code>lstm-complete surprise</code>). Both are described, with figures, in the project's docs/lab.md.</p>
 <script>
 const R = ${data};
 const models = [['LSTM', R.lstm, '#1f77b4'], ...(R.ngram ? [[R.ngram.model, R.ngram, '#ff7f0e']] : [])];

@@ -11,7 +11,10 @@ import { OptionRow, parserOptions, defaultOf, helpLines } from './option-table';
 import { loadModelOrBundled } from '../model/model-store';
 import { buildCorpus, readSourceFile } from '../data/corpus';
 import { filesOfSplit } from '../data/dataset';
-import { CellReport, cellName, studyCells, studyFile } from '../lens/cell-study';
+import { CellReport, cellName, cellTrace, studyCells, studyFile } from '../lens/cell-study';
+import { heatmapSvg } from '../lens/heatmap-svg';
+import { ModelWeights } from '../model/architecture';
+import { normalizeText } from '../model/vocab';
 import { FEATURE_DESCRIPTIONS } from '../lens/char-features';
 import { heatmapHtml } from '../lens/heatmap-html';
 import { progressBar } from './progress';
@@ -25,11 +28,17 @@ const CELLS_OPTIONS: readonly OptionRow[] = [
   { flag: 'top', arg: 'N', help: 'cells printed per feature', default: 3 },
   { flag: 'file', arg: 'FILE', help: 'with --html: the file to draw (default: the first file of --data)' },
   { flag: 'html', arg: 'FILE', help: "write the file's heatmap page (its best cell per feature, chosen on that file)" },
+  {
+    flag: 'svg',
+    arg: 'DIR',
+    help: "with --data and --file: one picture per feature (DIR/FEATURE.svg) of the file's first lines, coloured by the feature's best cell over --data",
+  },
+  { flag: 'svg-lines', arg: 'N', help: 'lines in each picture', default: 25 },
   { flag: 'force', help: 'let --html replace an existing file' },
 ];
 
 export const CELLS_HELP = `Usage: lstm-complete cells [--model DIR] --data DIR [--data DIR...] [--max-chars N] [--top N] [--json]
-                           [--html FILE [--file F] [--force]]
+                           [--html FILE [--file F] [--force]] [--svg DIR --file F [--svg-lines N]]
 
 Finds the cells of the model that track Python's structure (Karpathy, Johnson and Fei-Fei 2015): the model reads
 each file from its start, and after every character each value of its state (h and c of every layer; "L1 c37" is
@@ -58,7 +67,9 @@ export async function runCells(argv: string[]): Promise<number> {
   }
   const html = v.html as string | undefined;
   const file = v.file as string | undefined;
-  if (file && !html) throw new UsageError('--file draws a heatmap: give --html FILE too');
+  const svg = v.svg as string | undefined;
+  if (file && !html && !svg) throw new UsageError('--file draws a heatmap: give --html FILE or --svg DIR too');
+  if (svg && (!file || !stringList(v, 'data').length)) throw new UsageError('--svg DIR draws --file with the cells found on --data: give both');
   if (!html && !stringList(v, 'data').length) throw new UsageError('--data DIR is required');
   if (html && fs.existsSync(html) && !v.force) throw new UsageError(`--html would replace ${html}; add --force to replace it, or choose another name`);
   const maxChars = numberOpt(v, 'max-chars', D<number>('max-chars'), { min: 1, integer: true });
@@ -67,7 +78,7 @@ export async function runCells(argv: string[]): Promise<number> {
 
   if (html) {
     const source = file ? readOne(file) : firstFile(v, ck.meta.corpus?.validationFiles, ck.dir);
-    const cells = studyFile(ck.weights, source.text, maxChars);
+    const cells = studyFile(ck.weights, source.text, { maxChars, studyChars: maxChars });
     fs.mkdirSync(path.dirname(path.resolve(html)), { recursive: true });
     fs.writeFileSync(html, heatmapHtml(cells, `${path.basename(source.name)}: what the LSTM's cells track`));
     process.stderr.write(`wrote ${html} (${cells.text.length} characters of ${source.name}; ${cells.report.seconds.toFixed(1)} s)\n`);
@@ -85,8 +96,24 @@ export async function runCells(argv: string[]): Promise<number> {
   const bar = progressBar(process.stderr, 'cells');
   const report = studyCells(ck.weights, files, { maxChars, top, onProgress: (d, t) => bar(d, t) });
   bar.done();
+  if (svg) writePictures(ck.weights, report, readOne(file!), svg, numberOpt(v, 'svg-lines', D<number>('svg-lines'), { min: 1, max: 500, integer: true }));
   process.stdout.write((v.json ? JSON.stringify(report) : formatCells(report)) + '\n');
   return 0;
+}
+
+/** One SVG per feature: the file's first lines coloured by the feature's best cell (h as it is, c through tanh). */
+function writePictures(weights: ModelWeights, report: CellReport, source: { name: string; text: string }, dir: string, lines: number): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const text = normalizeText(source.text);
+  const cells = report.features.map((f) => f.best[0]);
+  const traces = cellTrace(weights, text, cells);
+  report.features.forEach((f, k) => {
+    const best = f.best[0];
+    const values = best.kind === 'c' ? traces[k].map(Math.tanh) : traces[k];
+    const caption = `${f.feature}: ${cellName(best)} (r = ${best.r.toFixed(2)} over ${report.chars} characters)`;
+    fs.writeFileSync(path.join(dir, `${f.feature}.svg`), heatmapSvg(text, values, caption, lines));
+  });
+  process.stderr.write(`wrote ${report.features.length} pictures of ${source.name} to ${dir}\n`);
 }
 
 function readOne(file: string): { name: string; text: string } {

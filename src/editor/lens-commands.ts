@@ -10,6 +10,7 @@ import { LENS_MAX_CHARS, SurpriseShading, runLensJob, showCellsPage } from './le
 import { SECTION } from './settings';
 import { SETTINGS_DEFAULTS } from './settings-defaults';
 import type { CellReport } from '../lens/cell-study';
+import type { LensMore } from '../lens/lens-protocol';
 import type { LineSurprise } from '../lens/surprise';
 
 /** Lines the Surprise Lens lists (and at most shades). */
@@ -36,7 +37,7 @@ function failed(s: ExtensionState, what: string, e: unknown): false {
 }
 
 /** The heatmap of the active file; returns what it found (tests read it), undefined when cancelled. */
-async function showCells(s: ExtensionState): Promise<{ report: CellReport; chars: number; seconds: number } | false | undefined> {
+async function showCells(s: ExtensionState): Promise<{ report: CellReport; chars: number; drawn: number; seconds: number } | false | undefined> {
   const editor = pythonEditor();
   const dir = editor && modelDir(s);
   if (!editor || !dir) return false;
@@ -44,14 +45,29 @@ async function showCells(s: ExtensionState): Promise<{ report: CellReport; chars
   const text = editor.document.getText();
   if (text.length > LENS_MAX_CHARS.cells) s.log.info(`cells: ${name} has ${text.length} characters; the heatmap shows the first ${LENS_MAX_CHARS.cells}`);
   try {
+    // The page opens with the first part of the file; the rest is appended as the worker reads it.
+    // Chunks wait until the page says its script is ready (a message posted before that would be lost).
+    let panel: vscode.WebviewPanel | undefined;
+    let ready = false;
+    const pending: LensMore[] = [];
+    const t0 = Date.now();
+    const send = (m: LensMore) => {
+      void panel!.webview.postMessage(m.chunk);
+      if (m.done) s.log.info(`cells: the whole of ${name} drawn in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    };
     const reply = await runLensJob(
       { kind: 'cells', checkpoint: dir, text, title: name, maxChars: LENS_MAX_CHARS.cells },
-      `LSTM: reading ${name} with the model`,
+      { title: `LSTM: reading ${name} with the model`, onMore: (m) => (ready ? send(m) : pending.push(m)) },
     );
     if (reply?.type !== 'cells') return undefined;
-    s.log.info(`cells: ${reply.chars} characters of ${name} in ${reply.seconds.toFixed(1)} s`);
-    showCellsPage(reply.html, `LSTM cells: ${name}`);
-    return { report: reply.report, chars: reply.chars, seconds: reply.seconds };
+    s.log.info(`cells: ${reply.drawn} of ${reply.chars} characters of ${name} drawn in ${reply.seconds.toFixed(1)} s`);
+    panel = showCellsPage(reply.html, `LSTM cells: ${name}`);
+    panel.webview.onDidReceiveMessage((m: { type?: string }) => {
+      if (m?.type !== 'ready') return;
+      ready = true;
+      pending.splice(0).forEach(send);
+    });
+    return { report: reply.report, chars: reply.chars, drawn: reply.drawn, seconds: reply.seconds };
   } catch (e) {
     return failed(s, 'the cell heatmap', e);
   }
@@ -71,7 +87,10 @@ async function surpriseLens(s: ExtensionState, shading: SurpriseShading, args: L
   const name = path.basename(doc.fileName);
   const text = doc.getText().slice(0, LENS_MAX_CHARS.surprise);
   try {
-    const reply = await runLensJob({ kind: 'surprise', checkpoint: dir, text, top: LISTED }, args.quiet ? undefined : `LSTM: surprise lens on ${name}`);
+    const reply = await runLensJob(
+      { kind: 'surprise', checkpoint: dir, text, top: LISTED },
+      { title: args.quiet ? undefined : `LSTM: surprise lens on ${name}` },
+    );
     if (reply?.type !== 'surprise') return undefined;
     // The file may have changed while the worker read it: shade only if it is still the text that was read.
     const current = vscode.window.visibleTextEditors.find((e) => e.document === doc);

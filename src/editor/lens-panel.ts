@@ -7,33 +7,50 @@ import * as path from 'path';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
-import type { LensJob, LensReply } from '../lens/lens-protocol';
+import type { LensJob, LensMore, LensReply } from '../lens/lens-protocol';
 import type { LineSurprise } from '../lens/surprise';
 
 /** The most the lens reads of a file (a 2,000-line file is ~70,000 characters). */
 export const LENS_MAX_CHARS = { cells: 100_000, surprise: 300_000 };
 
-/** Runs one lens job in a worker, with a cancellable notification when `title` is given; undefined if cancelled. */
-export function runLensJob(job: LensJob, title?: string): Promise<LensReply | undefined> {
+export interface LensRun {
+  /** Shown while the job runs (cancellable); none: quietly. */
+  title?: string;
+  /** The messages after the first reply (a heatmap's later chunks); the worker is kept until one says done. */
+  onMore?: (m: LensMore) => void;
+}
+
+/** Runs one lens job in a worker and resolves with its first reply; undefined if cancelled. */
+export function runLensJob(job: LensJob, run: LensRun = {}): Promise<LensReply | undefined> {
   const script = path.join(__dirname, 'lens-worker.js');
   if (!fs.existsSync(script)) return Promise.reject(new Error(`${script} is missing; rebuild the extension`));
-  const run = (token?: vscode.CancellationToken) =>
+  const start = (token?: vscode.CancellationToken) =>
     new Promise<LensReply | undefined>((resolve, reject) => {
       const worker = new Worker(script, { workerData: job });
       token?.onCancellationRequested(() => {
         void worker.terminate();
         resolve(undefined);
       });
-      worker.once('message', (m: LensReply) => {
-        void worker.terminate();
+      let first = true;
+      worker.on('message', (m: LensReply | LensMore) => {
+        if (m.type === 'cells-more') {
+          run.onMore?.(m);
+          if (m.done) void worker.terminate();
+          return;
+        }
+        const more = m.type === 'cells' && m.drawn < m.chars && run.onMore && first;
+        first = false;
+        if (!more) void worker.terminate();
         if (m.type === 'error') reject(new Error(m.message));
         else resolve(m);
       });
       worker.once('error', reject);
       worker.once('exit', () => resolve(undefined)); // no reply: terminated (a reply resolved first)
     });
-  if (!title) return run();
-  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => run(token)));
+  if (!run.title) return start();
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: run.title, cancellable: true }, (_p, token) => start(token)),
+  );
 }
 
 export function showCellsPage(html: string, title: string): vscode.WebviewPanel {

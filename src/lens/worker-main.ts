@@ -6,20 +6,37 @@
 import { parentPort, workerData } from 'worker_threads';
 import { loadCheckpoint } from '../model/checkpoint';
 import { studyFile } from './cell-study';
-import { heatmapHtml } from './heatmap-html';
+import { heatmapChunk, heatmapHtml } from './heatmap-html';
 import { DEFAULT_SURPRISE_OPTIONS, surprisingLines } from './surprise';
-import { LensJob, LensReply } from './lens-protocol';
+import { LensJob, LensMore, LensReply } from './lens-protocol';
 
 const job = workerData as LensJob;
-const post = (m: LensReply) => parentPort!.postMessage(m);
+const post = (m: LensReply | LensMore) => parentPort!.postMessage(m);
 
 try {
   const t0 = Date.now();
   const weights = loadCheckpoint(job.checkpoint).weights;
   if (job.kind === 'cells') {
-    const cells = studyFile(weights, job.text, job.maxChars);
-    const html = heatmapHtml(cells, `${job.title}: what the LSTM's cells track`);
-    post({ type: 'cells', html, report: cells.report, chars: cells.text.length, seconds: (Date.now() - t0) / 1000 });
+    if (!job.text.trim()) throw new Error('the file is empty');
+    let first = true;
+    studyFile(weights, job.text, {
+      maxChars: job.maxChars,
+      studyChars: job.studyChars,
+      onChunk: (from, to, cells) => {
+        const seconds = (Date.now() - t0) / 1000;
+        if (first)
+          post({
+            type: 'cells',
+            html: heatmapHtml(cells, `${job.title}: what the LSTM's cells track`, to),
+            report: cells.report,
+            chars: cells.text.length,
+            drawn: to,
+            seconds,
+          });
+        else post({ type: 'cells-more', chunk: heatmapChunk(cells, from, to), done: to === cells.text.length, seconds });
+        first = false;
+      },
+    });
   } else {
     const { lines, ranked } = surprisingLines(weights, job.text, { ...DEFAULT_SURPRISE_OPTIONS, top: job.top });
     const scored = lines.filter((l) => !Number.isNaN(l.score)).length;

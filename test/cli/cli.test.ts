@@ -191,6 +191,14 @@ describe('lstm-complete CLI', function () {
     assert.equal(run(['cells', '--model', model, '--html', html, '--file', path.join(data, 'mod0.py')]).status, 2);
     assert.equal(fs.readFileSync(html, 'utf8'), 'mine');
     assert.equal(run(['cells', '--model', model]).status, 2, 'no --data');
+    const svg = path.join(tempDir(), 'pictures');
+    const p = run(['cells', '--model', model, '--data', data, '--max-chars', '2000', '--file', path.join(data, 'mod1.py'), '--svg', svg, '--svg-lines', '5']);
+    assert.equal(p.status, 0, p.stderr);
+    assert.equal(fs.readdirSync(svg).length, 7);
+    const picture = fs.readFileSync(path.join(svg, 'indent.svg'), 'utf8');
+    assert.match(picture, /^<svg[\s\S]*indent: L\d [hc]\d+ \(r = [\s\S]*def func_1_0\(x, y\):/);
+    assert.equal((picture.match(/<text x=/g) ?? []).length, 1 + 4, 'the caption and the 4 non-blank lines of the first 5');
+    assert.equal(run(['cells', '--model', model, '--file', path.join(data, 'mod1.py'), '--svg', svg]).status, 2, '--svg needs --data');
   });
 
   it('surprise --file lists lines by surprise; --typos reports the typo finder; either is required', () => {
