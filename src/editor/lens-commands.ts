@@ -47,12 +47,12 @@ async function showCells(s: ExtensionState): Promise<{ report: CellReport; chars
   try {
     // The page opens with the first part of the file; the rest is appended as the worker reads it.
     // Chunks wait until the page says its script is ready (a message posted before that would be lost).
-    let panel: vscode.WebviewPanel | undefined;
+    const page: { panel?: vscode.WebviewPanel } = {};
     let ready = false;
     const pending: LensMore[] = [];
     const t0 = Date.now();
     const send = (m: LensMore) => {
-      void panel!.webview.postMessage(m.chunk);
+      void page.panel!.webview.postMessage(m.chunk);
       if (m.done) s.log.info(`cells: the whole of ${name} drawn in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     };
     const reply = await runLensJob(
@@ -61,8 +61,8 @@ async function showCells(s: ExtensionState): Promise<{ report: CellReport; chars
     );
     if (reply?.type !== 'cells') return undefined;
     s.log.info(`cells: ${reply.drawn} of ${reply.chars} characters of ${name} drawn in ${reply.seconds.toFixed(1)} s`);
-    panel = showCellsPage(reply.html, `LSTM cells: ${name}`);
-    panel.webview.onDidReceiveMessage((m: { type?: string }) => {
+    page.panel = showCellsPage(reply.html, `LSTM cells: ${name}`);
+    page.panel.webview.onDidReceiveMessage((m: { type?: string }) => {
       if (m?.type !== 'ready') return;
       ready = true;
       pending.splice(0).forEach(send);

@@ -40,44 +40,8 @@ export interface HeatmapChunk {
 }
 
 /** The page with the characters [0, upTo) drawn; the rest can follow as heatmapChunk messages. */
-export function heatmapHtml(cells: FileCells, title: string, upTo = cells.text.length): string {
-  const first = heatmapChunk(cells, 0, upTo);
-  const data = {
-    text: first.text,
-    total: cells.text.length,
-    traces: cells.traces.map((t, i) => ({ label: `${t.feature}: ${cellName(t.cell)} (r = ${t.r.toFixed(2)})`, ...first.traces[i] })),
-  };
-  const rows = cells.report.features
-    .map(
-      (f) =>
-        `<tr><td>${f.feature}</td><td>${escapeHtml(FEATURE_DESCRIPTIONS[f.feature])}</td><td>${f.best.map((b) => `${cellName(b)} <b>${b.r.toFixed(2)}</b>`).join(', ')}</td></tr>`,
-    )
-    .join('');
-  // The data sits in a JSON script element: "</" is escaped so the file's text cannot end it.
-  const json = JSON.stringify(data).replace(/<\//g, '<\\/');
-  return `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>
-body { font-family: sans-serif; margin: 1em; }
-pre { font-family: monospace; line-height: 1.35; white-space: pre; }
-table { border-collapse: collapse; font-size: 90%; } td, th { padding: 2px 8px; border-bottom: 1px solid #ccc; text-align: left; }
-.legend span { display: inline-block; width: 3em; text-align: center; }
-</style></head>
-<body>
-<h2>${escapeHtml(title)}</h2>
-<p>Each character is coloured by the chosen cell's value after the model read it (blue: negative, red: positive),
-or by the feature that cell tracks best. The cells were chosen on the first ${cells.report.chars} characters of this file.
-<span id="progress"></span></p>
-<p><label>cell: <select id="trace"></select></label>
-<label><input type="radio" name="by" value="cell" checked> the cell</label>
-<label><input type="radio" name="by" value="feature"> the feature</label>
-<span class="legend"><span style="background:rgba(40,90,255,0.8)">−1</span><span>0</span><span style="background:rgba(255,40,40,0.8)">+1</span></span></p>
-<pre id="code"></pre>
-<h3>The best cells for each feature</h3>
-<table><tr><th>feature</th><th>what it is</th><th>cells (Pearson r)</th></tr>${rows}</table>
-<script type="application/json" id="data">${json}</script>
-<script>
-const data = JSON.parse(document.getElementById('data').textContent);
+/** The page's own script: draws the text under the chosen trace and appends the chunks posted to it. */
+const PAGE_SCRIPT = `const data = JSON.parse(document.getElementById('data').textContent);
 const select = document.getElementById('trace');
 data.traces.forEach((t, i) => { const o = document.createElement('option'); o.value = i; o.textContent = t.label; select.appendChild(o); });
 const unpack = (b64) => { const s = atob(b64); const a = new Int8Array(s.length); for (let i = 0; i < s.length; i++) a[i] = s.charCodeAt(i) << 24 >> 24; return a; };
@@ -124,7 +88,46 @@ document.querySelectorAll('input[name=by]').forEach((r) => (r.onchange = render)
 render();
 // In a VS Code webview: ask for the rest of the file once this script listens.
 if (typeof acquireVsCodeApi === 'function') acquireVsCodeApi().postMessage({ type: 'ready' });
-</script>
+`;
+
+export function heatmapHtml(cells: FileCells, title: string, upTo = cells.text.length): string {
+  const first = heatmapChunk(cells, 0, upTo);
+  const data = {
+    text: first.text,
+    total: cells.text.length,
+    traces: cells.traces.map((t, i) => ({ label: `${t.feature}: ${cellName(t.cell)} (r = ${t.r.toFixed(2)})`, ...first.traces[i] })),
+  };
+  const rows = cells.report.features
+    .map(
+      (f) =>
+        `<tr><td>${f.feature}</td><td>${escapeHtml(FEATURE_DESCRIPTIONS[f.feature])}</td><td>${f.best.map((b) => `${cellName(b)} <b>${b.r.toFixed(2)}</b>`).join(', ')}</td></tr>`,
+    )
+    .join('');
+  // The data sits in a JSON script element: "</" is escaped so the file's text cannot end it.
+  const json = JSON.stringify(data).replace(/<\//g, '<\\/');
+  return `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>
+body { font-family: sans-serif; margin: 1em; }
+pre { font-family: monospace; line-height: 1.35; white-space: pre; }
+table { border-collapse: collapse; font-size: 90%; } td, th { padding: 2px 8px; border-bottom: 1px solid #ccc; text-align: left; }
+.legend span { display: inline-block; width: 3em; text-align: center; }
+</style></head>
+<body>
+<h2>${escapeHtml(title)}</h2>
+<p>Each character is coloured by the chosen cell's value after the model read it (blue: negative, red: positive),
+or by the feature that cell tracks best. The cells were chosen on the first ${cells.report.chars} characters of this file.
+<span id="progress"></span></p>
+<p><label>cell: <select id="trace"></select></label>
+<label><input type="radio" name="by" value="cell" checked> the cell</label>
+<label><input type="radio" name="by" value="feature"> the feature</label>
+<span class="legend"><span style="background:rgba(40,90,255,0.8)">−1</span><span>0</span><span style="background:rgba(255,40,40,0.8)">+1</span></span></p>
+<pre id="code"></pre>
+<h3>The best cells for each feature</h3>
+<table><tr><th>feature</th><th>what it is</th><th>cells (Pearson r)</th></tr>${rows}</table>
+<script type="application/json" id="data">${json}</script>
+<script>
+${PAGE_SCRIPT}</script>
 </body></html>
 `;
 }
