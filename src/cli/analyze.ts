@@ -78,10 +78,6 @@ export function formatReport(r: FullReport): string {
 
 export async function runAnalyze(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, OPTIONS);
-  if (v.help) {
-    process.stdout.write(ANALYZE_HELP + '\n');
-    return 0;
-  }
   const { data, split } = dataAndSplit(v);
   const out = v.out as string | undefined;
   const base = out?.replace(/\.(html|json)$/, '');

@@ -21,10 +21,6 @@ const OPTIONS = {
 
 export async function runAverage(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, OPTIONS);
-  if (v.help) {
-    process.stdout.write(AVERAGE_HELP + '\n');
-    return 0;
-  }
   const models = stringList(v, 'model');
   if (models.length < 2) throw new UsageError('give at least two checkpoints to average (--model DIR --model DIR ...)');
   if (!v.out) throw new UsageError('--out DIR is required');

@@ -61,10 +61,6 @@ export function formatCells(r: CellReport): string {
 
 export async function runCells(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, OPTIONS);
-  if (v.help) {
-    process.stdout.write(CELLS_HELP + '\n');
-    return 0;
-  }
   const html = v.html as string | undefined;
   const file = v.file as string | undefined;
   const svg = v.svg as string | undefined;

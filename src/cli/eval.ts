@@ -31,10 +31,6 @@ const OPTIONS = {
 
 export async function runEval(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, OPTIONS);
-  if (v.help) {
-    process.stdout.write(EVAL_HELP + '\n');
-    return 0;
-  }
   const { data, split } = dataAndSplit(v);
   const maxChars = v['max-chars'] === undefined ? undefined : numberOpt(v, 'max-chars', 0, { min: 1, integer: true });
   const ck = loadModelOrBundled(v.model as string | undefined);

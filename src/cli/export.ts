@@ -20,10 +20,6 @@ const OPTIONS = {
 
 export async function runExport(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, OPTIONS);
-  if (v.help) {
-    process.stdout.write(EXPORT_HELP + '\n');
-    return 0;
-  }
   if (!v.model || !v.out) throw new UsageError('--model DIR and --out DIR are required');
   guardOutput(v, v.out as string);
   await selectBackend({ preferred: 'cpu' }); // model.json's topology is built with tfjs-layers

@@ -47,10 +47,6 @@ async function ask(): Promise<Record<string, string>> {
 
 export async function runGenerate(argv: string[]): Promise<number> {
   const { values: parsed } = parse(argv, OPTIONS);
-  if (parsed.help) {
-    process.stdout.write(GENERATE_HELP + '\n');
-    return 0;
-  }
   let values = parsed;
   if (argv.length === 0 && process.stdin.isTTY && process.stderr.isTTY) values = { ...parsed, ...(await ask()) };
   const log = logger(Boolean(values.verbose));

@@ -1,27 +1,28 @@
 /** The `lstm-complete` command: dispatches to one module per subcommand. Exit 2: bad arguments, 1: failure. */
 import { UsageError } from './args';
-import { runGenerate } from './generate';
-import { runTrain } from './train';
-import { runEval } from './eval';
-import { runExport } from './export';
-import { runAnalyze } from './analyze';
-import { runAverage } from './average';
-import { runReplay } from './replay';
-import { runCells } from './cells';
-import { runSurprise } from './surprise';
+import { runGenerate, GENERATE_HELP } from './generate';
+import { runTrain, TRAIN_HELP } from './train';
+import { runEval, EVAL_HELP } from './eval';
+import { runExport, EXPORT_HELP } from './export';
+import { runAnalyze, ANALYZE_HELP } from './analyze';
+import { runAverage, AVERAGE_HELP } from './average';
+import { runReplay, REPLAY_HELP } from './replay';
+import { runCells, CELLS_HELP } from './cells';
+import { runSurprise, SURPRISE_HELP } from './surprise';
 
 type Command = (argv: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  generate: { run: runGenerate, summary: 'sample text from a checkpoint' },
-  train: { run: runTrain, summary: 'train or fine-tune a checkpoint on folders of Python files' },
-  eval: { run: runEval, summary: 'measure a checkpoint on Python files (nats/bits per char, accuracy)' },
-  analyze: { run: runAnalyze, summary: 'long-range dependency metrics: brackets, indentation, quotes, context use' },
-  export: { run: runExport, summary: 'copy a checkpoint, optionally with float16 weights' },
-  average: { run: runAverage, summary: 'one checkpoint whose weights are the mean of several (snapshots of a run)' },
-  replay: { run: runReplay, summary: 'keystrokes the ghost text saves while a simulated user types files, against word completion' },
-  cells: { run: runCells, summary: "the model's cells that track strings, brackets, indentation...; a file's heatmap" },
-  surprise: { run: runSurprise, summary: "a file's most surprising lines; the lens measured as a typo finder" },
+/** Each command with its --help text, which main() prints before the command parses its flags (one place for all). */
+const COMMANDS: Record<string, { run: Command; help: string; summary: string }> = {
+  generate: { run: runGenerate, help: GENERATE_HELP, summary: 'sample text from a checkpoint' },
+  train: { run: runTrain, help: TRAIN_HELP, summary: 'train or fine-tune a checkpoint on folders of Python files' },
+  eval: { run: runEval, help: EVAL_HELP, summary: 'measure a checkpoint on Python files (nats/bits per char, accuracy)' },
+  analyze: { run: runAnalyze, help: ANALYZE_HELP, summary: 'long-range dependency metrics: brackets, indentation, quotes, context use' },
+  export: { run: runExport, help: EXPORT_HELP, summary: 'copy a checkpoint, optionally with float16 weights' },
+  average: { run: runAverage, help: AVERAGE_HELP, summary: 'one checkpoint whose weights are the mean of several (snapshots of a run)' },
+  replay: { run: runReplay, help: REPLAY_HELP, summary: 'keystrokes the ghost text saves while a simulated user types files, against word completion' },
+  cells: { run: runCells, help: CELLS_HELP, summary: "the model's cells that track strings, brackets, indentation...; a file's heatmap" },
+  surprise: { run: runSurprise, help: SURPRISE_HELP, summary: "a file's most surprising lines; the lens measured as a typo finder" },
 };
 
 function usage(): string {
@@ -39,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!cmd) {
     process.stderr.write(`lstm-complete: unknown command "${name}"\n${usage()}\n`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(cmd.help + '\n');
+    return 0;
   }
   try {
     return await cmd.run(rest);

@@ -149,10 +149,6 @@ function writeTasks(file: string, tasks: ReplayTask[]): void {
 
 export async function runReplay(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, OPTIONS);
-  if (v.help) {
-    process.stdout.write(REPLAY_HELP + '\n');
-    return 0;
-  }
   if (v.backend !== undefined) throw new UsageError('replay runs on the built-in SIMD kernel and takes no --backend');
   const { data, split } = dataAndSplit(v);
   const maxChars = numberOpt(v, 'max-chars', 50_000, { min: 1, integer: true });

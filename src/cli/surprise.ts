@@ -76,10 +76,6 @@ export function formatTypos(s: TypoSummary): string {
 
 export async function runSurprise(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, OPTIONS);
-  if (v.help) {
-    process.stdout.write(SURPRISE_HELP + '\n');
-    return 0;
-  }
   const file = v.file as string | undefined;
   const data = stringList(v, 'data');
   if (!file && v.typos === undefined) throw new UsageError('give --file FILE (its surprising lines) or --data DIR --typos N (the typo finder)');

@@ -183,10 +183,6 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
 }
 
 export async function runTrain(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(TRAIN_HELP + '\n');
-    return 0;
-  }
   const { config, json } = parseTrainArgs(argv);
   const job = startTraining(config, createProgressReporter());
   let interrupts = 0;

@@ -31,6 +31,19 @@ describe('lstm-complete CLI', function () {
     assert.equal(j.seed, 1);
   });
 
+  it('every command prints its own usage for --help and -h, exit 0, even with other flags around it', () => {
+    for (const c of ['generate', 'train', 'eval', 'export', 'analyze', 'average', 'replay', 'cells', 'surprise']) {
+      for (const args of [
+        [c, '--help'],
+        [c, '--data', 'nowhere', '-h'],
+      ]) {
+        const r = run(args);
+        assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+        assert.ok(r.stdout.startsWith(`Usage: lstm-complete ${c} `), `${args.join(' ')}: ${r.stdout.slice(0, 80)}`);
+      }
+    }
+  });
+
   it('exits 2 on bad arguments and 1 on failures, with the reason on stderr', () => {
     // The limits are the editor's too (one set: src/inference/generation-limits.ts), and --help states them.
     assert.match(run(['generate', '--help']).stdout, /1 to 100000[\s\S]*0 to 2/);
