@@ -9,6 +9,7 @@
  * the screen. Among the prefixes that qualify, the cut prefers one that ends at a token boundary, so the
  * ghost text does not stop in the middle of a name when a shorter, whole-token suggestion is as sure.
  */
+import { isNameChar } from '../python/names';
 
 export type BoundaryRule = 'any' | 'prefer-token';
 
@@ -24,14 +25,12 @@ export interface CutOptions {
   length?: LengthRule;
 }
 
-const WORD = /[A-Za-z0-9_]/;
-
 /** True when a cut after text[0..length) does not split a name or number (`next` follows the text). */
 export function endsAtTokenBoundary(text: string, length: number, next: string | undefined): boolean {
   const last = text[length - 1];
   const after = length < text.length ? text[length] : next;
   if (after === undefined) return true;
-  return !(WORD.test(last) && WORD.test(after));
+  return !(isNameChar(last) && isNameChar(after));
 }
 
 /**

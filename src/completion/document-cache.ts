@@ -9,6 +9,7 @@
  * within a millisecond or two.
  */
 import { SEED, TextIndex, TEXT_SEPARATOR } from '../adapt/text-index';
+import { isNameChar } from '../python/names';
 
 export interface CacheOptions {
   /** Shortest context that counts as a match. */
@@ -162,6 +163,6 @@ export class DocumentCache {
 /** How many identifier characters ([A-Za-z0-9_]) end `s`. */
 export function trailingNameLength(s: string): number {
   let i = s.length;
-  while (i > 0 && /[A-Za-z0-9_]/.test(s[i - 1])) i--;
+  while (i > 0 && isNameChar(s[i - 1])) i--;
   return s.length - i;
 }

@@ -4,12 +4,13 @@
  * engine offers the most frequent document words that extend the name being typed, scored by the LSTM and
  * by their share among the document's words with that prefix.
  */
+import { NAME_RE } from '../python/names';
 
-const WORD_RE = /[A-Za-z_][A-Za-z0-9_]*/g;
+const NAME_AT_END = new RegExp(`${NAME_RE.source}$`);
 
 /** The identifier being typed at the end of `prefix` ('' when the cursor does not follow a name). */
 export function partialIdentifier(prefix: string): string {
-  const m = /[A-Za-z_][A-Za-z0-9_]*$/.exec(prefix);
+  const m = NAME_AT_END.exec(prefix);
   if (!m) return '';
   // A name cannot start right after a digit (`0x1f`, `1e5`): that is a number, not a word.
   const before = prefix[m.index - 1];
@@ -34,8 +35,7 @@ export class WordIndex {
 
   /** Counts every whole word of `text` (each call adds; pass text in document order). */
   add(text: string): void {
-    WORD_RE.lastIndex = 0;
-    for (let m = WORD_RE.exec(text); m; m = WORD_RE.exec(text)) {
+    for (const m of text.matchAll(NAME_RE)) {
       const e = this.words.get(m[0]);
       this.seen++;
       if (e) {

@@ -16,6 +16,7 @@ export function repeatsSuffix(completion: string, lineSuffix: string): boolean {
  * of `foo(|)`), and the completion ends with that same text, replace those characters instead of
  * duplicating them. Returns how many characters after the cursor the completion replaces.
  */
+import { isNameChar } from '../python/names';
 export function suffixOverlap(completion: string, lineSuffix: string): number {
   const suffix = lineSuffix.replace(/\s+$/, '');
   if (!suffix || !/^[)\]}'":,]+$/.test(suffix)) return 0;
@@ -27,5 +28,5 @@ export function suffixOverlap(completion: string, lineSuffix: string): number {
  * an existing token.
  */
 export function midWord(prefixLine: string, lineSuffix: string): boolean {
-  return /\w$/.test(prefixLine) && /^\w/.test(lineSuffix);
+  return isNameChar(prefixLine[prefixLine.length - 1]) && isNameChar(lineSuffix[0]);
 }

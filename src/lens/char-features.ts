@@ -4,6 +4,7 @@
  * has after stepping it), so a cell that "tracks" a feature can only use the text up to there; the distance to
  * the line end is the one label that looks ahead (Karpathy et al.'s line-length cell counts down to it).
  */
+import { isNameChar } from '../python/names';
 
 export const CHAR_FEATURES = ['in-string', 'in-comment', 'bracket-depth', 'indent', 'column', 'in-def-signature', 'to-line-end'] as const;
 export type CharFeature = (typeof CHAR_FEATURES)[number];
@@ -19,8 +20,6 @@ export const FEATURE_DESCRIPTIONS: Readonly<Record<CharFeature, string>> = {
 };
 
 export type FeatureTable = Record<CharFeature, Float32Array>;
-
-const isName = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_]/.test(c);
 
 /** The features of every character of `text`, one array per feature, indexed like the text. */
 export function charFeatures(text: string): FeatureTable {
@@ -65,7 +64,7 @@ export function charFeatures(text: string): FeatureTable {
         inString = true;
       } else if (c === '(' || c === '[' || c === '{') depth++;
       else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
-      else if (c === 'f' && text.startsWith('def', i - 2) && !isName(text[i - 3]) && /\s/.test(text[i + 1] ?? '')) defDepth = depth;
+      else if (c === 'f' && text.startsWith('def', i - 2) && !isNameChar(text[i - 3]) && /\s/.test(text[i + 1] ?? '')) defDepth = depth;
       else if (c === ':' && depth === defDepth) defDepth = -1;
     }
     out['in-string'][i] = inString ? 1 : 0;

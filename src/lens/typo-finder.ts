@@ -10,6 +10,7 @@ import { normalizeText } from '../model/vocab';
 import { Rng } from '../util/rng';
 import { charFeatures } from './char-features';
 import { LineScoreRule, SurpriseOptions, SurpriseScorer, leaveOutProse, lineScore, lineStarts } from './surprise';
+import { NAME_RE, isNameChar } from '../python/names';
 
 export type TypoKind = 'swap' | 'delete' | 'insert' | 'replace';
 export const TYPO_KINDS: readonly TypoKind[] = ['swap', 'delete', 'insert', 'replace'];
@@ -27,17 +28,16 @@ export interface Typo {
   after: string;
 }
 
-const NAME_CHAR = /[A-Za-z0-9_]/;
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 /** The names (identifiers and keywords) in code, not in strings or comments: [start, end) spans. */
 export function codeNames(text: string): [number, number][] {
   const f = charFeatures(text);
   const spans: [number, number][] = [];
-  for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+  for (const m of text.matchAll(NAME_RE)) {
     const s = m.index!;
     const e = s + m[0].length;
-    if (s > 0 && NAME_CHAR.test(text[s - 1])) continue; // the tail of a number such as 0x1f
+    if (isNameChar(text[s - 1])) continue; // the tail of a number such as 0x1f
     if (f['in-string'][s] || f['in-comment'][s]) continue;
     if (e - s >= 2) spans.push([s, e]);
   }
