@@ -191,11 +191,17 @@ export class TrainingController {
     this.hooks.log(`training: the run's model is not used (kept in ${unused}); completions keep the model they used`);
   }
 
-  /** Where the run goes: a worker thread, or a plain Node process for the GPU backends (training-host.ts). */
+  /** Where the run goes: a plain Node process (GPU backends; CPU runs at low priority), else a worker thread (training-host.ts). */
   private async startJob(opts: RunOptions, config: TrainConfig, onEvent: (e: TrainEvent) => void, result: TrainingRunResult): Promise<TrainingJob> {
     const webgpuInstalled = webgpuResolvable(opts.modulePaths);
-    const found = wantsGpu(opts.settings.backend, webgpuInstalled) ? await findPlainNode(opts.settings.nodePath) : {};
-    const host = chooseTrainingHost({ backend: opts.settings.backend, webgpuInstalled, node: found.node, nodeProblem: found.problem });
+    const found = wantsGpu(opts.settings.backend, webgpuInstalled) || config.lowPriority ? await findPlainNode(opts.settings.nodePath) : {};
+    const host = chooseTrainingHost({
+      backend: opts.settings.backend,
+      webgpuInstalled,
+      node: found.node,
+      nodeProblem: found.problem,
+      lowPriority: config.lowPriority,
+    });
     this.hooks.log(`training: ${host.reason}`);
     // The user asked for the GPU by name: say plainly why it is not used, not only in the log.
     if (opts.settings.backend === 'webgpu' && host.kind === 'worker') void vscode.window.showWarningMessage(`LSTM: ${host.reason}.`);

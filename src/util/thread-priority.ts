@@ -23,3 +23,28 @@ export function lowerThisThreadPriority(nice = TRAINING_NICE): boolean {
     return false;
   }
 }
+
+/**
+ * Lowers every thread of this process, V8's own helpers (garbage collection, compilation) included: they run at
+ * the priority of the thread that created them, so in a process that only trains (training/host/process-main)
+ * lowering the threads that exist now and those the main thread starts later leaves nothing at normal priority.
+ * Measured: with only the training threads lowered, four helper threads at nice 0 used ~25% of a core.
+ * Returns how many threads were lowered.
+ */
+export function lowerProcessPriority(nice = TRAINING_NICE): number {
+  if (process.platform !== 'linux') return 0;
+  let lowered = 0;
+  try {
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      try {
+        os.setPriority(Number(tid), nice);
+        lowered++;
+      } catch {
+        // a thread that has just ended
+      }
+    }
+  } catch {
+    return lowered;
+  }
+  return lowered;
+}

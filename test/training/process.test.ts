@@ -8,7 +8,7 @@ import { tinyCorpus, tinyConfig } from './fixtures';
 import { tempDir } from '../helpers';
 
 describe('training host choice', () => {
-  it('runs GPU training in a plain Node process and everything else in a worker thread', () => {
+  it('runs GPU training and the editor's low-priority CPU runs in a plain Node process, the rest in a worker thread', () => {
     assert.equal(chooseTrainingHost({ backend: 'wasm', webgpuInstalled: true, node: '/n' }).kind, 'worker');
     assert.equal(chooseTrainingHost({ backend: 'auto', webgpuInstalled: false, node: '/n' }).kind, 'worker');
     assert.deepEqual(chooseTrainingHost({ backend: 'auto', webgpuInstalled: true, node: '/n' }), {
@@ -21,6 +21,18 @@ describe('training host choice', () => {
     assert.equal(noNode.kind, 'worker');
     assert.match(noNode.reason, /Electron 37\.2\.0.*lstmComplete\.nodePath/);
     assert.match(chooseTrainingHost({ backend: 'webgpu', webgpuInstalled: false }).reason, /Install Native Backend/);
+    // The editor's CPU runs (low priority) go to a process when a plain Node is found, else stay in a worker.
+    const cpu = chooseTrainingHost({ backend: 'auto', webgpuInstalled: false, node: '/n', lowPriority: true });
+    assert.deepEqual([cpu.kind, cpu.kind === 'process' && cpu.node], ['process', '/n']);
+    assert.match(cpu.reason, /separate Node process at low priority/);
+    const cpuNoNode = chooseTrainingHost({
+      backend: 'wasm',
+      webgpuInstalled: false,
+      lowPriority: true,
+      nodeProblem: '/x is Electron 37.2.0, not a plain Node',
+    });
+    assert.equal(cpuNoNode.kind, 'worker');
+    assert.match(cpuNoNode.reason, /worker thread \(no plain Node for a process: \/x is Electron/);
   });
 
   it('finds a plain Node, and says why a configured one does not do', async () => {

@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { Worker } from 'worker_threads';
-import { lowerThisThreadPriority, TRAINING_NICE } from '../../src/util/thread-priority';
+import { spawnSync } from 'child_process';
+import { lowerProcessPriority, lowerThisThreadPriority, TRAINING_NICE } from '../../src/util/thread-priority';
 
 /** A thread's nice value, from /proc (field 19 of its stat line). */
 const niceOf = (tid: number) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
@@ -32,5 +33,34 @@ describe('lowerThisThreadPriority', () => {
     } finally {
       await w.terminate();
     }
+  });
+});
+
+describe('lowerProcessPriority', () => {
+  it("lowers every thread of a process, V8's helpers included, and the threads it starts afterwards", function () {
+    if (process.platform !== 'linux') {
+      assert.equal(lowerProcessPriority(), 0);
+      return this.skip();
+    }
+    // In a child process (a training process), so this test's own process keeps its priority.
+    const code = `
+      require('tsx/cjs');
+      const fs = require('fs');
+      const { Worker } = require('worker_threads');
+      const { lowerProcessPriority } = require(${JSON.stringify(require.resolve('../../src/util/thread-priority'))});
+      const lowered = lowerProcessPriority();
+      const w = new Worker('setTimeout(() => {}, 300)', { eval: true });
+      setTimeout(() => {
+        const nice = fs.readdirSync('/proc/self/task').map((t) => Number(fs.readFileSync('/proc/self/task/' + t + '/stat', 'utf8').split(') ')[1].split(' ')[16]));
+        console.log(JSON.stringify({ lowered, nice }));
+        w.terminate();
+      }, 150);`;
+    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const { lowered, nice } = JSON.parse(r.stdout) as { lowered: number; nice: number[] };
+    assert.ok(lowered >= 4, `lowered ${lowered} threads`);
+    assert.ok(nice.length > lowered, `a worker started afterwards adds threads (${nice.length} now)`);
+    assert.deepEqual([...new Set(nice)], [TRAINING_NICE]);
+    assert.equal(niceOf(process.pid), 0);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Entry point of a training run in its own Node process (bundled to dist/training-process.js), started by
- * process-client.ts with an IPC channel. Used for GPU backends: Dawn cannot run inside Electron, and a GPU
- * driver fault ends this process, not the editor.
+ * process-client.ts with an IPC channel. Used for GPU backends (Dawn cannot run inside Electron, and a GPU
+ * driver fault ends this process, not the editor) and for the editor's CPU runs when a plain Node is at hand: the
+ * whole process runs at low priority, V8's helper threads included, and its garbage is not the extension host's.
  */
 import { replayHooks } from './replay-hooks';
 import { train, TrainConfig } from '../loop/trainer';
 import { FromWorker } from './worker-protocol';
-import { lowerThisThreadPriority } from '../../util/thread-priority';
+import { lowerProcessPriority } from '../../util/thread-priority';
 
 type ToProcess = { type: 'start'; config: TrainConfig } | { type: 'cancel' } | { type: 'busy'; busy: boolean };
 
@@ -18,7 +19,7 @@ process.on('message', (m: ToProcess) => {
   if (m.type === 'cancel') cancelled = true;
   else if (m.type === 'busy') editorBusy = m.busy;
   else if (m.type === 'start') {
-    if (m.config.lowPriority) lowerThisThreadPriority();
+    if (m.config.lowPriority) lowerProcessPriority();
     train(
       m.config,
       (event) => void send({ type: 'event', event }),

@@ -1,7 +1,8 @@
 /**
- * Where a training run executes: a worker thread of the caller (CPU backends), or a separate plain Node
- * process (GPU backends: Dawn cannot run inside Electron, and a driver fault should not take the editor down).
- * Pure decision plus a probe for a usable Node; no VS Code import.
+ * Where a training run executes: a separate plain Node process (GPU backends: Dawn cannot run inside Electron,
+ * and a driver fault should not take the editor down; and the editor's low-priority CPU runs, so none of the
+ * run's threads or garbage share the extension host's process), or a worker thread of the caller when no plain
+ * Node is found (or for the CLI). Pure decision plus a probe for a usable Node; no VS Code import.
  */
 import { execFile } from 'child_process';
 import * as fs from 'fs';
@@ -18,6 +19,8 @@ export interface HostFacts {
   node?: string;
   /** Why no Node was found, for the log. */
   nodeProblem?: string;
+  /** A CPU run that should yield to typing (the editor's): in a process when a plain Node is found. */
+  lowPriority?: boolean;
 }
 
 /** Whether a run asks for the GPU backend: named, or auto with the webgpu package installed. */
@@ -26,8 +29,15 @@ export function wantsGpu(backend: BackendPreference, webgpuInstalled: boolean): 
 }
 
 export function chooseTrainingHost(f: HostFacts): TrainingHost {
-  if (!wantsGpu(f.backend, f.webgpuInstalled))
-    return { kind: 'worker', reason: `backend ${f.backend}${f.backend === 'auto' ? ' (webgpu not installed)' : ''} runs in a worker thread` };
+  if (!wantsGpu(f.backend, f.webgpuInstalled)) {
+    const backend = `backend ${f.backend}${f.backend === 'auto' ? ' (webgpu not installed)' : ''}`;
+    if (f.lowPriority && f.node)
+      return { kind: 'process', node: f.node, reason: `${backend} runs in a separate Node process at low priority (${f.node}), out of the extension host's` };
+    return {
+      kind: 'worker',
+      reason: `${backend} runs in a worker thread${f.lowPriority ? ` (no plain Node for a process: ${f.nodeProblem ?? 'none found'})` : ''}`,
+    };
+  }
   if (!f.webgpuInstalled) return { kind: 'worker', reason: 'the webgpu package is not installed (LSTM: Install Native Backend); the next backend is used' };
   if (!f.node)
     return {
