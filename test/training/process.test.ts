@@ -8,7 +8,7 @@ import { tinyCorpus, tinyConfig } from './fixtures';
 import { tempDir } from '../helpers';
 
 describe('training host choice', () => {
-  it('runs GPU training and the editor's low-priority CPU runs in a plain Node process, the rest in a worker thread', () => {
+  it("runs GPU training and the editor's low-priority CPU runs in a plain Node process, the rest in a worker thread", () => {
     assert.equal(chooseTrainingHost({ backend: 'wasm', webgpuInstalled: true, node: '/n' }).kind, 'worker');
     assert.equal(chooseTrainingHost({ backend: 'auto', webgpuInstalled: false, node: '/n' }).kind, 'worker');
     assert.deepEqual(chooseTrainingHost({ backend: 'auto', webgpuInstalled: true, node: '/n' }), {
