@@ -138,6 +138,7 @@ export class TrainingController {
     this.hooks.history(this.history);
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
+    const stalls = watchStalls();
     const result: TrainingRunResult = { eventLoopDelayMs: { p50: 0, p99: 0, max: 0 } };
     try {
       await vscode.window.withProgress(
@@ -176,6 +177,8 @@ export class TrainingController {
       this.job = undefined;
       lag.disable();
       result.eventLoopDelayMs = { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 };
+      const worst = stalls.stop();
+      if (worst.length) this.hooks.log(`training: the host's longest stalls: ${worst.map((w) => `${w.ms.toFixed(0)} ms at ${w.at}`).join(', ')}`);
       this.hooks.log(
         `training: extension host event-loop delay p50 ${result.eventLoopDelayMs.p50.toFixed(1)} ms, p99 ${result.eventLoopDelayMs.p99.toFixed(1)} ms, max ${result.eventLoopDelayMs.max.toFixed(1)} ms`,
       );
@@ -286,6 +289,29 @@ export class TrainingController {
       }
     };
   }
+}
+
+/**
+ * The host's event-loop stalls over 50 ms while a run goes, with the wall-clock time each ended (to match with
+ * the log's lines): the delay histogram says how long the worst one was, this says when.
+ */
+function watchStalls(): { stop(): { ms: number; at: string }[] } {
+  const every = 20;
+  const found: { ms: number; at: string }[] = [];
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const late = now - last - every;
+    if (late > 50) found.push({ ms: late, at: new Date().toISOString().slice(11, 23) });
+    last = now;
+  }, every);
+  timer.unref?.();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return found.sort((a, b) => b.ms - a.ms).slice(0, 5);
+    },
+  };
 }
 
 /** The progress notification and status bar are updated at most this often during a run. */
