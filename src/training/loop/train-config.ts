@@ -1,0 +1,207 @@
+/**
+ * What a training run is given and what it tells: the configuration, the events it sends while it goes, the hooks
+ * the editor and the CLI lend it, the summary it ends with; and the learning-rate schedule, which is configuration
+ * turned into a number. No tfjs: a caller that only starts runs or reads their events imports this alone.
+ */
+
+import * as path from 'path';
+
+import type { ModelSpec, ModelWeights } from '../../model/architecture';
+
+import type { EpochRecord, ServingCalibration } from '../../model/checkpoint';
+import type { BackendPreference } from '../../engine/backend';
+import type { CorpusReport } from '../../data/corpus';
+
+import type { TrainingMode } from '../../data/dataset';
+import type { Residency } from '../graph/train-graph';
+
+export interface TrainConfig {
+  data: string[];
+  out: string;
+  /** Fine-tune: start from this checkpoint's weights (fresh optimizer and history). */
+  from?: string;
+  /** Continue from `<out>-latest` (or `out`) with its optimizer state, history and position. */
+  resume?: boolean;
+  epochs: number;
+  batchSize: number;
+  seqLen: number;
+  lr: number;
+  lrSchedule?: 'constant' | 'cosine';
+  lrMin?: number;
+  clipNorm?: number;
+  validationSplit?: number;
+  /**
+   * Folders whose .py files are the validation set (whole projects the run never trains on); with it, every
+   * file under `data` is trained on and `validationSplit` is not used.
+   */
+  valData?: string[];
+  seed?: number;
+  mode?: TrainingMode;
+  maxMinutes?: number;
+  /** Validate and checkpoint every N batches (default: once per epoch). */
+  evalEvery?: number;
+  /**
+   * Validate and checkpoint once this many minutes after the start if no evaluation came earlier (default 5),
+   * so a long epoch never has hours of work at risk before its first checkpoint.
+   */
+  firstCheckpointMinutes?: number;
+  /** With maxMinutes: the learning-rate schedule runs over the time budget rather than over the epochs. */
+  scheduleByTime?: boolean;
+  /** Share of the schedule over which the learning rate rises linearly to lr (default 0). */
+  warmup?: number;
+  /**
+   * Validate and checkpoint whenever this many minutes (and at least ten validations' time) have passed since the
+   * last evaluation; unless evalEvery is given, instead of at each epoch's end.
+   */
+  evalEveryMinutes?: number;
+  /**
+   * Fine-tuning: measure the starting weights on the validation files first and write `out` only with
+   * weights that beat them, so a run that does not help leaves the model it started from in place.
+   */
+  mustBeatStart?: boolean;
+  /**
+   * With mustBeatStart: also replay typing on the validation files with the starting model and with the best
+   * checkpoint (TrainHooks.keystrokes), so the run can say what its ghost text saves before and after.
+   */
+  keystrokeCheck?: boolean;
+  /**
+   * The confidence threshold the user set for completions (lstmComplete.confidenceThreshold): both keystroke checks
+   * type at it and no threshold is calibrated. Undefined: the starting model types at its own calibrated threshold
+   * (or the default), and the new model is calibrated (TrainHooks.calibrate) and types at what was chosen.
+   */
+  servingThreshold?: number;
+  /**
+   * Train on these files (absolute paths; keep learning's saved files) and about three times their text from
+   * the other training files, not on the whole corpus; validation is the usual split of the whole corpus.
+   */
+  focusFiles?: string[];
+  /** Hold out more of a small corpus for validation (budget-plan.ts's corpusRule). */
+  smallCorpusRule?: boolean;
+  /** Cap on validation characters per evaluation. */
+  valMaxChars?: number;
+  /** Also keep the weights of every evaluation in `<snapshotsDir>/epoch-<E>` (for `lstm-complete average`). */
+  snapshotsDir?: string;
+  maxCorpusChars?: number;
+  maxFileBytes?: number;
+  exclude?: string[];
+  includeTests?: boolean;
+  backend?: BackendPreference;
+  /** Worker threads computing gradients in parallel (data parallel); 1 = in this thread. */
+  threads?: number;
+  /**
+   * The editor's runs: the training threads (this one and the gradient workers) run at a lower CPU priority
+   * (util/thread-priority.ts), so typing gets the cores first when both want them.
+   */
+  lowPriority?: boolean;
+  /** With threads > 1: how many of them work while the editor is in use (TrainHooks.editorBusy); default all. */
+  threadsWhileBusy?: number;
+  /** Where the training maths runs: 'device' for GPU backends (the default on webgpu), 'host' otherwise. */
+  residency?: Residency;
+  /** Extra folders where native backends are installed (see engine/native-install.ts). */
+  modulePaths?: string[];
+  /**
+   * Fine-tuning: the embedding and the first N LSTM layers keep their weights (0: everything trains). Their
+   * backward pass is skipped, so each step costs less.
+   */
+  frozenLayers?: number;
+  /** Model size overrides (tests use tiny models); ignored when starting from a checkpoint. */
+  spec?: Partial<ModelSpec>;
+  name?: string;
+}
+
+export type TrainEvent =
+  | { type: 'log'; message: string }
+  /** The backend the run trains on, once chosen (the editor shows it; no need to read it out of the log). */
+  | { type: 'backend'; name: string; device?: string }
+  | { type: 'corpus'; report: CorpusReport; trainChars: number; valChars: number; validationFiles: number }
+  | { type: 'start'; valLoss: number; valAccuracy: number }
+  | {
+      type: 'batch';
+      epoch: number;
+      batch: number;
+      batchesPerEpoch: number;
+      step: number;
+      loss: number;
+      accuracy: number;
+      charsPerSec: number;
+      etaSeconds: number | null;
+      learningRate: number;
+    }
+  | { type: 'eval'; record: EpochRecord; best: boolean }
+  | { type: 'checkpoint'; dir: string; valLoss: number }
+  /** Keystrokes the ghost text saves on the validation files, with the starting model or the best checkpoint. */
+  | { type: 'keystrokes'; model: 'start' | 'best'; savings: number; chars: number; acceptedShare?: number; threshold?: number }
+  /** The confidence threshold chosen for the new model (TrainHooks.calibrate), stored in its meta.json. */
+  | { type: 'calibrated'; calibration: ServingCalibration };
+
+/**
+ * What a host adds to a run that the training code does not own: the keystroke replay lives in replay/, which
+ * the training loop does not import; the training worker passes it in.
+ */
+export interface TrainHooks {
+  /** Whether the user is working in the editor now (TrainConfig.threadsWhileBusy applies); read before each batch. */
+  editorBusy?: () => boolean;
+  keystrokes?: (
+    weights: ModelWeights,
+    files: { relative: string; text: string }[],
+    opts?: { threshold?: number },
+  ) => Promise<{ savings: number; chars: number; acceptedShare?: number }>;
+  /**
+   * Chooses the new model's confidence threshold on the validation files (replay/threshold-calibration.ts), given the
+   * starting model's accepted share of shown suggestions in its keystroke check and its threshold (the search starts
+   * there); `replays` is the most keystroke checks it costs (the budget keeps room for them).
+   */
+  calibrate?: {
+    replays: number;
+    run: (
+      weights: ModelWeights,
+      files: { relative: string; text: string }[],
+      opts: { referenceAcceptedShare: number; from?: number },
+    ) => Promise<ServingCalibration>;
+  };
+}
+
+export interface TrainSummary {
+  out: string;
+  latest: string;
+  stoppedBy: 'completed' | 'cancelled' | 'time-budget';
+  epochs: number;
+  steps: number;
+  chars: number;
+  seconds: number;
+  charsPerSec: number;
+  bestValLoss: number | null;
+  bestValBitsPerChar: number | null;
+  /** The starting weights on the same validation files (fine-tuning with mustBeatStart). */
+  startValLoss?: number;
+  startValAccuracy?: number;
+  /** Keystrokes saved on the validation files (TrainConfig.keystrokeCheck): by the starting model, by the best checkpoint. */
+  startKeystrokeSavings?: number;
+  keystrokeSavings?: number;
+  /** The accepted share of shown suggestions in those checks. */
+  startAcceptedShare?: number;
+  acceptedShare?: number;
+  /** The confidence threshold each model typed at (undefined: the completion settings' default). */
+  startThreshold?: number;
+  threshold?: number;
+  /** The new model's calibration (written to its meta.json), when one was made. */
+  calibration?: ServingCalibration;
+  /** Whether `out` holds weights of this run (false: nothing beat the start, `out` was left alone). */
+  improved: boolean;
+  history: EpochRecord[];
+  backend: string;
+  mode: TrainingMode;
+}
+
+export const latestDir = (out: string): string => `${path.resolve(out)}-latest`;
+
+/** The learning rate at `progress` (0..1) through the schedule: a linear warm-up, then constant or cosine. */
+export function learningRateAt(cfg: Pick<TrainConfig, 'lr' | 'lrSchedule' | 'lrMin' | 'warmup'>, progress: number): number {
+  const p = Math.min(1, Math.max(0, progress));
+  const warmup = cfg.warmup ?? 0;
+  if (warmup > 0 && p < warmup) return (cfg.lr * (p + 1e-3)) / (warmup + 1e-3);
+  if ((cfg.lrSchedule ?? 'constant') === 'constant') return cfg.lr;
+  const min = cfg.lrMin ?? cfg.lr / 10;
+  const q = warmup > 0 ? (p - warmup) / (1 - warmup) : p;
+  return min + 0.5 * (cfg.lr - min) * (1 + Math.cos(Math.PI * q));
+}
