@@ -10,116 +10,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CHECKPOINT_FORMAT, checkSaveNames, foreignEntries, ioReason, MAX_JSON_BYTES, OWNER_MARKER, usersCheckpointNames } from './output-folder';
 import { createHash } from 'crypto';
-import { ModelSpec, ModelWeights, weightEntries, weightList, weightsFromList } from './architecture';
+import { ModelWeights, weightEntries, weightList, weightsFromList } from './architecture';
 import { modelTopology } from './layers-model';
-import { vocabDescriptor, vocabMismatch, VocabDescriptor } from './vocab';
+import { vocabDescriptor, vocabMismatch } from './vocab';
 import { toFloat16Bits, decodeFloat16 } from './float16';
 
 export { CHECKPOINT_FORMAT };
 export const CHECKPOINT_FORMAT_VERSION = 1;
 
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  valLoss: number;
-  trainAccuracy?: number;
-  valAccuracy?: number;
-  learningRate?: number;
-  chars: number;
-  seconds: number;
-}
-
-export interface CorpusSummary {
-  roots: string[];
-  files: number;
-  chars: number;
-  trainChars?: number;
-  valChars?: number;
-  unknownRate?: number;
-  skipped?: Record<string, number>;
-  validationFiles?: string[];
-  /** What validationFiles holds when it is more than this run's own split (scripts/ship-model.mjs). */
-  heldOutNote?: string;
-}
-
-export interface TrainingInfo {
-  mode: 'windows' | 'carried-state';
-  hyperParameters: Record<string, number | string | boolean>;
-  epochsDone: number;
-  history: EpochRecord[];
-  bestValLoss: number | null;
-  wallSeconds: number;
-  backend?: string;
-  fineTunedFrom?: string;
-}
-
-export interface CheckpointMeta {
-  format: typeof CHECKPOINT_FORMAT;
-  formatVersion: number;
-  name: string;
-  createdAt: string;
-  spec: ModelSpec;
-  vocab: VocabDescriptor;
-  weightsDtype: 'float32' | 'float16';
-  weightsSha256: string;
-  training?: TrainingInfo;
-  corpus?: CorpusSummary;
-  /** Set when the weights are the mean of several checkpoints (`lstm-complete average`). */
-  averagedFrom?: AveragedSource[];
-  /** How this model serves best, measured after it was trained (a workspace run's calibration). */
-  serving?: ServingCalibration;
-}
-
-/**
- * The confidence threshold chosen for one model by replaying typing on held-out files: a fine-tuned model is surer
- * of text like its training text than the bundled one, so the bundled model's threshold shows it more wrong
- * suggestions. Completions use it unless the user set lstmComplete.confidenceThreshold themselves.
- */
-export interface ServingCalibration {
-  confidenceThreshold: number;
-  /** The accepted share of shown suggestions the choice had to keep (90% of the starting model's). */
-  minAcceptedShare: number;
-  /** Characters typed per threshold tried, and what each threshold gave. */
-  chars: number;
-  tried: { threshold: number; savings: number; acceptedShare: number }[];
-}
-
-/** Thresholds a checkpoint may ask completions to use: outside this, nothing or everything would be shown. */
-export const SERVING_THRESHOLD_RANGE = [0.05, 0.95] as const;
-
-export interface AveragedSource {
-  name: string;
-  epochsDone?: number;
-  weightsSha256: string;
-}
-
-export interface Checkpoint {
-  dir: string;
-  meta: CheckpointMeta;
-  weights: ModelWeights;
-  /** Set when the folder was missing and its backup from an interrupted write was loaded instead. */
-  recoveredFrom?: string;
-}
-
-export class CheckpointError extends Error {
-  constructor(
-    readonly file: string,
-    detail: string,
-  ) {
-    super(`${file}: ${detail}`);
-    this.name = 'CheckpointError';
-  }
-}
-
-export interface SaveOptions {
-  name?: string;
-  training?: TrainingInfo;
-  corpus?: CorpusSummary;
-  float16?: boolean;
-  averagedFrom?: AveragedSource[];
-  /** Extra files (e.g. optimizer state) written into the folder with the checkpoint. */
-  extraFiles?: Record<string, Buffer | string>;
-}
+import { Checkpoint, CheckpointError, CheckpointMeta, SaveOptions, SERVING_THRESHOLD_RANGE, ServingCalibration } from './checkpoint-meta';
+export * from './checkpoint-meta';
 
 interface ManifestWeight {
   name: string;
