@@ -11,7 +11,10 @@ import { InferenceSession } from '../inference/session';
 import { Rng, mulberry32 } from '../util/rng';
 import { scanPython } from '../python/python-scanner';
 import { makeStopRule } from './stop-rules';
-import { trimTrailingWhitespace, repeatsSuffix, suffixOverlap, midWord } from './postprocess';
+import { applyFilters } from './filters';
+import { CompletionOutcome, isRejection, meanProbability } from './filters/filter';
+import { midWord } from './filters/mid-word';
+import { suffixOverlap } from './filters/suffix-overlap';
 import { contextStart } from './context-window';
 import { BoundaryRule, confidenceCut, LengthRule } from './confidence-cut';
 import { AFTER_CURSOR_CHARS, BEFORE_CURSOR_CHARS, bestWordCandidate } from './word-candidates';
@@ -84,7 +87,7 @@ export interface CompletionRequest {
   sliceChars?: number;
 }
 
-export type CompletionOutcome = 'ok' | 'mid-word' | 'cancelled' | 'low-confidence' | 'empty' | 'repeats-suffix';
+export type { CompletionOutcome };
 
 export interface CompletionResult {
   outcome: CompletionOutcome;
@@ -216,11 +219,16 @@ export async function complete(session: CompletionSession, req: CompletionReques
     }
     if (!shown) return none('low-confidence', stepped);
   }
-  const completion = trimTrailingWhitespace(shown);
-  const kept = probabilities.slice(0, completion.length);
-  const mean = kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : 0;
-  if (!completion.trim()) return none('empty', stepped);
-  if (repeatsSuffix(completion, req.lineSuffix)) return none('repeats-suffix', stepped);
-  if (scan.inString && mean < req.settings.minConfidence) return { ...none('low-confidence', stepped), meanProbability: mean };
-  return { outcome: 'ok', text: completion, replaceSuffix: suffixOverlap(completion, req.lineSuffix), stepped, meanProbability: mean };
+  const filtered = applyFilters(
+    { text: shown, probabilities: probabilities.slice(0, shown.length) },
+    { lineSuffix: req.lineSuffix, inString: Boolean(scan.inString), minConfidence: req.settings.minConfidence },
+  );
+  if (isRejection(filtered)) return { ...none(filtered.outcome, stepped), meanProbability: filtered.meanProbability ?? 0 };
+  return {
+    outcome: 'ok',
+    text: filtered.text,
+    replaceSuffix: suffixOverlap(filtered.text, req.lineSuffix),
+    stepped,
+    meanProbability: meanProbability(filtered),
+  };
 }

@@ -4,7 +4,6 @@
  */
 import { strict as assert } from 'assert';
 import { makeStopRule, stopAtBlankLine, stopAtDedent, stopAtLineEnd, stopAtUnbalancedCloser } from '../../src/completion/stop-rules';
-import { midWord, repeatsSuffix, suffixOverlap, trimTrailingWhitespace } from '../../src/completion/postprocess';
 import { contextStart, primeLines, MIN_CONTEXT_CHARS } from '../../src/completion/context-window';
 
 type Row = [generated: string, next: string, stops: boolean, why: string];
@@ -65,30 +64,6 @@ describe('completion rules, one at a time', () => {
       ['ab\n', 'c', true, 'a dedent ends it'],
       ['ab\n    ', 'c', false, 'same block'],
     ]);
-  });
-
-  it('suffixOverlap: replaces auto-inserted closers the completion also ends with', () => {
-    const rows: [string, string, number][] = [
-      ['print(x)', ')', 1],
-      ["d['key']", "']", 2],
-      ['f(a):', '):', 2],
-      ['print(x', ')', 0],
-      ['print(x)', ')  # note', 0],
-      ['x', '', 0],
-      ['call()', ')\n', 1],
-    ];
-    for (const [completion, suffix, n] of rows) assert.equal(suffixOverlap(completion, suffix), n, `${completion} | ${suffix}`);
-  });
-
-  it('repeatsSuffix, midWord, trimTrailingWhitespace', () => {
-    assert.equal(repeatsSuffix('foo', '  foo(bar)'), true, 'the line already has it');
-    assert.equal(repeatsSuffix('   ', 'x'), true, 'blank adds nothing');
-    assert.equal(repeatsSuffix('foo', 'bar'), false);
-    assert.equal(midWord('    pri', 'nt(x)'), true, 'inside a word');
-    assert.equal(midWord('    pri', '(x)'), false, 'at the end of a word');
-    assert.equal(midWord('    x = ', 'y'), false, 'after a space');
-    assert.equal(trimTrailingWhitespace('x = 1  \n\t'), 'x = 1');
-    assert.equal(trimTrailingWhitespace('  x'), '  x', 'leading blanks stay');
   });
 
   it('contextStart: short documents from 0; long ones from a line start that stays put while typing', () => {
