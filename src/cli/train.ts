@@ -172,10 +172,10 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     if (hp && v.mode === undefined && hp.mode) config.mode = hp.mode;
   }
   if (minutes !== undefined) {
-    const plan = planRun({ minutes, cores: availableParallelism(), threads: v.threads === undefined ? 0 : config.threads });
+    const plan = planRun({ minutes, cores: availableParallelism(), threads: v.threads === undefined ? 0 : config.threads, from: config.from });
     // The plan fills in what the user did not say; an explicit --epochs or --lr-schedule stays.
     const { epochs, lrSchedule } = config;
-    Object.assign(config, plan, { mustBeatStart: Boolean(config.from), keystrokeCheck: Boolean(config.from), smallCorpusRule: true });
+    Object.assign(config, plan);
     if (v.epochs !== undefined) config.epochs = epochs;
     if (v['lr-schedule'] !== undefined) config.lrSchedule = lrSchedule;
   }

@@ -65,22 +65,25 @@ export interface RunOptions {
 function workspaceRunConfig(opts: RunOptions, fromDir: string | undefined): TrainConfig {
   const t = opts.settings.training;
   // A background run (keep learning) takes one thread and shows itself in the status bar only.
-  const plan = planRun({ minutes: opts.minutes, cores: availableParallelism(), threads: opts.background ? 1 : t.threads });
+  // The keystroke figures are for the user who asked for the run, not for background runs.
+  const plan = planRun({
+    minutes: opts.minutes,
+    cores: availableParallelism(),
+    threads: opts.background ? 1 : t.threads,
+    from: fromDir,
+    keystrokes: !opts.background,
+  });
   return {
     data: opts.folders,
     out: opts.storage.current,
     from: fromDir,
     ...plan,
     epochs: Math.min(plan.epochs, t.epochs),
-    mustBeatStart: true,
-    // The before/after keystroke figures are for the user who asked for the run, not for background runs.
-    keystrokeCheck: !opts.background,
     // Typing comes first: the run's threads take the cores only when completions and the host do not want them.
     lowPriority: true,
     // A threshold the user chose is the one the new model will serve at; otherwise the run calibrates one.
     servingThreshold: opts.settings.thresholdSetByUser ? opts.settings.completion.confidenceThreshold : undefined,
     focusFiles: opts.focusFiles,
-    smallCorpusRule: true,
     batchSize: t.batchSize,
     seqLen: t.seqLength,
     lr: t.learningRate,

@@ -155,4 +155,15 @@ describe('run verdict (the switch rule, in words)', () => {
     assert.equal(v.message, 'trained a new model on this workspace; completions use it now.');
     assert.equal(v.details, 'On files it did not train on: 1.500 nats/char, 60% of characters right.');
   });
+
+  it('one plan for the editor and the CLI: a fine-tune must beat its start and is checked in keystrokes; from scratch neither', () => {
+    const fine = planRun({ minutes: 4, cores: 2, from: '/models/python' });
+    assert.deepEqual([fine.mustBeatStart, fine.keystrokeCheck, fine.smallCorpusRule], [true, true, true]);
+    const scratch = planRun({ minutes: 4, cores: 2 });
+    assert.deepEqual([scratch.mustBeatStart, scratch.keystrokeCheck], [false, false]);
+    // The editor asks for the keystroke figures of any run a user started, and none for background runs.
+    assert.equal(planRun({ minutes: 4, cores: 2, keystrokes: true }).keystrokeCheck, true);
+    assert.equal(planRun({ minutes: 4, cores: 2, from: '/m', keystrokes: false }).keystrokeCheck, false);
+    assert.equal(planRun({ minutes: undefined, cores: 2, from: '/m' }).mustBeatStart, true, 'until stopped too');
+  });
 });

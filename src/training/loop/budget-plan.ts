@@ -27,10 +27,19 @@ export interface BudgetRequest {
    * until stopped, all of them while the editor is idle and all but one while it is in use.
    */
   threads?: number;
+  /** The checkpoint the run fine-tunes, if any: a fine-tune must beat it (and is checked in keystrokes). */
+  from?: string;
+  /** Replay typing before and after (the keystroke check); default: when fine-tuning. */
+  keystrokes?: boolean;
 }
 
 /** The part of a TrainConfig (trainer.ts) a plan sets. */
 export interface PlannedRun {
+  /** A fine-tune writes its output only if it beats its start on the validation files (TrainConfig.mustBeatStart). */
+  mustBeatStart: boolean;
+  keystrokeCheck: boolean;
+  /** A small corpus holds out more and learns more gently (corpusRule, applied once the files are read). */
+  smallCorpusRule: boolean;
   epochs: number;
   threads: number;
   lrSchedule: 'constant' | 'cosine';
@@ -45,7 +54,13 @@ export interface PlannedRun {
 /** Epochs of a budgeted run: as many as the time allows (the budget ends it). */
 const UNBOUNDED_EPOCHS = 100_000;
 
+/** The run plan of a workspace run, the same for the editor and the CLI: the budget's schedule and the run's checks. */
 export function planRun(req: BudgetRequest): PlannedRun {
+  const checks = { mustBeatStart: Boolean(req.from), keystrokeCheck: req.keystrokes ?? Boolean(req.from), smallCorpusRule: true };
+  return { ...checks, ...schedule(req) };
+}
+
+function schedule(req: BudgetRequest): Omit<PlannedRun, 'mustBeatStart' | 'keystrokeCheck' | 'smallCorpusRule'> {
   const chosen = req.threads && req.threads > 0 ? Math.floor(req.threads) : undefined;
   const threads = chosen ?? Math.max(1, req.cores - 1);
   if (req.minutes === undefined) {
