@@ -155,7 +155,9 @@ describe('run verdict (the switch rule, in words)', () => {
     assert.equal(v.message, 'trained a new model on this workspace; completions use it now.');
     assert.equal(v.details, 'On files it did not train on: 1.500 nats/char, 60% of characters right.');
   });
+});
 
+describe('the workspace run plan', () => {
   it('one plan for the editor and the CLI: a fine-tune must beat its start and is checked in keystrokes; from scratch neither', () => {
     const fine = planRun({ minutes: 4, cores: 2, from: '/models/python' });
     assert.deepEqual([fine.mustBeatStart, fine.keystrokeCheck, fine.smallCorpusRule], [true, true, true]);
