@@ -5,7 +5,6 @@ import { evaluateWithCache } from '../completion/cache-scoring';
 import { DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { loadModelOrBundled } from '../model/model-store';
 import { buildCorpus, describeSkips } from '../data/corpus';
-import { evaluateFiles } from '../training/graph/evaluate';
 import { filesOfSplit } from '../data/dataset';
 
 export const EVAL_HELP = `Usage: lstm-complete eval [--model DIR] --data DIR [--data DIR...] [--split all|validation|train] [--max-chars N]
@@ -43,21 +42,16 @@ export async function runEval(argv: string[]): Promise<number> {
   const chosen = choiceOpt(v, 'cache', ['none', 'off', 'document', 'workspace'], 'none');
   const cache = chosen === 'off' ? 'none' : chosen;
   const t0 = Date.now();
-  const r =
-    cache === 'none'
-      ? evaluateFiles(
-          ck.weights,
-          files.map((f) => f.text),
-          {
-            maxChars,
-            onProgress: v.verbose ? (c) => process.stderr.write(`evaluated ${c} chars\n`) : undefined,
-          },
-        )
-      : evaluateWithCache(
-          ck.weights,
-          files.map((f) => ({ key: f.path, text: f.text })),
-          { cache, contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars, maxChars },
-        );
+  const r = evaluateWithCache(
+    ck.weights,
+    files.map((f) => ({ key: f.path, text: f.text })),
+    {
+      cache,
+      contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars,
+      maxChars,
+      onProgress: v.verbose ? (c) => process.stderr.write(`evaluated ${c} chars\n`) : undefined,
+    },
+  );
   const out = { model: ck.dir, split, cache, ...r, skipped: corpus.report.skipped, seconds: (Date.now() - t0) / 1000 };
   if (v.json) process.stdout.write(JSON.stringify(out) + '\n');
   else

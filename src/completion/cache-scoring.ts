@@ -80,6 +80,7 @@ export function mixedProbability(p: Position, prediction: CachePrediction | unde
   return (1 - weight) * p.pLstm + (weight * (prediction.counts.get(p.char) ?? 0)) / prediction.total;
 }
 
+/** What `lstm-complete eval` reports, with or without the cache. */
 export interface CacheEvaluation {
   files: number;
   chars: number;
@@ -89,16 +90,22 @@ export interface CacheEvaluation {
   accuracy: number;
 }
 
-/** Loss and accuracy of the LSTM mixed with the chosen cache, files read left to right. */
+/**
+ * Loss and accuracy of the LSTM, alone (cache 'none': the model's own figure, its state carried through each
+ * file and reset between files) or mixed with the chosen cache as the ghost text mixes it; files read left to
+ * right, every character but each file's first predicted from the text before it. The one evaluator of
+ * `lstm-complete eval`.
+ */
 export function evaluateWithCache(
   weights: ModelWeights,
   files: ScoredFile[],
-  opts: { cache: 'none' | 'document' | 'workspace'; contextChars: number; maxChars?: number },
+  opts: { cache: 'none' | 'document' | 'workspace'; contextChars: number; maxChars?: number; onProgress?: (chars: number) => void },
 ): CacheEvaluation {
   let nats = 0;
   let right = 0;
   const mixed = new Float64Array(weights.spec.vocabSize);
   const scored = new Set<string>();
+  let seen = 0;
   // Only the prediction the mixture uses is computed (the workspace one covers the document too).
   const sources = { document: opts.cache === 'document', workspace: opts.cache === 'workspace' };
   const chars = scorePositions(weights, files, { ...opts, sources }, (p) => {
@@ -108,7 +115,8 @@ export function evaluateWithCache(
     mixed.set(p.probs);
     mixInto(mixed, prediction);
     if (argmax(mixed) === p.index) right++;
+    if (opts.onProgress && ++seen % 100_000 === 0) opts.onProgress(seen);
   });
-  const npc = chars ? nats / chars : 0;
-  return { files: scored.size, chars, nats_per_char: npc, bits_per_char: npc / Math.LN2, accuracy: chars ? right / chars : 0 };
+  const npc = chars ? nats / chars : NaN;
+  return { files: scored.size, chars, nats_per_char: npc, bits_per_char: npc / Math.LN2, accuracy: chars ? right / chars : NaN };
 }
