@@ -34,6 +34,12 @@ export function endsAtTokenBoundary(text: string, length: number, next: string |
 }
 
 /**
+ * Keystrokes a suggestion of `length` characters saves on average when it is right with probability `p`:
+ * accepting costs one key, so p · (length − 1). The cut (length 'gain') and the word candidates both weigh by it.
+ */
+export const expectedKeystrokesSaved = (p: number, length: number): number => p * (length - 1);
+
+/**
  * The number of leading characters of `text` to show (0: nothing). `probabilities[i]` is the model's
  * probability of text[i] given everything before it; `next` is the character the search stopped before.
  */
@@ -44,8 +50,9 @@ export function confidenceCut(text: string, probabilities: ArrayLike<number>, ne
   for (let i = 0; i < text.length && i < probabilities.length; i++) {
     product *= probabilities[i];
     if (product < opts.threshold) break;
-    if (opts.length !== 'gain' || product * i > bestGain) {
-      bestGain = product * i;
+    const gain = expectedKeystrokesSaved(product, i + 1);
+    if (opts.length !== 'gain' || gain > bestGain) {
+      bestGain = gain;
       longest = i + 1;
     }
   }

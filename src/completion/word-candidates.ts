@@ -8,6 +8,7 @@
  * as accepting costs one — is shown, if its p reaches the threshold.
  */
 import { wordsAroundCursor } from './document-words';
+import { expectedKeystrokesSaved } from './confidence-cut';
 
 /** The settings that shape word candidates (a part of CompletionSettings). */
 export interface WordCandidateSettings {
@@ -37,7 +38,7 @@ export interface Scored {
 }
 
 const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
-const gain = (p: number, length: number) => p * (length - 1);
+const gain = expectedKeystrokesSaved;
 
 /**
  * The best document word completing the name at the end of `text` (the document before the cursor),
