@@ -4,7 +4,7 @@
  * a completion always reads a whole index, old or new. No VS Code import: the editor passes the folders,
  * the limits and what to log.
  */
-import * as path from 'path';
+import { bundledScript } from '../util/worker-script';
 import { Worker } from 'worker_threads';
 import { TextIndex } from './text-index';
 import { IndexReply, IndexRequest } from './index-protocol';
@@ -23,7 +23,7 @@ export class WorkspaceIndexer {
 
   constructor(
     private readonly hooks: IndexerHooks,
-    private readonly script = path.join(__dirname, 'index-worker.js'),
+    private readonly script = bundledScript('index-worker.js'),
   ) {}
 
   get index(): TextIndex | undefined {

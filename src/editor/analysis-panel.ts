@@ -2,10 +2,9 @@
  * "LSTM: Analyze Long-Range Dependencies": runs the study on the workspace's Python files with the active
  * model in a worker thread (cancellable progress notification) and shows the HTML report in a webview.
  */
-import * as path from 'path';
-import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
+import { findWorkerScript } from '../util/worker-script';
 import { AnalysisOptions } from '../analysis/run-analysis';
 
 export async function analyzeWorkspace(
@@ -14,8 +13,7 @@ export async function analyzeWorkspace(
   log: (l: string) => void,
   options: Partial<AnalysisOptions> = {},
 ): Promise<string | undefined> {
-  const script = path.join(__dirname, 'analysis-worker.js');
-  if (!fs.existsSync(script)) throw new Error(`${script} is missing; rebuild the extension`);
+  const script = findWorkerScript('analysis-worker.js');
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'LSTM: analyzing long-range dependencies', cancellable: true },
     (progress, token) =>

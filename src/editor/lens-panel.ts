@@ -3,10 +3,9 @@
  * structure) and "LSTM: Surprise Lens" (the current file's lines shaded by how surprising the model finds them,
  * the most surprising listed to jump to). Both run in a worker thread with the model in use (lens/worker-main).
  */
-import * as path from 'path';
-import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
+import { findWorkerScript } from '../util/worker-script';
 import type { LensJob, LensMore, LensReply } from '../lens/lens-protocol';
 import type { LineSurprise } from '../lens/surprise';
 
@@ -22,8 +21,12 @@ export interface LensRun {
 
 /** Runs one lens job in a worker and resolves with its first reply; undefined if cancelled. */
 export function runLensJob(job: LensJob, run: LensRun = {}): Promise<LensReply | undefined> {
-  const script = path.join(__dirname, 'lens-worker.js');
-  if (!fs.existsSync(script)) return Promise.reject(new Error(`${script} is missing; rebuild the extension`));
+  let script: string;
+  try {
+    script = findWorkerScript('lens-worker.js');
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const start = (token?: vscode.CancellationToken) =>
     new Promise<LensReply | undefined>((resolve, reject) => {
       const worker = new Worker(script, { workerData: job });

@@ -5,7 +5,7 @@
  * again on the next request, with the model and index it had; the requests it held resolve to undefined.
  * No VS Code import: the editor passes what to log.
  */
-import * as path from 'path';
+import { bundledScript } from '../util/worker-script';
 import { Worker } from 'worker_threads';
 import { CompletionResult } from '../completion/complete';
 import { IndexParts } from '../adapt/text-index';
@@ -41,7 +41,7 @@ export class CompletionClient {
 
   constructor(
     private readonly hooks: CompletionClientHooks,
-    private readonly script = path.join(__dirname, 'completion-worker.js'),
+    private readonly script = bundledScript('completion-worker.js'),
   ) {}
 
   /**
