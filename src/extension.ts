@@ -7,13 +7,14 @@ import { StatusBar } from './editor/status-bar';
 import { WorkspaceStorage } from './editor/storage';
 import { TrainingController } from './editor/training-controller';
 import { ReportPanel } from './editor/report-panel';
-import { registerCommands, ExtensionState, nativeModulePaths } from './editor/commands';
+import { registerCommands, nativeModulePaths } from './editor/commands';
+import type { ExtensionState } from './editor/extension-state';
+import { loadPreferredModel, useTrainedModel } from './editor/model-choice';
 import { registerLensCommands } from './editor/lens-commands';
 import { WorkspaceIndexer } from './adapt/workspace-indexer';
 import { KeepLearningController } from './editor/keep-learning-controller';
 import { CompletionClient } from './serving/completion-client';
 
-const MODEL_CHOICE_KEY = 'lstmComplete.modelChoice';
 /** Quiet time after a cursor move before the session is primed there (typing moves the cursor too: a completion request comes first). */
 const PRIME_AFTER_MS = 150;
 /** Quiet time after scrolling before the lines on screen are primed. */
@@ -33,10 +34,7 @@ function createTraining(
     log: (l) => log.info(l),
     status: (t) => status.setTraining(t),
     backend: (name) => (status.backend = name),
-    switchTo: (dir) => {
-      models.load(dir, 'workspace');
-      void context.workspaceState.update(MODEL_CHOICE_KEY, 'workspace');
-    },
+    switchTo: (dir) => useTrainedModel({ context, models }, dir),
     history: (h) => report.update(h),
     curvePoint: (p) => {
       const added = p.train !== undefined ? report.curve.addBatch(p.ms, p.train) : true;
@@ -71,19 +69,6 @@ function createTraining(
     context.globalState,
   );
   return { training, keepLearning };
-}
-
-/**
- * Which model: the modelPath setting, else the user's choice for this workspace, else the workspace's trained
- * model, else the bundled one.
- */
-function loadPreferredModel(s: Pick<ExtensionState, 'context' | 'models' | 'storage'>): void {
-  const fromSetting = readSettings().modelPath;
-  const choice = s.context.workspaceState.get<string>(MODEL_CHOICE_KEY);
-  if (fromSetting) s.models.load(fromSetting, 'chosen');
-  else if (choice && choice !== 'bundled' && choice !== 'workspace') s.models.load(choice, 'chosen');
-  else if (choice !== 'bundled' && s.storage.hasCurrent()) s.models.load(s.storage.current, 'workspace');
-  else s.models.load(undefined, 'bundled');
 }
 
 /** What the workspace index covers, or undefined when the workspace cache is off. */
@@ -185,7 +170,7 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
   if (active?.document.languageId === 'python') provider.primeDocument(active.document, active.selection.active);
   status.setEnabled(readSettings().enable);
 
-  state = { context, log, status, report, storage, models, training, provider, serving, folders, modelChoiceKey: MODEL_CHOICE_KEY, indexer };
+  state = { context, log, status, report, storage, models, training, provider, serving, folders, indexer };
   context.subscriptions.push(
     log,
     status,

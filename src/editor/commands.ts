@@ -2,37 +2,16 @@
 import * as vscode from 'vscode';
 import { BUDGET_CHOICES, GAIN_FLOOR_BYTES, smallWorkspaceWarning } from '../training/loop/budget-plan';
 import { corpusSize } from '../data/corpus-size';
-import { WorkspaceIndexer } from '../adapt/workspace-indexer';
 import { GENERATION_LIMITS } from '../inference/generation-limits';
 import * as path from 'path';
-import { ModelManager } from './model-manager';
-import { StatusBar } from './status-bar';
-import { WorkspaceStorage } from './storage';
-import { TrainingController } from './training-controller';
-import { ReportPanel } from './report-panel';
-import { LstmInlineCompletionProvider } from './inline-provider';
-import { CompletionClient } from '../serving/completion-client';
 import { readSettings, SECTION, Settings } from './settings';
 import { BUNDLED_MODEL_NAME } from '../model/model-store';
 import { randomSeed } from '../util/rng';
 import { analyzeWorkspace, showReport } from './analysis-panel';
 import { installNativeBackend, NativeBackend } from '../engine/native-install';
 import * as fs from 'fs';
-
-export interface ExtensionState {
-  context: vscode.ExtensionContext;
-  log: vscode.LogOutputChannel;
-  status: StatusBar;
-  report: ReportPanel;
-  storage: WorkspaceStorage;
-  models: ModelManager;
-  training: TrainingController;
-  provider: LstmInlineCompletionProvider;
-  serving: CompletionClient;
-  folders: string[];
-  modelChoiceKey: string;
-  indexer: WorkspaceIndexer;
-}
+import type { ExtensionState } from './extension-state';
+import { useModel } from './model-choice';
 
 /** The analysis command's options (tests pass smaller ones). */
 type AnalyzeOptions = { maxChars?: number; samples?: number; ngramTrainChars?: number };
@@ -193,19 +172,6 @@ async function chooseCheckpoint(s: ExtensionState) {
     dir = uri[0].fsPath;
   }
   await useModel(s, dir);
-}
-
-/** Completions use the checkpoint in `dir` (undefined: the bundled model); the choice is kept per workspace. */
-async function useModel(s: ExtensionState, dir: string | undefined) {
-  if (!dir) {
-    s.models.load(undefined, 'bundled');
-    await s.context.workspaceState.update(s.modelChoiceKey, 'bundled');
-  } else {
-    const source = path.resolve(dir) === path.resolve(s.storage.current) ? 'workspace' : 'chosen';
-    s.models.load(dir, source);
-    await s.context.workspaceState.update(s.modelChoiceKey, source === 'workspace' ? 'workspace' : dir);
-  }
-  return s.models.active;
 }
 
 /** Turns completions on or off (the enable setting). */

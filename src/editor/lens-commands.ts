@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'path';
-import type { ExtensionState } from './commands';
+import type { ExtensionState } from './extension-state';
 import { LENS_MAX_CHARS, SurpriseShading, runLensJob, showCellsPage } from './lens-panel';
 import { SECTION } from './settings';
 import { SETTINGS_DEFAULTS } from './settings-defaults';
