@@ -21,7 +21,8 @@ import { InferenceSession } from '../src/inference/session';
 import { sampleIndex } from '../src/inference/sampling';
 import { mulberry32 } from '../src/util/rng';
 import { encode } from '../src/model/vocab';
-import { complete, primeAt, DEFAULT_COMPLETION_SETTINGS } from '../src/completion/complete';
+import { complete, DEFAULT_COMPLETION_SETTINGS } from '../src/completion/complete';
+import { primeAt } from '../src/completion/document-primer';
 import { primeDocument } from '../src/completion/document-primer';
 import * as fs from 'fs';
 

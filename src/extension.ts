@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { ModelManager } from './editor/model-manager';
 import { LstmInlineCompletionProvider } from './editor/inline-provider';
+import { DocumentReporter } from './editor/document-reports';
 import { readSettings, SECTION } from './editor/settings';
 import { StatusBar } from './editor/status-bar';
 import { WorkspaceStorage } from './editor/storage';
@@ -14,13 +15,6 @@ import { registerLensCommands } from './editor/lens-commands';
 import { WorkspaceIndexer } from './adapt/workspace-indexer';
 import { KeepLearningController } from './editor/keep-learning-controller';
 import { CompletionClient } from './serving/completion-client';
-
-/** Quiet time after a cursor move before the session is primed there (typing moves the cursor too: a completion request comes first). */
-const PRIME_AFTER_MS = 150;
-/** Quiet time after scrolling before the lines on screen are primed. */
-const PRIME_VISIBLE_AFTER_MS = 400;
-/** Quiet time after an edit before the document is handed to the worker to prime whole again. */
-const PRIME_DOCUMENT_AFTER_MS = 1000;
 
 let state: ExtensionState | undefined;
 
@@ -77,38 +71,12 @@ function indexRequest(folders: string[]) {
   return s.completion.cache === 'workspace' && s.enable ? { folders, exclude: s.training.exclude, maxChars: Math.round(s.cacheMaxMB * 1e6) } : undefined;
 }
 
-/** The editor events the extension follows: cursor moves (priming), saves (the index), settings changes. */
+/** The editor events the extension follows: what is on screen (reported for priming), saves (the index), settings changes. */
 function editorEvents(s: ExtensionState): vscode.Disposable[] {
-  let primeTimer: NodeJS.Timeout | undefined;
-  let scrollTimer: NodeJS.Timeout | undefined;
-  let documentTimer: NodeJS.Timeout | undefined;
   return [
     vscode.workspace.onDidCloseTextDocument((d) => s.serving.close(d.uri.toString())),
-    // The document on screen is primed whole in the worker, again after each pause in editing.
-    vscode.window.onDidChangeActiveTextEditor((e) => {
-      if (e?.document.languageId === 'python') s.provider.primeDocument(e.document, e.selection.active);
-    }),
-    vscode.workspace.onDidChangeTextDocument((e) => {
-      const editor = vscode.window.activeTextEditor;
-      if (e.document.languageId !== 'python' || editor?.document !== e.document || !e.contentChanges.length) return;
-      if (documentTimer) clearTimeout(documentTimer);
-      documentTimer = setTimeout(() => s.provider.primeDocument(e.document, editor.selection.active), PRIME_DOCUMENT_AFTER_MS);
-    }),
-    { dispose: () => documentTimer && clearTimeout(documentTimer) },
-    // A cursor that comes to rest somewhere new (a click, a search, go to line) is primed in the background.
-    vscode.window.onDidChangeTextEditorSelection((e) => {
-      if (e.textEditor.document.languageId !== 'python') return;
-      if (primeTimer) clearTimeout(primeTimer);
-      primeTimer = setTimeout(() => void s.provider.prime(e.textEditor.document, e.selections[0].active), PRIME_AFTER_MS);
-    }),
-    // The lines on screen are primed once scrolling stops, so a click and a keystroke there need no long priming.
-    vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
-      if (e.textEditor.document.languageId !== 'python') return;
-      if (scrollTimer) clearTimeout(scrollTimer);
-      scrollTimer = setTimeout(() => void s.provider.primeVisible(e.textEditor.document, e.visibleRanges), PRIME_VISIBLE_AFTER_MS);
-    }),
-    { dispose: () => primeTimer && clearTimeout(primeTimer) },
-    { dispose: () => scrollTimer && clearTimeout(scrollTimer) },
+    // What the completion worker primes: it is told what the editor shows and where the cursor rests.
+    ...s.reports.follow(),
     // The index follows the workspace: a burst of saves rebuilds it once, in a worker.
     vscode.workspace.onDidSaveTextDocument((d) => {
       if (d.languageId === 'python') s.indexer.schedule(() => indexRequest(s.folders), 10_000);
@@ -132,11 +100,7 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
   // Completions run in a worker thread that holds the model and each document's states: never on this thread.
   const serving = new CompletionClient({
     log: (l) => log.info(l),
-    documentPrimed: (p) => {
-      provider.documentPrimes.push(p);
-      if (provider.documentPrimes.length > 20) provider.documentPrimes.shift();
-      log.info(`primed ${p.passesDone} of ${p.passes} context passes of ${p.key} (${p.stepped} chars) in ${(p.ms / 1000).toFixed(1)} s, in the background`);
-    },
+    documentPrimed: (p) => reports.primed(p),
   });
   serving.setStateMemory(readSettings().primedStatesMB);
   const report = new ReportPanel();
@@ -165,12 +129,13 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     // Completion timings are what a user checks first when ghost text feels slow: info, not debug.
     log: (l) => log.info(l),
   });
+  const reports = new DocumentReporter(serving, { settings: readSettings, log: (l) => log.info(l) });
   loadPreferredModel({ context, models, storage });
   const active = vscode.window.activeTextEditor;
-  if (active?.document.languageId === 'python') provider.primeDocument(active.document, active.selection.active);
+  if (active?.document.languageId === 'python') reports.document(active.document, active.selection.active);
   status.setEnabled(readSettings().enable);
 
-  state = { context, log, status, report, storage, models, training, provider, serving, folders, indexer };
+  state = { context, log, status, report, storage, models, training, provider, reports, serving, folders, indexer };
   context.subscriptions.push(
     log,
     status,

@@ -8,6 +8,7 @@
  * variety asks, and shows the sample whatever its probability.
  */
 import { InferenceSession } from '../inference/session';
+import { feedInSlices, PRIME_SLICE_CHARS } from '../inference/slice-feeding';
 import { Rng, mulberry32 } from '../util/rng';
 import { scanPython } from '../python/python-scanner';
 import { makeStopRule } from './stop-rules';
@@ -101,65 +102,6 @@ export interface CompletionResult {
 
 /** What the engine needs of a session (a scripted fake in tests, an InferenceSession in the editor). */
 export type CompletionSession = Pick<InferenceSession, 'resumePoint' | 'feed' | 'generate'> & Partial<Pick<InferenceSession, 'score'>>;
-
-const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
-
-/**
- * Characters stepped between yields while priming, in a completion request as at a resting cursor: ~5 ms a
- * slice on 2 cores, so the host thread is never held long. Measured on a 219 KB file, 12 jumps, with other work
- * on both cores: the longest stretch the event loop was blocked during a completion fell from p50 251-276 ms
- * (1,000-character slices) to 28-43 ms (64), the first completion's time unchanged within noise.
- */
-export const PRIME_SLICE_CHARS = 64;
-
-/** Moves the session to `text`, stepping at most `slice` characters between yields (snapshots: InferenceSession.feed). */
-export async function feedInSlices(
-  session: CompletionSession,
-  text: string,
-  slice: number,
-  isCancelled: () => boolean,
-  snapshotsFrom = 0,
-): Promise<number | undefined> {
-  let at = session.resumePoint(text);
-  let stepped = 0;
-  for (;;) {
-    const end = Math.min(text.length, at + slice);
-    stepped += session.feed(text.slice(0, end), snapshotsFrom).stepped;
-    at = end;
-    if (at >= text.length) return stepped;
-    await yieldToEventLoop();
-    if (isCancelled()) return undefined;
-  }
-}
-
-/** Offset of the start of the `n`-th last line of `text` (0 when it has no more lines). */
-export function startOfLastLines(text: string, n: number): number {
-  let from = text.lastIndexOf('\n') + 1;
-  // lastIndexOf clamps a negative start to 0, so a text that opens with a newline needs the from >= 2 guard.
-  for (let k = 1; k < n && from > 0; k++) from = from >= 2 ? text.lastIndexOf('\n', from - 2) + 1 : 0;
-  return from;
-}
-
-/**
- * Moves a document's session to the text a completion at the end of `rawPrefix` would read, in small slices
- * that yield to the event loop, so that the first completion after the cursor jumps there costs only the
- * characters typed since. The editor calls it when the cursor comes to rest somewhere new; `isCancelled`
- * stops it at the next slice (a completion request or a newer jump takes over the session). Resolves to the
- * characters stepped, or undefined when cancelled.
- */
-export function primeAt(
-  session: CompletionSession,
-  rawPrefix: string,
-  contextChars: number,
-  isCancelled: () => boolean,
-  sliceChars = PRIME_SLICE_CHARS,
-  keepLastLines = Infinity,
-): Promise<number | undefined> {
-  const prefix = normalizeText(rawPrefix);
-  const text = prefix.slice(contextStart(prefix, contextChars));
-  // Snapshots only at the starts of the last `keepLastLines` lines, the one the prefix ends in counted.
-  return feedInSlices(session, text, sliceChars, isCancelled, Number.isFinite(keepLastLines) ? startOfLastLines(text, keepLastLines) : 0);
-}
 
 export async function complete(session: CompletionSession, req: CompletionRequest): Promise<CompletionResult> {
   const none = (outcome: CompletionOutcome, stepped = 0): CompletionResult => ({ outcome, text: '', replaceSuffix: 0, stepped, meanProbability: 0 });

@@ -293,7 +293,7 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
       completionMs: [...s.provider.recentMs],
       completionStepped: [...s.provider.recentStepped],
       completionWorkerStarts: s.serving.starts,
-      documentPrimes: s.provider.documentPrimes.slice(-10),
+      documentPrimes: s.reports.documentPrimes.slice(-10),
       storage: s.storage.root,
       nativeBackends: nativeModulePaths(s),
       workspaceIndex: s.indexer.index ? { files: s.indexer.index.files, chars: s.indexer.index.chars } : undefined,

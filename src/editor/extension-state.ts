@@ -8,6 +8,7 @@ import type { WorkspaceStorage } from './storage';
 import type { TrainingController } from './training-controller';
 import type { ReportPanel } from './report-panel';
 import type { LstmInlineCompletionProvider } from './inline-provider';
+import type { DocumentReporter } from './document-reports';
 
 export interface ExtensionState {
   context: vscode.ExtensionContext;
@@ -18,6 +19,7 @@ export interface ExtensionState {
   models: ModelManager;
   training: TrainingController;
   provider: LstmInlineCompletionProvider;
+  reports: DocumentReporter;
   serving: CompletionClient;
   folders: string[];
   indexer: WorkspaceIndexer;

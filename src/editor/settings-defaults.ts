@@ -3,7 +3,7 @@
  * back to these, and a test checks that package.json declares the same values. Completion and training
  * defaults come from the modules that measured them (complete.ts, budget-plan.ts). No vscode import: pure.
  */
-import { DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
+import { DEFAULT_COMPLETION_SETTINGS } from '../serving/completion-protocol';
 import { WORKSPACE_TRAINING_DEFAULTS } from '../training/loop/budget-plan';
 
 /** The configuration section every setting lives under. */

@@ -1,6 +1,6 @@
 /** Typed access to the extension's settings (contributes.configuration in package.json). */
 import * as vscode from 'vscode';
-import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
+import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../serving/completion-protocol';
 import { SECTION, SETTINGS_DEFAULTS as D, SettingName } from './settings-defaults';
 import { BackendPreference } from '../engine/backend';
 

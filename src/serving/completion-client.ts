@@ -89,8 +89,18 @@ export class CompletionClient {
   }
 
   /** Moves a document's session to the end of `prefix` in the background; resolves to the characters stepped (undefined: stopped). */
-  async prime(key: string, prefix: string, contextChars: number, keepLastLines = Infinity): Promise<number | undefined> {
-    const m = await this.request({ type: 'prime', id: this.nextId++, key, prefix, contextChars, keepLastLines });
+  async prime(key: string, prefix: string, contextChars: number): Promise<number | undefined> {
+    const m = await this.request({ type: 'prime', id: this.nextId++, key, prefix, contextChars });
+    return m?.type === 'primed' ? m.stepped : undefined;
+  }
+
+  /**
+   * The lines on screen and the text up to the end of the last one: the worker primes them in the background so a
+   * click and a keystroke there resume from a line-start snapshot. Resolves to the characters stepped (undefined:
+   * stopped by a completion or a newer request).
+   */
+  async visible(key: string, text: string, lines: { first: number; last: number }, contextChars: number): Promise<number | undefined> {
+    const m = await this.request({ type: 'visible', id: this.nextId++, key, text, lines, contextChars });
     return m?.type === 'primed' ? m.stepped : undefined;
   }
 

@@ -3,6 +3,12 @@
  * per document and the workspace index, so no LSTM step or cache scan ever runs on the host's thread.
  */
 import { CompletionRequest, CompletionResult } from '../completion/complete';
+
+/** Characters after the cursor a completion request carries (the engine reads no more of them). */
+export { AFTER_CURSOR_CHARS } from '../completion/word-candidates';
+/** The engine's settings and their defaults, as the editor's settings fill them in (the editor reads the engine only through serving). */
+export { DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
+export type { CacheSource, CompletionSettings } from '../completion/complete';
 import { IndexParts } from '../adapt/text-index';
 import { ModelWeights } from '../model/architecture';
 
@@ -19,7 +25,13 @@ export type ToWorker =
   | { type: 'model'; weights: ModelWeights; confidenceThreshold?: number }
   | { type: 'index'; parts: IndexParts | undefined }
   | { type: 'complete'; id: number; key: string; request: PostedRequest }
-  | { type: 'prime'; id: number; key: string; prefix: string; contextChars: number; keepLastLines: number }
+  /** The cursor came to rest at the end of `prefix`: the document's session moves there in the background. */
+  | { type: 'prime'; id: number; key: string; prefix: string; contextChars: number }
+  /**
+   * The lines on screen (0-based, both included) and the document's text up to the end of the last one: the worker
+   * plans the passes that leave a snapshot at each of their starts and runs them in the background.
+   */
+  | { type: 'visible'; id: number; key: string; text: string; lines: { first: number; last: number }; contextChars: number }
   | { type: 'close'; key: string }
   /** A sample of the model (Generate Sample): made in chunks, so completions are served in between. */
   | { type: 'generate'; id: number; start: string; maxChars: number; temperature: number; seed: number }

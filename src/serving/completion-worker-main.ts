@@ -1,13 +1,14 @@
 /**
  * Entry point of the completion worker (dist/completion-worker.js). It owns what a completion needs — the
  * model's stepper, one inference session per document, the line-start state snapshots they share, the workspace
- * index — and runs the completion engine and the priming the host asks for. Requests interleave: each yields
+ * index — and runs the completion engine and decides what to prime from what the host reports (a document's text,
+ * a resting cursor, the lines on screen). Requests interleave: each yields
  * between slices of stepping, so a newer one runs meanwhile, and a prime stops for a completion that arrives; the
  * documents the host sends are primed whole while nothing else runs (primeDocument), nearest the cursor first.
  */
 import { parentPort, workerData } from 'worker_threads';
-import { complete, primeAt } from '../completion/complete';
-import { primeDocument } from '../completion/document-primer';
+import { complete } from '../completion/complete';
+import { primeAt, primeDocument } from '../completion/document-primer';
 import { TextIndex } from '../adapt/text-index';
 import { LstmStepper, SERVING_PRECISION } from '../inference/lstm-stepper';
 import { SessionPool } from '../inference/session-pool';
@@ -73,8 +74,29 @@ async function onPrime(m: Extract<ToWorker, { type: 'prime' }>): Promise<void> {
   const session = pool?.get(m.key);
   if (!session || active > 0) return post({ type: 'primed', id: m.id, stepped: undefined });
   const gen = bump(m.key);
-  const stepped = await primeAt(session, m.prefix, m.contextChars, () => generation.get(m.key) !== gen || active > 0, undefined, m.keepLastLines);
+  const stepped = await primeAt(session, m.prefix, m.contextChars, () => generation.get(m.key) !== gen || active > 0);
   post({ type: 'primed', id: m.id, stepped });
+}
+
+/** Most lines primed for one screen (a very tall editor or a folded range still costs a bounded pass). */
+const MAX_VISIBLE_LINES = 400;
+
+/**
+ * The lines on screen: the passes that leave a snapshot at each of their starts, nearest the last first, in a
+ * session of their own that shares the snapshots (the document's session keeps its state at the cursor).
+ */
+async function onVisible(m: Extract<ToWorker, { type: 'visible' }>): Promise<void> {
+  if (!pool || active > 0) return post({ type: 'primed', id: m.id, stepped: undefined });
+  const gen = bump(m.key);
+  const text = normalizeText(m.text);
+  const lines = { first: m.lines.first, last: Math.min(m.lines.last, m.lines.first + MAX_VISIBLE_LINES) };
+  const r = await primeDocument(new InferenceSession(pool.stepper, { cache: pool.cache }), text, text.length, {
+    contextChars: m.contextChars,
+    maxSnapshots: Math.floor(pool.cache.maxEntries * 0.75),
+    lines,
+    isCancelled: () => generation.get(m.key) !== gen || active > 0,
+  });
+  post({ type: 'primed', id: m.id, stepped: r.cancelled ? undefined : r.stepped });
 }
 
 /** Characters of a sample made between yields (~25 ms): a completion request waits at most that long. */
@@ -159,6 +181,8 @@ function handle(m: ToWorker, received: number): Promise<void> | void {
       return onComplete(m, received);
     case 'prime':
       return onPrime(m);
+    case 'visible':
+      return onVisible(m);
     case 'generate':
       return onGenerate(m);
   }

@@ -1,5 +1,7 @@
 import { strict as assert } from 'assert';
-import { complete, primeAt, startOfLastLines, PRIME_SLICE_CHARS, CompletionSession, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
+import { complete, CompletionSession, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
+import { primeAt, primeDocument } from '../../src/completion/document-primer';
+import { PRIME_SLICE_CHARS } from '../../src/inference/slice-feeding';
 import { GenerateOptions, GenerateResult, InferenceSession } from '../../src/inference/session';
 import { LstmStepper } from '../../src/inference/lstm-stepper';
 import { initWeights } from '../../src/model/initializers';
@@ -131,8 +133,14 @@ describe('completion engine with a real session', () => {
     const settings = DEFAULT_COMPLETION_SETTINGS;
     const lines = doc.split('\n');
     const upTo = (l: number) => lines.slice(0, l + 1).join('\n'); // the text to the end of line l
-    // Lines 120-139 on screen: one pass to the end of line 139, snapshots at the starts of its last 20 lines.
-    await primeAt(s, upTo(139), settings.contextChars, () => false, undefined, 20);
+    // Lines 120-139 on screen (the worker's plan for them): snapshots at the starts of those 20 lines only.
+    const r = await primeDocument(s, upTo(139), upTo(139).length, {
+      contextChars: settings.contextChars,
+      lines: { first: 120, last: 139 },
+      maxSnapshots: 1000,
+      isCancelled: () => false,
+    });
+    assert.ok(!r.cancelled && r.passesDone === r.passes, JSON.stringify(r));
     assert.equal(s.snapshotCount, 20);
     for (const l of [120, 131, 139]) {
       const r = await complete(s, { prefix: upTo(l), lineSuffix: '', settings });
@@ -141,17 +149,6 @@ describe('completion engine with a real session', () => {
     // Above the screen, nothing was kept: a completion there steps its context again.
     const above = await complete(s, { prefix: upTo(100), lineSuffix: '', settings });
     assert.ok(above.stepped > 1000, `${above.stepped}`);
-  });
-
-  it('startOfLastLines: where the last n lines start, blank lines and a leading newline included', () => {
-    assert.equal(startOfLastLines('a\nbb\nccc', 1), 5);
-    assert.equal(startOfLastLines('a\nbb\nccc', 2), 2);
-    assert.equal(startOfLastLines('a\nbb\nccc', 3), 0);
-    assert.equal(startOfLastLines('a\nbb\nccc', 9), 0);
-    assert.equal(startOfLastLines('\n\nx', 2), 1);
-    assert.equal(startOfLastLines('\n\nx', 3), 0);
-    assert.equal(startOfLastLines('\nx', 5), 0);
-    assert.equal(startOfLastLines('', 3), 0);
   });
 
   it('a keystroke after a completion costs only the new character', async () => {

@@ -45,6 +45,22 @@ describe('document primer', () => {
     assert.ok(ordered[0].first <= cursor && ordered[0].last >= cursor - 200, 'the pass holding the cursor first');
   });
 
+  it('plans the lines on screen as the whole plan does, clipped to them: their starts only, in the same passes', () => {
+    const starts = lineStarts(doc);
+    const lines = { first: 40, last: 70 };
+    const visible = planPasses(doc, CONTEXT, lines);
+    const inRange = (ls: number) => ls >= starts[lines.first] && ls <= starts[lines.last];
+    const whole = planPasses(doc, CONTEXT)
+      .map((p) => ({ ...p, covered: starts.filter((ls) => ls >= p.first && ls <= p.last && inRange(ls)) }))
+      .filter((p) => p.covered.length)
+      .map((p) => ({ start: p.start, first: p.covered[0], last: p.covered[p.covered.length - 1] }));
+    assert.deepEqual(visible, whole);
+    assert.deepEqual(planPasses(doc, CONTEXT, { first: 5, last: 5 }), [
+      { start: contextStart(doc.slice(0, starts[5]), CONTEXT), first: starts[5], last: starts[5] },
+    ]);
+    assert.deepEqual(planPasses('', CONTEXT, { first: 3, last: 9 }), [], 'lines past the end: nothing');
+  });
+
   it('leaves a snapshot at every line start, so a completion at any line end steps only that line', async () => {
     const cache = new StateCache(100_000);
     const r = await primeDocument(new InferenceSession(stepper, { cache }), doc, doc.length / 2, forever);

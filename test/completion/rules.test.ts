@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'assert';
 import { makeStopRule, stopAtBlankLine, stopAtDedent, stopAtLineEnd, stopAtUnbalancedCloser } from '../../src/completion/stop-rules';
-import { contextStart, primeLines, MIN_CONTEXT_CHARS } from '../../src/completion/context-window';
+import { contextStart, MIN_CONTEXT_CHARS } from '../../src/completion/context-window';
 
 type Row = [generated: string, next: string, stops: boolean, why: string];
 function table(rule: (generated: string, next: string) => boolean, rows: Row[]) {
@@ -103,26 +103,5 @@ describe('completion rules, one at a time', () => {
     const flat = 'class Big:\n' + Array.from({ length: 300 }, (_, i) => `    m_${i} = compute(${i})\n`).join('');
     const f = contextStart(flat, 2000, 1024);
     assert.ok(flat.length - f <= 2000 && flat.length - f > 2000 - 1024 - 40, `the window rule: ${flat.length - f}`);
-  });
-
-  it('primeLines: the last line of each run of lines that share a context start', () => {
-    const doc = Array.from({ length: 300 }, (_, i) => `line_${i} = ${i}`).join('\n') + '\n';
-    const lines = Array.from({ length: 120 }, (_, i) => 100 + i);
-    const chosen = primeLines(doc, lines, 2000, 1024);
-    const endOf = (l: number) =>
-      doc
-        .split('\n')
-        .slice(0, l + 1)
-        .join('\n').length;
-    const startOf = (l: number) => contextStart(doc.slice(0, endOf(l)), 2000, 1024);
-    // Every visible line shares its context start with exactly one chosen line, the last such visible line.
-    for (const l of lines) {
-      const same = chosen.filter((c) => startOf(c) === startOf(l));
-      assert.equal(same.length, 1, `line ${l}`);
-      assert.ok(same[0] >= l);
-    }
-    assert.ok(chosen.length >= 2 && chosen.length <= 4, `${chosen}`);
-    assert.deepEqual(primeLines('a\nb\n', [0, 1], 2000), [1]);
-    assert.deepEqual(primeLines('', [], 2000), []);
   });
 });

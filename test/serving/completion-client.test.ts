@@ -112,6 +112,18 @@ describe('completion worker', function () {
     assert.ok(again!.stepped <= 'x = 1\nimport o'.length, `stepped ${again!.stepped}`);
   });
 
+  it('primes the lines on screen it is told of (the worker plans the passes), so a completion at any of them steps only that line', async () => {
+    const doc = longDocument(300);
+    const lines = doc.split('\n');
+    const upTo = (l: number) => lines.slice(0, l + 1).join('\n');
+    const stepped = await client.visible('screen.py', upTo(259), { first: 230, last: 259 }, DEFAULT_COMPLETION_SETTINGS.contextChars);
+    assert.ok(stepped! >= MIN_CONTEXT_CHARS, `stepped ${stepped}`);
+    for (const l of [230, 247, 259]) {
+      const r = await client.complete('screen.py', request(upTo(l)));
+      assert.ok(r!.stepped <= lines[l].length, `line ${l}: stepped ${r!.stepped} of a ${lines[l].length}-character line`);
+    }
+  });
+
   it('primes a whole document sent to it while idle, so a completion at any line steps only that line', async () => {
     const primedDocs: DocumentPrimed[] = [];
     const c = new CompletionClient({ log: () => undefined, documentPrimed: (p) => primedDocs.push(p) }, SCRIPT);
@@ -202,6 +214,7 @@ describe('completion worker', function () {
     const bare = new CompletionClient({ log: () => undefined }, SCRIPT);
     assert.equal(await bare.complete('f.py', request('import os\n')), undefined);
     assert.equal(await bare.prime('f.py', 'import os\n', 4000), undefined);
+    assert.equal(await bare.visible('f.py', 'import os\n', { first: 0, last: 0 }, 4000), undefined);
     assert.equal(bare.starts, 0);
     bare.dispose();
   });
