@@ -15,7 +15,7 @@ import { makeSpec, ModelWeights } from '../src/model/architecture';
 import { initWeights } from '../src/model/initializers';
 import { loadCheckpoint } from '../src/model/checkpoint';
 import { buildLayersModel, setLayersModelWeights } from '../src/model/layers-model';
-import { selectBackend, BackendPreference } from '../src/engine/backend';
+import { selectBackend, BackendPreference } from '../src/backends/backend';
 import { LstmStepper, SERVING_PRECISION, StepperPrecision } from '../src/inference/lstm-stepper';
 import { InferenceSession } from '../src/inference/session';
 import { sampleIndex } from '../src/inference/sampling';

@@ -12,7 +12,7 @@ import { parseArgs } from 'util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { selectBackend, BackendPreference } from '../src/engine/backend';
+import { selectBackend, BackendPreference } from '../src/backends/backend';
 import { makeSpec, ModelSpec, parameterCount } from '../src/model/architecture';
 import { initWeights } from '../src/model/initializers';
 import { TrainableModel, embed, dense, softmaxCrossEntropy } from '../src/training/graph/train-graph';

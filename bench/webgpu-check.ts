@@ -5,7 +5,7 @@
  * losses differ by more than 1e-4. Run on a GPU machine by scripts/gpu/run-on-device.sh.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../src/engine/backend';
+import { selectBackend } from '../src/backends/backend';
 import { makeSpec, weightList } from '../src/model/architecture';
 import { initWeights } from '../src/model/initializers';
 import { adamSteps, maxAbsDiff, SMALL } from '../src/training/graph/backend-check';

@@ -15,7 +15,7 @@
 import { parseArgs } from 'util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { selectBackend } from '../src/engine/backend';
+import { selectBackend } from '../src/backends/backend';
 import { makeSpec } from '../src/model/architecture';
 import { initWeights } from '../src/model/initializers';
 import { TrainableModel } from '../src/training/graph/train-graph';

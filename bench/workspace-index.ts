@@ -1,6 +1,6 @@
 /**
  * npm run bench:index [-- --data DIR] [--mb N] [--queries N]
- * Indexes a large workspace as the extension does (src/adapt/workspace-indexer.ts: a worker thread, the
+ * Indexes a large workspace as the extension does (src/workspace-index/workspace-indexer.ts: a worker thread, the
  * training corpus's filters) while this thread runs a timer every 5 ms, and reports: build seconds, the
  * index's memory, the event-loop lag of this thread during the build (what the extension host would feel),
  * and the time of a cache prediction against the index. The default workspace is the system Python's
@@ -9,7 +9,7 @@
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { parseArgs } from 'util';
-import { WorkspaceIndexer } from '../src/adapt/workspace-indexer';
+import { WorkspaceIndexer } from '../src/workspace-index/workspace-indexer';
 import { DocumentCache } from '../src/completion/document-cache';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, mb: { type: 'string', default: '20' }, queries: { type: 'string', default: '2000' } } });

@@ -1,5 +1,5 @@
 // Bundles the extension, the CLI, the training worker and the benchmarks with esbuild, and copies the
-// tfjs wasm binaries next to the bundles, where src/engine/backend.ts looks for them at run time.
+// tfjs wasm binaries next to the bundles, where src/backends/backend.ts looks for them at run time.
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,12 +11,12 @@ const watch = process.argv.includes('--watch');
 const entries = {
   cli: 'src/cli.ts',
   extension: 'src/extension.ts',
-  'training-worker': 'src/training/host/worker-main.ts',
+  'training-worker': 'src/training/runner/worker-main.ts',
   'analysis-worker': 'src/analysis/worker-main.ts',
   'lens-worker': 'src/lens/worker-main.ts',
   'gradient-worker': 'src/training/graph/gradient-worker-main.ts',
-  'training-process': 'src/training/host/process-main.ts',
-  'index-worker': 'src/adapt/index-worker-main.ts',
+  'training-process': 'src/training/runner/process-main.ts',
+  'index-worker': 'src/workspace-index/index-worker-main.ts',
   'completion-worker': 'src/serving/completion-worker-main.ts',
   // The resumable run's format and arithmetic, for scripts/pretrain.mjs, model-card.mjs and scripts/gpu/ (not shipped).
   'scripts/run-state': 'src/training/loop/run-state.ts',

@@ -12,7 +12,7 @@ import { registerCommands, nativeModulePaths } from './editor/commands';
 import type { ExtensionState } from './editor/extension-state';
 import { loadPreferredModel, useTrainedModel } from './editor/model-choice';
 import { registerLensCommands } from './editor/lens-commands';
-import { WorkspaceIndexer } from './adapt/workspace-indexer';
+import { WorkspaceIndexer } from './workspace-index/workspace-indexer';
 import { KeepLearningController } from './editor/keep-learning-controller';
 import { CompletionClient } from './serving/completion-client';
 

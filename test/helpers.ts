@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { selectBackend, BackendName } from '../src/engine/backend';
+import { selectBackend, BackendName } from '../src/backends/backend';
 
 export function tempDir(prefix = 'lstm-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -2,7 +2,7 @@
 import { COMMON_OPTIONS, parse, stringList, UsageError, guardOutput } from './args';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import { averageWeights } from '../model/average-weights';
-import { selectBackend } from '../engine/backend';
+import { selectBackend } from '../backends/backend';
 
 export const AVERAGE_HELP = `Usage: lstm-complete average --model DIR --model DIR [--model DIR...] --out DIR [--float16] [--name NAME] [--force]
 

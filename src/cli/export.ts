@@ -1,7 +1,7 @@
 /** `lstm-complete export`: rewrites a checkpoint, optionally with float16 weights (half the size). */
 import { COMMON_OPTIONS, parse, UsageError, guardOutput } from './args';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
-import { selectBackend } from '../engine/backend';
+import { selectBackend } from '../backends/backend';
 
 export const EXPORT_HELP = `Usage: lstm-complete export --model DIR --out DIR [--float16] [--name NAME] [--force]
 

@@ -13,7 +13,7 @@ import { filesOfSplit } from '../data/dataset';
 import { LstmStepper, SERVING_PRECISION, StepperPrecision } from '../inference/lstm-stepper';
 import { mulberry32 } from '../util/rng';
 import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
-import { TextIndex } from '../adapt/text-index';
+import { TextIndex } from '../workspace-index/text-index';
 import { modelCompleter, wordCompleter } from '../replay/completers';
 import { replay, ReplayRow } from '../replay/replay';
 import { editingTasks, ReplayFile, ReplayTask, typedChars, typingTasks } from '../replay/tasks';

@@ -10,7 +10,7 @@ import { COMMON_OPTIONS, parse, numberOpt, stringList, choiceOpt, UsageError } f
 import { OptionRow, parserOptions, defaultOf, helpLines } from './option-table';
 import { loadModelOrBundled } from '../model/model-store';
 import { buildCorpus, readSourceFile } from '../data/corpus';
-import { TextIndex } from '../adapt/text-index';
+import { TextIndex } from '../workspace-index/text-index';
 import { mulberry32 } from '../util/rng';
 import { DEFAULT_LINE_RULE, DEFAULT_SURPRISE_OPTIONS, LensCache, LineScoreRule, SurpriseOptions, SurpriseScorer, surprisingLines } from '../lens/surprise';
 import { TYPO_KINDS, TypoResult, TypoSummary, findTypos, summarizeTypos } from '../lens/typo-finder';

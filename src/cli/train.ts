@@ -1,10 +1,10 @@
 /** `lstm-complete train`: trains or fine-tunes a checkpoint in a worker thread, with progress on stderr. */
 import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError, guardOutput, choiceOpt } from './args';
 import { OptionRow, parserOptions, defaultOf, helpLines } from './option-table';
-import { startTraining } from '../training/host/worker-client';
+import { startTraining } from '../training/runner/worker-client';
 import { TrainConfig, latestDir } from '../training/loop/trainer';
 import { createProgressReporter } from './progress';
-import { BACKEND_LADDER, BackendPreference } from '../engine/backend';
+import { BACKEND_LADDER, BackendPreference } from '../backends/backend';
 import { TrainingMode } from '../data/dataset';
 import { planRun, WORKSPACE_TRAINING_DEFAULTS } from '../training/loop/budget-plan';
 import { runVerdict } from '../training/loop/run-verdict';

@@ -11,7 +11,7 @@ import { argmax, softmax } from '../inference/sampling';
 import { encode, normalizeText } from '../model/vocab';
 import { CachePrediction, DEFAULT_CACHE_OPTIONS, DocumentCache } from './document-cache';
 import { mixInto, mixtureWeight } from './cache-mixture';
-import { TextIndex } from '../adapt/text-index';
+import { TextIndex } from '../workspace-index/text-index';
 
 export interface ScoredFile {
   key: string;

@@ -8,7 +8,7 @@
  * No tables are built: each prediction is a few string searches over a bounded text, so a request stays
  * within a millisecond or two.
  */
-import { SEED, TextIndex, TEXT_SEPARATOR } from '../adapt/text-index';
+import { SEED, TextIndex, TEXT_SEPARATOR } from '../workspace-index/text-index';
 import { isNameChar } from '../python/names';
 
 export interface CacheOptions {
@@ -18,7 +18,7 @@ export interface CacheOptions {
   maxOrder: number;
 }
 
-/** The project's other text, searched as well (see src/adapt/text-index.ts). */
+/** The project's other text, searched as well (see src/workspace-index/text-index.ts). */
 export interface WorkspaceSource {
   index: TextIndex;
   /** The file being edited, left out of the index's matches (its text is the document's). */

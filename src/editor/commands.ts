@@ -8,7 +8,7 @@ import { readSettings, SECTION, Settings } from './settings';
 import { BUNDLED_MODEL_NAME } from '../model/model-store';
 import { randomSeed } from '../util/rng';
 import { analyzeWorkspace, showReport } from './analysis-panel';
-import { installNativeBackend, NativeBackend } from '../engine/native-install';
+import { installNativeBackend, NativeBackend } from '../backends/native-install';
 import * as fs from 'fs';
 import type { ExtensionState } from './extension-state';
 import { useModel } from './model-choice';

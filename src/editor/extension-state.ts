@@ -1,6 +1,6 @@
 /** What the extension holds while it is active: made once by extension.ts, read by the commands and the events. */
 import type * as vscode from 'vscode';
-import type { WorkspaceIndexer } from '../adapt/workspace-indexer';
+import type { WorkspaceIndexer } from '../workspace-index/workspace-indexer';
 import type { CompletionClient } from '../serving/completion-client';
 import type { ModelManager } from './model-manager';
 import type { StatusBar } from './status-bar';

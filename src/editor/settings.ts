@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../serving/completion-protocol';
 import { SECTION, SETTINGS_DEFAULTS as D, SettingName } from './settings-defaults';
-import { BackendPreference } from '../engine/backend';
+import { BackendPreference } from '../backends/backend';
 
 export { SECTION };
 

@@ -1,6 +1,6 @@
 /**
  * "Train on Workspace": runs the trainer in a worker thread (or, for the GPU backend, a separate Node
- * process: see training/host/training-host.ts) with a cancellable progress notification, switches completions
+ * process: see training/runner/training-host.ts) with a cancellable progress notification, switches completions
  * to the run's model only when the run ends and its verdict says it types no worse (run-verdict.ts), and measures
  * the extension host's event-loop delay while training runs.
  *
@@ -11,10 +11,10 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { monitorEventLoopDelay } from 'perf_hooks';
-import { startTraining, TrainingJob } from '../training/host/worker-client';
-import { startTrainingProcess } from '../training/host/process-client';
-import { chooseTrainingHost, findPlainNode, wantsGpu } from '../training/host/training-host';
-import { webgpuResolvable } from '../engine/webgpu';
+import { startTraining, TrainingJob } from '../training/runner/worker-client';
+import { startTrainingProcess } from '../training/runner/process-client';
+import { chooseTrainingHost, findPlainNode, wantsGpu } from '../training/runner/training-host';
+import { webgpuResolvable } from '../backends/webgpu';
 import { TrainConfig, TrainEvent, TrainSummary } from '../training/loop/trainer';
 import { EpochRecord } from '../model/checkpoint';
 import { formatDuration } from '../util/eta';

@@ -11,7 +11,7 @@ import { softmax } from '../inference/sampling';
 import { encode, normalizeText } from '../model/vocab';
 import { DEFAULT_CACHE_OPTIONS, DocumentCache } from '../completion/document-cache';
 import { mixInto } from '../completion/cache-mixture';
-import { TextIndex } from '../adapt/text-index';
+import { TextIndex } from '../workspace-index/text-index';
 import { charFeatures } from './char-features';
 
 /** What is mixed into the LSTM's prediction: nothing, the text before (the document), or also the other files. */

@@ -7,7 +7,7 @@ import { InferenceSession } from '../inference/session';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { EarlierWords, suggestInDocument } from './word-completion';
 import { Suggestion } from './users';
-import { TextIndex } from '../adapt/text-index';
+import { TextIndex } from '../workspace-index/text-index';
 
 export interface CompletionQuery {
   file: string;

@@ -6,7 +6,7 @@
  */
 import { ModelWeights } from '../model/architecture';
 import { LstmStepper, SERVING_PRECISION } from '../inference/lstm-stepper';
-import { TextIndex } from '../adapt/text-index';
+import { TextIndex } from '../workspace-index/text-index';
 import { CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { modelCompleter } from './completers';
 import { replay } from './replay';

@@ -8,7 +8,7 @@
 import { bundledScript } from '../util/worker-script';
 import { Worker } from 'worker_threads';
 import { CompletionResult } from '../completion/complete';
-import { IndexParts } from '../adapt/text-index';
+import { IndexParts } from '../workspace-index/text-index';
 import { ModelWeights } from '../model/architecture';
 import { CANCELLED_UP_TO, FromWorker, GENERATION_CANCELLED_UP_TO, PostedRequest, SHARED_SLOTS, ToWorker } from './completion-protocol';
 

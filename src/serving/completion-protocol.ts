@@ -9,7 +9,7 @@ export { AFTER_CURSOR_CHARS } from '../completion/word-candidates';
 /** The engine's settings and their defaults, as the editor's settings fill them in (the editor reads the engine only through serving). */
 export { DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 export type { CacheSource, CompletionSettings } from '../completion/complete';
-import { IndexParts } from '../adapt/text-index';
+import { IndexParts } from '../workspace-index/text-index';
 import { ModelWeights } from '../model/architecture';
 
 /** A completion request as it travels: the engine's request less what cannot be posted (callbacks, the index). */

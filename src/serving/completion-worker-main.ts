@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'worker_threads';
 import { complete } from '../completion/complete';
 import { primeAt, primeDocument } from '../completion/document-primer';
-import { TextIndex } from '../adapt/text-index';
+import { TextIndex } from '../workspace-index/text-index';
 import { LstmStepper, SERVING_PRECISION } from '../inference/lstm-stepper';
 import { SessionPool } from '../inference/session-pool';
 import { InferenceSession } from '../inference/session';

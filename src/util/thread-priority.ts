@@ -26,7 +26,7 @@ export function lowerThisThreadPriority(nice = TRAINING_NICE): boolean {
 
 /**
  * Lowers every thread of this process, V8's own helpers (garbage collection, compilation) included: they run at
- * the priority of the thread that created them, so in a process that only trains (training/host/process-main)
+ * the priority of the thread that created them, so in a process that only trains (training/runner/process-main)
  * lowering the threads that exist now and those the main thread starts later leaves nothing at normal priority.
  * Measured: with only the training threads lowered, four helper threads at nice 0 used ~25% of a core.
  * Returns how many threads were lowered.

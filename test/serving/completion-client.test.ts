@@ -7,7 +7,7 @@ import { DocumentPrimed } from '../../src/serving/completion-protocol';
 import { complete, CompletionRequest, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
 import { InferenceSession } from '../../src/inference/session';
 import { LstmStepper, SERVING_PRECISION } from '../../src/inference/lstm-stepper';
-import { TextIndex } from '../../src/adapt/text-index';
+import { TextIndex } from '../../src/workspace-index/text-index';
 import { MIN_CONTEXT_CHARS } from '../../src/completion/context-window';
 import { initWeights } from '../../src/model/initializers';
 import { makeSpec } from '../../src/model/architecture';

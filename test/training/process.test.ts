@@ -1,8 +1,8 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { startTrainingProcess } from '../../src/training/host/process-client';
-import { chooseTrainingHost, findPlainNode } from '../../src/training/host/training-host';
+import { startTrainingProcess } from '../../src/training/runner/process-client';
+import { chooseTrainingHost, findPlainNode } from '../../src/training/runner/training-host';
 import { loadCheckpoint } from '../../src/model/checkpoint';
 import { tinyCorpus, tinyConfig } from './fixtures';
 import { tempDir } from '../helpers';

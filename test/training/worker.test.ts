@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
-import { startTraining, findWorkerScript } from '../../src/training/host/worker-client';
+import { startTraining, findWorkerScript } from '../../src/training/runner/worker-client';
 import { loadCheckpoint } from '../../src/model/checkpoint';
 import { tinyCorpus, tinyConfig } from './fixtures';
 import { tempDir } from '../helpers';

@@ -7,7 +7,7 @@
  */
 import { Worker } from 'worker_threads';
 import { ModelSpec } from '../../model/architecture';
-import { BackendPreference } from '../../engine/backend';
+import { BackendPreference } from '../../backends/backend';
 import { Batch } from '../../data/dataset';
 import { LstmState } from '../ops/lstm-op';
 import { findWorkerScript } from '../../util/worker-script';

@@ -1,7 +1,7 @@
 /** Entry point of a gradient worker (dist/gradient-worker.js): a model replica that returns shard gradients. */
 import { parentPort, workerData } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend, BackendPreference } from '../../engine/backend';
+import { selectBackend, BackendPreference } from '../../backends/backend';
 import { ModelSpec } from '../../model/architecture';
 import { initWeights } from '../../model/initializers';
 import { TrainableModel } from './train-graph';

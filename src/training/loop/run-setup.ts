@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { makeSpec, ModelSpec, ModelWeights } from '../../model/architecture';
 import { initWeights } from '../../model/initializers';
 import { loadCheckpoint, EpochRecord, TrainingInfo, CorpusSummary, resolveCheckpointDir } from '../../model/checkpoint';
-import { BackendSelection } from '../../engine/backend';
+import { BackendSelection } from '../../backends/backend';
 import { buildCorpus, EmptyCorpusError } from '../../data/corpus';
 
 import { splitByFile, encodeFiles, planBatches, TrainingMode, focusTraining } from '../../data/dataset';

@@ -9,7 +9,7 @@ import * as path from 'path';
 import type { ModelSpec, ModelWeights } from '../../model/architecture';
 
 import type { EpochRecord, ServingCalibration } from '../../model/checkpoint';
-import type { BackendPreference } from '../../engine/backend';
+import type { BackendPreference } from '../../backends/backend';
 import type { CorpusReport } from '../../data/corpus';
 
 import type { TrainingMode } from '../../data/dataset';

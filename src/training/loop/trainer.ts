@@ -11,7 +11,7 @@ import { lockOutput } from '../../model/output-lock';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { saveCheckpoint, loadCheckpoint, EpochRecord, ServingCalibration } from '../../model/checkpoint';
-import { selectBackend } from '../../engine/backend';
+import { selectBackend } from '../../backends/backend';
 
 import { checkWritable } from '../../model/output-folder';
 import { TrainingMode, Batch } from '../../data/dataset';

@@ -12,7 +12,7 @@
  * Every loop has a constant trip count: WGSL requires barriers in uniform control flow.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { runProgram, WebGpuProgram } from '../../engine/webgpu-program';
+import { runProgram, WebGpuProgram } from '../../backends/webgpu-program';
 
 export interface GemmTiling {
   BM: number;

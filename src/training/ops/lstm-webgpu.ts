@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
-import { runProgram, WebGpuProgram } from '../../engine/webgpu-program';
+import { runProgram, WebGpuProgram } from '../../backends/webgpu-program';
 import { customOp } from './custom-op';
 import type { DeviceLstmOptions } from './device-lstm-options';
 import { layerGradients } from './lstm-layer-grads';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { chooseAdapter, GpuAdapterLike } from '../../src/engine/webgpu';
+import { chooseAdapter, GpuAdapterLike } from '../../src/backends/webgpu';
 
 const adapter = (device: string): GpuAdapterLike => ({ info: { device }, features: new Set<string>(), limits: {}, requestDevice: async () => ({}) });
 

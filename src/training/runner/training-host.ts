@@ -7,7 +7,7 @@
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BackendPreference } from '../../engine/backend';
+import { BackendPreference } from '../../backends/backend';
 
 export type TrainingHost = { kind: 'worker'; reason: string } | { kind: 'process'; node: string; reason: string };
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { installNativeBackend, explainInstallFailure } from '../../src/engine/native-install';
+import { installNativeBackend, explainInstallFailure } from '../../src/backends/native-install';
 import { tempDir } from '../helpers';
 
 /** A fake npm: a shell script that does what a test needs. */

@@ -4,7 +4,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { selectBackend, backendOrder } from '../../src/engine/backend';
+import { selectBackend, backendOrder } from '../../src/backends/backend';
 
 describe('backend selection', () => {
   afterEach(() => {

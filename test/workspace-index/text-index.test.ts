@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { TextIndex } from '../../src/adapt/text-index';
+import { TextIndex } from '../../src/workspace-index/text-index';
 import { DocumentCache } from '../../src/completion/document-cache';
 
 describe('workspace text index', () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { webgpuSearchPaths } from '../../src/engine/webgpu';
+import { webgpuSearchPaths } from '../../src/backends/webgpu';
 import { tempDir } from '../helpers';
 
 describe('webgpu package lookup (issue 31.5)', () => {

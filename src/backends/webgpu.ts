@@ -6,7 +6,7 @@
  * compatibility mode (what Mesa's software renderer offers in CI). A software adapter (llvmpipe, lavapipe,
  * SwiftShader) is only accepted when asked for, never in auto mode: it is slower than the wasm backend.
  * Dawn cannot run inside Electron (VS Code's extension host): external array buffers are forbidden there,
- * so the extension runs GPU training in a separate, plain Node process (see training/host/process-client.ts).
+ * so the extension runs GPU training in a separate, plain Node process (see training/runner/process-client.ts).
  */
 import { pathToFileURL } from 'url';
 import { execFile } from 'child_process';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { WorkspaceIndexer } from '../../src/adapt/workspace-indexer';
+import { WorkspaceIndexer } from '../../src/workspace-index/workspace-indexer';
 import { tinyCorpus } from '../training/fixtures';
 import { tempDir } from '../helpers';
 

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { missingDriverHint, probeDriverFacts } from '../../src/engine/driver-hint';
+import { missingDriverHint, probeDriverFacts } from '../../src/backends/driver-hint';
 
 describe('missingDriverHint', () => {
   const nvidia = { platform: 'linux', nvidiaKernelDriver: true, libvulkan: true, libGLdispatch: true };
