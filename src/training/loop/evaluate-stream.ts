@@ -1,7 +1,5 @@
 /** The validation measure of a run: mean cross-entropy and accuracy over an encoded stream. */
-
 import * as tf from '@tensorflow/tfjs-core';
-
 import { planBatches, TrainingMode } from '../../data/dataset';
 import { TrainableModel, LossResult } from '../graph/train-graph';
 import { LstmState } from '../ops/lstm-op';

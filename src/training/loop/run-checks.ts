@@ -2,11 +2,8 @@
  * The run's checks in the user's terms: the starting model scored first when a fine-tune must beat it, the
  * keystroke check before and after, and the confidence threshold calibrated for the new model.
  */
-
 import { ModelWeights } from '../../model/architecture';
-
 import { ServingCalibration, setServingCalibration } from '../../model/checkpoint';
-
 import { TrainEvent } from './train-config';
 import { Run } from './run-setup';
 import { evaluateStream } from './evaluate-stream';

@@ -4,24 +4,21 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-
 import * as tf from '@tensorflow/tfjs-core';
 import { makeSpec, ModelSpec, ModelWeights } from '../../model/architecture';
 import { initWeights } from '../../model/initializers';
 import { loadCheckpoint, EpochRecord, TrainingInfo, CorpusSummary, resolveCheckpointDir } from '../../model/checkpoint';
 import { BackendSelection } from '../../backends/backend';
 import { buildCorpus, EmptyCorpusError } from '../../data/corpus';
-
 import { splitByFile, encodeFiles, planBatches, TrainingMode, focusTraining } from '../../data/dataset';
 import { TrainableModel, Residency } from '../graph/train-graph';
 import { LstmState } from '../ops/lstm-op';
 import { createAdam, restoreOptimizer } from '../graph/optimizer-state';
-
 import { GradientPool } from '../graph/gradient-pool';
 import { restoreCarriedState } from './carried-state-file';
 import { readRun, RunPosition } from './run-state';
 import { corpusRule } from './budget-plan';
-import { TrainConfig, TrainEvent, TrainHooks } from './train-config';
+import { CheckpointConfig, CorpusConfig, LearningConfig, TrainConfig, TrainEvent, TrainHooks } from './train-config';
 
 /** Where the run starts: fresh weights, a checkpoint to fine-tune, or a resumed run with all it kept. */
 interface Start {
@@ -36,7 +33,13 @@ interface Start {
   servingThreshold?: number;
 }
 
-export function startingPoint(cfg: TrainConfig, out: string, latest: string, seed: number, log: (m: string) => void): Start {
+export function startingPoint(
+  cfg: Pick<CheckpointConfig, 'from' | 'resume'> & Pick<LearningConfig, 'batchSize' | 'seqLen' | 'mode' | 'spec'>,
+  out: string,
+  latest: string,
+  seed: number,
+  log: (m: string) => void,
+): Start {
   const fresh: RunPosition = { epoch: 0, batch: 0, step: 0, charsSeen: 0, wallSeconds: 0 };
   if (cfg.resume) {
     let dir: string;
@@ -98,7 +101,13 @@ interface Data {
   validationSplit: number;
 }
 
-export function loadData(cfg: TrainConfig, mode: TrainingMode, seed: number, log: (m: string) => void, onEvent: (e: TrainEvent) => void): Data {
+export function loadData(
+  cfg: CorpusConfig & Pick<LearningConfig, 'batchSize' | 'seqLen' | 'epochs'> & Pick<CheckpointConfig, 'resume' | 'evalEvery' | 'evalEveryMinutes'>,
+  mode: TrainingMode,
+  seed: number,
+  log: (m: string) => void,
+  onEvent: (e: TrainEvent) => void,
+): Data {
   const read = { maxFileBytes: cfg.maxFileBytes, exclude: cfg.exclude, includeTests: cfg.includeTests };
   const corpus = buildCorpus(cfg.data, { ...read, maxTotalChars: cfg.maxCorpusChars });
   let validationSplit = cfg.validationSplit ?? 0.05;

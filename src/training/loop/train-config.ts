@@ -3,57 +3,89 @@
  * the editor and the CLI lend it, the summary it ends with; and the learning-rate schedule, which is configuration
  * turned into a number. No tfjs: a caller that only starts runs or reads their events imports this alone.
  */
-
 import * as path from 'path';
-
 import type { ModelSpec, ModelWeights } from '../../model/architecture';
-
 import type { EpochRecord, ServingCalibration } from '../../model/checkpoint';
 import type { BackendPreference } from '../../backends/backend';
 import type { CorpusReport } from '../../data/corpus';
-
 import type { TrainingMode } from '../../data/dataset';
 import type { Residency } from '../graph/train-graph';
 
-export interface TrainConfig {
+/** What a run reads: the folders, how they are filtered and capped, and which files are held out to validate on. */
+export interface CorpusConfig {
   data: string[];
-  out: string;
-  /** Fine-tune: start from this checkpoint's weights (fresh optimizer and history). */
-  from?: string;
-  /** Continue from `<out>-latest` (or `out`) with its optimizer state, history and position. */
-  resume?: boolean;
+  /**
+   * Folders whose .py files are the validation set (whole projects the run never trains on); with it, every
+   * file under `data` is trained on and `validationSplit` is not used.
+   */
+  valData?: string[];
+  validationSplit?: number;
+  maxCorpusChars?: number;
+  maxFileBytes?: number;
+  exclude?: string[];
+  includeTests?: boolean;
+  /**
+   * Train on these files (absolute paths; keep learning's saved files) and about three times their text from
+   * the other training files, not on the whole corpus; validation is the usual split of the whole corpus.
+   */
+  focusFiles?: string[];
+  /** Hold out more of a small corpus for validation (budget-plan.ts's corpusRule). */
+  smallCorpusRule?: boolean;
+  /** Cap on validation characters per evaluation. */
+  valMaxChars?: number;
+}
+
+/** How a run learns: the model, the batches, the optimizer and its schedule. */
+export interface LearningConfig {
+  /** Model size overrides (tests use tiny models); ignored when starting from a checkpoint. */
+  spec?: Partial<ModelSpec>;
+  /**
+   * Fine-tuning: the embedding and the first N LSTM layers keep their weights (0: everything trains). Their
+   * backward pass is skipped, so each step costs less.
+   */
+  frozenLayers?: number;
+  seed?: number;
+  mode?: TrainingMode;
   epochs: number;
   batchSize: number;
   seqLen: number;
   lr: number;
   lrSchedule?: 'constant' | 'cosine';
   lrMin?: number;
+  /** Share of the schedule over which the learning rate rises linearly to lr (default 0). */
+  warmup?: number;
+  /** With maxMinutes: the learning-rate schedule runs over the time budget rather than over the epochs. */
+  scheduleByTime?: boolean;
   clipNorm?: number;
-  validationSplit?: number;
-  /**
-   * Folders whose .py files are the validation set (whole projects the run never trains on); with it, every
-   * file under `data` is trained on and `validationSplit` is not used.
-   */
-  valData?: string[];
-  seed?: number;
-  mode?: TrainingMode;
+}
+
+/** Where a run starts and writes, when it validates and saves, and when it ends. */
+export interface CheckpointConfig {
+  out: string;
+  /** Fine-tune: start from this checkpoint's weights (fresh optimizer and history). */
+  from?: string;
+  /** Continue from `<out>-latest` (or `out`) with its optimizer state, history and position. */
+  resume?: boolean;
+  name?: string;
   maxMinutes?: number;
   /** Validate and checkpoint every N batches (default: once per epoch). */
   evalEvery?: number;
-  /**
-   * Validate and checkpoint once this many minutes after the start if no evaluation came earlier (default 5),
-   * so a long epoch never has hours of work at risk before its first checkpoint.
-   */
-  firstCheckpointMinutes?: number;
-  /** With maxMinutes: the learning-rate schedule runs over the time budget rather than over the epochs. */
-  scheduleByTime?: boolean;
-  /** Share of the schedule over which the learning rate rises linearly to lr (default 0). */
-  warmup?: number;
   /**
    * Validate and checkpoint whenever this many minutes (and at least ten validations' time) have passed since the
    * last evaluation; unless evalEvery is given, instead of at each epoch's end.
    */
   evalEveryMinutes?: number;
+  /**
+   * Validate and checkpoint once this many minutes after the start if no evaluation came earlier (default 5),
+   * so a long epoch never has hours of work at risk before its first checkpoint.
+   */
+  firstCheckpointMinutes?: number;
+  /** Also keep the weights of every evaluation in `<snapshotsDir>/epoch-<E>` (for `lstm-complete average`). */
+  snapshotsDir?: string;
+}
+
+/** What a fine-tune must show before its model is used: the editor's switch rule and the serving threshold. */
+export interface RunChecksConfig {
   /**
    * Fine-tuning: measure the starting weights on the validation files first and write `out` only with
    * weights that beat them, so a run that does not help leaves the model it started from in place.
@@ -70,21 +102,10 @@ export interface TrainConfig {
    * (or the default), and the new model is calibrated (TrainHooks.calibrate) and types at what was chosen.
    */
   servingThreshold?: number;
-  /**
-   * Train on these files (absolute paths; keep learning's saved files) and about three times their text from
-   * the other training files, not on the whole corpus; validation is the usual split of the whole corpus.
-   */
-  focusFiles?: string[];
-  /** Hold out more of a small corpus for validation (budget-plan.ts's corpusRule). */
-  smallCorpusRule?: boolean;
-  /** Cap on validation characters per evaluation. */
-  valMaxChars?: number;
-  /** Also keep the weights of every evaluation in `<snapshotsDir>/epoch-<E>` (for `lstm-complete average`). */
-  snapshotsDir?: string;
-  maxCorpusChars?: number;
-  maxFileBytes?: number;
-  exclude?: string[];
-  includeTests?: boolean;
+}
+
+/** Where a run computes: the backend, the threads and their priority, where tensors live. */
+export interface PlacementConfig {
   backend?: BackendPreference;
   /** Worker threads computing gradients in parallel (data parallel); 1 = in this thread. */
   threads?: number;
@@ -99,15 +120,10 @@ export interface TrainConfig {
   residency?: Residency;
   /** Extra folders where native backends are installed (see engine/native-install.ts). */
   modulePaths?: string[];
-  /**
-   * Fine-tuning: the embedding and the first N LSTM layers keep their weights (0: everything trains). Their
-   * backward pass is skipped, so each step costs less.
-   */
-  frozenLayers?: number;
-  /** Model size overrides (tests use tiny models); ignored when starting from a checkpoint. */
-  spec?: Partial<ModelSpec>;
-  name?: string;
 }
+
+/** A training run's configuration: one interface per concern, each read by the stage it concerns (run-setup reads the corpus, the loop the learning and checkpoints, the checks theirs, the backend selection the placement). */
+export type TrainConfig = CorpusConfig & LearningConfig & CheckpointConfig & RunChecksConfig & PlacementConfig;
 
 export type TrainEvent =
   | { type: 'log'; message: string }
@@ -196,7 +212,7 @@ export interface TrainSummary {
 export const latestDir = (out: string): string => `${path.resolve(out)}-latest`;
 
 /** The learning rate at `progress` (0..1) through the schedule: a linear warm-up, then constant or cosine. */
-export function learningRateAt(cfg: Pick<TrainConfig, 'lr' | 'lrSchedule' | 'lrMin' | 'warmup'>, progress: number): number {
+export function learningRateAt(cfg: Pick<LearningConfig, 'lr' | 'lrSchedule' | 'lrMin' | 'warmup'>, progress: number): number {
   const p = Math.min(1, Math.max(0, progress));
   const warmup = cfg.warmup ?? 0;
   if (warmup > 0 && p < warmup) return (cfg.lr * (p + 1e-3)) / (warmup + 1e-3);

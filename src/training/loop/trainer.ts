@@ -9,23 +9,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { lockOutput } from '../../model/output-lock';
 import * as tf from '@tensorflow/tfjs-core';
-
 import { saveCheckpoint, loadCheckpoint, EpochRecord, ServingCalibration } from '../../model/checkpoint';
 import { selectBackend } from '../../backends/backend';
-
 import { checkWritable } from '../../model/output-folder';
 import { TrainingMode, Batch } from '../../data/dataset';
-
 import { setLearningRate, applyClipped, serializeOptimizer } from '../graph/optimizer-state';
 import { writeLossCurve } from './loss-curve';
-
 import { serializeCarriedState } from './carried-state-file';
 import { runFiles } from './run-state';
-
 import { TrainConfig, TrainEvent, TrainHooks, TrainSummary, latestDir, learningRateAt } from './train-config';
 import { Run, setUp, info, progress, startingPoint, loadData } from './run-setup';
 import { measureStart, checkKeystrokes, calibrate, calibrationReplays } from './run-checks';
-
 export * from './train-config';
 export { evaluateStream } from './evaluate-stream';
 import { evaluateStream } from './evaluate-stream';
