@@ -57,7 +57,8 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 function lensOptions(v: Record<string, unknown>): SurpriseOptions & { rule: LineScoreRule } {
   return {
     ...DEFAULT_SURPRISE_OPTIONS,
-    cache: choiceOpt<LensCache>(v, 'cache', ['off', 'document', 'workspace'], D<LensCache>('cache')),
+    // "none" is eval's and replay's word for "off" (the setting's): both are taken.
+    cache: ((c) => (c === 'none' ? 'off' : c))(choiceOpt<LensCache | 'none'>(v, 'cache', ['off', 'none', 'document', 'workspace'], D<LensCache>('cache'))),
     rule: choiceOpt<LineScoreRule>(v, 'rule', ['max', 'top2', 'mean', 'sum'], DEFAULT_LINE_RULE),
     beyondExpected: !v['plain-surprise'],
     codeOnly: !v['with-prose'],

@@ -231,6 +231,13 @@ describe('lstm-complete CLI', function () {
     assert.equal(run(['surprise', '--model', model]).status, 2);
     assert.equal(run(['surprise', '--model', model, '--file', file, '--typos', '3']).status, 2);
     assert.equal(run(['surprise', '--model', model, '--file', file, '--cache', 'workspace']).status, 2, 'workspace needs --data');
+    const none = run(['surprise', '--model', model, '--file', file, '--top', '4', '--cache', 'none', '--json']);
+    assert.equal(none.status, 0, none.stderr);
+    assert.deepEqual(
+      JSON.parse(run(['surprise', '--model', model, '--file', file, '--top', '4', '--cache', 'off', '--json']).stdout),
+      JSON.parse(none.stdout),
+      '"none" is "off"',
+    );
   });
 
   it('writing commands never delete files they did not write, and an unwritable --out fails at once', () => {
