@@ -34,16 +34,14 @@ export function runLensJob(job: LensJob, run: LensRun = {}): Promise<LensReply |
         void worker.terminate();
         resolve(undefined);
       });
-      let first = true;
       worker.on('message', (m: LensReply | LensMore) => {
         if (m.type === 'cells-more') {
           run.onMore?.(m);
           if (m.done) void worker.terminate();
           return;
         }
-        const more = m.type === 'cells' && m.drawn < m.chars && run.onMore && first;
-        first = false;
-        if (!more) void worker.terminate();
+        // The first reply: a heatmap with more to come keeps its worker for the chunks.
+        if (!(m.type === 'cells' && m.drawn < m.chars && run.onMore)) void worker.terminate();
         if (m.type === 'error') reject(new Error(m.message));
         else resolve(m);
       });

@@ -12,7 +12,7 @@ import { encode, normalizeText } from '../model/vocab';
 import { DEFAULT_CACHE_OPTIONS, DocumentCache } from '../completion/document-cache';
 import { mixInto } from '../completion/cache-mixture';
 import { TextIndex } from '../workspace-index/text-index';
-import { charFeatures } from './char-features';
+import { charFeatures, FeatureTable } from './char-features';
 
 /** What is mixed into the LSTM's prediction: nothing, the text before (the document), or also the other files. */
 export type LensCache = 'off' | 'document' | 'workspace';
@@ -73,10 +73,6 @@ export class SurpriseScorer {
     this.probs = new Float64Array(weights.spec.vocabSize);
   }
 
-  get stateSize(): number {
-    return this.stepper.stateSize;
-  }
-
   /**
    * Surprise (nats) of text[from, to) into `out` (indexed like the text), each character given all the text
    * before it; the model's state must be the one after text[0, from) (`state`, or the start of the file when
@@ -114,8 +110,7 @@ export class SurpriseScorer {
 }
 
 /** Zeroes the surprise of characters inside strings and comments (their text is prose the lens does not judge). */
-export function leaveOutProse(text: string, nats: Float32Array, from = 0, to = text.length): void {
-  const f = charFeatures(text);
+export function leaveOutProse(text: string, nats: Float32Array, from = 0, to = text.length, f: FeatureTable = charFeatures(text)): void {
   for (let i = from; i < to; i++) if (f['in-string'][i] || f['in-comment'][i]) nats[i] = 0;
 }
 

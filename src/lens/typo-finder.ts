@@ -8,7 +8,7 @@
 import { ModelWeights } from '../model/architecture';
 import { normalizeText } from '../model/vocab';
 import { Rng } from '../util/rng';
-import { charFeatures } from './char-features';
+import { charFeatures, FeatureTable } from './char-features';
 import { LineScoreRule, SurpriseOptions, SurpriseScorer, leaveOutProse, lineScore, lineStarts } from './surprise';
 import { NAME_RE, isNameChar } from '../python/names';
 
@@ -31,8 +31,7 @@ export interface Typo {
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 /** The names (identifiers and keywords) in code, not in strings or comments: [start, end) spans. */
-export function codeNames(text: string): [number, number][] {
-  const f = charFeatures(text);
+export function codeNames(text: string, f: FeatureTable = charFeatures(text)): [number, number][] {
   const spans: [number, number][] = [];
   for (const m of text.matchAll(NAME_RE)) {
     const s = m.index!;
@@ -110,11 +109,12 @@ export function findTypos(
   scorer.score(text, 0, text.length, nats, undefined, (pos, state) => {
     states.push(state.slice());
   });
-  if (opts.codeOnly) leaveOutProse(text, nats);
+  const features = charFeatures(text);
+  if (opts.codeOnly) leaveOutProse(text, nats, 0, text.length, features);
   const clean = starts.map((s, i) => lineScore(text, nats, s, ends[i], opts.rule).score);
   const ranked = clean.filter((x) => !Number.isNaN(x));
   if (ranked.length < 20) return [];
-  const names = codeNames(text);
+  const names = codeNames(text, features);
   const after = opts.linesAfter ?? 2;
   const out: TypoResult[] = [];
   for (let k = 0; k < opts.perFile; k++) {

@@ -78,6 +78,11 @@ async function onPrime(m: Extract<ToWorker, { type: 'prime' }>): Promise<void> {
   post({ type: 'primed', id: m.id, stepped });
 }
 
+/** A session of its own for background priming, sharing the snapshots, so the document's session keeps its state at the cursor. */
+const primingSession = (p: SessionPool) => new InferenceSession(p.stepper, { cache: p.cache });
+/** Snapshots one document's priming may fill: three quarters; the rest keep other documents' recent ones. */
+const documentSnapshots = (p: SessionPool) => Math.floor(p.cache.maxEntries * 0.75);
+
 /** Most lines primed for one screen (a very tall editor or a folded range still costs a bounded pass). */
 const MAX_VISIBLE_LINES = 400;
 
@@ -90,9 +95,9 @@ async function onVisible(m: Extract<ToWorker, { type: 'visible' }>): Promise<voi
   const gen = bump(m.key);
   const text = normalizeText(m.text);
   const lines = { first: m.lines.first, last: Math.min(m.lines.last, m.lines.first + MAX_VISIBLE_LINES) };
-  const r = await primeDocument(new InferenceSession(pool.stepper, { cache: pool.cache }), text, text.length, {
+  const r = await primeDocument(primingSession(pool), text, text.length, {
     contextChars: m.contextChars,
-    maxSnapshots: Math.floor(pool.cache.maxEntries * 0.75),
+    maxSnapshots: documentSnapshots(pool),
     lines,
     isCancelled: () => generation.get(m.key) !== gen || active > 0,
   });
@@ -127,11 +132,9 @@ async function primeDocuments(): Promise<void> {
   const t0 = performance.now();
   try {
     doc.normalized ??= normalizeText(doc.text);
-    // A session of its own (sharing the snapshots), so the document's session keeps its state at the cursor.
-    const r = await primeDocument(new InferenceSession(pool.stepper, { cache: pool.cache }), doc.normalized, doc.cursor, {
+    const r = await primeDocument(primingSession(pool), doc.normalized, doc.cursor, {
       contextChars: doc.contextChars,
-      // A document may take three quarters of the snapshots; the rest keep other documents' recent ones.
-      maxSnapshots: Math.floor(pool.cache.maxEntries * 0.75),
+      maxSnapshots: documentSnapshots(pool),
       isCancelled: () => generation.get(key) !== gen || active > 0 || documents.get(key) !== doc,
     });
     if (r.cancelled) return;
