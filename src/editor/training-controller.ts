@@ -18,6 +18,7 @@ import { webgpuResolvable } from '../backends/webgpu';
 import { TrainConfig, TrainEvent, TrainSummary } from '../training/loop/trainer';
 import { EpochRecord } from '../model/checkpoint';
 import { formatDuration } from '../util/eta';
+import { startHostProfile } from '../util/host-profile';
 import { Settings } from './settings';
 import { planRun } from '../training/loop/budget-plan';
 import { RunVerdict, runVerdict } from '../training/loop/run-verdict';
@@ -142,6 +143,7 @@ export class TrainingController {
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
     const stalls = watchStalls();
+    const profile = startHostProfile();
     const result: TrainingRunResult = { eventLoopDelayMs: { p50: 0, p99: 0, max: 0 } };
     try {
       await vscode.window.withProgress(
@@ -181,6 +183,8 @@ export class TrainingController {
       lag.disable();
       result.eventLoopDelayMs = { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 };
       const worst = stalls.stop();
+      const profiled = await profile?.stop();
+      if (profiled) this.hooks.log(`training: the host's CPU profile during the run: ${profiled}`);
       if (worst.length) this.hooks.log(`training: the host's longest stalls: ${worst.map((w) => `${w.ms.toFixed(0)} ms at ${w.at}`).join(', ')}`);
       this.hooks.log(
         `training: extension host event-loop delay p50 ${result.eventLoopDelayMs.p50.toFixed(1)} ms, p99 ${result.eventLoopDelayMs.p99.toFixed(1)} ms, max ${result.eventLoopDelayMs.max.toFixed(1)} ms`,

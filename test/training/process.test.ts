@@ -69,6 +69,23 @@ describe('training process', function () {
     assert.ok(loadCheckpoint(out).meta.training!.history.length >= 1);
   });
 
+  it("a low-priority run lowers its threads and, in a session of its own, its scheduling group", async function () {
+    const logs: string[] = [];
+    const job = startTrainingProcess(
+      { ...tinyConfig(tinyCorpus(2), path.join(tempDir(), 'ck'), { epochs: 200 }), lowPriority: true },
+      (e) => {
+        if (e.type === 'log') logs.push(e.message);
+        if (e.type === 'batch') job.cancel();
+      },
+      process.execPath,
+    );
+    await job.done;
+    const line = logs.find((l) => l.startsWith('training process:'));
+    if (process.platform !== 'linux') return this.skip();
+    assert.match(line ?? '', /training process: \d+ threads at nice 10/);
+    if (fs.existsSync('/proc/self/autogroup')) assert.match(line!, /its own scheduling group at nice 10/);
+  });
+
   it('reports a failure, and a process that dies, without taking the caller down', async () => {
     await assert.rejects(
       startTrainingProcess(tinyConfig('/nonexistent/folder', path.join(tempDir(), 'ck')), () => undefined, process.execPath).done,

@@ -1,8 +1,8 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { Worker } from 'worker_threads';
-import { spawnSync } from 'child_process';
-import { lowerProcessPriority, lowerThisThreadPriority, TRAINING_NICE } from '../../src/util/thread-priority';
+import { spawn, spawnSync } from 'child_process';
+import { lowerOwnAutogroup, lowerProcessPriority, lowerThisThreadPriority, TRAINING_NICE } from '../../src/util/thread-priority';
 
 /** A thread's nice value, from /proc (field 19 of its stat line). */
 const niceOf = (tid: number) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
@@ -62,5 +62,45 @@ describe('lowerProcessPriority', () => {
     assert.ok(nice.length > lowered, `a worker started afterwards adds threads (${nice.length} now)`);
     assert.deepEqual([...new Set(nice)], [TRAINING_NICE]);
     assert.equal(niceOf(process.pid), 0);
+  });
+});
+
+describe('lowerOwnAutogroup', () => {
+  /** Runs lowerOwnAutogroup in a child process; returns its answer and the group line the child then reads. */
+  const inChild = (detached: boolean) =>
+    new Promise<{ lowered: boolean; group: string }>((resolve, reject) => {
+      const code = `
+        require('tsx/cjs');
+        const { lowerOwnAutogroup } = require(${JSON.stringify(require.resolve('../../src/util/thread-priority'))});
+        const lowered = lowerOwnAutogroup();
+        console.log(JSON.stringify({ lowered, group: require('fs').readFileSync('/proc/self/autogroup', 'utf8').trim() }));`;
+      const child = spawn(process.execPath, ['-e', code], { detached, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d));
+      child.stderr.on('data', (d: Buffer) => (err += d));
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(err))));
+    });
+
+  it('lowers the group of a process in a session of its own (a detached training process)', async function () {
+    if (process.platform !== 'linux' || !fs.existsSync('/proc/self/autogroup')) return this.skip();
+    const mine = fs.readFileSync('/proc/self/autogroup', 'utf8').trim();
+    const { lowered, group } = await inChild(true);
+    assert.equal(lowered, true);
+    assert.match(group, new RegExp(`nice ${TRAINING_NICE}$`));
+    assert.notEqual(group.split(' ')[0], mine.split(' ')[0], 'a group of its own');
+    assert.equal(fs.readFileSync('/proc/self/autogroup', 'utf8').trim(), mine, "the parent's group is unchanged");
+  });
+
+  it("leaves a group it shares with its parent alone (lowering it would lower the editor's)", async function () {
+    if (process.platform !== 'linux' || !fs.existsSync('/proc/self/autogroup')) return this.skip();
+    const mine = fs.readFileSync('/proc/self/autogroup', 'utf8').trim();
+    const { lowered, group } = await inChild(false);
+    assert.equal(lowered, false);
+    assert.equal(group, mine);
+  });
+
+  it('does nothing where there is no autogroup file', () => {
+    assert.equal(lowerOwnAutogroup(TRAINING_NICE, '/nonexistent-proc'), false);
   });
 });

@@ -20,7 +20,10 @@ export function startTrainingProcess(
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
   delete env.NODE_OPTIONS; // an editor's debugger hooks do not belong in the training process
-  const child = fork(script, [], { execPath: node, execArgv: [], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // A low-priority run gets a session of its own on Linux, so it can lower its scheduling group (thread-priority's
+  // lowerOwnAutogroup); it still ends with the editor (the IPC channel closes: process-main exits).
+  const detached = process.platform === 'linux' && Boolean(config.lowPriority);
+  const child = fork(script, [], { execPath: node, execArgv: [], env, detached, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let settled = false;
   let stderrTail = '';
   child.stderr?.on('data', (d: Buffer) => {

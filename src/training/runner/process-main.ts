@@ -7,7 +7,7 @@
 import { replayHooks } from './replay-hooks';
 import { train, TrainConfig } from '../loop/trainer';
 import { FromWorker } from './worker-protocol';
-import { lowerProcessPriority } from '../../util/thread-priority';
+import { lowerOwnAutogroup, lowerProcessPriority, TRAINING_NICE } from '../../util/thread-priority';
 
 type ToProcess = { type: 'start'; config: TrainConfig } | { type: 'cancel' } | { type: 'busy'; busy: boolean };
 
@@ -19,7 +19,12 @@ process.on('message', (m: ToProcess) => {
   if (m.type === 'cancel') cancelled = true;
   else if (m.type === 'busy') editorBusy = m.busy;
   else if (m.type === 'start') {
-    if (m.config.lowPriority) lowerProcessPriority();
+    if (m.config.lowPriority) {
+      const threads = lowerProcessPriority();
+      const group = lowerOwnAutogroup();
+      const message = `training process: ${threads} threads at nice ${TRAINING_NICE}${group ? `, its own scheduling group at nice ${TRAINING_NICE}` : ''}`;
+      void send({ type: 'event', event: { type: 'log', message } });
+    }
     train(
       m.config,
       (event) => void send({ type: 'event', event }),
