@@ -84,7 +84,7 @@ function editorEvents(s: ExtensionState): vscode.Disposable[] {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SECTION)) {
         s.status.setEnabled(readSettings().enable);
-        if (e.affectsConfiguration(`${SECTION}.modelPath`)) loadPreferredModel(s);
+        if (e.affectsConfiguration(`${SECTION}.modelPath`)) void loadPreferredModel(s);
         s.serving.setStateMemory(readSettings().primedStatesMB);
         if (['cache', 'cacheMaxMB', 'enable', 'training.exclude'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`)))
           s.indexer.schedule(() => indexRequest(s.folders), 500);
@@ -130,7 +130,7 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     log: (l) => log.info(l),
   });
   const reports = new DocumentReporter(serving, { settings: readSettings, log: (l) => log.info(l) });
-  loadPreferredModel({ context, models, storage });
+  void loadPreferredModel({ context, models, storage });
   const active = vscode.window.activeTextEditor;
   if (active?.document.languageId === 'python') reports.document(active.document, active.selection.active);
   status.setEnabled(readSettings().enable);

@@ -62,10 +62,12 @@ const tally = (list, key) => {
 for (const s of stalls.sort((a, b) => b.ms - a.ms).slice(0, 10)) {
   const part = samples.slice(s.from, s.to);
   console.log(`\n${s.ms.toFixed(0)} ms at ${(part[0].t / 1000).toFixed(2)} s`);
-  console.log(`  by owner: ${tally(part, (x) => owner(x.id))
-    .slice(0, 5)
-    .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
-    .join(', ')}`);
+  console.log(
+    `  by owner: ${tally(part, (x) => owner(x.id))
+      .slice(0, 5)
+      .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
+      .join(', ')}`,
+  );
   for (const [k, v] of tally(part, (x) => label(nodes.get(x.id))).slice(0, 6)) console.log(`  self ${v.toFixed(0).padStart(4)} ms  ${k}`);
   // The deepest frames present in most of the stretch: what it was doing, not just where it ended.
   const inclusive = new Map();

@@ -112,6 +112,12 @@ async function main() {
         'lstmComplete.training.epochs': 100,
         'lstmComplete.training.batchSize': 8,
         'lstmComplete.training.seqLength': 32,
+        // code-server's extension host looks for ports to forward every few seconds by starting a child process
+        // (a fork of the whole host: 30-170 ms stalls in its CPU profile, with or without training); desktop VS
+        // Code's local host does not. Off (code-server has a tunnel provider, so only the source setting stops
+        // it), so the host's figures are the extension's and VS Code's own.
+        'remote.autoForwardPorts': false,
+        'remote.autoForwardPortsSource': 'output',
       },
     });
     const { page } = vscode;

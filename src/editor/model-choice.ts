@@ -18,30 +18,30 @@ interface Deps {
 }
 
 /** Loads the model the setting or the stored choice names (at activation, and when modelPath changes). */
-export function loadPreferredModel(s: Deps): void {
+export async function loadPreferredModel(s: Deps): Promise<void> {
   const fromSetting = readSettings().modelPath;
   const choice = s.context.workspaceState.get<string>(MODEL_CHOICE_KEY);
-  if (fromSetting) s.models.load(fromSetting, 'chosen');
-  else if (choice && choice !== 'bundled' && choice !== 'workspace') s.models.load(choice, 'chosen');
-  else if (choice !== 'bundled' && s.storage.hasCurrent()) s.models.load(s.storage.current, 'workspace');
-  else s.models.load(undefined, 'bundled');
+  if (fromSetting) await s.models.load(fromSetting, 'chosen');
+  else if (choice && choice !== 'bundled' && choice !== 'workspace') await s.models.load(choice, 'chosen');
+  else if (choice !== 'bundled' && s.storage.hasCurrent()) await s.models.load(s.storage.current, 'workspace');
+  else await s.models.load(undefined, 'bundled');
 }
 
 /** Completions use the checkpoint in `dir` (undefined: the bundled model); the choice is kept per workspace. */
 export async function useModel(s: Deps, dir: string | undefined) {
   if (!dir) {
-    s.models.load(undefined, 'bundled');
+    await s.models.load(undefined, 'bundled');
     await s.context.workspaceState.update(MODEL_CHOICE_KEY, 'bundled');
   } else {
     const source = path.resolve(dir) === path.resolve(s.storage.current) ? 'workspace' : 'chosen';
-    s.models.load(dir, source);
+    await s.models.load(dir, source);
     await s.context.workspaceState.update(MODEL_CHOICE_KEY, source === 'workspace' ? 'workspace' : dir);
   }
   return s.models.active;
 }
 
 /** A training run's model serves from now on, and is the workspace's choice. */
-export function useTrainedModel(s: Pick<Deps, 'context' | 'models'>, dir: string): void {
-  s.models.load(dir, 'workspace');
-  void s.context.workspaceState.update(MODEL_CHOICE_KEY, 'workspace');
+export async function useTrainedModel(s: Pick<Deps, 'context' | 'models'>, dir: string): Promise<void> {
+  await s.models.load(dir, 'workspace');
+  await s.context.workspaceState.update(MODEL_CHOICE_KEY, 'workspace');
 }

@@ -2,10 +2,12 @@
  * Loads the model completions use (which one is extension.ts's choice) and hands its weights and calibrated
  * confidence threshold to what serves them (the completion worker).
  * Loading a checkpoint that is missing or broken falls back to the bundled model with a warning that names
- * the file and the problem; the previous model keeps serving until a new one has loaded. No VS Code import:
- * callers pass callbacks.
+ * the file and the problem; the previous model keeps serving until a new one has loaded. Checkpoints are read off
+ * the host's thread (serving/checkpoint-loader); when loads overlap, the last one asked for wins. No VS Code
+ * import: callers pass callbacks.
  */
-import { loadCheckpoint, Checkpoint } from '../model/checkpoint';
+import { Checkpoint } from '../model/checkpoint';
+import { loadCheckpointOffThread } from '../serving/checkpoint-loader';
 import { bundledModelDir } from '../model/model-store';
 import { ModelWeights } from '../model/architecture';
 
@@ -30,10 +32,13 @@ export interface ModelManagerHooks {
 
 export class ModelManager {
   private current: ActiveModel | undefined;
+  /** Loads asked for so far: a load that finishes after a later one was asked for is dropped. */
+  private asked = 0;
 
   constructor(
     private readonly hooks: ModelManagerHooks,
     private readonly bundledDir: () => string | undefined = bundledModelDir,
+    private readonly read: (dir: string) => Promise<Checkpoint> = (dir) => loadCheckpointOffThread(dir),
   ) {}
 
   get active(): ActiveModel | undefined {
@@ -41,24 +46,28 @@ export class ModelManager {
   }
 
   /** Loads `dir` (or the bundled model); on failure keeps serving, falling back to the bundled model. */
-  load(dir: string | undefined, source: ModelSource): ActiveModel | undefined {
+  async load(dir: string | undefined, source: ModelSource): Promise<ActiveModel | undefined> {
+    const ticket = ++this.asked;
     const target = dir ?? this.bundledDir();
     if (!target) {
       this.hooks.warn('LSTM Complete: no model is available (the bundled model is missing). Run "LSTM: Train on Workspace".');
       return this.current;
     }
     try {
-      const ck = loadCheckpoint(target);
+      const ck = await this.read(target);
+      if (ticket !== this.asked) return this.current;
       if (ck.recoveredFrom) this.hooks.log(`checkpoint: ${target} was interrupted mid-write; loaded the previous one from ${ck.recoveredFrom}`);
       return this.install(ck, dir ? source : 'bundled');
     } catch (e) {
+      if (ticket !== this.asked) return this.current;
       const msg = e instanceof Error ? e.message : String(e);
       this.hooks.log(`model load failed: ${msg}`);
       const bundled = this.bundledDir();
       if (dir && bundled && target !== bundled) {
         this.hooks.warn(`LSTM Complete: could not load the model (${msg}). Using the bundled model instead.`);
         try {
-          return this.install(loadCheckpoint(bundled), 'bundled');
+          const ck = await this.read(bundled);
+          return ticket === this.asked ? this.install(ck, 'bundled') : this.current;
         } catch (e2) {
           this.hooks.log(`bundled model failed too: ${e2 instanceof Error ? e2.message : e2}`);
         }

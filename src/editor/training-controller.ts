@@ -28,8 +28,8 @@ import { WorkspaceStorage } from './storage';
 export interface TrainingHooks {
   log(line: string): void;
   status(text: string | undefined): void;
-  /** The run ended and its model, in `dir`, passed the switch rule: completions use it from now on. */
-  switchTo(dir: string): void;
+  /** The run ended and its model, in `dir`, passed the switch rule: completions use it from now on (resolves once it serves). */
+  switchTo(dir: string): Promise<void> | void;
   history(records: EpochRecord[]): void;
   /** A point of the live chart, `ms` into the run: a training loss (batches averaged) or a validation loss. */
   curvePoint(p: { ms: number; train?: number; validation?: number }): void;
@@ -165,7 +165,7 @@ export class TrainingController {
             result.verdict = runVerdict(result.summary);
             if (result.summary.improved && !result.verdict.switched) this.keepPrevious(opts, archived);
             // Once, with the threshold calibrated for it (meta.json), after the check: never a model that types worse.
-            else if (result.verdict.switched) this.hooks.switchTo(result.summary.out);
+            else if (result.verdict.switched) await this.hooks.switchTo(result.summary.out);
             this.hooks.verdict(result.verdict, Boolean(opts.background));
             this.hooks.log(`training: ${result.verdict.message}`);
           } finally {

@@ -22,6 +22,8 @@ type Pending = (m: FromWorker | undefined) => void;
 
 /** Workers in a row that may stop before answering before the client gives up (a broken install, not a crash). */
 const MAX_FAILED_STARTS = 3;
+/** Documents kept while no model has arrived yet (those open at activation). */
+const MAX_EARLY_DOCUMENTS = 4;
 
 export class CompletionClient {
   private worker: Worker | undefined;
@@ -32,6 +34,8 @@ export class CompletionClient {
   /** The served model's calibrated confidence threshold (its meta.json's serving), if it has one. */
   private threshold: number | undefined;
   private index: IndexParts | undefined;
+  /** Documents reported before the first model arrived (it loads off this thread): primed once it does. */
+  private readonly early = new Map<string, Extract<ToWorker, { type: 'document' }>>();
   private stateMB: number | undefined;
   private disposed = false;
   /** Workers in a row that stopped before answering anything: after MAX_FAILED_STARTS, no more are started. */
@@ -55,6 +59,8 @@ export class CompletionClient {
     // A worker that starts now gets the model as it starts (ensureWorker), so the first completion waits for nothing.
     if (this.worker) this.send({ type: 'model', weights, confidenceThreshold });
     else if (!this.disposed) this.ensureWorker();
+    for (const d of this.early.values()) this.send(d);
+    this.early.clear();
   }
 
   /** The workspace index the cache reads (undefined: none). Its arrays are shared, not copied, when they live in a SharedArrayBuffer. */
@@ -72,7 +78,11 @@ export class CompletionClient {
 
   /** A document's text and cursor offset: the worker primes it whole in the background, nearest the cursor first. */
   document(key: string, text: string, cursor: number, contextChars: number): void {
-    if (this.weights) this.send({ type: 'document', key, text, cursor, contextChars });
+    const m = { type: 'document' as const, key, text, cursor, contextChars };
+    if (this.weights) return this.send(m);
+    this.early.delete(key); // the latest last; only the few most recent are kept
+    this.early.set(key, m);
+    if (this.early.size > MAX_EARLY_DOCUMENTS) this.early.delete(this.early.keys().next().value as string);
   }
 
   get hasModel(): boolean {
@@ -121,6 +131,7 @@ export class CompletionClient {
 
   /** The document closed: its session and snapshots go. */
   close(key: string): void {
+    this.early.delete(key);
     if (this.worker) this.send({ type: 'close', key });
   }
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ModelManager, ActiveModel } from '../../src/editor/model-manager';
-import { saveCheckpoint, setServingCalibration } from '../../src/model/checkpoint';
+import { loadCheckpoint, saveCheckpoint, setServingCalibration } from '../../src/model/checkpoint';
 import { initWeights } from '../../src/model/initializers';
 import { makeSpec, ModelWeights } from '../../src/model/architecture';
 import { tempDir, useBackend } from '../helpers';
@@ -36,33 +36,33 @@ describe('model manager', () => {
     return { m, ws, warnings, changes, served, thresholds };
   }
 
-  it('loads a workspace model and hands its weights to what serves completions', () => {
+  it('loads a workspace model and hands its weights to what serves completions', async () => {
     const { m, ws, changes, served } = setup();
-    assert.equal(m.load(ws, 'workspace')!.name, 'workspace-model');
+    assert.equal((await m.load(ws, 'workspace'))!.name, 'workspace-model');
     assert.equal(changes.length, 1);
     assert.equal(served.length, 1);
     assert.deepEqual(served[0].denseBias, initWeights(spec, 2).denseBias);
   });
 
-  it('hands on the confidence threshold calibrated for the model, and none for a model without one', () => {
+  it('hands on the confidence threshold calibrated for the model, and none for a model without one', async () => {
     const { m, ws, thresholds } = setup();
-    m.load(undefined, 'bundled');
+    await m.load(undefined, 'bundled');
     setServingCalibration(ws, { confidenceThreshold: 0.45, minAcceptedShare: 0.4, chars: 2000, tried: [] });
-    assert.equal(m.load(ws, 'workspace')!.confidenceThreshold, 0.45);
+    assert.equal((await m.load(ws, 'workspace'))!.confidenceThreshold, 0.45);
     assert.deepEqual(thresholds, [undefined, 0.45]);
   });
 
-  it('falls back to the bundled model with a clear warning when the checkpoint is broken', () => {
+  it('falls back to the bundled model with a clear warning when the checkpoint is broken', async () => {
     const { m, ws, warnings } = setup();
     fs.truncateSync(path.join(ws, 'weights.bin'), 10);
-    const active = m.load(ws, 'workspace')!;
+    const active = (await m.load(ws, 'workspace'))!;
     assert.equal(active.source, 'bundled');
     assert.equal(active.name, 'bundled-model');
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /weights\.bin.*truncated.*bundled model instead/);
   });
 
-  it('keeps serving the previous model when a new one fails and no bundled model exists', () => {
+  it('keeps serving the previous model when a new one fails and no bundled model exists', async () => {
     const { ws } = setup();
     const warnings: string[] = [];
     const served: ModelWeights[] = [];
@@ -70,10 +70,30 @@ describe('model manager', () => {
       { log: () => undefined, warn: (w) => warnings.push(w), changed: () => undefined, serve: (w) => served.push(w) },
       () => undefined,
     );
-    m.load(ws, 'workspace');
-    m.load(path.join(ws, 'missing'), 'chosen');
+    await m.load(ws, 'workspace');
+    await m.load(path.join(ws, 'missing'), 'chosen');
     assert.equal(m.active!.name, 'workspace-model');
     assert.equal(served.length, 1, 'the failed load served nothing new');
     assert.match(warnings[0], /does not exist/);
+  });
+
+  it('serves the last model asked for when loads overlap (a slow first load does not win)', async () => {
+    const { ws } = setup();
+    const served: string[] = [];
+    const slowFirst = async (dir: string) => {
+      if (dir.endsWith('bundled')) await new Promise((r) => setTimeout(r, 100));
+      return loadCheckpoint(dir);
+    };
+    const root = path.dirname(ws);
+    const m = new ModelManager(
+      { log: () => undefined, warn: () => undefined, changed: () => undefined, serve: (w) => served.push(w === undefined ? '' : 'served') },
+      () => path.join(root, 'bundled'),
+      slowFirst,
+    );
+    const [first, second] = await Promise.all([m.load(undefined, 'bundled'), m.load(ws, 'workspace')]);
+    assert.equal(m.active!.name, 'workspace-model');
+    assert.equal(first!.name, 'workspace-model', 'the slow load reports what serves');
+    assert.equal(second!.name, 'workspace-model');
+    assert.equal(served.length, 1, 'the stale load served nothing');
   });
 });

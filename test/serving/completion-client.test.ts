@@ -147,6 +147,26 @@ describe('completion worker', function () {
     c.dispose();
   });
 
+  it('primes a document reported before the model arrived (open at activation) once the model comes', async () => {
+    const primedDocs: DocumentPrimed[] = [];
+    const c = new CompletionClient({ log: () => undefined, documentPrimed: (p) => primedDocs.push(p) }, SCRIPT);
+    const doc = longDocument(60);
+    c.document('early.py', doc, doc.length, DEFAULT_COMPLETION_SETTINGS.contextChars);
+    c.document('closed.py', doc, doc.length, DEFAULT_COMPLETION_SETTINGS.contextChars);
+    c.close('closed.py');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(c.starts, 0, 'no worker without a model');
+    c.setModel(weights);
+    for (let i = 0; i < 200 && !primedDocs.length; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(
+      primedDocs.map((p) => p.key),
+      ['early.py'],
+      'the early document is primed; the one closed meanwhile is not',
+    );
+    c.dispose();
+  });
+
   it('keeps this thread free while it steps, and stops a cancelled request at once', async () => {
     const prefix = longDocument(4000, false); // ~170 KB with no definition: the context is contextChars
     const settings = { contextChars: 60_000 };

@@ -69,7 +69,7 @@ describe('training process', function () {
     assert.ok(loadCheckpoint(out).meta.training!.history.length >= 1);
   });
 
-  it("a low-priority run lowers its threads and, in a session of its own, its scheduling group", async function () {
+  it('a low-priority run lowers its threads and, in a session of its own, its scheduling group', async function () {
     const logs: string[] = [];
     const job = startTrainingProcess(
       { ...tinyConfig(tinyCorpus(2), path.join(tempDir(), 'ck'), { epochs: 200 }), lowPriority: true },

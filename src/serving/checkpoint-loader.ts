@@ -1,0 +1,69 @@
+/**
+ * Reads and checks a checkpoint off the extension host's thread, in a short-lived worker, and hands back its
+ * weights in shared memory. On the host's thread, reading, hashing and decoding the bundled model took ~20 ms on an
+ * idle core and 50-90 ms while a training run went (the host's CPU profile in the UI test), and posting the
+ * weights to the completion worker as a copy another ~20 ms: a stall the user feels when a run switches models.
+ * Shared, the weights pass to the completion worker, and to a new one after a crash, without a copy (no one
+ * writes to them once loaded). Where the worker script is missing (running from sources without a build), the
+ * checkpoint is loaded on the calling thread.
+ */
+import { Worker } from 'worker_threads';
+import { Checkpoint, loadCheckpoint } from '../model/checkpoint';
+import { ModelWeights } from '../model/architecture';
+import { findWorkerScript } from '../util/worker-script';
+
+export const CHECKPOINT_WORKER_FILE = 'checkpoint-worker.js';
+
+export type LoaderReply = { ok: true; checkpoint: Checkpoint } | { ok: false; message: string };
+
+/** The same weights, every array moved into one SharedArrayBuffer. */
+export function shareWeights(w: ModelWeights): ModelWeights {
+  const arrays = [w.embedding, ...w.lstm.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]), w.denseKernel, w.denseBias];
+  const buffer = new SharedArrayBuffer(arrays.reduce((n, a) => n + a.byteLength, 0));
+  let offset = 0;
+  const share = (a: Float32Array) => {
+    const s = new Float32Array(buffer, offset, a.length);
+    s.set(a);
+    offset += a.byteLength;
+    return s;
+  };
+  return {
+    spec: w.spec,
+    embedding: share(w.embedding),
+    lstm: w.lstm.map((l) => ({ ...l, kernel: share(l.kernel), recurrentKernel: share(l.recurrentKernel), bias: share(l.bias) })),
+    denseKernel: share(w.denseKernel),
+    denseBias: share(w.denseBias),
+  };
+}
+
+/** The reader's script, or false when there is none (running from sources without a build). */
+function readerScript(): string | false {
+  try {
+    return findWorkerScript(CHECKPOINT_WORKER_FILE);
+  } catch {
+    return false;
+  }
+}
+
+/** Loads `dir` as loadCheckpoint does (the same checks, the same errors), in a worker thread (`script` false: here). */
+export function loadCheckpointOffThread(dir: string, script: string | false = readerScript()): Promise<Checkpoint> {
+  if (!script) return Promise.resolve().then(() => loadCheckpoint(dir));
+  return new Promise<Checkpoint>((resolve, reject) => {
+    const worker = new Worker(script, { workerData: { dir } });
+    let settled = false;
+    worker.once('message', (m: LoaderReply) => {
+      settled = true;
+      if (m.ok) resolve(m.checkpoint);
+      else reject(new Error(m.message));
+      void worker.terminate();
+    });
+    worker.once('error', (e) => {
+      if (!settled) reject(new Error(`the checkpoint could not be read: ${e.message}`));
+      settled = true;
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`the checkpoint reader stopped (code ${code}) before reading ${dir}`));
+      settled = true;
+    });
+  });
+}
