@@ -261,7 +261,12 @@ async function installNative(s: ExtensionState, which?: NativeBackend) {
 }
 
 export function registerCommands(s: ExtensionState): vscode.Disposable[] {
-  const reg = (id: string, f: (...a: never[]) => unknown) => vscode.commands.registerCommand(id, f);
+  // The model loads off this thread at activation: a command run in those first tens of ms waits for it.
+  const reg = (id: string, f: (...a: never[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...a: never[]) => {
+      await s.models.settled();
+      return f(...a);
+    });
   return [
     reg(
       'lstmComplete.trainOnWorkspace',

@@ -23,7 +23,8 @@ function pythonEditor(): vscode.TextEditor | undefined {
   return undefined;
 }
 
-function modelDir(s: ExtensionState): string | undefined {
+async function modelDir(s: ExtensionState): Promise<string | undefined> {
+  await s.models.settled(); // at activation the model is still loading (off the host's thread)
   const dir = s.models.active?.dir;
   if (!dir) void vscode.window.showWarningMessage('LSTM: no model is loaded (see the LSTM log).');
   return dir;
@@ -39,7 +40,7 @@ function failed(s: ExtensionState, what: string, e: unknown): false {
 /** The heatmap of the active file; returns what it found (tests read it), undefined when cancelled. */
 async function showCells(s: ExtensionState): Promise<{ report: CellReport; chars: number; drawn: number; seconds: number } | false | undefined> {
   const editor = pythonEditor();
-  const dir = editor && modelDir(s);
+  const dir = editor && (await modelDir(s));
   if (!editor || !dir) return false;
   const name = path.basename(editor.document.fileName);
   const text = editor.document.getText();
@@ -81,7 +82,7 @@ interface LensArgs {
 /** Shades the active file's most surprising lines and offers them in a list; returns them (tests read them). */
 async function surpriseLens(s: ExtensionState, shading: SurpriseShading, args: LensArgs = {}): Promise<LineSurprise[] | false | undefined> {
   const editor = pythonEditor();
-  const dir = editor && modelDir(s);
+  const dir = editor && (await modelDir(s));
   if (!editor || !dir) return false;
   const doc = editor.document;
   const name = path.basename(doc.fileName);

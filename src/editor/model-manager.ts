@@ -34,6 +34,8 @@ export class ModelManager {
   private current: ActiveModel | undefined;
   /** Loads asked for so far: a load that finishes after a later one was asked for is dropped. */
   private asked = 0;
+  /** The last load asked for. */
+  private latest: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly hooks: ModelManagerHooks,
@@ -45,8 +47,22 @@ export class ModelManager {
     return this.current;
   }
 
+  /** Resolves once no load is under way (at activation the model loads off the host's thread: tens of ms). */
+  async settled(): Promise<void> {
+    for (let p = this.latest; ; p = this.latest) {
+      await p.catch(() => undefined);
+      if (p === this.latest) return;
+    }
+  }
+
   /** Loads `dir` (or the bundled model); on failure keeps serving, falling back to the bundled model. */
-  async load(dir: string | undefined, source: ModelSource): Promise<ActiveModel | undefined> {
+  load(dir: string | undefined, source: ModelSource): Promise<ActiveModel | undefined> {
+    const p = this.loadNow(dir, source);
+    this.latest = p;
+    return p;
+  }
+
+  private async loadNow(dir: string | undefined, source: ModelSource): Promise<ActiveModel | undefined> {
     const ticket = ++this.asked;
     const target = dir ?? this.bundledDir();
     if (!target) {

@@ -90,7 +90,10 @@ describe('model manager', () => {
       () => path.join(root, 'bundled'),
       slowFirst,
     );
-    const [first, second] = await Promise.all([m.load(undefined, 'bundled'), m.load(ws, 'workspace')]);
+    const loads = [m.load(undefined, 'bundled'), m.load(ws, 'workspace')];
+    await m.settled();
+    assert.equal(m.active?.name, 'workspace-model', 'settled() waits for the last load');
+    const [first, second] = await Promise.all(loads);
     assert.equal(m.active!.name, 'workspace-model');
     assert.equal(first!.name, 'workspace-model', 'the slow load reports what serves');
     assert.equal(second!.name, 'workspace-model');
