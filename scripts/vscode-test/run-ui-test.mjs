@@ -94,12 +94,21 @@ function trainingEventLoop(dataDir) {
   return m ? { p50: Number(m[1]), p99: Number(m[2]), max: Number(m[3]) } : undefined;
 }
 
+/** The host's event loop from activation to the run's start (LSTM_COMPLETE_HOST_WATCH): the same session without a run. */
+function eventLoopBeforeRun(dataDir) {
+  return extensionLogs(dataDir)
+    .flatMap((t) => [...t.matchAll(/extension host event loop before this run: (.*)$/gm)])
+    .at(-1)?.[1];
+}
+
 async function main() {
   ensureTools();
   fs.mkdirSync(artifacts, { recursive: true });
   const vsix = packageExtension();
   const ws = makeWorkspace();
   const model = trainTinyModel(ws, path.join(tempDir('lstm-model-'), 'tiny'));
+  // The extension logs the host's event loop from activation to the run's start: the baseline for the run's figures.
+  process.env.LSTM_COMPLETE_HOST_WATCH = '1';
   let vscode;
   try {
     vscode = await openVsCode({
@@ -216,7 +225,8 @@ async function main() {
     for (let i = 0; i < 30 && !(lag = trainingEventLoop(dirs.data)); i++) await page.waitForTimeout(500);
     step(
       lag
-        ? `extension host event loop while training: p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms (target: max <= 50 ms)`
+        ? `extension host event loop while training: p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms (target: max <= 50 ms); ` +
+            `from activation to the run (typing, no run): ${eventLoopBeforeRun(dirs.data) ?? 'not logged'}`
         : 'no event-loop figure in the log',
     );
     if (!lag) throw new Error('the training run logged no event-loop figure');

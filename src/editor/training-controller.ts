@@ -10,7 +10,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { monitorEventLoopDelay } from 'perf_hooks';
+import { describeEventLoop, watchEventLoop } from '../util/event-loop-watch';
 import { startTraining, TrainingJob } from '../training/runner/worker-client';
 import { startTrainingProcess } from '../training/runner/process-client';
 import { chooseTrainingHost, findPlainNode, wantsGpu } from '../training/runner/training-host';
@@ -109,6 +109,14 @@ export class TrainingController {
   lastRun: TrainingRunResult | undefined;
   readonly history: EpochRecord[] = [];
 
+  /**
+   * The host's event loop from activation (or the last run) to the next run's start, logged beside the run's own
+   * figures: a baseline from the same session, for developers and the UI test (LSTM_COMPLETE_HOST_WATCH set).
+   */
+  private between = process.env.LSTM_COMPLETE_HOST_WATCH ? watchEventLoop() : undefined;
+  /** With LSTM_COMPLETE_HOST_PROFILE set, the host's CPU profile from activation to the first run, too. */
+  private betweenProfile = startHostProfile();
+
   constructor(private readonly hooks: TrainingHooks) {}
 
   get running(): boolean {
@@ -122,6 +130,8 @@ export class TrainingController {
   }
 
   async dispose(): Promise<void> {
+    this.between?.stop();
+    await this.betweenProfile?.stop();
     await this.job?.terminate();
   }
 
@@ -140,9 +150,14 @@ export class TrainingController {
     this.start = this.best = undefined;
     this.checkpointsThisRun = 0;
     this.hooks.history(this.history);
-    const lag = monitorEventLoopDelay({ resolution: 10 });
-    lag.enable();
-    const stalls = watchStalls();
+    if (this.between) {
+      this.hooks.log(`training: extension host event loop before this run: ${describeEventLoop(this.between.stop())}`);
+      this.between = watchEventLoop();
+    }
+    const before = await this.betweenProfile?.stop();
+    this.betweenProfile = undefined;
+    if (before) this.hooks.log(`training: the host's CPU profile before the run: ${before}`);
+    const loop = watchEventLoop();
     const profile = startHostProfile();
     const result: TrainingRunResult = { eventLoopDelayMs: { p50: 0, p99: 0, max: 0 } };
     try {
@@ -180,9 +195,8 @@ export class TrainingController {
       if (!opts.background) void vscode.window.showErrorMessage(`LSTM: training failed: ${result.error}`);
     } finally {
       this.job = undefined;
-      lag.disable();
-      result.eventLoopDelayMs = { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 };
-      const worst = stalls.stop();
+      const { stalls: worst, ...lag } = loop.stop();
+      result.eventLoopDelayMs = lag;
       const profiled = await profile?.stop();
       if (profiled) this.hooks.log(`training: the host's CPU profile during the run: ${profiled}`);
       if (worst.length) this.hooks.log(`training: the host's longest stalls: ${worst.map((w) => `${w.ms.toFixed(0)} ms at ${w.at}`).join(', ')}`);
@@ -296,29 +310,6 @@ export class TrainingController {
       }
     };
   }
-}
-
-/**
- * The host's event-loop stalls over 50 ms while a run goes, with the wall-clock time each ended (to match with
- * the log's lines): the delay histogram says how long the worst one was, this says when.
- */
-function watchStalls(): { stop(): { ms: number; at: string }[] } {
-  const every = 20;
-  const found: { ms: number; at: string }[] = [];
-  let last = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    const late = now - last - every;
-    if (late > 50) found.push({ ms: late, at: new Date().toISOString().slice(11, 23) });
-    last = now;
-  }, every);
-  timer.unref?.();
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return found.sort((a, b) => b.ms - a.ms).slice(0, 5);
-    },
-  };
 }
 
 /** The progress notification and status bar are updated at most this often during a run. */
