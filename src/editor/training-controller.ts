@@ -154,9 +154,11 @@ export class TrainingController {
       this.hooks.log(`training: extension host event loop before this run: ${describeEventLoop(this.between.stop())}`);
       this.between = watchEventLoop();
     }
-    const before = await this.betweenProfile?.stop();
-    this.betweenProfile = undefined;
-    if (before) this.hooks.log(`training: the host's CPU profile before the run: ${before}`);
+    if (this.betweenProfile) {
+      const before = await this.betweenProfile.stop();
+      this.betweenProfile = undefined;
+      if (before) this.hooks.log(`training: the host's CPU profile before the run: ${before}`);
+    }
     const loop = watchEventLoop();
     const profile = startHostProfile();
     const result: TrainingRunResult = { eventLoopDelayMs: { p50: 0, p99: 0, max: 0 } };
