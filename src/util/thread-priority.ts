@@ -29,10 +29,19 @@ export function lowerThisThreadPriority(nice = TRAINING_NICE): boolean {
  * the priority of the thread that created them, so in a process that only trains (training/runner/process-main)
  * lowering the threads that exist now and those the main thread starts later leaves nothing at normal priority.
  * Measured: with only the training threads lowered, four helper threads at nice 0 used ~25% of a core.
- * Returns how many threads were lowered.
+ * On Linux each thread is lowered (setpriority on a thread id changes that thread alone); on macOS and Windows the
+ * process's priority (Windows: its priority class, below normal for nice 10) covers all its threads, so the process
+ * is lowered once. Returns how many threads were lowered on Linux, 1 when the whole process was, 0 on failure.
  */
-export function lowerProcessPriority(nice = TRAINING_NICE): number {
-  if (process.platform !== 'linux') return 0;
+export function lowerProcessPriority(nice = TRAINING_NICE, platform: NodeJS.Platform = process.platform): number {
+  if (platform !== 'linux') {
+    try {
+      os.setPriority(process.pid, nice);
+      return 1;
+    } catch {
+      return 0;
+    }
+  }
   let lowered = 0;
   try {
     for (const tid of fs.readdirSync('/proc/self/task')) {

@@ -22,7 +22,8 @@ process.on('message', (m: ToProcess) => {
     if (m.config.lowPriority) {
       const threads = lowerProcessPriority();
       const group = lowerOwnAutogroup();
-      const message = `training process: ${threads} threads at nice ${TRAINING_NICE}${group ? `, its own scheduling group at nice ${TRAINING_NICE}` : ''}`;
+      const lowered = process.platform === 'linux' ? `${threads} threads` : threads ? 'the process' : 'nothing (the priority could not be changed)';
+      const message = `training process: ${lowered} at nice ${TRAINING_NICE}${group ? `, its own scheduling group at nice ${TRAINING_NICE}` : ''}`;
       void send({ type: 'event', event: { type: 'log', message } });
     }
     train(
