@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { Worker } from 'worker_threads';
 import { spawn, spawnSync } from 'child_process';
-import { lowerOwnAutogroup, lowerProcessPriority, lowerThisThreadPriority, TRAINING_NICE } from '../../src/util/thread-priority';
+import { lowerOwnAutogroup, lowerThisThreadPriority, TRAINING_NICE } from '../../src/util/thread-priority';
 
 /** A thread's nice value, from /proc (field 19 of its stat line). */
 const niceOf = (tid: number) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
