@@ -47,12 +47,21 @@ export class ModelManager {
     return this.current;
   }
 
-  /** Resolves once no load is under way (at activation the model loads off the host's thread: tens of ms). */
-  async settled(): Promise<void> {
-    for (let p = this.latest; ; p = this.latest) {
-      await p.catch(() => undefined);
-      if (p === this.latest) return;
-    }
+  /**
+   * Resolves once no load is under way (at activation the model loads off the host's thread: tens of ms), or after
+   * `timeoutMs` at most: a checkpoint on a hung network drive must not hold every command (a later load still wins).
+   */
+  async settled(timeoutMs = 5000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    const loads = (async () => {
+      for (let p = this.latest; ; p = this.latest) {
+        await p.catch(() => undefined);
+        if (p === this.latest) return;
+      }
+    })();
+    await Promise.race([loads, timeout]);
+    clearTimeout(timer);
   }
 
   /** Loads `dir` (or the bundled model); on failure keeps serving, falling back to the bundled model. */

@@ -99,4 +99,19 @@ describe('model manager', () => {
     assert.equal(second!.name, 'workspace-model');
     assert.equal(served.length, 1, 'the stale load served nothing');
   });
+
+  it('lets commands wait for a load at most a while: one that never ends does not hold them', async () => {
+    const { ws } = setup();
+    const m = new ModelManager(
+      { log: () => undefined, warn: () => undefined, changed: () => undefined, serve: () => undefined },
+      () => undefined,
+      (dir) => (dir.endsWith('hung') ? new Promise(() => undefined) : Promise.resolve(loadCheckpoint(dir))),
+    );
+    void m.load(path.join(ws, 'hung'), 'chosen');
+    const t0 = Date.now();
+    await m.settled(150);
+    assert.ok(Date.now() - t0 < 1000, 'settled() gave up waiting');
+    await m.load(ws, 'workspace');
+    assert.equal(m.active?.name, 'workspace-model', 'a later load still serves');
+  });
 });
