@@ -10,7 +10,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { describeEventLoop, watchEventLoop } from '../util/event-loop-watch';
+import { describeEventLoop, describeStalls, watchEventLoop } from '../util/event-loop-watch';
 import { startTraining, TrainingJob } from '../training/runner/worker-client';
 import { startTrainingProcess } from '../training/runner/process-client';
 import { chooseTrainingHost, findPlainNode, wantsGpu } from '../training/runner/training-host';
@@ -201,7 +201,7 @@ export class TrainingController {
       result.eventLoopDelayMs = lag;
       const profiled = await profile?.stop();
       if (profiled) this.hooks.log(`training: the host's CPU profile during the run: ${profiled}`);
-      if (worst.length) this.hooks.log(`training: the host's longest stalls: ${worst.map((w) => `${w.ms.toFixed(0)} ms at ${w.at}`).join(', ')}`);
+      if (worst.length) this.hooks.log(`training: the host's longest stalls: ${describeStalls(worst)}`);
       this.hooks.log(
         `training: extension host event-loop delay p50 ${result.eventLoopDelayMs.p50.toFixed(1)} ms, p99 ${result.eventLoopDelayMs.p99.toFixed(1)} ms, max ${result.eventLoopDelayMs.max.toFixed(1)} ms`,
       );

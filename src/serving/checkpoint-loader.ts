@@ -9,7 +9,7 @@
  */
 import { Worker } from 'worker_threads';
 import { Checkpoint, loadCheckpoint } from '../model/checkpoint';
-import { ModelWeights } from '../model/architecture';
+import { ModelWeights, weightList, weightsFromList } from '../model/architecture';
 import { findWorkerScript } from '../util/worker-script';
 
 export const CHECKPOINT_WORKER_FILE = 'checkpoint-worker.js';
@@ -18,7 +18,7 @@ export type LoaderReply = { ok: true; checkpoint: Checkpoint } | { ok: false; me
 
 /** The same weights, every array moved into one SharedArrayBuffer. */
 export function shareWeights(w: ModelWeights): ModelWeights {
-  const arrays = [w.embedding, ...w.lstm.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]), w.denseKernel, w.denseBias];
+  const arrays = weightList(w);
   const buffer = new SharedArrayBuffer(arrays.reduce((n, a) => n + a.byteLength, 0));
   let offset = 0;
   const share = (a: Float32Array) => {
@@ -27,13 +27,7 @@ export function shareWeights(w: ModelWeights): ModelWeights {
     offset += a.byteLength;
     return s;
   };
-  return {
-    spec: w.spec,
-    embedding: share(w.embedding),
-    lstm: w.lstm.map((l) => ({ ...l, kernel: share(l.kernel), recurrentKernel: share(l.recurrentKernel), bias: share(l.bias) })),
-    denseKernel: share(w.denseKernel),
-    denseBias: share(w.denseBias),
-  };
+  return weightsFromList(w.spec, arrays.map(share));
 }
 
 /** The reader's script, or false when there is none (running from sources without a build). */

@@ -43,8 +43,11 @@ export function watchEventLoop(): { stop(): EventLoopFigures } {
   };
 }
 
+/** "67 ms at 10:48:55.385, 52 ms at 10:48:57.001". */
+export const describeStalls = (stalls: EventLoopFigures['stalls']): string => stalls.map((w) => `${w.ms.toFixed(0)} ms at ${w.at}`).join(', ');
+
 /** One log line's worth: "p50 10.1 ms, p99 30.0 ms, max 51.1 ms; stalls 67 ms at 10:48:55.385". */
 export function describeEventLoop(f: EventLoopFigures): string {
-  const stalls = f.stalls.length ? `; stalls ${f.stalls.map((w) => `${w.ms.toFixed(0)} ms at ${w.at}`).join(', ')}` : '';
+  const stalls = f.stalls.length ? `; stalls ${describeStalls(f.stalls)}` : '';
   return `p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms${stalls}`;
 }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { loadCheckpointOffThread } from '../../src/serving/checkpoint-loader';
 import { loadCheckpoint, saveCheckpoint } from '../../src/model/checkpoint';
 import { initWeights } from '../../src/model/initializers';
-import { makeSpec } from '../../src/model/architecture';
+import { makeSpec, weightList } from '../../src/model/architecture';
 import { tempDir, useBackend } from '../helpers';
 
 describe('loadCheckpointOffThread', () => {
@@ -18,10 +18,9 @@ describe('loadCheckpointOffThread', () => {
     const direct = loadCheckpoint(dir);
     assert.equal(ck.meta.name, 'shared');
     assert.deepEqual(ck.meta, direct.meta);
-    const arrays = (w: typeof ck.weights) => [w.embedding, ...w.lstm.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]), w.denseKernel, w.denseBias];
-    arrays(ck.weights).forEach((a, i) => assert.deepEqual(a, arrays(direct.weights)[i]));
+    weightList(ck.weights).forEach((a, i) => assert.deepEqual(a, weightList(direct.weights)[i]));
     assert.ok(
-      arrays(ck.weights).every((a) => a.buffer instanceof SharedArrayBuffer && a.buffer === ck.weights.embedding.buffer),
+      weightList(ck.weights).every((a) => a.buffer instanceof SharedArrayBuffer && a.buffer === ck.weights.embedding.buffer),
       'every array in one SharedArrayBuffer',
     );
     assert.deepEqual(
