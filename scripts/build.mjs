@@ -66,9 +66,9 @@ if (watch) console.error('(--watch is not supported; rerun npm run build)');
 if (process.argv.includes('--tests')) {
   await esbuild.build({
     ...options,
-    entryPoints: { 'suite/index': 'test/vscode/suite/index.ts' },
+    entryPoints: { 'suite/index': 'test/vscode/suite/index.ts', 'ghost-table/oracle': 'test/vscode/ghost-table/oracle.ts' },
     outdir: path.join(root, 'dist-test'),
     external: [...options.external, 'mocha'],
   });
-  console.error('built dist-test/suite/index.js');
+  console.error('built dist-test/suite/index.js, dist-test/ghost-table/oracle.js');
 }

@@ -117,7 +117,7 @@ export async function complete(session: CompletionSession, req: CompletionReques
 
   const scan = scanPython(text);
   const stop = makeStopRule(
-    { startIndent: /^[ \t]*/.exec(prefixLine)![0], openBrackets: scan.open.map((b) => b.char) },
+    { startIndent: /^[ \t]*/.exec(prefixLine)![0], openBrackets: scan.open.map((b) => b.char), inString: scan.inString?.quote },
     { multiline: req.settings.multiline, maxChars: req.settings.maxCompletionChars },
   );
   const search = req.settings.temperature === 0;
@@ -169,7 +169,7 @@ export async function complete(session: CompletionSession, req: CompletionReques
   return {
     outcome: 'ok',
     text: filtered.text,
-    replaceSuffix: suffixOverlap(filtered.text, req.lineSuffix),
+    replaceSuffix: suffixOverlap(filtered.text, req.lineSuffix, text),
     stepped,
     meanProbability: meanProbability(filtered),
   };

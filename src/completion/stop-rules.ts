@@ -9,6 +9,8 @@ export interface StopContext {
   startIndent: string;
   /** Brackets open before the cursor (innermost last), from scanPython(prefix).open. */
   openBrackets: string[];
+  /** The quote of the string the cursor is inside (from scanPython(prefix).inString), if any. */
+  inString?: string;
 }
 
 export interface StopOptions {
@@ -39,17 +41,33 @@ export function stopAtDedent(ctx: StopContext): (generated: string, next: string
 
 /**
  * Never emit a closing bracket that closes nothing (or the wrong opener), counting brackets opened before
- * the cursor and in the completion so far. Strings and comments in the completion are not tracked: a
- * completion is short, and a bracket in a string is rare enough to end it early.
+ * the cursor and in the completion so far. Brackets inside strings and comments do not count, and inside a
+ * string a closer never stops: it may close an f-string's `{` (which the scanner leaves as string text), and
+ * is text otherwise.
  */
 export function stopAtUnbalancedCloser(ctx: StopContext): (generated: string, next: string) => boolean {
   return (generated, next) => {
     if (!(next in CLOSERS)) return false;
     const stack = [...ctx.openBrackets];
-    for (const c of generated) {
-      if (c in OPENERS) stack.push(c);
+    let quote = ctx.inString;
+    let comment = false;
+    for (let i = 0; i < generated.length; i++) {
+      const c = generated[i];
+      if (comment) comment = c !== '\n';
+      else if (quote) {
+        if (c === '\\') i++;
+        else if (generated.startsWith(quote, i)) {
+          i += quote.length - 1;
+          quote = undefined;
+        } else if (c === '\n' && quote.length === 1) quote = undefined;
+      } else if (c === '#') comment = true;
+      else if (c === '"' || c === "'") {
+        quote = generated.startsWith(c + c + c, i) ? c + c + c : c;
+        i += quote.length - 1;
+      } else if (c in OPENERS) stack.push(c);
       else if (c in CLOSERS) stack.pop();
     }
+    if (quote || comment) return false;
     return stack[stack.length - 1] !== CLOSERS[next];
   };
 }

@@ -66,11 +66,37 @@ describe('completion filters, one at a time', () => {
       ["d['key']", "']", 2],
       ['f(a):', '):', 2],
       ['print(x', ')', 0],
-      ['print(x)', ')  # note', 0],
       ['x', '', 0],
       ['call()', ')\n', 1],
     ];
     for (const [completion, suffix, n] of rows) assert.equal(suffixOverlap(completion, suffix), n, `${completion} | ${suffix}`);
+  });
+
+  it('suffixOverlap: replaces the auto-closers a completion closes, wherever it closes them (VS Code defaults)', () => {
+    // [text before the cursor, completion, rest of the line, characters replaced, the line accepting it leaves]
+    const rows: [string, string, string, number, string][] = [
+      ['def compose_file(', 'stream, Loader=Loader):', ')', 1, 'def compose_file(stream, Loader=Loader):'],
+      ['def compose_file(', 'stream, Loader', ')', 0, 'def compose_file(stream, Loader)'],
+      ['x = foo(', 'a) + bar(b)', ')', 1, 'x = foo(a) + bar(b)'],
+      ['x = foo(', 'bar(1), 2', ')', 0, 'x = foo(bar(1), 2)'],
+      ["with open(path, '", "rb') as f:", "')", 2, "with open(path, 'rb') as f:"],
+      ["with open(path, '", 'rb', "')", 0, "with open(path, 'rb')"],
+      ["x = f'{", "name}: {value}'", "}'", 2, "x = f'{name}: {value}'"],
+      ["x = f'{", 'name', "}'", 0, "x = f'{name}'"],
+      ['    """', 'Return the value."""', '"""', 3, '    """Return the value."""'],
+      ['x = [', 'a for a in b]  # the list', ']', 1, 'x = [a for a in b]  # the list'],
+      ['print(', '"a)b")', ')', 1, 'print("a)b")'],
+      ['print(', '"a)b', ')', 0, 'print("a)b)'],
+      ['d = {', "'a': 1}", '}', 1, "d = {'a': 1}"],
+      ['foo(', 'x)', ')  # note', 1, 'foo(x)  # note'],
+      ['foo(', 'x', ', y)', 0, 'foo(x, y)'],
+      ['total = add(', '1, 2)', ', 2)', 4, 'total = add(1, 2)'],
+    ];
+    for (const [before, completion, suffix, n, line] of rows) {
+      const got = suffixOverlap(completion, suffix, before);
+      assert.equal(got, n, `${before}|${suffix} + ${completion}`);
+      assert.equal(before + completion + suffix.slice(got), line);
+    }
   });
 
   it('midWord: only when a name continues after the cursor', () => {

@@ -37,6 +37,21 @@ describe('completion rules, one at a time', () => {
     table(stopAtUnbalancedCloser({ startIndent: '', openBrackets: [] }), [['foo', ')', true, 'nothing open']]);
   });
 
+  it("stopAtUnbalancedCloser: brackets in strings and comments do not count; inside a string a closer never stops (an f-string's {)", () => {
+    table(stopAtUnbalancedCloser({ startIndent: '', openBrackets: [], inString: "'" }), [
+      ['name', '}', false, "closes the f-string's { before the cursor"],
+      ["x'", ')', true, 'the string is closed: nothing open'],
+      ['a\\', ')', false, 'an escape is still string text'],
+    ]);
+    table(stopAtUnbalancedCloser({ startIndent: '', openBrackets: ['('] }), [
+      ['"(" + x', ')', false, 'the ( inside the string opened nothing'],
+      ['"a', ')', false, 'text inside a string the completion opened'],
+      ["'''a", ']', false, 'inside a triple-quoted string'],
+      ['x  # (', ')', false, 'in a comment'],
+      ['x)  # c\n', ')', true, 'the comment ended with its line'],
+    ]);
+  });
+
   it('stopAtLineEnd and stopAtBlankLine', () => {
     table(stopAtLineEnd, [
       ['x = 1', '\n', true, 'single-line mode ends at the line end'],
