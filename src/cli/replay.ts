@@ -18,6 +18,7 @@ import { modelCompleter, wordCompleter } from '../replay/completers';
 import { replay, ReplayRow } from '../replay/replay';
 import { editingTasks, ReplayFile, ReplayTask, typedChars, typingTasks } from '../replay/tasks';
 import { UserKind } from '../replay/users';
+import { EditorKind } from '../replay/vscode-editor';
 import { RealisticUserOptions, REALISTIC_USER } from '../replay/realistic-user';
 import { progressBar } from './progress';
 import { BoundaryRule, LengthRule } from '../completion/confidence-cut';
@@ -26,7 +27,7 @@ export const REPLAY_HELP = `Usage: lstm-complete replay [--model DIR] --data DIR
                             [--max-chars N] [--file-chars N] [--edits N] [--seed S] [--temperature T] [--threshold P]
                             [--multiline] [--max-completion-chars N] [--context-chars N] [--show N] [--json]
                             [--key-interval-ms MS] [--editor-overhead-ms MS] [--accept-probability P]
-                            [--write-tasks FILE]
+                            [--write-tasks FILE] [--editor vscode|plain] [--word-by-word on|off]
 
 Keystroke savings of the ghost text against VS Code's word completion, measured in the same run.
 A simulated user types the files (in an order fixed by --seed) top to bottom at the end of the document:
@@ -37,9 +38,14 @@ already written, so the budget samples many files); and retypes 1-4 tokens at --
 settings as the editor) is asked for ghost text.
   tab user    accepts a suggestion (one keystroke) only when it is exactly what comes next
   word user   also accepts correct leading words, one keystroke each (VS Code's accept-next-word)
-  realistic   a Tab user at a steady pace: a suggestion counts only if on screen before the next key (the
+  realistic   a user at a steady pace: a suggestion counts only if on screen before the next key (the
               engine's time plus --editor-overhead-ms, default 75, within --key-interval-ms, default 200),
-              a ghost text typed through stays, and a right one is taken with --accept-probability (0.85)
+              a ghost text typed through stays, and a right one is taken with --accept-probability (0.85),
+              whole with Tab or, with --word-by-word on (the default), its right leading words
+The editor is VS Code as shipped (--editor vscode, the default): it auto-closes brackets and quotes (a typed
+closer overtypes its own; before Enter the user deletes the ones left on the line, one key) and auto-indents
+(the user fixes the indentation it gives: Backspace or Tab per level); --editor plain closes nothing and indents
+every line as meant for free (the figures before 2026-12-07).
 Figures: savings = 1 - keystrokes/characters, shown rate, accepted share of shown, mean accepted length,
 first-character accuracy, latency per request (p50/p95). --show N prints N of the suggestions accepted.
 Completion settings default to the editor's: --temperature (0 = search, the default), --threshold (the
@@ -76,6 +82,8 @@ const OPTIONS = {
   length: { type: 'string' },
   precision: { type: 'string' },
   'key-interval-ms': { type: 'string' },
+  editor: { type: 'string' },
+  'word-by-word': { type: 'string' },
   'editor-overhead-ms': { type: 'string' },
   'accept-probability': { type: 'string' },
   'write-tasks': { type: 'string' },
@@ -185,8 +193,10 @@ export async function runReplay(argv: string[]): Promise<number> {
     keyIntervalMs: numberOpt(v, 'key-interval-ms', REALISTIC_USER.keyIntervalMs, { min: 1, max: 10_000 }),
     editorOverheadMs: numberOpt(v, 'editor-overhead-ms', REALISTIC_USER.editorOverheadMs, { min: 0, max: 10_000 }),
     acceptProbability: numberOpt(v, 'accept-probability', REALISTIC_USER.acceptProbability, { min: 0, max: 1 }),
+    wordByWord: choiceOpt(v, 'word-by-word', ['on', 'off'], 'on') === 'on',
   };
-  const common = { users, realistic, seed };
+  const editor = choiceOpt<EditorKind>(v, 'editor', ['vscode', 'plain'], 'vscode');
+  const common = { users, realistic, seed, editor };
   const typingRows = await replay(typing, completers(), { ...common, onProgress: (d, t) => bar(d, t, 'typing'), examples: show });
   const editingRows = editing.length ? await replay(editing, completers(), { ...common, onProgress: (d, t) => bar(d, t, 'editing') }) : [];
   bar.done();
@@ -202,6 +212,7 @@ export async function runReplay(argv: string[]): Promise<number> {
         settings,
         precision: stepper.precision,
         realistic,
+        editor,
         typing: { tasks: typing.length, chars: typedTotal, rows: typingRows },
         editing: { tasks: editing.length, rows: editingRows },
         seconds,

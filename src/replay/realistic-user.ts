@@ -14,16 +14,18 @@
  *   prediction, users took 78-94% of the right suggestions shown, Trnka et al. 2009); otherwise the user types on
  *   and may take it a key later.
  */
-import { Suggestion, UserAction, wholeAcceptLength } from './users';
+import { Suggestion, UserAction, wholeAcceptLength, wordUser } from './users';
 import { Rng } from '../util/rng';
 
 export interface RealisticUserOptions {
   keyIntervalMs: number;
   editorOverheadMs: number;
   acceptProbability: number;
+  /** Also takes the right leading words of a suggestion that is not right as a whole (VS Code's Accept Next Word). */
+  wordByWord?: boolean;
 }
 
-export const REALISTIC_USER: RealisticUserOptions = { keyIntervalMs: 200, editorOverheadMs: 75, acceptProbability: 0.85 };
+export const REALISTIC_USER: RealisticUserOptions = { keyIntervalMs: 200, editorOverheadMs: 75, acceptProbability: 0.85, wordByWord: true };
 
 /** What is on screen at a cursor position, and what the user does there. */
 export interface RealisticStep {
@@ -47,14 +49,17 @@ export class RealisticTabUser {
     private readonly opts: RealisticUserOptions = REALISTIC_USER,
   ) {}
 
-  step(fresh: Suggestion | undefined, latencyMs: number, intended: string, at: number, lineSuffix: string): RealisticStep {
+  step(fresh: Suggestion | undefined, latencyMs: number, intended: string, at: number, lineSuffix: string, pending = 0): RealisticStep {
     const inTime = latencyMs + this.opts.editorOverheadMs <= this.opts.keyIntervalMs;
     const seen = inTime ? fresh : this.typedThrough(intended, at);
-    const n = seen ? wholeAcceptLength(seen, intended, at, lineSuffix) : 0;
+    const n = seen ? wholeAcceptLength(seen, intended, at, lineSuffix, pending) : 0;
+    // Whole with Tab, else its right leading words with Accept Next Word (one key each) when that saves keys.
+    const right: UserAction | undefined =
+      n > 0 ? { advance: n, keystrokes: 1, accepted: true } : this.opts.wordByWord && seen ? wordUser(seen, intended, at, lineSuffix, pending) : undefined;
     let action: UserAction = { advance: 1, keystrokes: 1, accepted: false };
     let passedOver = false;
-    if (n > 0) {
-      if (this.rng() < this.opts.acceptProbability) action = { advance: n, keystrokes: 1, accepted: true };
+    if (right?.accepted) {
+      if (this.rng() < this.opts.acceptProbability) action = right;
       else passedOver = true;
     }
     // Accepted: the ghost text is gone. Typed one character: what is on screen moves with the cursor.

@@ -9,6 +9,8 @@ import { ReplayTask, skipIndentation, typedChars } from './tasks';
 import { Suggestion, USERS, UserAction, UserKind } from './users';
 import { RealisticTabUser, RealisticUserOptions, REALISTIC_USER } from './realistic-user';
 import { mulberry32, Rng } from '../util/rng';
+import { scanPython } from '../python/python-scanner';
+import { AutoClosedLine, autoIndentAfter, EditorKind, indentKeys, indentUnit, LexState, suggestWidgetOpen } from './vscode-editor';
 
 export interface Example {
   /** The line before the cursor. */
@@ -27,6 +29,8 @@ export interface ReplayOptions {
   realistic?: RealisticUserOptions;
   /** Seeds the realistic user's attention (default 1). */
   seed?: number;
+  /** The editor the user types in: VS Code as shipped (`vscode`, the default) or one that auto-closes nothing and indents for free (`plain`). */
+  editor?: EditorKind;
 }
 
 export interface ReplayRow {
@@ -66,15 +70,72 @@ type Decide = (
   intended: string,
   at: number,
   lineSuffix: string,
+  pending: number,
 ) => { seen: Suggestion | undefined; action: UserAction };
 
 function decider(user: UserKind, rng: Rng, realistic: RealisticUserOptions): Decide {
   if (user === 'realistic') {
     const u = new RealisticTabUser(rng, realistic);
-    return (s, ms, intended, at, lineSuffix) => u.step(s, ms, intended, at, lineSuffix);
+    return (s, ms, intended, at, lineSuffix, pending) => u.step(s, ms, intended, at, lineSuffix, pending);
   }
   const act = USERS[user];
-  return (s, _ms, intended, at, lineSuffix) => ({ seen: s, action: act(s, intended, at, lineSuffix) });
+  return (s, _ms, intended, at, lineSuffix, pending) => ({ seen: s, action: act(s, intended, at, lineSuffix, pending) });
+}
+
+/** Whether the text before the cursor ends in a string or comment (the last few thousand characters decide). */
+function lexAt(text: string): LexState {
+  const from = Math.max(0, text.lastIndexOf('\n', text.length - 3000) + 1);
+  const scan = scanPython(text.slice(from));
+  return { inString: scan.inString?.quote ?? null, inComment: scan.inComment };
+}
+
+/**
+ * VS Code's side of one task (vscode-editor.ts): the closers it auto-inserted on the cursor's line, and the keys
+ * a line break costs (clearing those closers, fixing the indentation it gave the next line).
+ */
+class EditorSide {
+  readonly line = new AutoClosedLine();
+  private readonly unit: number;
+  /** Indentation of the cursor's line as it is in the editor (a blank line keeps what it was given). */
+  private lineIndent: number;
+
+  constructor(private readonly task: ReplayTask) {
+    this.unit = indentUnit(task.before + task.intended);
+    const start = task.before.slice(task.before.lastIndexOf('\n') + 1) + task.intended;
+    this.lineIndent = /^[ \t]*/.exec(start)![0].length;
+  }
+
+  /** The user typed intended[at]; returns the extra keys the editor made them press. */
+  typed(at: number): number {
+    const { task } = this;
+    const ch = task.intended[at];
+    const text = task.before + task.intended.slice(0, at);
+    const lineStart = text.lastIndexOf('\n') + 1;
+    if (ch !== '\n') {
+      const lex = ch === '"' || ch === "'" ? lexAt(text) : { inString: null, inComment: false };
+      this.line.type(ch, text.slice(lineStart), lex);
+      return 0;
+    }
+    // Escape first where the suggest widget is open (Enter would accept its item), then clear the closers left.
+    let keys = suggestWidgetOpen(text, lexAt(text)) ? 1 : 0;
+    keys += this.line.enter();
+    const auto = autoIndentAfter(text.slice(lineStart), this.lineIndent, this.unit);
+    const rest = task.intended.slice(at + 1);
+    const nl = rest.indexOf('\n');
+    const next = nl < 0 ? rest : rest.slice(0, nl);
+    if (next.trim()) {
+      const want = /^[ \t]*/.exec(next)![0].length;
+      keys += indentKeys(auto, want, this.unit);
+      this.lineIndent = want;
+    } else this.lineIndent = auto;
+    return keys;
+  }
+
+  /** A suggestion was taken: the closers it replaced are gone; one that spans lines leaves none behind. */
+  accepted(replaced: number, text: string): void {
+    this.line.accept(replaced);
+    if (text.includes('\n')) this.line.pending = '';
+  }
 }
 
 /** Replays one task for one completer and user, adding to `t`. */
@@ -84,24 +145,32 @@ export async function replayTask(
   user: UserKind,
   t: Tally,
   examples?: ExampleSample,
-  opts: { rng?: Rng; realistic?: RealisticUserOptions } = {},
+  opts: { rng?: Rng; realistic?: RealisticUserOptions; editor?: EditorKind } = {},
 ): Promise<void> {
   const decide = decider(user, opts.rng ?? mulberry32(1), opts.realistic ?? REALISTIC_USER);
-  const lineSuffix = lineOf(task.after);
+  const afterLine = lineOf(task.after);
+  const editor = (opts.editor ?? 'vscode') === 'vscode' ? new EditorSide(task) : undefined;
   t.chars += typedChars(task);
   for (let at = skipIndentation(task, 0); at < task.intended.length;) {
+    const pending = editor?.line.pending ?? '';
+    const lineSuffix = pending + afterLine;
     const t0 = performance.now();
-    const fresh = await completer.suggest({ file: task.file, prefix: task.before + task.intended.slice(0, at), lineSuffix, after: task.after });
+    const fresh = await completer.suggest({ file: task.file, prefix: task.before + task.intended.slice(0, at), lineSuffix, after: pending + task.after });
     // A scripted completer states its time; the engine's is measured.
     const ms = fresh?.latencyMs ?? performance.now() - t0;
     t.latencyMs.push(ms);
     t.requests++;
-    const { seen: s, action: a } = decide(fresh, ms, task.intended, at, lineSuffix);
+    const { seen: s, action: a } = decide(fresh, ms, task.intended, at, lineSuffix, pending.length);
     if (s) {
       t.shown++;
       if (s.text[0] === task.intended[at]) t.firstCharRight++;
     }
     t.keystrokes += a.keystrokes;
+    if (editor) {
+      // Accepted whole, the closers it replaces go; word by word, only its first part is taken (users.ts).
+      if (a.accepted && s) editor.accepted(a.advance === s.text.length ? s.replaceSuffix : 0, task.intended.slice(at, at + a.advance));
+      else t.keystrokes += editor.typed(at);
+    }
     if (a.accepted) {
       t.accepted++;
       t.acceptedChars += a.advance;
@@ -129,7 +198,7 @@ export async function replay(tasks: ReplayTask[], completers: Completer[], opts:
       // The same attention for every completer: a fair comparison under one user model.
       const rng = mulberry32(opts.seed ?? 1);
       for (let i = 0; i < tasks.length; i++) {
-        await replayTask(tasks[i], c, u, t, examples, { rng, realistic: opts.realistic });
+        await replayTask(tasks[i], c, u, t, examples, { rng, realistic: opts.realistic, editor: opts.editor });
         done += perTask[i];
         opts.onProgress?.(done, total);
       }

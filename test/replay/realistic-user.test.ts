@@ -30,7 +30,7 @@ describe('realistic user', () => {
     const first = u.step({ text: 'urn value', replaceSuffix: 0 }, 5, intended, 3, '');
     assert.equal(first.passedOver, true, 'a right suggestion let pass');
     // The next answer is late: the user still sees "rn value", the same ghost typed through.
-    const u2 = new RealisticTabUser(always);
+    const u2 = new RealisticTabUser(always, { ...REALISTIC_USER, wordByWord: false });
     u2.step({ text: 'urn vaLUE', replaceSuffix: 0 }, 5, intended, 3, ''); // wrong: typed one character
     const through = u2.step(undefined, 500, intended, 4, '');
     assert.deepEqual(through.seen, { text: 'rn vaLUE', replaceSuffix: 0 });
@@ -39,6 +39,13 @@ describe('realistic user', () => {
     const u3 = new RealisticTabUser(always);
     u3.step({ text: 'xyz', replaceSuffix: 0 }, 5, intended, 3, '');
     assert.equal(u3.step(undefined, 500, intended, 4, '').seen, undefined);
+  });
+
+  it('takes the right leading words of a suggestion wrong as a whole, one key each (Accept Next Word)', () => {
+    const r = new RealisticTabUser(always).step({ text: 'urn vaLUE', replaceSuffix: 0 }, 5, intended, 3, '');
+    assert.deepEqual(r.action, { advance: 3, keystrokes: 1, accepted: true });
+    const tabOnly = new RealisticTabUser(always, { ...REALISTIC_USER, wordByWord: false }).step({ text: 'urn vaLUE', replaceSuffix: 0 }, 5, intended, 3, '');
+    assert.equal(tabOnly.action.accepted, false);
   });
 
   it('in a replay: with p = 1 and instant answers it saves what the ideal Tab user saves; late answers save nothing', async () => {
