@@ -22,6 +22,8 @@ export interface CompletionQuery {
 export interface Completer {
   name: string;
   suggest(q: CompletionQuery): Promise<Suggestion | undefined>;
+  /** Shown as ghost text (the suggest widget's rules apply to it in VS Code as shipped). */
+  inline?: boolean;
 }
 
 /** The inline provider's path: complete() on a per-document session (state cache included). */
@@ -30,6 +32,7 @@ export function modelCompleter(stepper: LstmStepper, settings: CompletionSetting
   let session: InferenceSession | undefined;
   return {
     name,
+    inline: true,
     async suggest(q) {
       if (q.file !== file || !session) {
         file = q.file;

@@ -10,7 +10,7 @@ import { Suggestion, USERS, UserAction, UserKind } from './users';
 import { RealisticTabUser, RealisticUserOptions, REALISTIC_USER } from './realistic-user';
 import { mulberry32, Rng } from '../util/rng';
 import { scanPython } from '../python/python-scanner';
-import { AutoClosedLine, autoIndentAfter, EditorKind, indentKeys, indentUnit, LexState, suggestWidgetOpen } from './vscode-editor';
+import { AutoClosedLine, autoIndentAfter, DocumentWords, EditorKind, indentKeys, indentUnit, LexState, suggestWidgetItem } from './vscode-editor';
 
 export interface Example {
   /** The line before the cursor. */
@@ -99,10 +99,22 @@ class EditorSide {
   /** Indentation of the cursor's line as it is in the editor (a blank line keeps what it was given). */
   private lineIndent: number;
 
+  /** The document's words, for the suggest widget's items. */
+  private readonly words = new DocumentWords();
+
   constructor(private readonly task: ReplayTask) {
+    this.words.add(task.after);
     this.unit = indentUnit(task.before + task.intended);
     const start = task.before.slice(task.before.lastIndexOf('\n') + 1) + task.intended;
     this.lineIndent = /^[ \t]*/.exec(start)![0].length;
+  }
+
+  /** The item the suggest widget selects with the cursor at intended[at], if it is open. */
+  widgetItem(at: number): string | undefined {
+    const text = this.task.before + this.task.intended.slice(0, at);
+    if (!/[A-Za-z0-9_]$/.test(text)) return undefined;
+    this.words.addThrough(text);
+    return suggestWidgetItem(text, this.words, lexAt(text));
   }
 
   /** The user typed intended[at]; returns the extra keys the editor made them press. */
@@ -117,7 +129,7 @@ class EditorSide {
       return 0;
     }
     // Escape first where the suggest widget is open (Enter would accept its item), then clear the closers left.
-    let keys = suggestWidgetOpen(text, lexAt(text)) ? 1 : 0;
+    let keys = this.widgetItem(at) !== undefined ? 1 : 0;
     keys += this.line.enter();
     const auto = autoIndentAfter(text.slice(lineStart), this.lineIndent, this.unit);
     const rest = task.intended.slice(at + 1);
@@ -138,6 +150,16 @@ class EditorSide {
   }
 }
 
+/**
+ * What VS Code shows of the engine's suggestion while the suggest widget has `item` selected: ghost text only when the
+ * name typed so far and the suggestion together extend the item; otherwise none (the editor replay saw this: with the
+ * widget open, a suggestion that disagreed with its item was not on screen).
+ */
+function visibleBesideWidget(s: Suggestion | undefined, prefix: string, item: string): Suggestion | undefined {
+  const typed = /[A-Za-z0-9_]*$/.exec(prefix)![0];
+  return s && (typed + s.text).startsWith(item) ? s : undefined;
+}
+
 /** Replays one task for one completer and user, adding to `t`. */
 export async function replayTask(
   task: ReplayTask,
@@ -155,7 +177,12 @@ export async function replayTask(
     const pending = editor?.line.pending ?? '';
     const lineSuffix = pending + afterLine;
     const t0 = performance.now();
-    const fresh = await completer.suggest({ file: task.file, prefix: task.before + task.intended.slice(0, at), lineSuffix, after: pending + task.after });
+    const prefix = task.before + task.intended.slice(0, at);
+    const query = { file: task.file, prefix, lineSuffix, after: pending + task.after };
+    // With VS Code's suggest widget open, ghost text shows only if it extends the widget's selected item.
+    const item = editor && completer.inline ? editor.widgetItem(at) : undefined;
+    const answer = await completer.suggest(query);
+    const fresh = item === undefined ? answer : visibleBesideWidget(answer, prefix, item);
     // A scripted completer states its time; the engine's is measured.
     const ms = fresh?.latencyMs ?? performance.now() - t0;
     t.latencyMs.push(ms);

@@ -134,16 +134,50 @@ export function indentKeys(from: number, to: number, unit: number): number {
   return keys;
 }
 
+/** The words of a document, as VS Code's word-based suggestions take them (names, not numbers). */
+export class DocumentWords {
+  private readonly words = new Set<string>();
+  /** How far `add` has read. */
+  private upTo = 0;
+
+  /** Adds the words of `text` from where the last call stopped (whole words only: the last one may go on). */
+  addThrough(text: string): void {
+    const re = /[A-Za-z_][A-Za-z0-9_]*/g;
+    re.lastIndex = this.upTo;
+    let end = this.upTo;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m.index + m[0].length === text.length) break;
+      this.words.add(m[0]);
+      end = m.index + m[0].length;
+    }
+    this.upTo = end;
+  }
+
+  add(text: string): void {
+    for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) this.words.add(m[0]);
+  }
+
+  /**
+   * Words that start with `prefix` in any case, in the widget's order for such matches (seen in VS Code 1.139): by
+   * label ignoring case, then by character code (`F` selected `f` before `Flag`; `dep` selected `dependencies`).
+   */
+  startingWith(prefix: string): string[] {
+    const lower = prefix.toLowerCase();
+    const found: string[] = [];
+    for (const w of this.words) if (w.toLowerCase().startsWith(lower)) found.push(w);
+    const key = (w: string) => w.toLowerCase();
+    return found.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  }
+}
+
 /**
- * Whether VS Code's suggest widget is open at the end of `text` (quick suggestions in code, word-based): the cursor
- * follows a name (not a number, not in a string or comment) that another word of the document starts with.
+ * The item VS Code's suggest widget selects at the end of `text`, or undefined when it is closed: quick suggestions
+ * open it in code (not in strings or comments) after a name that words of the document start with (the word being
+ * typed is not one of them); it selects the first in its order.
  */
-export function suggestWidgetOpen(text: string, lex: LexState = { inString: null, inComment: false }): boolean {
-  if (lex.inString || lex.inComment) return false;
+export function suggestWidgetItem(text: string, words: DocumentWords, lex: LexState = { inString: null, inComment: false }): string | undefined {
+  if (lex.inString || lex.inComment) return undefined;
   const m = /[A-Za-z_][A-Za-z0-9_]*$/.exec(text);
-  if (!m) return false;
-  const word = m[0];
-  const others = text.slice(0, m.index);
-  const re = new RegExp(`(?<![A-Za-z0-9_])${word}`, 'g');
-  return re.test(others);
+  if (!m || (m.index > 0 && /[0-9]/.test(text[m.index - 1]))) return undefined;
+  return words.startingWith(m[0])[0];
 }

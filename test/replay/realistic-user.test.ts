@@ -61,14 +61,14 @@ describe('realistic user', () => {
       },
     });
     const opts = (acceptProbability: number) => ({ realistic: { ...REALISTIC_USER, acceptProbability } });
-    const [tab, real] = await replay(tasks, [oracle(1)], { users: ['tab', 'realistic'], ...opts(1) });
+    const [tab, real] = await replay(tasks, [oracle(1)], { editor: 'plain', users: ['tab', 'realistic'], ...opts(1) });
     assert.equal(real.figures.keystrokes, tab.figures.keystrokes);
-    const [late] = await replay(tasks, [oracle(1000)], { users: ['realistic'], ...opts(1) });
+    const [late] = await replay(tasks, [oracle(1000)], { editor: 'plain', users: ['realistic'], ...opts(1) });
     assert.equal(late.figures.savings, 0);
     assert.equal(late.figures.shown, 0);
     // Attention below 1: fewer saved than the ideal user, more than none; the same seed, the same figure.
-    const [half] = await replay(tasks, [oracle(1)], { users: ['realistic'], ...opts(0.5), seed: 3 });
-    const [again] = await replay(tasks, [oracle(1)], { users: ['realistic'], ...opts(0.5), seed: 3 });
+    const [half] = await replay(tasks, [oracle(1)], { editor: 'plain', users: ['realistic'], ...opts(0.5), seed: 3 });
+    const [again] = await replay(tasks, [oracle(1)], { editor: 'plain', users: ['realistic'], ...opts(0.5), seed: 3 });
     assert.ok(half.figures.savings < tab.figures.savings && half.figures.savings > 0, `${half.figures.savings} vs ${tab.figures.savings}`);
     assert.deepEqual(again.figures, half.figures);
   });

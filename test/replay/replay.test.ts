@@ -53,7 +53,7 @@ const DOC = 'import os\n\ndef main(argv):\n    root = os.getcwd()\n    return ro
 describe('completion replay', () => {
   it('a model that always knows the rest of the line costs two keystrokes a line (Tab, Enter)', async () => {
     const tasks = typingTasks([{ relative: 'doc.py', text: DOC }]);
-    const [tab] = await replay(tasks, [oracle(DOC)], { users: ['tab'] });
+    const [tab] = await replay(tasks, [oracle(DOC)], { editor: 'plain', users: ['tab'] });
     const lines = DOC.split('\n').slice(0, -1);
     const keystrokes = lines.reduce((k, l) => k + (l.trim() ? 2 : 1), 0);
     assert.equal(tab.figures.chars, typedChars(tasks[0]));
@@ -63,9 +63,25 @@ describe('completion replay', () => {
     assert.equal(tab.figures.firstCharAccuracy, 1);
   });
 
+  it("in VS Code as shipped: typing costs the keys VS Code's auto-indent and auto-closing leave to fix", async () => {
+    // Nothing shown: every character is typed. The line after `    y = [1]` is auto-indented one level too deep
+    // (one Backspace); `f(` left its `)` after the cursor at Enter (one key to clear it).
+    for (const [doc, extra] of [
+      ['x = f(a)\nif x:\n    y = [1]\nz = 2\n', 1],
+      ['x = f(\n    a)\n', 1],
+      ['def g():\n    return 1\n', 0],
+    ] as const) {
+      const tasks = typingTasks([{ relative: 'doc.py', text: doc }]);
+      const [plain] = await replay(tasks, [oracle(doc, 0.3)], { editor: 'plain', users: ['tab'] });
+      const [vscode] = await replay(tasks, [oracle(doc, 0.3)], { editor: 'vscode', users: ['tab'] });
+      assert.equal(plain.figures.keystrokes, typedChars(tasks[0]), doc);
+      assert.equal(vscode.figures.keystrokes, typedChars(tasks[0]) + extra, doc);
+    }
+  });
+
   it('a model that is never sure enough shows nothing and saves nothing', async () => {
     const tasks = typingTasks([{ relative: 'doc.py', text: DOC }]);
-    const [tab] = await replay(tasks, [oracle(DOC, 0.3)], { users: ['tab'] });
+    const [tab] = await replay(tasks, [oracle(DOC, 0.3)], { editor: 'plain', users: ['tab'] });
     assert.equal(tab.figures.shownRate, 0);
     assert.equal(tab.figures.savings, 0);
   });
@@ -73,7 +89,7 @@ describe('completion replay', () => {
   it('a suggestion right for 11 characters only: known keystrokes for the Tab and the word user', async () => {
     const doc = 'alpha_value = beta_value + gamma\n';
     const tasks = typingTasks([{ relative: 'doc.py', text: doc }]);
-    const [tab, word] = await replay(tasks, [oracle(doc, 1, 11)], { users: ['tab', 'word'] });
+    const [tab, word] = await replay(tasks, [oracle(doc, 1, 11)], { editor: 'plain', users: ['tab', 'word'] });
     // Tab: wrong until only "ue + gamma" (10 characters) is left: 22 typed, 1 Tab, 1 Enter.
     assert.equal(tab.figures.keystrokes, 24);
     assert.equal(tab.figures.accepted, 1);
@@ -87,7 +103,7 @@ describe('completion replay', () => {
   it('word completion on a hand-made document saves exactly the rest of each repeated word', async () => {
     const doc = 'counter = 0\ncounter = counter + 1\n';
     const tasks = typingTasks([{ relative: 'doc.py', text: doc }]);
-    const [tab] = await replay(tasks, [wordCompleter()], { users: ['tab'] });
+    const [tab] = await replay(tasks, [wordCompleter()], { editor: 'plain', users: ['tab'] });
     // "counter" is typed in full the first time; at the "c" of each later occurrence the rest, "ounter", is
     // offered and accepted: 2 keystrokes for 7 characters, twice.
     assert.equal(tab.figures.chars, doc.length);

@@ -1,5 +1,21 @@
 import { strict as assert } from 'assert';
-import { AutoClosedLine, autoIndentAfter, closersConsumedBy, indentKeys, indentUnit, suggestWidgetOpen } from '../../src/replay/vscode-editor';
+import {
+  AutoClosedLine,
+  autoIndentAfter,
+  closersConsumedBy,
+  DocumentWords,
+  indentKeys,
+  indentUnit,
+  LexState,
+  suggestWidgetItem,
+} from '../../src/replay/vscode-editor';
+
+/** The suggest widget's item at the end of `text`, the document's words taken from the text before the last name. */
+function widget(text: string, lex?: LexState): string | undefined {
+  const words = new DocumentWords();
+  words.addThrough(text);
+  return suggestWidgetItem(text, words, lex);
+}
 
 const CODE = { inString: null, inComment: false };
 
@@ -71,12 +87,16 @@ describe('VS Code as shipped, as the replay models it', () => {
     assert.equal(indentKeys(4, 13, 4), 3); // two tab stops, then a space
   });
 
-  it('the suggest widget is open after a name another word of the document starts with, not in strings or after numbers', () => {
-    assert.equal(suggestWidgetOpen('result = 1\nreturn res'), true);
-    assert.equal(suggestWidgetOpen('x = 1\nreturn res'), false);
-    assert.equal(suggestWidgetOpen('result = 1\nreturn result'), true); // the same word elsewhere is a suggestion
-    assert.equal(suggestWidgetOpen('result = 1\nreturn result)'), false);
-    assert.equal(suggestWidgetOpen('r1 = 1\nx = 1'), false);
-    assert.equal(suggestWidgetOpen("result = 1\nx = 'res", { inString: "'", inComment: false }), false);
+  it('the suggest widget: open after a name words of the document start with, selecting the first by case then label', () => {
+    assert.equal(widget('result = 1\nreturn res'), 'result');
+    assert.equal(widget('x = 1\nreturn res'), undefined);
+    assert.equal(widget('result = 1\nreturn result'), 'result'); // the same word elsewhere is an item
+    assert.equal(widget('result = 1\nreturn result)'), undefined);
+    assert.equal(widget('r1 = 1\nx = 1'), undefined);
+    assert.equal(widget("result = 1\nx = 'res", { inString: "'", inComment: false }), undefined);
+    // What VS Code 1.139 showed for `dep` with both words in the file: dependencies first, then dependency.
+    assert.equal(widget('dependency = 1\ndependencies = 2\nx = dep'), 'dependencies');
+    assert.equal(widget('Dependency = 1\ndependency = 2\nx = Dep'), 'Dependency');
+    assert.equal(widget('Flag = 1\nf = 2\nx = F'), 'f'); // any case, shortest first
   });
 });
