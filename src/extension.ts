@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { ModelManager } from './editor/model-manager';
 import { LstmInlineCompletionProvider } from './editor/inline-provider';
+import { ModelWordSuggestions } from './editor/suggest-provider';
 import { DocumentReporter } from './editor/document-reports';
 import { readSettings, SECTION } from './editor/settings';
 import { StatusBar } from './editor/status-bar';
@@ -140,6 +141,7 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     log,
     status,
     vscode.languages.registerInlineCompletionItemProvider({ language: 'python' }, provider),
+    vscode.languages.registerCompletionItemProvider({ language: 'python' }, new ModelWordSuggestions(provider, readSettings)),
     ...editorEvents(state),
     { dispose: () => indexer.dispose() },
     { dispose: () => serving.dispose() },

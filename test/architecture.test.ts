@@ -24,7 +24,7 @@ const ALLOWED: Record<string, string[]> = {
   'workspace-index': ['data', 'inference', 'model', 'util'],
   completion: ['workspace-index', 'inference', 'model', 'python', 'util'],
   serving: ['completion', 'workspace-index', 'inference', 'model', 'util'],
-  replay: ['completion', 'workspace-index', 'inference', 'model', 'util'],
+  replay: ['completion', 'workspace-index', 'inference', 'model', 'python', 'util'],
   analysis: ['data', 'inference', 'model', 'python', 'util'],
   lens: ['completion', 'workspace-index', 'inference', 'model', 'python', 'util'],
   cli: [

@@ -1,10 +1,11 @@
 /**
  * The inline completion provider: thin glue between VS Code and the completion worker, which runs the engine
- * off the extension host's thread. Debounces, passes the cancellation token on, and reports timings to the
- * log and status bar.
+ * off the extension host's thread. Debounces, shares each place's answer with the suggest widget's list, stops the
+ * request for a place a newer one replaced, and reports timings to the log and status bar.
  */
 import * as vscode from 'vscode';
 import { CompletionClient } from '../serving/completion-client';
+import type { CompletionResult } from '../serving/completion-protocol';
 import { AFTER_CURSOR_CHARS } from '../serving/completion-protocol';
 import { Settings } from './settings';
 
@@ -16,15 +17,46 @@ export interface ProviderHooks {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A document version and a cursor offset: one place where ghost text is computed. */
+const placeKey = (document: vscode.TextDocument, position: vscode.Position) => `${document.uri.toString()}@${document.version}:${document.offsetAt(position)}`;
+
 export class LstmInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
   /** Timings of the last completions, and the characters each stepped to reach the cursor, for diagnostics. */
   readonly recentMs: number[] = [];
   readonly recentStepped: number[] = [];
 
+  /** The answer being computed or last computed, for the suggest widget's list at the same place (suggest-provider.ts). */
+  private latest: { key: string; answer: Promise<(CompletionResult & { workerMs?: number }) | undefined>; cancel: AbortController } | undefined;
+
   constructor(
     private readonly serving: CompletionClient,
     private readonly hooks: ProviderHooks,
   ) {}
+
+  /**
+   * The ghost text's answer at this place (this document version and cursor): the one already asked for, or a new
+   * request. The suggest widget's list (suggest-provider.ts) asks here too, often before VS Code asks for ghost text,
+   * and both share one answer. Only the latest place matters: a request for a new place stops the one before.
+   */
+  answerAt(document: vscode.TextDocument, position: vscode.Position): Promise<(CompletionResult & { workerMs?: number }) | undefined> | undefined {
+    const settings = this.hooks.settings();
+    if (!settings.enable || !this.serving.hasModel) return undefined;
+    const key = placeKey(document, position);
+    if (this.latest?.key === key) return this.latest.answer;
+    this.latest?.cancel.abort();
+    const request = {
+      prefix: document.getText(new vscode.Range(new vscode.Position(0, 0), position)),
+      lineSuffix: document.lineAt(position.line).text.slice(position.character),
+      after: document.getText(new vscode.Range(position, document.positionAt(document.offsetAt(position) + AFTER_CURSOR_CHARS))),
+      settings: settings.completion,
+      thresholdSetByUser: settings.thresholdSetByUser,
+      excludeFromIndex: document.uri.scheme === 'file' ? document.uri.fsPath : undefined,
+    };
+    const cancel = new AbortController();
+    const answer = this.serving.complete(document.uri.toString(), request, cancel.signal);
+    this.latest = { key, answer, cancel };
+    return answer;
+  }
 
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
@@ -38,25 +70,12 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       await sleep(settings.debounceMs);
       if (token.isCancellationRequested) return undefined;
     }
-    if (!this.serving.hasModel) return undefined;
     const t0 = performance.now();
-    const prefix = document.getText(new vscode.Range(new vscode.Position(0, 0), position));
-    const lineSuffix = document.lineAt(position.line).text.slice(position.character);
-    const after = document.getText(new vscode.Range(position, document.positionAt(document.offsetAt(position) + AFTER_CURSOR_CHARS)));
-    const cancel = new AbortController();
-    const onCancel = token.onCancellationRequested(() => cancel.abort());
-    if (token.isCancellationRequested) cancel.abort();
+    const answer = this.answerAt(document, position);
+    if (!answer) return undefined;
     this.hooks.busy(true);
     try {
-      const request = {
-        prefix,
-        lineSuffix,
-        after,
-        settings: settings.completion,
-        thresholdSetByUser: settings.thresholdSetByUser,
-        excludeFromIndex: document.uri.scheme === 'file' ? document.uri.fsPath : undefined,
-      };
-      const r = await this.serving.complete(document.uri.toString(), request, cancel.signal);
+      const r = await answer;
       if (!r) return undefined;
       const ms = performance.now() - t0;
       this.recentMs.push(ms);
@@ -70,7 +89,6 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       const range = new vscode.Range(position, position.translate(0, r.replaceSuffix));
       return [new vscode.InlineCompletionItem(r.text, range)];
     } finally {
-      onCancel.dispose();
       this.hooks.busy(false);
     }
   }

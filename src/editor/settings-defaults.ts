@@ -22,6 +22,7 @@ export const SETTINGS_DEFAULTS = {
   contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars,
   minConfidence: DEFAULT_COMPLETION_SETTINGS.minConfidence,
   debounceMs: 0,
+  suggestWidget: true,
   surpriseLens: false,
   backend: 'auto',
   nodePath: '',

@@ -29,6 +29,8 @@ export interface Settings {
   enable: boolean;
   modelPath: string;
   debounceMs: number;
+  /** List the document's words in the suggest widget with the model's word first (suggest-provider.ts). */
+  suggestWidget: boolean;
   backend: BackendPreference;
   /** A plain Node.js for GPU training (empty: this process if it is Node, else `node` on PATH). */
   nodePath: string;
@@ -57,6 +59,7 @@ export function readSettings(): Settings {
     enable: get('enable'),
     modelPath: get('modelPath'),
     debounceMs: get('debounceMs'),
+    suggestWidget: get('suggestWidget'),
     backend: get('backend') as BackendPreference,
     nodePath: get('nodePath'),
     completion: {

@@ -22,8 +22,6 @@ export interface CompletionQuery {
 export interface Completer {
   name: string;
   suggest(q: CompletionQuery): Promise<Suggestion | undefined>;
-  /** Shown as ghost text (the suggest widget's rules apply to it in VS Code as shipped). */
-  inline?: boolean;
 }
 
 /** The inline provider's path: complete() on a per-document session (state cache included). */
@@ -32,7 +30,6 @@ export function modelCompleter(stepper: LstmStepper, settings: CompletionSetting
   let session: InferenceSession | undefined;
   return {
     name,
-    inline: true,
     async suggest(q) {
       if (q.file !== file || !session) {
         file = q.file;

@@ -150,16 +150,6 @@ class EditorSide {
   }
 }
 
-/**
- * What VS Code shows of the engine's suggestion while the suggest widget has `item` selected: ghost text only when the
- * name typed so far and the suggestion together extend the item; otherwise none (the editor replay saw this: with the
- * widget open, a suggestion that disagreed with its item was not on screen).
- */
-function visibleBesideWidget(s: Suggestion | undefined, prefix: string, item: string): Suggestion | undefined {
-  const typed = /[A-Za-z0-9_]*$/.exec(prefix)![0];
-  return s && (typed + s.text).startsWith(item) ? s : undefined;
-}
-
 /** Replays one task for one completer and user, adding to `t`. */
 export async function replayTask(
   task: ReplayTask,
@@ -179,10 +169,9 @@ export async function replayTask(
     const t0 = performance.now();
     const prefix = task.before + task.intended.slice(0, at);
     const query = { file: task.file, prefix, lineSuffix, after: pending + task.after };
-    // With VS Code's suggest widget open, ghost text shows only if it extends the widget's selected item.
-    const item = editor && completer.inline ? editor.widgetItem(at) : undefined;
-    const answer = await completer.suggest(query);
-    const fresh = item === undefined ? answer : visibleBesideWidget(answer, prefix, item);
+    // VS Code's suggest widget hides ghost text that does not extend its selected item; the extension lists the
+    // model's word first there (completion/suggest-words.ts), so the ghost text is not hidden.
+    const fresh = await completer.suggest(query);
     // A scripted completer states its time; the engine's is measured.
     const ms = fresh?.latencyMs ?? performance.now() - t0;
     t.latencyMs.push(ms);

@@ -8,7 +8,9 @@ import { CompletionRequest, CompletionResult } from '../completion/complete';
 export { AFTER_CURSOR_CHARS } from '../completion/word-candidates';
 /** The engine's settings and their defaults, as the editor's settings fill them in (the editor reads the engine only through serving). */
 export { DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
-export type { CacheSource, CompletionSettings } from '../completion/complete';
+export type { CacheSource, CompletionSettings, CompletionResult } from '../completion/complete';
+/** The suggest widget's words, the model's first (the editor's completion provider lists them). */
+export { nameBeforeCursor, widgetList, wordsStartingWith } from '../completion/suggest-words';
 import { IndexParts } from '../workspace-index/text-index';
 import { ModelWeights } from '../model/architecture';
 

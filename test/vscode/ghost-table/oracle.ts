@@ -13,6 +13,7 @@ import { GenerateOptions, GenerateResult } from '../../../src/inference/session'
 import { LstmInlineCompletionProvider } from '../../../src/editor/inline-provider';
 import { CompletionClient } from '../../../src/serving/completion-client';
 import { Settings } from '../../../src/editor/settings';
+import { ModelWordSuggestions } from '../../../src/editor/suggest-provider';
 
 /** A session that emits `script` character by character with probability 1, under the engine's stop rules. */
 class OracleSession implements CompletionSession {
@@ -58,12 +59,26 @@ export async function run(): Promise<void> {
   const settings: Settings = {
     enable: true,
     debounceMs: 0,
+    suggestWidget: true,
     completion: { ...DEFAULT_COMPLETION_SETTINGS },
     thresholdSetByUser: false,
   } as Settings;
   const provider = new LstmInlineCompletionProvider(serving, { settings: () => settings, busy: () => {}, log: () => {} });
   const reg = vscode.languages.registerInlineCompletionItemProvider({ language: 'python' }, provider);
+  // The extension's list in the suggest widget, the model's word first (the word-based list would hide the ghost text).
+  const suggestions = new ModelWordSuggestions(provider, () => settings);
+  const words = vscode.languages.registerCompletionItemProvider(
+    { language: 'python' },
+    {
+      async provideCompletionItems(document, position) {
+        const list = await suggestions.provideCompletionItems(document, position);
+        log.push(`widget list at ${position.line}:${position.character}: ${list?.items.map((i) => i.label).join(', ')}`);
+        return list;
+      },
+    },
+  );
   fs.writeFileSync(`${dir}/ready`, '');
   while (!fs.existsSync(`${dir}/done`)) await sleep(200);
   reg.dispose();
+  words.dispose();
 }
