@@ -15,7 +15,7 @@ import { mulberry32 } from '../util/rng';
 import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 import { TextIndex } from '../workspace-index/text-index';
 import { modelCompleter, wordCompleter } from '../replay/completers';
-import { replay, ReplayRow } from '../replay/replay';
+import { replay, ReplayRow, WidgetList } from '../replay/replay';
 import { editingTasks, ReplayFile, ReplayTask, typedChars, typingTasks } from '../replay/tasks';
 import { UserKind } from '../replay/users';
 import { EditorKind } from '../replay/vscode-editor';
@@ -28,6 +28,7 @@ export const REPLAY_HELP = `Usage: lstm-complete replay [--model DIR] --data DIR
                             [--multiline] [--max-completion-chars N] [--context-chars N] [--show N] [--json]
                             [--key-interval-ms MS] [--editor-overhead-ms MS] [--accept-probability P]
                             [--write-tasks FILE] [--editor vscode|plain] [--word-by-word on|off]
+                            [--suggest-widget extension|vscode]
 
 Keystroke savings of the ghost text against VS Code's word completion, measured in the same run.
 A simulated user types the files (in an order fixed by --seed) top to bottom at the end of the document:
@@ -45,7 +46,9 @@ settings as the editor) is asked for ghost text.
 The editor is VS Code as shipped (--editor vscode, the default): it auto-closes brackets and quotes (a typed
 closer overtypes its own; before Enter the user deletes the ones left on the line, one key) and auto-indents
 (the user fixes the indentation it gives: Backspace or Tab per level); --editor plain closes nothing and indents
-every line as meant for free (the figures before 2026-12-07).
+every line as meant for free (the figures before 2026-12-07). In VS Code the suggest widget opens as a name is
+typed and hides ghost text that does not extend its selected word: the extension lists the model's word first
+(--suggest-widget extension, the default); --suggest-widget vscode models VS Code's own word list instead.
 Figures: savings = 1 - keystrokes/characters, shown rate, accepted share of shown, mean accepted length,
 first-character accuracy, latency per request (p50/p95). --show N prints N of the suggestions accepted.
 Completion settings default to the editor's: --temperature (0 = search, the default), --threshold (the
@@ -84,6 +87,7 @@ const OPTIONS = {
   'key-interval-ms': { type: 'string' },
   editor: { type: 'string' },
   'word-by-word': { type: 'string' },
+  'suggest-widget': { type: 'string' },
   'editor-overhead-ms': { type: 'string' },
   'accept-probability': { type: 'string' },
   'write-tasks': { type: 'string' },
@@ -196,7 +200,8 @@ export async function runReplay(argv: string[]): Promise<number> {
     wordByWord: choiceOpt(v, 'word-by-word', ['on', 'off'], 'on') === 'on',
   };
   const editor = choiceOpt<EditorKind>(v, 'editor', ['vscode', 'plain'], 'vscode');
-  const common = { users, realistic, seed, editor };
+  const widget = choiceOpt<WidgetList>(v, 'suggest-widget', ['extension', 'vscode'], 'extension');
+  const common = { users, realistic, seed, editor, widget };
   const typingRows = await replay(typing, completers(), { ...common, onProgress: (d, t) => bar(d, t, 'typing'), examples: show });
   const editingRows = editing.length ? await replay(editing, completers(), { ...common, onProgress: (d, t) => bar(d, t, 'editing') }) : [];
   bar.done();
@@ -213,6 +218,7 @@ export async function runReplay(argv: string[]): Promise<number> {
         precision: stepper.precision,
         realistic,
         editor,
+        widget,
         typing: { tasks: typing.length, chars: typedTotal, rows: typingRows },
         editing: { tasks: editing.length, rows: editingRows },
         seconds,

@@ -116,8 +116,11 @@ export async function complete(session: CompletionSession, req: CompletionReques
   if (stepped === undefined || isCancelled()) return none('cancelled');
 
   const scan = scanPython(text);
+  // A string the cursor is in counts only if it starts on the cursor's line: the context window can start inside a
+  // string (a docstring), which turns the scanner's view of everything after it inside out.
+  const lineString = scan.inString && scan.inString.start >= text.length - prefixLine.length ? scan.inString.quote : undefined;
   const stop = makeStopRule(
-    { startIndent: /^[ \t]*/.exec(prefixLine)![0], openBrackets: scan.open.map((b) => b.char), inString: scan.inString?.quote },
+    { startIndent: /^[ \t]*/.exec(prefixLine)![0], openBrackets: scan.open.map((b) => b.char), inString: lineString },
     { multiline: req.settings.multiline, maxChars: req.settings.maxCompletionChars },
   );
   const search = req.settings.temperature === 0;
@@ -169,7 +172,9 @@ export async function complete(session: CompletionSession, req: CompletionReques
   return {
     outcome: 'ok',
     text: filtered.text,
-    replaceSuffix: suffixOverlap(filtered.text, req.lineSuffix, text),
+    // The closers an editor auto-inserted belong to the cursor's line: its text is context enough, and safe from a
+    // window that starts inside a string.
+    replaceSuffix: suffixOverlap(filtered.text, req.lineSuffix, prefixLine),
     stepped,
     meanProbability: meanProbability(filtered),
   };

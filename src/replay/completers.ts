@@ -22,6 +22,8 @@ export interface CompletionQuery {
 export interface Completer {
   name: string;
   suggest(q: CompletionQuery): Promise<Suggestion | undefined>;
+  /** Shown as ghost text (VS Code's suggest widget can hide it). */
+  inline?: boolean;
 }
 
 /** The inline provider's path: complete() on a per-document session (state cache included). */
@@ -30,6 +32,7 @@ export function modelCompleter(stepper: LstmStepper, settings: CompletionSetting
   let session: InferenceSession | undefined;
   return {
     name,
+    inline: true,
     async suggest(q) {
       if (q.file !== file || !session) {
         file = q.file;

@@ -31,7 +31,11 @@ export interface ReplayOptions {
   seed?: number;
   /** The editor the user types in: VS Code as shipped (`vscode`, the default) or one that auto-closes nothing and indents for free (`plain`). */
   editor?: EditorKind;
+  /** Whose word list the suggest widget shows in VS Code: the extension's, the model's word first (default), or VS Code's. */
+  widget?: WidgetList;
 }
+
+export type WidgetList = 'extension' | 'vscode';
 
 export interface ReplayRow {
   completer: string;
@@ -150,6 +154,16 @@ class EditorSide {
   }
 }
 
+/**
+ * What VS Code shows of a suggestion while its suggest widget has `item` selected: ghost text only when the name typed
+ * so far and the suggestion together extend the item (in the editor replay, ghost text that disagreed with VS Code's
+ * word list was not on screen).
+ */
+function visibleBesideWidget(s: Suggestion | undefined, prefix: string, item: string): Suggestion | undefined {
+  const typed = /[A-Za-z0-9_]*$/.exec(prefix)![0];
+  return s && (typed + s.text).startsWith(item) ? s : undefined;
+}
+
 /** Replays one task for one completer and user, adding to `t`. */
 export async function replayTask(
   task: ReplayTask,
@@ -157,7 +171,7 @@ export async function replayTask(
   user: UserKind,
   t: Tally,
   examples?: ExampleSample,
-  opts: { rng?: Rng; realistic?: RealisticUserOptions; editor?: EditorKind } = {},
+  opts: { rng?: Rng; realistic?: RealisticUserOptions; editor?: EditorKind; widget?: WidgetList } = {},
 ): Promise<void> {
   const decide = decider(user, opts.rng ?? mulberry32(1), opts.realistic ?? REALISTIC_USER);
   const afterLine = lineOf(task.after);
@@ -169,9 +183,12 @@ export async function replayTask(
     const t0 = performance.now();
     const prefix = task.before + task.intended.slice(0, at);
     const query = { file: task.file, prefix, lineSuffix, after: pending + task.after };
-    // VS Code's suggest widget hides ghost text that does not extend its selected item; the extension lists the
-    // model's word first there (completion/suggest-words.ts), so the ghost text is not hidden.
-    const fresh = await completer.suggest(query);
+    // VS Code's suggest widget hides ghost text that does not extend its selected item. The extension lists the
+    // model's word first there (completion/suggest-words.ts), so the ghost text is not hidden; with VS Code's own
+    // word list (--suggest-widget vscode: the extension before 2026-12-07, or the setting off) it often is.
+    const answer = await completer.suggest(query);
+    const item = editor && opts.widget === 'vscode' && completer.inline ? editor.widgetItem(at) : undefined;
+    const fresh = item === undefined ? answer : visibleBesideWidget(answer, prefix, item);
     // A scripted completer states its time; the engine's is measured.
     const ms = fresh?.latencyMs ?? performance.now() - t0;
     t.latencyMs.push(ms);
@@ -214,7 +231,7 @@ export async function replay(tasks: ReplayTask[], completers: Completer[], opts:
       // The same attention for every completer: a fair comparison under one user model.
       const rng = mulberry32(opts.seed ?? 1);
       for (let i = 0; i < tasks.length; i++) {
-        await replayTask(tasks[i], c, u, t, examples, { rng, realistic: opts.realistic, editor: opts.editor });
+        await replayTask(tasks[i], c, u, t, examples, { rng, realistic: opts.realistic, editor: opts.editor, widget: opts.widget });
         done += perTask[i];
         opts.onProgress?.(done, total);
       }

@@ -91,6 +91,7 @@ describe('completion filters, one at a time', () => {
       ['foo(', 'x)', ')  # note', 1, 'foo(x)  # note'],
       ['foo(', 'x', ', y)', 0, 'foo(x, y)'],
       ['total = add(', '1, 2)', ', 2)', 4, 'total = add(1, 2)'],
+      ['raise E(f" ({cmd_', 'name!r}', '})', 1, 'raise E(f" ({cmd_name!r})'],
     ];
     for (const [before, completion, suffix, n, line] of rows) {
       const got = suffixOverlap(completion, suffix, before);

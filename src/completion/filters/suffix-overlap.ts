@@ -28,8 +28,29 @@ function tailOnlyCloses(base: string, tail: string, baseEndsInComment: boolean):
   const from = base.length;
   if (scan.unmatchedClosers.some((p) => p >= from)) return false;
   if (scan.inString && scan.inString.start >= from) return false;
-  return !scan.strings.some((s) => s.start >= from);
+  if (scan.strings.some((s) => s.start >= from)) return false;
+  // Inside an f-string the scanner sees text, but VS Code auto-closes the { and ( typed there: count them.
+  return !(F_STRING.test(base) && bracketsOnlyUnmatched(base + tail, from));
 }
+
+/** An f-string opened on the line (f'..., rf"...). */
+const F_STRING = /(?:^|[^A-Za-z0-9_])(?:[fF][rR]?|[rR][fF])['"]/;
+
+/** True when a bracket at or after `from` closes nothing, counting every bracket (in strings too). */
+function bracketsOnlyUnmatched(text: string, from: number): boolean {
+  const stack: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') stack.push(c);
+    else if (c === ')' || c === ']' || c === '}') {
+      if (stack[stack.length - 1] === OPENER_OF[c]) stack.pop();
+      else if (i >= from) return true;
+    }
+  }
+  return false;
+}
+
+const OPENER_OF: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 
 /**
  * How many characters after the cursor `completion` replaces, given the text before the cursor (`before`,
