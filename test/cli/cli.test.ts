@@ -126,7 +126,9 @@ describe('lstm-complete CLI', function () {
     }
     // The corpus repeats its names (func_0_1, func_0_2, ...): word completion saves keystrokes on it.
     assert.ok(j.typing.rows[3].figures.savings > 0);
-    assert.deepEqual(j.realistic, { keyIntervalMs: 200, editorOverheadMs: 75, acceptProbability: 0.85 });
+    assert.deepEqual(j.realistic, { keyIntervalMs: 200, editorOverheadMs: 75, acceptProbability: 0.85, wordByWord: true });
+    assert.equal(j.editor, 'vscode', 'the replay types in VS Code as shipped unless told otherwise');
+    assert.equal(j.widget, 'extension');
     assert.equal(j.settings.temperature, 0);
     const table = run(['replay', '--model', model, '--data', data, '--max-chars', '400', '--edits', '0', '--show', '3']);
     assert.equal(table.status, 0, table.stderr);
