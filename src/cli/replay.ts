@@ -56,8 +56,8 @@ probability a suggestion must have of being exactly right; default the model's c
 serves it, else 0.3), --multiline, --max-completion-chars, --context-chars;
 and, to try other decodings: --word-candidates N (document words weighed as completions of a name, 0 = none),
 --word-weight W (the LSTM's weight against word counts), --cache none|off|document|workspace (mix in what the
-document, or also the other files given, say comes next; the file being typed is never read ahead), --min-chars N, --boundary any|prefer-token, --length longest|gain (the longest suggestion
-that qualifies, or the one with the most expected keystrokes saved); --precision float32|int16 (the LSTM's
+document, or also the other files given, say comes next; the file being typed is never read ahead), --min-chars N, --boundary any|prefer-token, --length longest|gain|word-gain (the longest suggestion
+that qualifies, the one with the most expected keystrokes saved, or the most for a user who also takes right leading words); --precision float32|int16 (the LSTM's
 products; default int16, as the editor runs them). --write-tasks FILE writes the typing tasks as JSON (each file,
 the text already in it, the text typed), so another driver (a real editor) can type exactly the same text.`;
 
@@ -107,7 +107,7 @@ export function settingsFromFlags(v: Record<string, unknown>, base: CompletionSe
     minChars: numberOpt(v, 'min-chars', base.minChars, { min: 1, max: 100, integer: true }),
     boundary: choiceOpt<BoundaryRule>(v, 'boundary', ['any', 'prefer-token'], base.boundary),
     cache: cacheOpt(v, base.cache),
-    length: choiceOpt<LengthRule>(v, 'length', ['longest', 'gain'], base.length),
+    length: choiceOpt<LengthRule>(v, 'length', ['longest', 'gain', 'word-gain'], base.length),
   };
 }
 

@@ -141,7 +141,8 @@ export async function complete(session: CompletionSession, req: CompletionReques
     rng: req.rng ?? mulberry32(prefix.length),
     stopBefore: stop,
     isCancelled,
-    minCumulativeProbability: search ? req.settings.confidenceThreshold : undefined,
+    // The word-gain cut may show more than the threshold allows as a whole: the search goes on to a tenth of it.
+    minCumulativeProbability: search ? req.settings.confidenceThreshold * (req.settings.length === 'word-gain' ? 0.1 : 1) : undefined,
     adjust: cache ? (generated, probs) => void mixInto(probs, cache.predict(generated)) : undefined,
   });
   if (g.stoppedBy === 'cancelled') return none('cancelled', stepped);

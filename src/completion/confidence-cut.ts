@@ -13,8 +13,12 @@ import { isNameChar } from '../python/names';
 
 export type BoundaryRule = 'any' | 'prefer-token';
 
-/** longest: the longest qualifying prefix; gain: the one with the most expected keystrokes saved. */
-export type LengthRule = 'longest' | 'gain';
+/**
+ * longest: the longest qualifying prefix; gain: the one with the most expected keystrokes saved by a user who
+ * accepts it whole (Tab); word-gain: the most saved by one who also takes its right leading words (Ctrl+Right, a key
+ * a word), which may show more than the threshold allows as a whole while its first word reaches it.
+ */
+export type LengthRule = 'longest' | 'gain' | 'word-gain';
 
 export interface CutOptions {
   /** Lowest probability (product over the shown characters) a suggestion may have. */
@@ -44,6 +48,7 @@ export const expectedKeystrokesSaved = (p: number, length: number): number => p 
  * probability of text[i] given everything before it; `next` is the character the search stopped before.
  */
 export function confidenceCut(text: string, probabilities: ArrayLike<number>, next: string | undefined, opts: CutOptions): number {
+  if (opts.length === 'word-gain') return wordGainCut(text, probabilities, next, opts);
   let longest = 0;
   let product = 1;
   let bestGain = 0;
@@ -62,4 +67,39 @@ export function confidenceCut(text: string, probabilities: ArrayLike<number>, ne
     if (endsAtTokenBoundary(text, l, next)) return l;
   }
   return longest;
+}
+
+/** The pieces Accept Next Word takes, as ends: blanks then a name or number or a run of punctuation. */
+function segmentEnds(text: string): number[] {
+  const ends: number[] = [];
+  for (const m of text.matchAll(/[ \t]*(?:[A-Za-z0-9_]+|[^A-Za-z0-9_ \t\n]+)|\n/g)) ends.push(m.index + m[0].length);
+  return ends;
+}
+
+/**
+ * Keystrokes saved on average by showing text[0..ends[n-1]) to a user who takes it whole when it is all right (one
+ * key) and otherwise its right leading pieces (a key each, when that saves any): with P_k the probability that the
+ * first k pieces are right, P_n (L - 1) + sum over k < n of (P_k - P_{k+1}) max(0, c_k - k).
+ */
+export function wordUserGain(cumulative: readonly number[], ends: readonly number[], n: number): number {
+  const P = (k: number) => cumulative[ends[k - 1] - 1];
+  let gain = P(n) * (ends[n - 1] - 1);
+  for (let k = 1; k < n; k++) gain += (P(k) - P(k + 1)) * Math.max(0, ends[k - 1] - k);
+  return gain;
+}
+
+/** The word-gain rule: the piece boundary with the most expected keys saved, the first piece at least the threshold sure. */
+function wordGainCut(text: string, probabilities: ArrayLike<number>, next: string | undefined, opts: CutOptions): number {
+  const cumulative: number[] = [];
+  let product = 1;
+  for (let i = 0; i < text.length && i < probabilities.length; i++) cumulative.push((product *= probabilities[i]));
+  const ends = segmentEnds(text.slice(0, cumulative.length)).filter((e) => endsAtTokenBoundary(text, e, next) || e === text.length);
+  let best = 0;
+  let bestGain = 0;
+  for (let n = 1; n <= ends.length; n++) {
+    if (n === 1 && cumulative[ends[0] - 1] < opts.threshold) break;
+    const gain = wordUserGain(cumulative, ends, n);
+    if (gain > bestGain) [best, bestGain] = [ends[n - 1], gain];
+  }
+  return best < opts.minChars ? 0 : best;
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { confidenceCut, endsAtTokenBoundary } from '../../src/completion/confidence-cut';
+import { confidenceCut, endsAtTokenBoundary, wordUserGain } from '../../src/completion/confidence-cut';
 
 describe('confidence cut', () => {
   const opts = { threshold: 0.5, minChars: 2, boundary: 'any' as const };
@@ -31,5 +31,43 @@ describe('confidence cut', () => {
     assert.ok(endsAtTokenBoundary('foo', 3, undefined));
     assert.ok(!endsAtTokenBoundary('foo', 3, 'd'));
     assert.ok(endsAtTokenBoundary('x = 1', 2, undefined));
+  });
+});
+
+describe('the word-gain cut (a user who also takes right leading words)', () => {
+  it('wordUserGain: whole when all right, else the right leading pieces a key each', () => {
+    // Pieces "ab" and " cd" (ends 2 and 5); the first is sure, the second right half the time.
+    const cumulative = [1, 1, 0.5, 0.5, 0.5];
+    assert.equal(wordUserGain(cumulative, [2, 5], 1), 1); // "ab" with one key
+    // Half the time all 5 with one key (4 saved), half the time "ab" with one key (1 saved).
+    assert.equal(wordUserGain(cumulative, [2, 5], 2), 0.5 * 4 + 0.5 * 1);
+  });
+
+  it('shows past the threshold when the first word reaches it and the rest adds expected keys', () => {
+    const text = 'value + other_name';
+    const sure = confidenceCut(
+      text,
+      [...text].map((_, i) => (i < 5 ? 0.99 : 0.9)),
+      '\n',
+      { threshold: 0.3, minChars: 2, boundary: 'prefer-token', length: 'word-gain' },
+    );
+    assert.equal(sure, text.length);
+    const gainOnly = confidenceCut(
+      text,
+      [...text].map((_, i) => (i < 5 ? 0.99 : 0.9)),
+      '\n',
+      { threshold: 0.3, minChars: 2, boundary: 'prefer-token', length: 'gain' },
+    );
+    assert.ok(gainOnly < text.length, `the Tab rule stops earlier (${gainOnly})`);
+    // A first word under the threshold shows nothing.
+    assert.equal(
+      confidenceCut(
+        text,
+        [...text].map(() => 0.5),
+        '\n',
+        { threshold: 0.3, minChars: 2, boundary: 'prefer-token', length: 'word-gain' },
+      ),
+      0,
+    );
   });
 });
