@@ -42,13 +42,7 @@ const ROWS = [
     from: 'some_variable = 1\nprint(some_v',
     intended: 'some_variable = 1\nprint(some_variable)',
   },
-  {
-    // VS Code's own word list would select `dependencies` (first by label) and hide the ghost text meaning `dependency`.
-    name: 'suggest widget whose first word is another',
-    keys: ['dependencies = 1', { press: 'Enter' }, 'dependency = 2', { press: 'Enter' }, 'x = dep'],
-    from: 'dependencies = 1\ndependency = 2\nx = dep',
-    intended: 'dependencies = 1\ndependency = 2\nx = dependency.add(1)',
-  },
+
 ];
 const MODES = ['tab', 'word'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
