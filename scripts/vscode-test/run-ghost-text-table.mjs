@@ -42,7 +42,6 @@ const ROWS = [
     from: 'some_variable = 1\nprint(some_v',
     intended: 'some_variable = 1\nprint(some_variable)',
   },
-
 ];
 const MODES = ['tab', 'word'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
