@@ -9,8 +9,8 @@ import { ReplayTask, skipIndentation, typedChars } from './tasks';
 import { Suggestion, USERS, UserAction, UserKind } from './users';
 import { RealisticTabUser, RealisticUserOptions, REALISTIC_USER } from './realistic-user';
 import { mulberry32, Rng } from '../util/rng';
-import { scanPython } from '../python/python-scanner';
-import { AutoClosedLine, autoIndentAfter, DocumentWords, EditorKind, indentKeys, indentUnit, LexState, suggestWidgetItem } from './vscode-editor';
+import { EditorKind } from './vscode-editor';
+import { EditorSide, visibleBesideWidget } from './editor-side';
 
 export interface Example {
   /** The line before the cursor. */
@@ -84,84 +84,6 @@ function decider(user: UserKind, rng: Rng, realistic: RealisticUserOptions): Dec
   }
   const act = USERS[user];
   return (s, _ms, intended, at, lineSuffix, pending) => ({ seen: s, action: act(s, intended, at, lineSuffix, pending) });
-}
-
-/** Whether the text before the cursor ends in a string or comment (the last few thousand characters decide). */
-function lexAt(text: string): LexState {
-  const from = Math.max(0, text.lastIndexOf('\n', text.length - 3000) + 1);
-  const scan = scanPython(text.slice(from));
-  return { inString: scan.inString?.quote ?? null, inComment: scan.inComment };
-}
-
-/**
- * VS Code's side of one task (vscode-editor.ts): the closers it auto-inserted on the cursor's line, and the keys
- * a line break costs (clearing those closers, fixing the indentation it gave the next line).
- */
-class EditorSide {
-  readonly line = new AutoClosedLine();
-  private readonly unit: number;
-  /** Indentation of the cursor's line as it is in the editor (a blank line keeps what it was given). */
-  private lineIndent: number;
-
-  /** The document's words, for the suggest widget's items. */
-  private readonly words = new DocumentWords();
-
-  constructor(private readonly task: ReplayTask) {
-    this.words.add(task.after);
-    this.unit = indentUnit(task.before + task.intended);
-    const start = task.before.slice(task.before.lastIndexOf('\n') + 1) + task.intended;
-    this.lineIndent = /^[ \t]*/.exec(start)![0].length;
-  }
-
-  /** The item the suggest widget selects with the cursor at intended[at], if it is open. */
-  widgetItem(at: number): string | undefined {
-    const text = this.task.before + this.task.intended.slice(0, at);
-    if (!/[A-Za-z0-9_]$/.test(text)) return undefined;
-    this.words.addThrough(text);
-    return suggestWidgetItem(text, this.words, lexAt(text));
-  }
-
-  /** The user typed intended[at]; returns the extra keys the editor made them press. */
-  typed(at: number): number {
-    const { task } = this;
-    const ch = task.intended[at];
-    const text = task.before + task.intended.slice(0, at);
-    const lineStart = text.lastIndexOf('\n') + 1;
-    if (ch !== '\n') {
-      const lex = ch === '"' || ch === "'" ? lexAt(text) : { inString: null, inComment: false };
-      this.line.type(ch, text.slice(lineStart), lex);
-      return 0;
-    }
-    // Escape first where the suggest widget is open (Enter would accept its item), then clear the closers left.
-    let keys = this.widgetItem(at) !== undefined ? 1 : 0;
-    keys += this.line.enter();
-    const auto = autoIndentAfter(text.slice(lineStart), this.lineIndent, this.unit);
-    const rest = task.intended.slice(at + 1);
-    const nl = rest.indexOf('\n');
-    const next = nl < 0 ? rest : rest.slice(0, nl);
-    if (next.trim()) {
-      const want = /^[ \t]*/.exec(next)![0].length;
-      keys += indentKeys(auto, want, this.unit);
-      this.lineIndent = want;
-    } else this.lineIndent = auto;
-    return keys;
-  }
-
-  /** A suggestion was taken: the closers it replaced are gone; one that spans lines leaves none behind. */
-  accepted(replaced: number, text: string): void {
-    this.line.accept(replaced);
-    if (text.includes('\n')) this.line.pending = '';
-  }
-}
-
-/**
- * What VS Code shows of a suggestion while its suggest widget has `item` selected: ghost text only when the name typed
- * so far and the suggestion together extend the item (in the editor replay, ghost text that disagreed with VS Code's
- * word list was not on screen).
- */
-function visibleBesideWidget(s: Suggestion | undefined, prefix: string, item: string): Suggestion | undefined {
-  const typed = /[A-Za-z0-9_]*$/.exec(prefix)![0];
-  return s && (typed + s.text).startsWith(item) ? s : undefined;
 }
 
 /** Replays one task for one completer and user, adding to `t`. */
