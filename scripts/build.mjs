@@ -23,6 +23,8 @@ const entries = {
   'scripts/run-state': 'src/training/loop/run-state.ts',
   // The model card's rules for replacing the bundled model, for scripts/gpu/evaluate-and-ship.mjs (not shipped).
   'scripts/ship-verdict': 'src/training/loop/ship-verdict.ts',
+  // VS Code's editor as the replay models it, for the real-editor replay's indentation keys (not shipped).
+  'scripts/vscode-editor': 'src/replay/vscode-editor.ts',
 };
 for (const f of fs.existsSync(path.join(root, 'bench')) ? fs.readdirSync(path.join(root, 'bench')) : []) {
   if (f.endsWith('.ts')) entries[`bench/${f.slice(0, -3)}`] = `bench/${f}`;

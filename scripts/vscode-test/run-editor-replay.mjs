@@ -20,6 +20,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
+import { createRequire } from 'module';
 import { repo, artifacts, ensureTools, tempDir, packageExtension, extensionLogs, openVsCode } from './common.mjs';
 
 const step = (msg) => console.log(`editor replay: ${msg}`);
@@ -105,38 +106,11 @@ const lineState = (page) =>
     return { chars, col, suggest: Boolean(widget), selected };
   });
 
-/** The indentation unit of a file, as the replay computes it (src/replay/vscode-editor.ts indentUnit). */
-function indentUnit(text) {
-  const counts = new Map();
-  let prev = 0;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    const w = /^[ ]*/.exec(line)[0].length;
-    const step = w - prev;
-    if (step > 0 && step <= 8) counts.set(step, (counts.get(step) ?? 0) + 1);
-    prev = w;
-  }
-  let best = 4;
-  let n = 0;
-  for (const [step, c] of counts) if (c > n || (c === n && step < best)) [best, n] = [step, c];
-  return best;
-}
-
-/** Keys from `from` columns of indentation to `to` (vscode-editor.ts indentKeys). */
-function indentKeys(from, to, unit) {
-  let keys = 0;
-  let at = from;
-  while (at > to) {
-    at = at % unit ? at - (at % unit) : at - unit;
-    keys++;
-  }
-  while (at < to) {
-    const stop = at + unit - (at % unit);
-    at = stop <= to ? stop : at + 1;
-    keys++;
-  }
-  return keys;
-}
+/**
+ * The replay's own model of VS Code's indentation (src/replay/vscode-editor.ts, built to dist/scripts/): the unit of
+ * a file and the keys from one indentation to another. Loaded once the build has run (packageExtension builds).
+ */
+const replayEditor = () => createRequire(import.meta.url)(path.join(repo, 'dist', 'scripts', 'vscode-editor.js'));
 
 /** True when `sub` is in `text` in order. */
 function inOrder(sub, text) {
@@ -152,6 +126,7 @@ function inOrder(sub, text) {
  */
 async function typeTaskDefaults(page, task) {
   const text = task.intended;
+  const { indentUnit, indentKeys } = replayEditor();
   const unit = indentUnit(task.before + text);
   let keys = 0;
   let shown = 0;

@@ -17,6 +17,9 @@ export interface ProviderHooks {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The worker's answer at one place, with its own share of the time. */
+type Answer = Promise<(CompletionResult & { workerMs?: number }) | undefined>;
+
 /** A document version and a cursor offset: one place where ghost text is computed. */
 const placeKey = (document: vscode.TextDocument, position: vscode.Position) => `${document.uri.toString()}@${document.version}:${document.offsetAt(position)}`;
 
@@ -26,7 +29,7 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
   readonly recentStepped: number[] = [];
 
   /** The answer being computed or last computed, for the suggest widget's list at the same place (suggest-provider.ts). */
-  private latest: { key: string; answer: Promise<(CompletionResult & { workerMs?: number }) | undefined>; cancel: AbortController } | undefined;
+  private latest: { key: string; answer: Answer; cancel: AbortController } | undefined;
 
   constructor(
     private readonly serving: CompletionClient,
@@ -38,7 +41,7 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
    * request. The suggest widget's list (suggest-provider.ts) asks here too, often before VS Code asks for ghost text,
    * and both share one answer. Only the latest place matters: a request for a new place stops the one before.
    */
-  answerAt(document: vscode.TextDocument, position: vscode.Position): Promise<(CompletionResult & { workerMs?: number }) | undefined> | undefined {
+  answerAt(document: vscode.TextDocument, position: vscode.Position): Answer | undefined {
     const settings = this.hooks.settings();
     if (!settings.enable || !this.serving.hasModel) return undefined;
     const key = placeKey(document, position);

@@ -34,19 +34,17 @@ export class EditorSide {
     this.lineIndent = /^[ \t]*/.exec(start)![0].length;
   }
 
-  /** The item the suggest widget selects with the cursor at intended[at], if it is open. */
-  widgetItem(at: number): string | undefined {
-    const text = this.task.before + this.task.intended.slice(0, at);
+  /** The item the suggest widget selects after `text` (the document up to the cursor), if it is open. */
+  widgetItem(text: string): string | undefined {
     if (!/[A-Za-z0-9_]$/.test(text)) return undefined;
     this.words.addThrough(text);
     return suggestWidgetItem(text, this.words, lexAt(text));
   }
 
-  /** The user typed intended[at]; returns the extra keys the editor made them press. */
-  typed(at: number): number {
+  /** The user typed intended[at] after `text` (the document up to it); returns the extra keys the editor made them press. */
+  typed(at: number, text: string): number {
     const { task } = this;
     const ch = task.intended[at];
-    const text = task.before + task.intended.slice(0, at);
     const lineStart = text.lastIndexOf('\n') + 1;
     if (ch !== '\n') {
       const lex = ch === '"' || ch === "'" ? lexAt(text) : { inString: null, inComment: false };
@@ -54,7 +52,7 @@ export class EditorSide {
       return 0;
     }
     // Escape first where the suggest widget is open (Enter would accept its item), then clear the closers left.
-    let keys = this.widgetItem(at) !== undefined ? 1 : 0;
+    let keys = this.widgetItem(text) !== undefined ? 1 : 0;
     keys += this.line.enter();
     const auto = autoIndentAfter(text.slice(lineStart), this.lineIndent, this.unit);
     const rest = task.intended.slice(at + 1);

@@ -109,7 +109,7 @@ export async function replayTask(
     // model's word first there (completion/suggest-words.ts), so the ghost text is not hidden; with VS Code's own
     // word list (--suggest-widget vscode: the extension before 2026-12-07, or the setting off) it often is.
     const answer = await completer.suggest(query);
-    const item = editor && opts.widget === 'vscode' && completer.inline ? editor.widgetItem(at) : undefined;
+    const item = editor && opts.widget === 'vscode' && completer.inline ? editor.widgetItem(prefix) : undefined;
     const fresh = item === undefined ? answer : visibleBesideWidget(answer, prefix, item);
     // A scripted completer states its time; the engine's is measured.
     const ms = fresh?.latencyMs ?? performance.now() - t0;
@@ -124,15 +124,14 @@ export async function replayTask(
     if (editor) {
       // Accepted whole, the closers it replaces go; word by word, only its first part is taken (users.ts).
       if (a.accepted && s) editor.accepted(a.advance === s.text.length ? s.replaceSuffix : 0, task.intended.slice(at, at + a.advance));
-      else t.keystrokes += editor.typed(at);
+      else t.keystrokes += editor.typed(at, prefix);
     }
     if (a.accepted) {
       t.accepted++;
       t.acceptedChars += a.advance;
       // The longer ones show what the ghost text does.
       if (examples && a.advance >= 6) {
-        const text = task.before + task.intended.slice(0, at);
-        examples.offer({ before: text.slice(text.lastIndexOf('\n') + 1).trimStart(), accepted: task.intended.slice(at, at + a.advance) });
+        examples.offer({ before: prefix.slice(prefix.lastIndexOf('\n') + 1).trimStart(), accepted: task.intended.slice(at, at + a.advance) });
       }
     }
     at = skipIndentation(task, at + a.advance);

@@ -15,6 +15,7 @@
  *   brackets rule); a blank line keeps the indentation it was given. The user fixes it to what they mean: Backspace
  *   removes one level, Tab adds one, a space adds one column.
  */
+import { nameBeforeCursor, widgetOrder } from '../completion/suggest-words';
 
 /** The characters before which VS Code auto-closes: its default autoCloseBefore, closing quotes, the line end. */
 const AUTO_CLOSE_BEFORE = new Set([';', ':', '.', ',', '=', '}', ']', ')', '>', ' ', '\t', '\n', "'", '"', undefined]);
@@ -157,16 +158,12 @@ export class DocumentWords {
     for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) this.words.add(m[0]);
   }
 
-  /**
-   * Words that start with `prefix` in any case, in the widget's order for such matches (seen in VS Code 1.139): by
-   * label ignoring case, then by character code (`F` selected `f` before `Flag`; `dep` selected `dependencies`).
-   */
+  /** Words that start with `prefix` in any case, in the widget's order for such matches (suggest-words.ts widgetOrder). */
   startingWith(prefix: string): string[] {
     const lower = prefix.toLowerCase();
     const found: string[] = [];
     for (const w of this.words) if (w.toLowerCase().startsWith(lower)) found.push(w);
-    const key = (w: string) => w.toLowerCase();
-    return found.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a < b ? -1 : a > b ? 1 : 0));
+    return found.sort(widgetOrder);
   }
 }
 
@@ -177,7 +174,6 @@ export class DocumentWords {
  */
 export function suggestWidgetItem(text: string, words: DocumentWords, lex: LexState = { inString: null, inComment: false }): string | undefined {
   if (lex.inString || lex.inComment) return undefined;
-  const m = /[A-Za-z_][A-Za-z0-9_]*$/.exec(text);
-  if (!m || (m.index > 0 && /[0-9]/.test(text[m.index - 1]))) return undefined;
-  return words.startingWith(m[0])[0];
+  const typed = nameBeforeCursor(text);
+  return typed ? words.startingWith(typed)[0] : undefined;
 }

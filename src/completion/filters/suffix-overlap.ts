@@ -5,7 +5,7 @@
  * leaves the line it shows. VS Code draws such an item as ghost text in parts around the replaced characters
  * (they must appear in the completion in order: an insertion only, never a deletion).
  */
-import { scanPython } from '../../python/python-scanner';
+import { CLOSERS, scanPython } from '../../python/python-scanner';
 
 /** The characters an editor auto-inserts after the cursor: closing brackets and quotes. */
 const AUTO_CLOSERS = /^[)\]}'"]*/;
@@ -42,15 +42,13 @@ function bracketsOnlyUnmatched(text: string, from: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '(' || c === '[' || c === '{') stack.push(c);
-    else if (c === ')' || c === ']' || c === '}') {
-      if (stack[stack.length - 1] === OPENER_OF[c]) stack.pop();
+    else if (c in CLOSERS) {
+      if (stack[stack.length - 1] === CLOSERS[c]) stack.pop();
       else if (i >= from) return true;
     }
   }
   return false;
 }
-
-const OPENER_OF: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 
 /**
  * How many characters after the cursor `completion` replaces, given the text before the cursor (`before`,
