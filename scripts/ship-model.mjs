@@ -30,12 +30,22 @@ if (!ckpt || ckpt.startsWith('-') || !out) {
   process.exit(2);
 }
 const name = opt('--name') ?? path.basename(out);
-const r = spawnSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'export', '--model', ckpt, '--out', out, '--float16', '--name', name, '--force'], {
+// Everything is made and checked in a staging folder beside --out; --out changes only once all checks pass (this
+// script once replaced models/python and then failed its own check).
+fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.staging-`));
+const fail = (message) => {
+  console.error(`ship-model: ${message}; ${out} is unchanged`);
+  fs.rmSync(staging, { recursive: true, force: true });
+  process.exit(1);
+};
+const stage = path.join(staging, 'model');
+const r = spawnSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'export', '--model', ckpt, '--out', stage, '--float16', '--name', name], {
   stdio: 'inherit',
 });
-if (r.status !== 0) process.exit(r.status ?? 1);
+if (r.status !== 0) fail(`export failed (exit ${r.status})`);
 
-const metaFile = path.join(out, 'meta.json');
+const metaFile = path.join(stage, 'meta.json');
 const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
 // export keeps the weights, history and corpus; what `average` recorded it averaged comes along too.
 const source = JSON.parse(fs.readFileSync(path.join(ckpt, 'meta.json'), 'utf8'));
@@ -50,10 +60,24 @@ if (heldOutFrom) {
   meta.corpus.validationFiles = [...union];
   meta.corpus.heldOutNote = `validationFiles: the by-package validation files of this run and the standard-library files ${opt('--held-out-name') ?? path.basename(heldOutFrom)} held out (never in this model's corpus either)`;
 }
-fs.writeFileSync(metaFile, JSON.stringify(meta, null, 2) + '\n');
 const leftover = /(?:\/root\/|\/home\/[\w.-]+\/|\/Users\/[\w.-]+\/|\/work\/|\/tmp\/)/.exec(JSON.stringify(meta));
-if (leftover) {
-  console.error(`ship-model: meta.json still names a build-machine path (${leftover[0]})`);
-  process.exit(1);
+if (leftover) fail(`meta.json would still name a build-machine path (${leftover[0]})`);
+fs.writeFileSync(metaFile, JSON.stringify(meta, null, 2) + '\n');
+const check = spawnSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'generate', '--model', stage, '--chars', '20', '--seed', '1'], {
+  encoding: 'utf8',
+});
+if (check.status !== 0) fail(`the staged model does not load: ${check.stderr.trim().split('\n').pop()}`);
+
+// Into place: each file written beside its old one and renamed over it, meta.json last (a reader sees the old
+// model or the new one); the model card and pictures in --out are left alone.
+fs.mkdirSync(out, { recursive: true });
+const files = ['weights.bin', 'model.json', 'meta.json'];
+try {
+  for (const f of files) fs.copyFileSync(path.join(stage, f), path.join(out, `${f}.partial`));
+} catch (e) {
+  for (const f of files) fs.rmSync(path.join(out, `${f}.partial`), { force: true });
+  fail(`could not write into ${out}: ${e.message}`);
 }
+for (const f of files) fs.renameSync(path.join(out, `${f}.partial`), path.join(out, f));
+fs.rmSync(staging, { recursive: true, force: true });
 console.error(`shipped ${ckpt} as ${out} (${name}); held-out files: ${meta.corpus?.validationFiles?.length ?? 0}`);

@@ -52,6 +52,31 @@ const fail = (message) => {
   fs.rmSync(tmp, { recursive: true, force: true });
   process.exit(1);
 };
+// A failure says what failed, in one line, and never leaves the temp folder behind.
+process.on('uncaughtException', (e) => fail(`evaluate-and-ship: ${e.message}`));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** The most a device call's tarball may unpack to: a checkpoint, its resumable state and logs are a few tens of MB. */
+const MAX_UNPACKED_BYTES = 1 << 30;
+/**
+ * Refuses a tarball before a byte of it is unpacked when a member is a link (a `model` link once led the evaluation
+ * to a checkpoint elsewhere), names a path outside the folder, or the whole would unpack to more than the cap.
+ */
+function checkTarball(file) {
+  const r = spawnSync('tar', ['-tzvf', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) fail(`${file} is not a readable .tgz: ${r.stderr.trim().split('\n')[0]}`);
+  let total = 0;
+  for (const line of r.stdout.split('\n').filter(Boolean)) {
+    const m = /^(\S)\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.*)$/.exec(line);
+    if (!m) fail(`${file}: cannot read its listing (${line.slice(0, 80)})`);
+    const [, type, size, name] = m;
+    if (type !== '-' && type !== 'd') fail(`${file} holds ${name}, a link or special file: not unpacked`);
+    if (name.startsWith('/') || name.split('/').includes('..')) fail(`${file} names ${name}, a path outside its folder: not unpacked`);
+    total += Number(size);
+    if (total > MAX_UNPACKED_BYTES) fail(`${file} would unpack to more than ${MAX_UNPACKED_BYTES >> 20} MB: not unpacked`);
+  }
+}
+
 const shipped = path.join(tmp, 'shipped');
 fs.cpSync(path.join(repo, 'models/python'), shipped, { recursive: true });
 
@@ -67,7 +92,8 @@ function run(argv, what) {
 // 1. The checkpoint: a device call's tarball (its model/) or a folder.
 let ckpt = path.resolve(input);
 if (fs.statSync(input).isFile()) {
-  const r = spawnSync('tar', ['-C', tmp, '-xzf', input], { stdio: 'inherit' });
+  checkTarball(input);
+  const r = spawnSync('tar', ['-C', tmp, '-xzf', input, '--no-same-owner', '--no-same-permissions'], { stdio: 'inherit' });
   ckpt = path.join(tmp, 'model');
   if (r.status !== 0 || !fs.existsSync(path.join(ckpt, 'meta.json'))) {
     fail(`${input} holds no model/: that device call's run did not beat the checkpoint it started from (see its log.txt)`);
@@ -86,8 +112,11 @@ if (missing.length) {
 const stdlib = spawnSync('python3', ['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' }).stdout.trim();
 const stdlibVal = path.join(tmp, 'stdlib-validation');
 for (const rel of JSON.parse(fs.readFileSync(path.join(shipped, 'meta.json'), 'utf8')).corpus?.validationFiles ?? []) {
+  // Paths read from a file stay inside their folder: a crafted `../../x` once made this copy write outside tmp.
+  if (typeof rel !== 'string' || !rel || path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..'))
+    fail(`the shipped meta.json names ${JSON.stringify(rel)} as a held-out file: not a path inside the standard library`);
   const from = path.join(stdlib, rel);
-  if (fs.existsSync(from)) fs.cpSync(from, path.join(stdlibVal, rel));
+  if (fs.existsSync(from) && fs.statSync(from).isFile()) fs.cpSync(from, path.join(stdlibVal, rel));
 }
 if (!fs.existsSync(stdlibVal)) {
   log(`none of the shipped model's held-out standard-library files is under ${stdlib}`);

@@ -1,6 +1,7 @@
 /** Argument helpers shared by the CLI commands: usage errors exit 2, failures exit 1. */
 import { parseArgs, ParseArgsConfig } from 'util';
 import { checkOutputFolder, UnsafeOutputError } from '../model/output-folder';
+import { recoverInterruptedSave } from '../model/checkpoint';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -86,6 +87,9 @@ export function dataAndSplit(values: Record<string, unknown>): { data: string[];
  * would replace the folder (see model/output-folder.ts).
  */
 export function guardOutput(values: Record<string, unknown>, dir: string, flag = '--out'): void {
+  // A save killed between its renames left the only copy in DIR.bak: put it back first, so the checks below see
+  // the checkpoint that is there (train then refuses to replace it without --force) and no save deletes it.
+  if (recoverInterruptedSave(dir)) process.stderr.write(`recovered ${dir} from ${dir}.bak (left by a save that was interrupted)\n`);
   try {
     checkOutputFolder(dir, { force: Boolean(values.force), flag });
   } catch (e) {

@@ -1,7 +1,7 @@
 /** Typed access to the extension's settings (contributes.configuration in package.json). */
 import * as vscode from 'vscode';
 import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../serving/completion-protocol';
-import { SECTION, SETTINGS_DEFAULTS as D, SettingName } from './settings-defaults';
+import { SECTION, SETTINGS_DEFAULTS as D, SettingName, settingValue } from './settings-defaults';
 import { BackendPreference } from '../backends/backend';
 
 export { SECTION };
@@ -54,7 +54,8 @@ function setByUser(i: { globalValue?: unknown; workspaceValue?: unknown; workspa
 
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
-  const get = <K extends SettingName>(key: K): (typeof D)[K] => c.get(key, D[key]);
+  // Typed and clamped to the declared range: VS Code shows the range but a settings.json can hold anything.
+  const get = <K extends SettingName>(key: K): (typeof D)[K] => settingValue(key, c.get(key, D[key]));
   return {
     enable: get('enable'),
     modelPath: get('modelPath'),

@@ -14,6 +14,8 @@ import { ModelWeights, weightEntries, weightList, weightsFromList } from './arch
 import { modelTopology } from './layers-model';
 import { vocabDescriptor, vocabMismatch } from './vocab';
 import { toFloat16Bits, decodeFloat16 } from './float16';
+import { freeSpaceNote, ShortWriteError, writeFileDurably } from '../util/durable-write';
+import { BoundedReadError, readBounded } from '../util/bounded-read';
 
 export { CHECKPOINT_FORMAT };
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -44,16 +46,6 @@ function encodeWeights(weights: ModelWeights, float16: boolean): Buffer {
   let off = 0;
   for (const a of list) for (let i = 0; i < a.length; i++) out[off++] = toFloat16Bits(a[i]);
   return Buffer.from(out.buffer);
-}
-
-function writeFileSynced(file: string, data: Buffer | string): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 export function saveCheckpoint(dir: string, weights: ModelWeights, opts: SaveOptions = {}): CheckpointMeta {
@@ -106,7 +98,9 @@ function io<T>(what: string, file: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    throw new Error(`could not ${what} ${file}: ${ioReason(e)}`);
+    if (e instanceof ShortWriteError) throw e; // already names the file, the bytes written and the free space
+    const full = ['ENOSPC', 'EDQUOT', 'EFBIG'].includes(String((e as NodeJS.ErrnoException).code));
+    throw new Error(`could not ${what} ${file}: ${ioReason(e)}${full ? ` (${freeSpaceNote(file)})` : ''}`);
   }
 }
 
@@ -118,13 +112,14 @@ function io<T>(what: string, file: string, f: () => T): T {
 function swapFolder(dir: string, files: [string, Buffer | string][]): void {
   const tmp = `${dir}.tmp`;
   const bak = `${dir}.bak`;
+  recoverInterruptedSave(dir);
   checkSaveNames(dir);
   fs.rmSync(tmp, { recursive: true, force: true });
   try {
     io('create', tmp, () => fs.mkdirSync(tmp));
     // First: the folder is the project's from its first byte, so a crash mid-write leaves a folder it may clear.
-    io('write', path.join(tmp, OWNER_MARKER), () => fs.writeFileSync(path.join(tmp, OWNER_MARKER), 'a checkpoint folder written by lstm-complete\n'));
-    for (const [name, data] of files) io('write', path.join(tmp, name), () => writeFileSynced(path.join(tmp, name), data));
+    io('write', path.join(tmp, OWNER_MARKER), () => writeFileDurably(path.join(tmp, OWNER_MARKER), 'a checkpoint folder written by lstm-complete\n'));
+    for (const [name, data] of files) io('write', path.join(tmp, name), () => writeFileDurably(path.join(tmp, name), data));
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
@@ -153,10 +148,10 @@ function writeInPlace(dir: string, files: [string, Buffer | string][]): void {
   if (theirs.length) throw new Error(`${dir} holds its own ${theirs.join(', ')} (not written by lstm-complete): not overwritten`);
   // The marker first, as in a swap: a crash before meta.json leaves files the next save knows are its own.
   const marker = path.join(dir, OWNER_MARKER);
-  if (!fs.existsSync(marker)) io('write', marker, () => fs.writeFileSync(marker, 'checkpoint files in this folder are written by lstm-complete\n'));
+  if (!fs.existsSync(marker)) io('write', marker, () => writeFileDurably(marker, 'checkpoint files in this folder are written by lstm-complete\n'));
   const at = (name: string) => path.join(dir, name);
   try {
-    for (const [name, data] of files) io('write', `${at(name)}.partial`, () => writeFileSynced(`${at(name)}.partial`, data));
+    for (const [name, data] of files) io('write', `${at(name)}.partial`, () => writeFileDurably(`${at(name)}.partial`, data));
   } catch (e) {
     for (const [name] of files) fs.rmSync(`${at(name)}.partial`, { force: true });
     throw e;
@@ -205,27 +200,14 @@ function readCheckpointFile(dir: string, name: string, maxBytes: number): Buffer
     throw new CheckpointError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : ioReason(e));
   }
   if (path.dirname(real) !== fs.realpathSync(dir)) throw new CheckpointError(file, `is a link to ${real}, outside the checkpoint folder: not read`);
-  let fd: number;
   try {
-    fd = fs.openSync(real, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    return readBounded(real, maxBytes);
   } catch (e) {
-    throw new CheckpointError(file, ioReason(e));
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw new CheckpointError(file, 'is not a regular file (a device, pipe or folder): not read');
-    if (st.size > maxBytes) throw new CheckpointError(file, `has ${st.size} bytes, more than a checkpoint of this model can hold (${maxBytes})`);
-    const buf = Buffer.alloc(st.size);
-    let got = 0;
-    while (got < buf.length) {
-      const n = fs.readSync(fd, buf, got, buf.length - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    if (got !== buf.length) throw new CheckpointError(file, `changed while it was read (${got} of ${buf.length} bytes)`);
-    return buf;
-  } finally {
-    fs.closeSync(fd);
+    if (!(e instanceof BoundedReadError)) throw e;
+    const reason = e.reason
+      .replace(/^is missing$/, 'file is missing')
+      .replace(/more than the (\d+) it may hold: not read/, 'more than a checkpoint of this model can hold ($1)');
+    throw new CheckpointError(file, reason);
   }
 }
 
@@ -288,8 +270,26 @@ export function setServingCalibration(dirArg: string, serving: ServingCalibratio
   const dir = path.resolve(dirArg);
   const meta = { ...readCheckpointMeta(dir), serving };
   const file = path.join(dir, 'meta.json');
-  io('write', `${file}.partial`, () => writeFileSynced(`${file}.partial`, JSON.stringify(meta, null, 2)));
+  io('write', `${file}.partial`, () => writeFileDurably(`${file}.partial`, JSON.stringify(meta, null, 2)));
   io('replace', file, () => fs.renameSync(`${file}.partial`, file));
+}
+
+/**
+ * A save killed between its two renames leaves DIR missing and DIR.bak holding the only copy of the checkpoint.
+ * Puts it back as DIR (when it loads) before anything writes DIR, so no later save deletes it as a stale backup.
+ * Returns whether it did.
+ */
+export function recoverInterruptedSave(dirArg: string): boolean {
+  const dir = path.resolve(dirArg);
+  const bak = `${dir}.bak`;
+  if (fs.existsSync(dir) || !fs.existsSync(bak) || foreignEntries(bak).length) return false;
+  try {
+    loadCheckpointFiles(bak, '');
+  } catch {
+    return false; // not whole: nothing worth recovering
+  }
+  io('recover the interrupted save of', dir, () => fs.renameSync(bak, dir));
+  return true;
 }
 
 /** Resolves the folder to read: the folder itself, or its backup when a write was interrupted. */

@@ -11,6 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readBoundedText } from '../util/bounded-read';
 
 /** meta.json's `format`: what marks a checkpoint folder written before the owner marker existed. */
 export const CHECKPOINT_FORMAT = 'lstm-complete-checkpoint';
@@ -47,10 +48,8 @@ export const CHECKPOINT_FILES = ['model.json', 'weights.bin', 'meta.json'];
 export function isProjectFolder(dir: string): boolean {
   if (fs.existsSync(path.join(dir, OWNER_MARKER))) return true;
   try {
-    const file = path.join(dir, 'meta.json');
-    const st = fs.statSync(file);
-    if (!st.isFile() || st.size > MAX_JSON_BYTES) return false;
-    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { format?: unknown })?.format === CHECKPOINT_FORMAT;
+    const text = readBoundedText(path.join(dir, 'meta.json'), MAX_JSON_BYTES);
+    return (JSON.parse(text) as { format?: unknown })?.format === CHECKPOINT_FORMAT;
   } catch {
     return false;
   }

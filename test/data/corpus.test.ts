@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildCorpus, EmptyCorpusError, globToRegExp, cleanText, declaredEncoding, describeSkips } from '../../src/data/corpus';
+import { buildCorpus, EmptyCorpusError, globMatcher, cleanText, declaredEncoding, describeSkips, readSourceFile } from '../../src/data/corpus';
+import { spawnSync } from 'child_process';
 import { tempDir } from '../helpers';
 
 function write(root: string, rel: string, data: string | Buffer): void {
@@ -57,10 +58,57 @@ describe('corpus', () => {
   });
 
   it('matches globs and cleans text like the seed', () => {
-    assert.ok(globToRegExp('**/gen/*.py').test('a/b/gen/x.py'));
-    assert.ok(globToRegExp('**/gen/*.py').test('gen/x.py'));
-    assert.ok(!globToRegExp('gen/*.py').test('gen/sub/x.py'));
+    assert.ok(globMatcher('**/gen/*.py')('a/b/gen/x.py'));
+    assert.ok(globMatcher('**/gen/*.py')('gen/x.py'));
+    assert.ok(!globMatcher('gen/*.py')('gen/sub/x.py'));
+    assert.ok(globMatcher('build/**')('build/a/b.py'));
+    assert.ok(!globMatcher('a?c')('a/c'));
+    assert.ok(globMatcher('x.[py]')('x.[py]'), 'brackets are literal characters');
     assert.equal(cleanText('a \t\r\nb  \rc'), 'a\nb\nc');
+  });
+
+  it('globs agree with the regular expression they replaced, and match in linear time (issue 43.8)', () => {
+    // The reference: the translation to a regular expression used before (right, but exponential on some globs).
+    const reference = (glob: string) => {
+      let re = '';
+      for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*') {
+          if (glob[i + 1] === '*') {
+            re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+            i += glob[i + 2] === '/' ? 2 : 1;
+          } else re += '[^/]*';
+        } else if (c === '?') re += '[^/]';
+        else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+      }
+      return new RegExp(`^${re}$`);
+    };
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pick = (parts: string[], len: number) => Array.from({ length: len }, () => parts[rand(parts.length)]).join('');
+    for (let t = 0; t < 3000; t++) {
+      const glob = pick(['a', 'b', '/', '*', '**', '**/', '?', '.'], 1 + rand(6));
+      const text = pick(['a', 'b', '/', '.'], rand(8));
+      assert.equal(globMatcher(glob)(text), reference(glob).test(text), `${glob} against ${text}`);
+    }
+    const t0 = Date.now();
+    const deep = Array.from({ length: 26 }, (_, i) => `d${i}`).join('/') + '/y';
+    assert.equal(globMatcher('**/'.repeat(14) + 'x')(deep), false);
+    assert.equal(globMatcher('*a'.repeat(12) + '*b')('a'.repeat(60)), false);
+    assert.equal(globMatcher('*a'.repeat(12) + '*b')('a'.repeat(60) + 'b'), true);
+    assert.ok(Date.now() - t0 < 200, `pathological globs took ${Date.now() - t0} ms`);
+  });
+
+  it('a .py that is a device or a pipe is skipped as unreadable, not read (issue 43.5)', function () {
+    const root = tempDir();
+    write(root, 'ok.py', 'x = 1\n');
+    fs.symlinkSync('/dev/zero', path.join(root, 'zero.py'));
+    assert.deepEqual(readSourceFile(path.join(root, 'zero.py'), 1 << 20), { skip: 'unreadable' });
+    if (spawnSync('mkfifo', [path.join(root, 'pipe.py')]).status === 0)
+      assert.deepEqual(readSourceFile(path.join(root, 'pipe.py'), 1 << 20), { skip: 'unreadable' });
+    write(root, 'big.py', 'x = 1\n'.repeat(1000));
+    assert.deepEqual(readSourceFile(path.join(root, 'big.py'), 100), { skip: 'too-large' });
+    assert.deepEqual(readSourceFile(path.join(root, 'ok.py'), 100), { text: 'x = 1\n' });
   });
 });
 

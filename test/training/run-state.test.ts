@@ -7,6 +7,7 @@ import { tinyConfig, tinyCorpus } from './fixtures';
 import { tempDir } from '../helpers';
 import { parseTrainArgs } from '../../src/cli/train';
 import * as fs from 'fs';
+import { spawnSync } from 'child_process';
 
 describe('run state (the resumable run format)', function () {
   this.timeout(120_000);
@@ -40,6 +41,33 @@ describe('run state (the resumable run format)', function () {
       () => readRun(latestDir(out)),
       (e: Error) => e.message.includes(TRAINER_STATE_FILE) && /not valid JSON .*resume from another run or start a new one/.test(e.message),
     );
+  });
+
+  it('resume side files that are devices, pipes or too large are refused at once, naming the file (issue 43.4)', async function () {
+    const out = path.join(tempDir(), 'ck');
+    await train(tinyConfig(tinyCorpus(2), out, { epochs: 0.5, evalEvery: 5 }));
+    const latest = latestDir(out);
+    const cases: [string, () => void, RegExp][] = [
+      ['optimizer.bin', () => fs.symlinkSync('/dev/zero', path.join(latest, 'optimizer.bin')), /not a regular file/],
+      ['optimizer.bin', () => fs.writeFileSync(path.join(latest, 'optimizer.bin'), Buffer.alloc(16 << 20)), /more than the \d+ it may hold/],
+      [TRAINER_STATE_FILE, () => spawnSync('mkfifo', [path.join(latest, TRAINER_STATE_FILE)]), /not a regular file/],
+    ];
+    for (const [name, make, why] of cases) {
+      const keep = fs.readFileSync(path.join(latest, name));
+      fs.rmSync(path.join(latest, name));
+      make();
+      if (!fs.existsSync(path.join(latest, name))) continue; // no mkfifo here
+      const t0 = Date.now();
+      assert.throws(
+        () => readRun(latest),
+        (e: Error) => e.message.includes(name) && why.test(e.message) && /resume from another run/.test(e.message),
+        name,
+      );
+      assert.ok(Date.now() - t0 < 2000, `${name}: refused without reading`);
+      fs.rmSync(path.join(latest, name));
+      fs.writeFileSync(path.join(latest, name), keep);
+    }
+    assert.ok(readRun(latest).optimizer, 'the restored files read again');
   });
 
   it("--resume at another batch shape is refused, naming the run's own; the CLI takes the run's shape when none is given", async () => {

@@ -7,7 +7,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadCheckpoint, CheckpointError, CheckpointMeta, CorpusSummary, TrainingInfo } from '../../model/checkpoint';
-import type { ModelWeights } from '../../model/architecture';
+import { weightList, type ModelWeights } from '../../model/architecture';
+import { MAX_JSON_BYTES } from '../../model/output-folder';
+import { BoundedReadError, readBounded } from '../../util/bounded-read';
+
+/** A run's position is a few numbers; the carried state is B streams × layers × (h, c) × units floats. */
+const MAX_POSITION_BYTES = 1 << 20;
+const MAX_CARRIED_BYTES = 128 << 20;
 
 export const TRAINER_STATE_FILE = 'trainer-state.json';
 export const OPTIMIZER_FILES = ['optimizer.json', 'optimizer.bin'] as const;
@@ -35,11 +41,12 @@ export interface SavedRun {
 }
 
 /** A state file's JSON, or an error that names the file (a resume from a corrupted run said only "Unexpected token"). */
-function parsedJson(file: string): unknown {
+function parsedJson(file: string, maxBytes: number): unknown {
   let value: unknown;
   try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+    value = JSON.parse(readBounded(file, maxBytes).toString('utf8'));
   } catch (e) {
+    if (e instanceof BoundedReadError) throw new CheckpointError(file, `${e.reason}; resume from another run or start a new one`);
     throw new CheckpointError(file, `is not valid JSON (truncated or corrupted?): ${(e as Error).message}; resume from another run or start a new one`);
   }
   if (!value || typeof value !== 'object') throw new CheckpointError(file, 'does not hold the state of a run');
@@ -51,14 +58,27 @@ export function readRun(dir: string): SavedRun {
   const ck = loadCheckpoint(dir);
   const file = (name: string) => path.join(ck.dir, name);
   const [optJson, optBin] = OPTIMIZER_FILES.map(file);
+  // Adam keeps two float32 moments per weight: optimizer.bin holds at most twice the weights (plus its step counts).
+  const params = weightList(ck.weights).reduce((n, a) => n + a.length, 0);
+  const bounded = (f: string, max: number) => {
+    try {
+      return readBounded(f, max);
+    } catch (e) {
+      if (e instanceof BoundedReadError) throw new CheckpointError(f, `${e.reason}; resume from another run or start a new one`);
+      throw e;
+    }
+  };
   return {
     dir: ck.dir,
     weights: ck.weights,
     info: ck.meta.training,
     corpus: ck.meta.corpus,
-    position: fs.existsSync(file(TRAINER_STATE_FILE)) ? (parsedJson(file(TRAINER_STATE_FILE)) as RunPosition) : undefined,
-    optimizer: fs.existsSync(optJson) && fs.existsSync(optBin) ? { json: JSON.stringify(parsedJson(optJson)), bin: fs.readFileSync(optBin) } : undefined,
-    carried: fs.existsSync(file(CARRIED_STATE_FILE)) ? fs.readFileSync(file(CARRIED_STATE_FILE)) : undefined,
+    position: fs.existsSync(file(TRAINER_STATE_FILE)) ? (parsedJson(file(TRAINER_STATE_FILE), MAX_POSITION_BYTES) as RunPosition) : undefined,
+    optimizer:
+      fs.existsSync(optJson) && fs.existsSync(optBin)
+        ? { json: JSON.stringify(parsedJson(optJson, MAX_JSON_BYTES)), bin: bounded(optBin, 2 * 4 * params + 65536) }
+        : undefined,
+    carried: fs.existsSync(file(CARRIED_STATE_FILE)) ? bounded(file(CARRIED_STATE_FILE), MAX_CARRIED_BYTES) : undefined,
   };
 }
 

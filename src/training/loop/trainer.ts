@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { lockOutput } from '../../model/output-lock';
 import * as tf from '@tensorflow/tfjs-core';
-import { saveCheckpoint, loadCheckpoint, EpochRecord, ServingCalibration } from '../../model/checkpoint';
+import { saveCheckpoint, loadCheckpoint, EpochRecord, recoverInterruptedSave, ServingCalibration } from '../../model/checkpoint';
 import { selectBackend } from '../../backends/backend';
 import { checkWritable } from '../../model/output-folder';
 import { TrainingMode, Batch } from '../../data/dataset';
@@ -186,6 +186,8 @@ export async function train(
   const seed = cfg.seed ?? 1;
   const out = path.resolve(cfg.out);
   const latest = latestDir(out);
+  // A save killed between its renames left the only copy in DIR.bak: back in place before this run writes.
+  for (const d of [out, latest]) if (recoverInterruptedSave(d)) log(`recovered ${d} from ${d}.bak (left by a save that was interrupted)`);
   // Before any work: a destination that cannot take a checkpoint fails now, not after an epoch.
   for (const d of [out, latest, ...(cfg.snapshotsDir ? [path.join(cfg.snapshotsDir, 'epoch-0')] : [])]) checkWritable(d);
   // One writer per destination: a second run on the same --out is refused here, naming the first.
