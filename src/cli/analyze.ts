@@ -4,8 +4,8 @@
  * reset state, and the parse rate of generated samples. Writes a self-contained HTML report (--out x.html,
  * with x.json beside it) and prints a summary, or the whole report with --json.
  */
-import * as fs from 'fs';
-import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, UsageError } from './args';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, guardReportFiles } from './args';
+import { replaceFileDurably } from '../util/durable-write';
 import { loadModelOrBundled } from '../model/model-store';
 import { LongRangeReport } from '../analysis/long-range';
 import { runAnalysis } from '../analysis/run-analysis';
@@ -83,8 +83,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const base = out?.replace(/\.(html|json)$/, '');
   // Both files are named by --out; neither may silently replace a file of the user's (checked before the minutes
   // the analysis takes).
-  const existing = base ? [`${base}.html`, `${base}.json`].filter((f) => fs.existsSync(f)) : [];
-  if (existing.length && !v.force) throw new UsageError(`--out would replace ${existing.join(' and ')}; add --force to replace, or choose another name`);
+  if (base) guardReportFiles(v, [`${base}.html`, `${base}.json`], '--out');
   const opt = (name: string, min: number, max = Infinity) => (v[name] === undefined ? undefined : numberOpt(v, name, 0, { min, max, integer: true }));
   const ck = loadModelOrBundled(v.model as string | undefined);
   const report = await runAnalysis(ck, {
@@ -99,8 +98,8 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     log: v.verbose ? (l) => process.stderr.write(l + '\n') : undefined,
   });
   if (base) {
-    fs.writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
-    fs.writeFileSync(`${base}.html`, reportHtml(report));
+    replaceFileDurably(`${base}.json`, JSON.stringify(report, null, 2));
+    replaceFileDurably(`${base}.html`, reportHtml(report));
     process.stderr.write(`wrote ${base}.html and ${base}.json\n`);
   }
   process.stdout.write((v.json ? JSON.stringify(report) : formatReport(report)) + '\n');

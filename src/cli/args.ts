@@ -1,6 +1,8 @@
 /** Argument helpers shared by the CLI commands: usage errors exit 2, failures exit 1. */
 import { parseArgs, ParseArgsConfig } from 'util';
-import { checkOutputFolder, UnsafeOutputError } from '../model/output-folder';
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkOutputFolder, ioReason, UnsafeOutputError } from '../model/output-folder';
 import { recoverInterruptedSave } from '../model/checkpoint';
 
 export class UsageError extends Error {
@@ -95,5 +97,29 @@ export function guardOutput(values: Record<string, unknown>, dir: string, flag =
   } catch (e) {
     if (e instanceof UnsafeOutputError) throw new UsageError(e.message);
     throw e;
+  }
+}
+
+/**
+ * Refuses (exit 2), before any work, a report file the command would replace without --force (the user's file) or
+ * could not write (a read-only or unwritable folder; a missing one is made): an analysis once ran for a minute and
+ * then failed on its --out.
+ */
+export function guardReportFiles(values: Record<string, unknown>, files: string[], flag: string): void {
+  for (const f of files) {
+    const st = fs.lstatSync(f, { throwIfNoEntry: false });
+    if (st && !st.isFile()) throw new UsageError(`${flag} ${f} exists and is not a file: choose another name`);
+    if (st && !values.force) throw new UsageError(`${flag} would replace ${f}; add --force to replace it, or choose another name`);
+  }
+  for (const parent of new Set(files.map((f) => path.dirname(path.resolve(f))))) {
+    const probe = path.join(parent, `.lstm-complete-write-check-${process.pid}`);
+    try {
+      fs.mkdirSync(parent, { recursive: true });
+      fs.writeFileSync(probe, '');
+    } catch (e) {
+      throw new UsageError(`${flag}: cannot write in ${parent}: ${ioReason(e)}`);
+    } finally {
+      fs.rmSync(probe, { force: true });
+    }
   }
 }

@@ -6,7 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, UsageError } from './args';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, guardReportFiles, UsageError } from './args';
+import { replaceFileDurably } from '../util/durable-write';
 import { OptionRow, parserOptions, defaultOf, helpLines } from './option-table';
 import { loadModelOrBundled } from '../model/model-store';
 import { buildCorpus, readSourceFile } from '../data/corpus';
@@ -15,7 +16,7 @@ import { CellReport, cellName, cellTrace, studyCells, studyFile } from '../lens/
 import { heatmapSvg } from '../lens/heatmap-svg';
 import { ModelWeights } from '../model/architecture';
 import { normalizeText } from '../model/vocab';
-import { FEATURE_DESCRIPTIONS } from '../lens/char-features';
+import { CHAR_FEATURES, FEATURE_DESCRIPTIONS } from '../lens/char-features';
 import { heatmapHtml } from '../lens/heatmap-html';
 import { progressBar } from './progress';
 
@@ -34,11 +35,11 @@ const CELLS_OPTIONS: readonly OptionRow[] = [
     help: "with --data and --file: one picture per feature (DIR/FEATURE.svg) of the file's first lines, coloured by the feature's best cell over --data",
   },
   { flag: 'svg-lines', arg: 'N', help: 'lines in each picture', default: 25 },
-  { flag: 'force', help: 'let --html replace an existing file' },
+  { flag: 'force', help: 'let --html or --svg replace existing files' },
 ];
 
 export const CELLS_HELP = `Usage: lstm-complete cells [--model DIR] --data DIR [--data DIR...] [--max-chars N] [--top N] [--json]
-                           [--html FILE [--file F] [--force]] [--svg DIR --file F [--svg-lines N]]
+                           [--html FILE [--file F] [--force]] [--svg DIR --file F [--svg-lines N] [--force]]
 
 Finds the cells of the model that track Python's structure (Karpathy, Johnson and Fei-Fei 2015): the model reads
 each file from its start, and after every character each value of its state (h and c of every layer; "L1 c37" is
@@ -67,7 +68,13 @@ export async function runCells(argv: string[]): Promise<number> {
   if (file && !html && !svg) throw new UsageError('--file draws a heatmap: give --html FILE or --svg DIR too');
   if (svg && (!file || !stringList(v, 'data').length)) throw new UsageError('--svg DIR draws --file with the cells found on --data: give both');
   if (!html && !stringList(v, 'data').length) throw new UsageError('--data DIR is required');
-  if (html && fs.existsSync(html) && !v.force) throw new UsageError(`--html would replace ${html}; add --force to replace it, or choose another name`);
+  if (html) guardReportFiles(v, [html], '--html');
+  if (svg)
+    guardReportFiles(
+      v,
+      CHAR_FEATURES.map((f) => path.join(svg, `${f}.svg`)),
+      '--svg',
+    );
   const maxChars = numberOpt(v, 'max-chars', D<number>('max-chars'), { min: 1, integer: true });
   const top = numberOpt(v, 'top', D<number>('top'), { min: 1, max: 100, integer: true });
   const ck = loadModelOrBundled(v.model as string | undefined);
@@ -75,8 +82,7 @@ export async function runCells(argv: string[]): Promise<number> {
   if (html) {
     const source = file ? readOne(file) : firstFile(v, ck.meta.corpus?.validationFiles, ck.dir);
     const cells = studyFile(ck.weights, source.text, { maxChars, studyChars: maxChars });
-    fs.mkdirSync(path.dirname(path.resolve(html)), { recursive: true });
-    fs.writeFileSync(html, heatmapHtml(cells, `${path.basename(source.name)}: what the LSTM's cells track`));
+    replaceFileDurably(html, heatmapHtml(cells, `${path.basename(source.name)}: what the LSTM's cells track`));
     process.stderr.write(`wrote ${html} (${cells.text.length} characters of ${source.name}; ${cells.report.seconds.toFixed(1)} s)\n`);
     process.stdout.write((v.json ? JSON.stringify({ file: source.name, html, ...cells.report }) : formatCells(cells.report)) + '\n');
     return 0;
@@ -99,7 +105,6 @@ export async function runCells(argv: string[]): Promise<number> {
 
 /** One SVG per feature: the file's first lines coloured by the feature's best cell (h as it is, c through tanh). */
 function writePictures(weights: ModelWeights, report: CellReport, source: { name: string; text: string }, dir: string, lines: number): void {
-  fs.mkdirSync(dir, { recursive: true });
   const text = normalizeText(source.text);
   const cells = report.features.map((f) => f.best[0]);
   const traces = cellTrace(weights, text, cells);
@@ -107,7 +112,7 @@ function writePictures(weights: ModelWeights, report: CellReport, source: { name
     const best = f.best[0];
     const values = best.kind === 'c' ? traces[k].map(Math.tanh) : traces[k];
     const caption = `${f.feature}: ${cellName(best)} (r = ${best.r.toFixed(2)} over ${report.chars} characters)`;
-    fs.writeFileSync(path.join(dir, `${f.feature}.svg`), heatmapSvg(text, values, caption, lines));
+    replaceFileDurably(path.join(dir, `${f.feature}.svg`), heatmapSvg(text, values, caption, lines));
   });
   process.stderr.write(`wrote ${report.features.length} pictures of ${source.name} to ${dir}\n`);
 }

@@ -4,9 +4,9 @@
  * engine is asked for a suggestion at every cursor position, beside VS Code's word completion in the same
  * run. Prints a table, or everything with --json; a progress bar on a terminal.
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, UsageError, choiceOpt } from './args';
+import { COMMON_OPTIONS, parse, numberOpt, stringList, dataAndSplit, UsageError, choiceOpt, guardReportFiles } from './args';
+import { replaceFileDurably } from '../util/durable-write';
 import { loadModelOrBundled } from '../model/model-store';
 import { buildCorpus } from '../data/corpus';
 import { filesOfSplit } from '../data/dataset';
@@ -27,7 +27,7 @@ export const REPLAY_HELP = `Usage: lstm-complete replay [--model DIR] --data DIR
                             [--max-chars N] [--file-chars N] [--edits N] [--seed S] [--temperature T] [--threshold P]
                             [--multiline] [--max-completion-chars N] [--context-chars N] [--show N] [--json]
                             [--key-interval-ms MS] [--editor-overhead-ms MS] [--accept-probability P]
-                            [--write-tasks FILE] [--editor vscode|plain] [--word-by-word on|off]
+                            [--write-tasks FILE [--force]] [--editor vscode|plain] [--word-by-word on|off]
                             [--suggest-widget extension|vscode]
 
 Keystroke savings of the ghost text against VS Code's word completion, measured in the same run.
@@ -59,7 +59,8 @@ and, to try other decodings: --word-candidates N (document words weighed as comp
 document, or also the other files given, say comes next; the file being typed is never read ahead), --min-chars N, --boundary any|prefer-token, --length longest|gain|word-gain (the longest suggestion
 that qualifies, the one with the most expected keystrokes saved, or the most for a user who also takes right leading words); --precision float32|int16 (the LSTM's
 products; default int16, as the editor runs them). --write-tasks FILE writes the typing tasks as JSON (each file,
-the text already in it, the text typed), so another driver (a real editor) can type exactly the same text.`;
+the text already in it, the text typed), so another driver (a real editor) can type exactly the same text; an
+existing FILE is replaced only with --force.`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -91,6 +92,7 @@ const OPTIONS = {
   'editor-overhead-ms': { type: 'string' },
   'accept-probability': { type: 'string' },
   'write-tasks': { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
 
 /** Completion settings from the replay's flags, on top of the editor's defaults. */
@@ -154,15 +156,14 @@ export function formatRows(title: string, rows: ReplayRow[]): string {
 
 /** The typing tasks as JSON, atomically: the real-editor replay types exactly these. */
 function writeTasks(file: string, tasks: ReplayTask[]): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify({ typing: tasks.map((t) => ({ file: t.file, before: t.before, intended: t.intended, typedChars: typedChars(t) })) }));
-  fs.renameSync(tmp, file);
+  replaceFileDurably(file, JSON.stringify({ typing: tasks.map((t) => ({ file: t.file, before: t.before, intended: t.intended, typedChars: typedChars(t) })) }));
 }
 
 export async function runReplay(argv: string[]): Promise<number> {
   const { values: v } = parse(argv, OPTIONS);
   if (v.backend !== undefined) throw new UsageError('replay runs on the built-in SIMD kernel and takes no --backend');
   const { data, split } = dataAndSplit(v);
+  if (typeof v['write-tasks'] === 'string') guardReportFiles(v, [v['write-tasks']], '--write-tasks');
   const maxChars = numberOpt(v, 'max-chars', 50_000, { min: 1, integer: true });
   const fileChars = numberOpt(v, 'file-chars', 5_000, { min: 1, integer: true });
   const edits = numberOpt(v, 'edits', 200, { min: 0, integer: true });

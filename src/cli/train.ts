@@ -11,6 +11,7 @@ import { runVerdict } from '../training/loop/run-verdict';
 import { availableParallelism } from 'os';
 import * as path from 'path';
 import { readCheckpointMeta } from '../model/checkpoint';
+import { makeSpec, MAX_PARAMETERS, parameterCount } from '../model/architecture';
 
 /** Every flag of `train`, its help and its default: the parser and --help both read this table. */
 export const TRAIN_OPTIONS: readonly OptionRow[] = [
@@ -102,12 +103,11 @@ function trainedCheckpointAt(dir: string): string | undefined {
   }
 }
 
-export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boolean } {
-  const { values: v } = parse(argv, OPTIONS);
-  const data = stringList(v, 'data');
-  if (!data.length) throw new UsageError('--data DIR is required (a folder of Python files)');
-  if (!v.out) throw new UsageError('--out DIR is required (where the checkpoint goes)');
-  if (v.resume && v.from) throw new UsageError('--resume and --from cannot be combined');
+/**
+ * The run's destinations may be written: OUT and OUT-latest hold nothing but checkpoints, and neither holds a trained
+ * model a new run would replace (unless --from, --resume or --force says that is meant).
+ */
+function guardTrainOutputs(v: Record<string, unknown>): void {
   guardOutput(v, v.out as string);
   guardOutput(v, latestDir(v.out as string), '--out (its resumable DIR-latest)');
   const trained = !v.from && !v.resume && !v.force ? trainedCheckpointAt(v.out as string) : undefined;
@@ -115,6 +115,21 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     throw new UsageError(
       `--out ${v.out} already holds a trained checkpoint (${trained}); a new run would replace it: add --from ${v.out} to fine-tune it, --resume to continue its run, or --force to replace it`,
     );
+  // A run that never beat its start saved only DIR-latest: that folder is its only result, not scratch space.
+  const onlyLatest = !v.resume && !v.force && !trainedCheckpointAt(v.out as string) ? trainedCheckpointAt(latestDir(v.out as string)) : undefined;
+  if (onlyLatest)
+    throw new UsageError(
+      `${latestDir(v.out as string)} holds an earlier run (${onlyLatest}) and ${v.out} no better one; a new run would replace it: add --resume to continue it, --from ${latestDir(v.out as string)} to fine-tune it, or --force to replace it`,
+    );
+}
+
+export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boolean } {
+  const { values: v } = parse(argv, OPTIONS);
+  const data = stringList(v, 'data');
+  if (!data.length) throw new UsageError('--data DIR is required (a folder of Python files)');
+  if (!v.out) throw new UsageError('--out DIR is required (where the checkpoint goes)');
+  if (v.resume && v.from) throw new UsageError('--resume and --from cannot be combined');
+  guardTrainOutputs(v);
   const mode = choiceOpt<TrainingMode>(v, 'mode', ['windows', 'carried-state'], D('mode'));
   const schedule = choiceOpt<'constant' | 'cosine'>(v, 'lr-schedule', ['constant', 'cosine'], D('lr-schedule'));
   const backend = (v.backend as string | undefined) ?? D<string>('backend');
@@ -124,6 +139,9 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     units = String(v.units).split(',').map(Number);
     if (!units.length || units.some((u) => !Number.isInteger(u) || u < 1 || u > 4096))
       throw new UsageError(`--units must be sizes like 256,256, got "${v.units}"`);
+    const weights = parameterCount(makeSpec({ lstmUnits: units }));
+    if (weights > MAX_PARAMETERS)
+      throw new UsageError(`--units ${v.units} makes a model of ${weights} weights; a checkpoint may hold at most ${MAX_PARAMETERS}`);
   }
   const minutes = v.minutes === undefined ? undefined : numberOpt(v, 'minutes', 0, { min: 0.01 });
   if (minutes !== undefined && v['max-minutes'] !== undefined)

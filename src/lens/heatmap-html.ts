@@ -103,8 +103,10 @@ export function heatmapHtml(cells: FileCells, title: string, upTo = cells.text.l
         `<tr><td>${f.feature}</td><td>${escapeHtml(FEATURE_DESCRIPTIONS[f.feature])}</td><td>${f.best.map((b) => `${cellName(b)} <b>${b.r.toFixed(2)}</b>`).join(', ')}</td></tr>`,
     )
     .join('');
-  // The data sits in a JSON script element: "</" is escaped so the file's text cannot end it.
-  const json = JSON.stringify(data).replace(/<\//g, '<\\/');
+  // The data sits in a JSON script element: every "<" is escaped (\u003c, the same string to JSON.parse), so the
+  // file's text can neither end the element ("</script>") nor open an HTML comment ("<!--<script>", which made
+  // the parser swallow the page's own script and blank the heatmap).
+  const json = JSON.stringify(data).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>

@@ -77,6 +77,13 @@ export function weightEntries(spec: ModelSpec): WeightEntry[] {
   return entries;
 }
 
+/**
+ * The most weights a model may have: 64 M (256 MB as float32), some 70 times the design's and far above any model a
+ * keystroke can wait for on a CPU. Bounds what a checkpoint can make the editor allocate (a crafted 7 × 4096-unit
+ * spec over a sparse 16 KB weights.bin once loaded into 7.7 GB) and what a training run may be asked to build.
+ */
+export const MAX_PARAMETERS = 64 * 1024 * 1024;
+
 /** The weights as a flat list matching weightEntries(spec). */
 export function weightList(w: ModelWeights): Float32Array[] {
   const list = [w.embedding];

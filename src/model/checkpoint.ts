@@ -8,17 +8,25 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CHECKPOINT_FORMAT, checkSaveNames, foreignEntries, ioReason, MAX_JSON_BYTES, OWNER_MARKER, usersCheckpointNames } from './output-folder';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  checkSaveNames,
+  foreignEntries,
+  ioReason,
+  MAX_JSON_BYTES,
+  OWNER_MARKER,
+  usersCheckpointNames,
+} from './output-folder';
 import { createHash } from 'crypto';
-import { ModelWeights, weightEntries, weightList, weightsFromList } from './architecture';
+import { MAX_PARAMETERS, ModelWeights, parameterCount, weightEntries, weightList, weightsFromList } from './architecture';
 import { modelTopology } from './layers-model';
 import { vocabDescriptor, vocabMismatch } from './vocab';
 import { toFloat16Bits, decodeFloat16 } from './float16';
 import { freeSpaceNote, ShortWriteError, writeFileDurably } from '../util/durable-write';
 import { BoundedReadError, readBounded } from '../util/bounded-read';
 
-export { CHECKPOINT_FORMAT };
-export const CHECKPOINT_FORMAT_VERSION = 1;
+export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION };
 
 import { Checkpoint, CheckpointError, CheckpointMeta, SaveOptions, SERVING_THRESHOLD_RANGE, ServingCalibration } from './checkpoint-meta';
 export * from './checkpoint-meta';
@@ -199,7 +207,13 @@ function readCheckpointFile(dir: string, name: string, maxBytes: number): Buffer
   } catch (e) {
     throw new CheckpointError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : ioReason(e));
   }
-  if (path.dirname(real) !== fs.realpathSync(dir)) throw new CheckpointError(file, `is a link to ${real}, outside the checkpoint folder: not read`);
+  let realDir: string;
+  try {
+    realDir = fs.realpathSync(dir);
+  } catch (e) {
+    throw new CheckpointError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing (its folder was moved while it was read)' : ioReason(e));
+  }
+  if (path.dirname(real) !== realDir) throw new CheckpointError(file, `is a link to ${real}, outside the checkpoint folder: not read`);
   try {
     return readBounded(real, maxBytes);
   } catch (e) {
@@ -248,6 +262,8 @@ export function readCheckpointMeta(dir: string, name = 'meta.json'): CheckpointM
   ) {
     throw new CheckpointError(file, 'has no valid model spec');
   }
+  if (parameterCount(spec) > MAX_PARAMETERS)
+    throw new CheckpointError(file, `declares a model of ${parameterCount(spec)} weights, more than this build loads (${MAX_PARAMETERS})`);
   if (typeof meta.weightsSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(meta.weightsSha256)) {
     // Every checkpoint this project writes carries it; without it nothing ties weights.bin to this folder.
     throw new CheckpointError(file, 'has no weightsSha256 (the checksum of weights.bin that every checkpoint carries)');
@@ -302,7 +318,24 @@ export function resolveCheckpointDir(dir: string): { dir: string; recoveredFrom?
   throw new CheckpointError(path.join(dir, 'meta.json'), 'file is missing (not a checkpoint folder?)');
 }
 
+/**
+ * Reads the checkpoint in `dirArg`. A save by another process swaps the folder with two renames between which this
+ * read may see the old meta.json and the new weights.bin (1 read in 40 during saves did): a read that finds its
+ * files disagree, or a file gone, tries again a few times before it reports the checkpoint broken.
+ */
 export function loadCheckpoint(dirArg: string): Checkpoint {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return loadCheckpointOnce(dirArg);
+    } catch (e) {
+      const racing = e instanceof CheckpointError && /checksum does not match|file is missing|changed while it was read/.test(e.message);
+      if (!racing || attempt >= 4) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 * attempt); // let the other save's renames finish
+    }
+  }
+}
+
+function loadCheckpointOnce(dirArg: string): Checkpoint {
   const { dir, recoveredFrom } = resolveCheckpointDir(dirArg);
   try {
     return { ...loadCheckpointFiles(dir, ''), dir, recoveredFrom };

@@ -16,6 +16,9 @@ import { readBoundedText } from '../util/bounded-read';
 /** meta.json's `format`: what marks a checkpoint folder written before the owner marker existed. */
 export const CHECKPOINT_FORMAT = 'lstm-complete-checkpoint';
 
+/** meta.json's `formatVersion` this build writes and reads. */
+export const CHECKPOINT_FORMAT_VERSION = 1;
+
 /** The most a checkpoint's JSON files may hold: meta.json carries a history and file lists, never this much. */
 export const MAX_JSON_BYTES = 32 << 20;
 
@@ -41,9 +44,6 @@ export function isCheckpointOwned(name: string): boolean {
   return OWNED.has(name) || (/\.(partial|prev)$/.test(name) && OWNED.has(name.replace(/\.(partial|prev)$/, '')));
 }
 
-/** The checkpoint's own file names: never written over in a folder that is not the project's. */
-export const CHECKPOINT_FILES = ['model.json', 'weights.bin', 'meta.json'];
-
 /** Whether the project made `dir`: the marker, or a meta.json in the checkpoint format (older checkpoints). */
 export function isProjectFolder(dir: string): boolean {
   if (fs.existsSync(path.join(dir, OWNER_MARKER))) return true;
@@ -52,6 +52,16 @@ export function isProjectFolder(dir: string): boolean {
     return (JSON.parse(text) as { format?: unknown })?.format === CHECKPOINT_FORMAT;
   } catch {
     return false;
+  }
+}
+
+/** The `formatVersion` of the checkpoint in `dir` (any value it holds), or undefined when it holds none of ours. */
+export function checkpointFormatVersion(dir: string): unknown {
+  try {
+    const meta = JSON.parse(readBoundedText(path.join(dir, 'meta.json'), MAX_JSON_BYTES)) as { format?: unknown; formatVersion?: unknown };
+    return meta?.format === CHECKPOINT_FORMAT ? (meta.formatVersion ?? null) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -74,10 +84,16 @@ export function foreignEntries(dir: string): string[] {
   return names.filter((n) => !isCheckpointOwned(n));
 }
 
-/** The checkpoint's own file names that `dir` holds although the project did not make it (a user's files). */
+/** The names a checkpoint writes that `dir` holds although the project did not make it (a user's files). */
 export function usersCheckpointNames(dir: string): string[] {
   if (!fs.existsSync(dir) || isProjectFolder(dir)) return [];
-  return CHECKPOINT_FILES.filter((n) => fs.existsSync(path.join(dir, n)));
+  // Every name a save or a run writes or removes (NAME.partial, NAME.prev, the loss curve, the resume files): in a
+  // folder the project did not make, a user's `weights.bin.partial` or `loss-curve.html` is the user's.
+  try {
+    return fs.readdirSync(dir).filter((n) => isCheckpointOwned(n));
+  } catch {
+    return [];
+  }
 }
 
 export class UnsafeOutputError extends Error {
@@ -101,6 +117,12 @@ export function checkOutputFolder(dir: string, opts: { force?: boolean; flag?: s
       `${flag} ${dir} holds files that are not a checkpoint (${shown}); choose a new or empty folder, or add --force to write the checkpoint's own files there and leave the rest alone`,
     );
   }
+  // A checkpoint this build cannot read (a newer format) is one it cannot tell the worth of: kept unless forced.
+  const version = checkpointFormatVersion(abs);
+  if (version !== undefined && version !== CHECKPOINT_FORMAT_VERSION && !opts.force)
+    throw new UnsafeOutputError(
+      `${flag} ${dir} holds a checkpoint in format version ${JSON.stringify(version)}, which this build (version ${CHECKPOINT_FORMAT_VERSION}) cannot read; choose another folder, or add --force to replace it`,
+    );
   const theirs = usersCheckpointNames(abs);
   if (theirs.length)
     throw new UnsafeOutputError(

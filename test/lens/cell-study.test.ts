@@ -81,6 +81,13 @@ describe('the cell study', () => {
       assert.ok(Math.abs(depth.values[i] - Math.tanh(exact[i])) <= 0.02, `at ${i}: ${depth.values[i]} vs ${Math.tanh(exact[i])}`);
     const html = heatmapHtml(file, 'test </script> page', 40);
     assert.ok(html.includes('bracket-depth: L1 c3') && !html.includes('test </script>'));
+    // Text that opens an HTML comment and a script inside the data element (issue 43): the element holds no "<" at
+    // all, so the page's own script that follows it stays a script, and the data reads back whole.
+    const tricky = '# <!--<script> x = "</script>"\n';
+    const page = heatmapHtml(studyFile(w, tricky, { studyChars: 40 }), 't', 40);
+    const data = /<script type="application\/json" id="data">([^]*?)<\/script>/.exec(page)![1];
+    assert.ok(!data.includes('<'), 'no "<" inside the data element');
+    assert.equal(JSON.parse(data).text, tricky);
     const more = heatmapChunk(file, 40, CODE.length);
     assert.equal(more.text, CODE.slice(40));
     assert.equal(Buffer.from(more.traces[2].cell, 'base64').length, CODE.length - 40);

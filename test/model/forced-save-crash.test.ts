@@ -65,4 +65,34 @@ describe('forced saves survive a kill at every step', function () {
       outcomes.join(' '),
     );
   });
+
+  it("a reader during another process's saves always loads a whole checkpoint (issue 43, minor: 1 read in 40 failed)", async () => {
+    const dir = path.join(tempDir(), 'ck');
+    saveCheckpoint(dir, initWeights(spec, 1), { name: 'first' });
+    const code = `
+      const { saveCheckpoint } = require(${JSON.stringify(path.join(ROOT, 'src/model/checkpoint.ts'))});
+      const { initWeights } = require(${JSON.stringify(path.join(ROOT, 'src/model/initializers.ts'))});
+      const { makeSpec } = require(${JSON.stringify(path.join(ROOT, 'src/model/architecture.ts'))});
+      const tf = require('@tensorflow/tfjs-core'); require('@tensorflow/tfjs-backend-cpu'); tf.setBackend('cpu');
+      const w = [initWeights(makeSpec({ embeddingDim: 4, lstmUnits: [8] }), 2), initWeights(makeSpec({ embeddingDim: 4, lstmUnits: [8] }), 3)];
+      for (let i = 0; i < 300; i++) saveCheckpoint(${JSON.stringify(dir)}, w[i % 2], { name: 'gen-' + i });
+    `;
+    const { spawn } = await import('child_process');
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', code], { cwd: ROOT });
+    let done = false;
+    child.on('exit', () => (done = true));
+    let reads = 0;
+    const failures: string[] = [];
+    while (!done) {
+      try {
+        loadCheckpoint(dir);
+      } catch (e) {
+        failures.push((e as Error).message);
+      }
+      reads++;
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(reads >= 40, `${reads} reads during the saves`);
+    assert.deepEqual(failures.slice(0, 3), [], `${failures.length} of ${reads} reads failed: ${failures.slice(0, 3).join(' | ')}`);
+  });
 });

@@ -124,6 +124,16 @@ describe('checkpoint: crafted folders are refused with a clear message', () => {
     huge.setMeta(meta);
     refuses(huge.dir, /has no valid model spec/);
 
+    // Each size allowed, the whole far too big: 7 × 4096 units over a sparse weights.bin of the right length.
+    const wide = fixture();
+    const wm = wide.meta();
+    wm.spec.lstmUnits = Array(7).fill(4096);
+    wide.setMeta(wm);
+    const t0 = Date.now();
+    const rss0 = process.memoryUsage().rss;
+    refuses(wide.dir, /declares a model of \d+ weights, more than this build loads/);
+    assert.ok(Date.now() - t0 < 1000 && process.memoryUsage().rss - rss0 < 100e6, 'refused before anything is allocated');
+
     const notObject = fixture();
     notObject.setModel(null);
     refuses(notObject.dir, /has no weightsManifest/);

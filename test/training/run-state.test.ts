@@ -70,6 +70,22 @@ describe('run state (the resumable run format)', function () {
     assert.ok(readRun(latest).optimizer, 'the restored files read again');
   });
 
+  it('a save killed mid-rename resumes from one generation: weights and position together (issue 43, minor)', async () => {
+    const out = path.join(tempDir(), 'ck');
+    await train(tinyConfig(tinyCorpus(2), out, { epochs: 0.5, evalEvery: 5 }));
+    const latest = latestDir(out);
+    const whole = readRun(latest);
+    // As writeInPlace leaves it killed before its last rename: every NAME.prev is the previous generation, and the
+    // new weights.bin and trainer-state.json are in place while meta.json is still the old one.
+    for (const n of fs.readdirSync(latest)) if (!n.startsWith('.')) fs.copyFileSync(path.join(latest, n), path.join(latest, `${n}.prev`));
+    fs.writeFileSync(path.join(latest, 'weights.bin'), Buffer.alloc(fs.statSync(path.join(latest, 'weights.bin')).size, 1));
+    fs.writeFileSync(path.join(latest, TRAINER_STATE_FILE), JSON.stringify({ ...whole.position, step: whole.position!.step + 20 }));
+    const r = readRun(latest);
+    assert.match(r.recoveredFrom ?? '', /\.prev$/);
+    assert.equal(r.position!.step, whole.position!.step, 'the position of the generation whose weights were loaded');
+    assert.deepEqual(r.weights.denseBias, whole.weights.denseBias);
+  });
+
   it("--resume at another batch shape is refused, naming the run's own; the CLI takes the run's shape when none is given", async () => {
     const out = path.join(tempDir(), 'ck');
     const corpus = tinyCorpus(2);

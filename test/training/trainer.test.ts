@@ -43,35 +43,38 @@ describe('trainer', function () {
     assert.ok(losses[0] < lastLoss + 0.3, `first resumed loss ${losses[0]} vs last ${lastLoss}`);
   });
 
-  it('resume in carried-state mode continues every stream state: the same losses as an uninterrupted run', async () => {
-    const cfg = (out: string, epochs: number, resume = false) =>
-      tinyConfig(data, out, {
-        epochs,
-        evalEvery: 4,
-        mode: 'carried-state',
-        resume,
-        backend: 'cpu',
-        spec: { embeddingDim: 8, lstmUnits: [24, 24], dropout: 0 },
-      });
-    const record = (losses: number[], logs: string[]) => (e: TrainEvent) =>
-      e.type === 'batch' ? losses.push(e.loss) : e.type === 'log' && logs.push(e.message);
-    const whole: number[] = [];
-    await train(cfg(path.join(tempDir(), 'ck'), 2), record(whole, []));
-    const out = path.join(tempDir(), 'ck');
-    const first: number[] = [];
-    const a = await train(cfg(out, 2), record(first, []), () => first.length >= 8);
-    assert.equal(a.steps, 8);
-    const rest: number[] = [];
-    const logs: string[] = [];
-    await train(cfg(out, 2, true), record(rest, logs));
-    assert.ok(
-      logs.some((l) => /resuming the carried state of 16 streams/.test(l)),
-      logs.join('\n'),
-    );
-    const resumed = [...first, ...rest];
-    assert.equal(resumed.length, whole.length);
-    resumed.forEach((l, i) => assert.ok(Math.abs(l - whole[i]) < 1e-4, `batch ${i}: ${l} vs ${whole[i]}`));
-  });
+  for (const mode of ['carried-state', 'windows'] as const) {
+    it(`resume in ${mode} mode is exact to the bit: the same losses as an uninterrupted run, dropout and all (issue 43)`, async () => {
+      const cfg = (out: string, epochs: number, resume = false) =>
+        tinyConfig(data, out, {
+          epochs,
+          evalEvery: 4,
+          mode,
+          resume,
+          backend: 'cpu',
+          spec: { embeddingDim: 8, lstmUnits: [24, 24], dropout: mode === 'windows' ? 0.1 : 0 },
+        });
+      const record = (losses: number[], logs: string[]) => (e: TrainEvent) =>
+        e.type === 'batch' ? losses.push(e.loss) : e.type === 'log' && logs.push(e.message);
+      const whole: number[] = [];
+      await train(cfg(path.join(tempDir(), 'ck'), 2), record(whole, []));
+      const out = path.join(tempDir(), 'ck');
+      const first: number[] = [];
+      const a = await train(cfg(out, 2), record(first, []), () => first.length >= 8);
+      assert.equal(a.steps, 8);
+      const rest: number[] = [];
+      const logs: string[] = [];
+      await train(cfg(out, 2, true), record(rest, logs));
+      if (mode === 'carried-state')
+        assert.ok(
+          logs.some((l) => /resuming the carried state of 16 streams/.test(l)),
+          logs.join('\n'),
+        );
+      const resumed = [...first, ...rest];
+      assert.equal(resumed.length, whole.length);
+      resumed.forEach((l, i) => assert.equal(l, whole[i], `batch ${i}: ${l} vs ${whole[i]}`));
+    });
+  }
 
   it('--val-data: validates on whole other folders and trains on every file of --data', async () => {
     const out = path.join(tempDir(), 'ck');

@@ -61,6 +61,7 @@ export function startingPoint(
     }
     const position = r.position ?? fresh;
     const history = r.info?.history ?? [];
+    if (r.recoveredFrom) log(`its last save was interrupted: resuming from the save before it (${r.recoveredFrom})`);
     log(`resuming from ${dir} at epoch ${position.epoch}, batch ${position.batch} (${history.length} evaluations so far)`);
     return {
       weights: r.weights,
@@ -237,6 +238,7 @@ export async function setUp(
   const residency: Residency = cfg.residency ?? (backend.name === 'webgpu' ? 'device' : 'host');
   const frozenLayers = cfg.frozenLayers ?? 0;
   const model = new TrainableModel(start.weights, seed, residency, frozenLayers);
+  if (Number.isInteger(start.position.dropoutState)) model.dropoutState = start.position.dropoutState!;
   const opt = createAdam(cfg.lr);
   let threads = Math.max(1, Math.floor(cfg.threads ?? 1));
   if (threads > 1 && residency === 'device') {

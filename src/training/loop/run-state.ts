@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadCheckpoint, CheckpointError, CheckpointMeta, CorpusSummary, TrainingInfo } from '../../model/checkpoint';
+import { loadCheckpoint, CheckpointError, PREVIOUS_SUFFIX, CheckpointMeta, CorpusSummary, TrainingInfo } from '../../model/checkpoint';
 import { weightList, type ModelWeights } from '../../model/architecture';
 import { MAX_JSON_BYTES } from '../../model/output-folder';
 import { BoundedReadError, readBounded } from '../../util/bounded-read';
@@ -28,10 +28,14 @@ export interface RunPosition {
   wallSeconds: number;
   /** Written since this module owns the format; older files leave it out (batchesPerEpoch() then derives it). */
   batchesPerEpoch?: number;
+  /** The dropout generator's state after the last batch (TrainableModel.dropoutState); older files leave it out. */
+  dropoutState?: number;
 }
 
 export interface SavedRun {
   dir: string;
+  /** Set when the run was read from a backup (DIR.bak, or the previous generation of an interrupted save). */
+  recoveredFrom?: string;
   weights: ModelWeights;
   info?: TrainingInfo;
   corpus?: CorpusSummary;
@@ -56,7 +60,10 @@ function parsedJson(file: string, maxBytes: number): unknown {
 /** Reads everything a resumed run needs from a checkpoint folder (the parts a plain checkpoint lacks are absent). */
 export function readRun(dir: string): SavedRun {
   const ck = loadCheckpoint(dir);
-  const file = (name: string) => path.join(ck.dir, name);
+  // An in-place save killed mid-rename loads its previous generation (NAME.prev): the side files must come from
+  // that generation too, or the run resumes with a position 20 steps past its weights.
+  const suffix = ck.recoveredFrom?.endsWith(PREVIOUS_SUFFIX) ? PREVIOUS_SUFFIX : '';
+  const file = (name: string) => path.join(ck.dir, name + suffix);
   const [optJson, optBin] = OPTIMIZER_FILES.map(file);
   // Adam keeps two float32 moments per weight: optimizer.bin holds at most twice the weights (plus its step counts).
   const params = weightList(ck.weights).reduce((n, a) => n + a.length, 0);
@@ -70,6 +77,7 @@ export function readRun(dir: string): SavedRun {
   };
   return {
     dir: ck.dir,
+    recoveredFrom: ck.recoveredFrom,
     weights: ck.weights,
     info: ck.meta.training,
     corpus: ck.meta.corpus,

@@ -11,7 +11,8 @@ import { lockOutput } from '../../model/output-lock';
 import * as tf from '@tensorflow/tfjs-core';
 import { saveCheckpoint, loadCheckpoint, EpochRecord, recoverInterruptedSave, ServingCalibration } from '../../model/checkpoint';
 import { selectBackend } from '../../backends/backend';
-import { checkWritable } from '../../model/output-folder';
+import { checkWritable, foreignEntries } from '../../model/output-folder';
+import type { ModelWeights } from '../../model/architecture';
 import { TrainingMode, Batch } from '../../data/dataset';
 import { setLearningRate, applyClipped, serializeOptimizer } from '../graph/optimizer-state';
 import { writeLossCurve } from './loss-curve';
@@ -60,12 +61,8 @@ async function evaluateAndSave(run: Run, onEvent: (e: TrainEvent) => void, log: 
     name: `${name} (latest)`,
     training: info(run),
     corpus: data.summary,
-    extraFiles: runFiles({ ...run.position, batchesPerEpoch: data.bpe }, await serializeOptimizer(run.opt), carried),
+    extraFiles: runFiles({ ...run.position, batchesPerEpoch: data.bpe, dropoutState: model.dropoutState }, await serializeOptimizer(run.opt), carried),
   });
-  if (cfg.snapshotsDir) {
-    const epoch = (run.position.step / data.bpe).toFixed(4);
-    saveCheckpoint(path.join(cfg.snapshotsDir, `epoch-${epoch}`), w, { name: `${name} (epoch ${epoch})`, training: info(run), corpus: data.summary });
-  }
   if (best) {
     saveCheckpoint(out, w, { name, training: info(run), corpus: data.summary });
     run.improved = true;
@@ -75,6 +72,7 @@ async function evaluateAndSave(run: Run, onEvent: (e: TrainEvent) => void, log: 
     const bestCk = loadCheckpoint(out);
     saveCheckpoint(out, bestCk.weights, { name: bestCk.meta.name, training: { ...info(run), bestValLoss: run.bestValLoss }, corpus: data.summary });
   }
+  if (cfg.snapshotsDir) saveSnapshot(run, w, name, log);
   try {
     // Beside the best weights; while nothing has beaten the start, `out` is not this run's to write.
     writeLossCurve(path.join(run.startVal && !run.improved ? latest : out, 'loss-curve.html'), run.history, name);
@@ -84,6 +82,26 @@ async function evaluateAndSave(run: Run, onEvent: (e: TrainEvent) => void, log: 
   run.sinceEval = { loss: 0, acc: 0, chars: 0 };
   run.lastEvalAt = Date.now();
   run.lastEvalMs = run.lastEvalAt - evalStart;
+}
+
+/**
+ * Keeps this evaluation's weights in SNAPSHOTS/epoch-E, after the best and the latest are saved: a snapshot is an
+ * extra (for `average`), so one that cannot be written is reported and the run goes on, and a folder of that name
+ * holding anything but a checkpoint (the user's) is left alone.
+ */
+function saveSnapshot(run: Run, w: ModelWeights, name: string, log: (m: string) => void): void {
+  const epoch = (run.position.step / run.data.bpe).toFixed(4);
+  const dir = path.join(run.cfg.snapshotsDir!, `epoch-${epoch}`);
+  try {
+    const foreign = foreignEntries(dir);
+    if (foreign.length) {
+      log(`snapshot not kept: ${dir} holds files that are not a checkpoint (${foreign.slice(0, 3).join(', ')})`);
+      return;
+    }
+    saveCheckpoint(dir, w, { name: `${name} (epoch ${epoch})`, training: info(run), corpus: run.data.summary });
+  } catch (e) {
+    log(`snapshot not kept: ${(e as Error).message}`);
+  }
 }
 
 /** One batch: gradients (here or in the worker pool), the clipped Adam step, the running figures. */
