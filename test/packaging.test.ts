@@ -86,7 +86,7 @@ describe('shipped files', () => {
 });
 
 describe('workspace trust', () => {
-  it('settings that name programs or models, or start training, come only from the user in Restricted Mode; completions stay on', () => {
+  it('settings that name programs or models, start training or change what it reads come only from the user in Restricted Mode; completions stay on', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
     assert.equal(pkg.contributes.configuration.properties['lstmComplete.nodePath'].scope, 'machine', 'a workspace cannot set the Node that training runs');
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
@@ -94,8 +94,12 @@ describe('workspace trust', () => {
       'lstmComplete.backend',
       'lstmComplete.modelPath',
       'lstmComplete.nodePath',
+      // What training reads and how much (issue 43): an untrusted workspace cannot widen or steer it.
+      'lstmComplete.training.exclude',
       'lstmComplete.training.keepLearning',
       'lstmComplete.training.keepLearningMinutesPerHour',
+      'lstmComplete.training.maxCorpusMB',
+      'lstmComplete.training.maxFileMB',
     ]);
   });
 });

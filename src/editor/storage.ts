@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createHash } from 'crypto';
+import { copyCheckpointFolder } from '../model/checkpoint-copy';
 
 export const HISTORY_KEEP = 5;
 
@@ -37,7 +38,7 @@ export class WorkspaceStorage {
     if (!fs.existsSync(path.join(this.current, 'meta.json'))) return undefined;
     const dest = path.join(this.historyDir, stamp(now));
     fs.mkdirSync(this.historyDir, { recursive: true });
-    fs.cpSync(this.current, dest, { recursive: true });
+    copyCheckpointFolder(this.current, dest); // whole or not at all: a full disk leaves no broken history entry
     this.prune();
     return dest;
   }
@@ -51,18 +52,21 @@ export class WorkspaceStorage {
     if (!fs.existsSync(this.current)) return undefined;
     fs.mkdirSync(this.historyDir, { recursive: true });
     const dest = path.join(this.historyDir, `${stamp(now)}-not-used`);
-    fs.renameSync(this.current, dest);
-    if (archived && fs.existsSync(path.join(archived, 'meta.json'))) {
-      const tmp = `${this.current}.tmp`;
-      fs.rmSync(tmp, { recursive: true, force: true });
-      fs.cpSync(archived, tmp, { recursive: true });
-      fs.renameSync(tmp, this.current);
+    // The copy first: if it cannot be made (a full disk), nothing has moved and the error says why.
+    const restore = archived && fs.existsSync(path.join(archived, 'meta.json')) ? `${this.current}.restore` : undefined;
+    if (restore) {
+      fs.rmSync(restore, { recursive: true, force: true });
+      copyCheckpointFolder(archived!, restore);
     }
+    fs.renameSync(this.current, dest);
+    if (restore) fs.renameSync(restore, this.current);
     this.prune();
     return dest;
   }
 
   private prune(): void {
+    // A copy killed midway leaves NAME.partial: never a model, removed here and never listed.
+    for (const n of fs.readdirSync(this.historyDir)) if (n.endsWith('.partial')) fs.rmSync(path.join(this.historyDir, n), { recursive: true, force: true });
     const entries = fs.readdirSync(this.historyDir).sort();
     for (const old of entries.slice(0, Math.max(0, entries.length - HISTORY_KEEP)))
       fs.rmSync(path.join(this.historyDir, old), { recursive: true, force: true });
@@ -72,6 +76,7 @@ export class WorkspaceStorage {
     if (!fs.existsSync(this.historyDir)) return [];
     return fs
       .readdirSync(this.historyDir)
+      .filter((d) => !d.endsWith('.partial'))
       .sort()
       .reverse()
       .map((d) => path.join(this.historyDir, d));

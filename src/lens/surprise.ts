@@ -92,11 +92,28 @@ export class SurpriseScorer {
     }
   }
 
+  /** Memo of the newline at or after the last position asked: one search per line, not one per character. */
+  private newline = { text: '', from: 0, at: -1 };
+
+  /**
+   * Where the line after position p starts (0 when p is on the last line). Searched once per line: a search per
+   * character scans the rest of a long line again at every character, quadratic in the line's length.
+   */
+  private nextLineStart(text: string, p: number): number {
+    const m = this.newline;
+    if (m.text !== text || p < m.from || (m.at >= 0 && p > m.at)) {
+      m.text = text;
+      m.from = p;
+      m.at = text.indexOf('\n', p);
+    }
+    return m.at + 1;
+  }
+
   private surpriseAt(text: string, p: number, code: number): number {
     const probs = softmax(this.stepper.logits(this.logits), 1, this.probs);
     if (this.opts.cache !== 'off') {
       const before = text.slice(Math.max(0, p - this.opts.contextChars), p);
-      const nextLine = text.indexOf('\n', p) + 1;
+      const nextLine = this.nextLineStart(text, p);
       const after = this.opts.readAfter && nextLine > 0 ? text.slice(nextLine, nextLine + this.opts.contextChars) : '';
       const ws = this.opts.cache === 'workspace' && this.opts.workspace ? { index: this.opts.workspace.index, exclude: this.opts.workspace.key } : undefined;
       mixInto(probs, new DocumentCache(before, after, DEFAULT_CACHE_OPTIONS, ws).predict(''));

@@ -41,4 +41,40 @@ describe('workspace storage', () => {
     b.rejectCurrent(undefined);
     assert.equal(b.hasCurrent(), false);
   });
+
+  it('on a full disk, archiving and restoring fail with the reason and leave no half-copied model (issue 43)', () => {
+    const a = new WorkspaceStorage(tempDir(), ['/ws/a']);
+    fs.mkdirSync(a.current, { recursive: true });
+    fs.writeFileSync(path.join(a.current, 'meta.json'), '"run"');
+    fs.writeFileSync(path.join(a.current, 'weights.bin'), Buffer.alloc(50_000, 7));
+    const fsModule = require('fs') as { writeSync: typeof fs.writeSync }; // eslint-disable-line @typescript-eslint/no-require-imports
+    const real = fsModule.writeSync;
+    const full = () => {
+      let left = 20_000;
+      fsModule.writeSync = ((fd: number, buf: Uint8Array, off?: number, len?: number, pos?: number) => {
+        if (left <= 0) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        const n = real(fd, buf, off ?? 0, Math.min(len ?? buf.length, left), pos);
+        left -= n;
+        return n;
+      }) as typeof fs.writeSync;
+    };
+    try {
+      full();
+      assert.throws(() => a.archiveCurrent(new Date(Date.UTC(2026, 0, 1))), /no space left/);
+      fsModule.writeSync = real;
+      assert.deepEqual(a.history(), [], 'no broken history entry');
+      assert.deepEqual(fs.readdirSync(a.historyDir), []);
+      const archived = a.archiveCurrent(new Date(Date.UTC(2026, 0, 2)))!;
+      fs.writeFileSync(path.join(a.current, 'meta.json'), '"rejected"');
+      full();
+      assert.throws(() => a.rejectCurrent(archived, new Date(Date.UTC(2026, 0, 3))), /no space left/);
+      fsModule.writeSync = real;
+      assert.equal(fs.readFileSync(path.join(a.current, 'meta.json'), 'utf8'), '"rejected"', 'nothing moved: current is still there');
+      assert.equal(fs.readFileSync(path.join(archived, 'meta.json'), 'utf8'), '"run"', 'the archived model is whole');
+      a.rejectCurrent(archived, new Date(Date.UTC(2026, 0, 4)));
+      assert.equal(fs.readFileSync(path.join(a.current, 'meta.json'), 'utf8'), '"run"');
+    } finally {
+      fsModule.writeSync = real;
+    }
+  });
 });
