@@ -2,7 +2,7 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkOutputFolder, ioReason, UnsafeOutputError } from '../model/output-folder';
+import { checkOutputFolder, checkWritable as checkCheckpointsWritable, ioReason, UnsafeOutputError } from '../model/output-folder';
 import { recoverInterruptedSave } from '../model/checkpoint';
 
 export class UsageError extends Error {
@@ -98,28 +98,38 @@ export function guardOutput(values: Record<string, unknown>, dir: string, flag =
     if (e instanceof UnsafeOutputError) throw new UsageError(e.message);
     throw e;
   }
+  // A save writes DIR.partial beside DIR and renames it: a folder it cannot write in fails now (exit 1, as the
+  // trainer's own check), not after the work.
+  checkCheckpointsWritable(dir, 0);
 }
 
 /**
- * Refuses (exit 2), before any work, a report file the command would replace without --force (the user's file) or
- * could not write (a read-only or unwritable folder; a missing one is made): an analysis once ran for a minute and
- * then failed on its --out.
+ * Before any work: refuses (exit 2) a report file the command would replace without --force (the user's file), and
+ * fails (exit 1) on one it could not write (a read-only or unwritable folder; a missing one is made). An analysis
+ * once ran for a minute and then failed on its --out.
  */
 export function guardReportFiles(values: Record<string, unknown>, files: string[], flag: string): void {
   for (const f of files) {
-    const st = fs.lstatSync(f, { throwIfNoEntry: false });
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.lstatSync(f, { throwIfNoEntry: false });
+    } catch (e) {
+      throw new Error(`${flag}: cannot write in ${path.dirname(path.resolve(f))}: ${ioReason(e)}`);
+    }
     if (st && !st.isFile()) throw new UsageError(`${flag} ${f} exists and is not a file: choose another name`);
     if (st && !values.force) throw new UsageError(`${flag} would replace ${f}; add --force to replace it, or choose another name`);
   }
-  for (const parent of new Set(files.map((f) => path.dirname(path.resolve(f))))) {
-    const probe = path.join(parent, `.lstm-complete-write-check-${process.pid}`);
-    try {
-      fs.mkdirSync(parent, { recursive: true });
-      fs.writeFileSync(probe, '');
-    } catch (e) {
-      throw new UsageError(`${flag}: cannot write in ${parent}: ${ioReason(e)}`);
-    } finally {
-      fs.rmSync(probe, { force: true });
-    }
+  for (const parent of new Set(files.map((f) => path.dirname(path.resolve(f))))) checkWritable(parent, flag);
+}
+
+/** Fails (exit 1) on a folder this command could not write in (made when missing, as the write would make it). */
+function checkWritable(parent: string, flag: string): void {
+  const probe = path.join(parent, `.lstm-complete-write-check-${process.pid}`);
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    fs.writeFileSync(probe, '');
+  } catch (e) {
+    throw new Error(`${flag}: cannot write in ${parent}: ${ioReason(e)}`);
   }
+  fs.rmSync(probe, { force: true });
 }

@@ -148,6 +148,7 @@ export function ioReason(e: unknown): string {
   if (code === 'EROFS') return 'the file system is read-only';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file stands where a folder is needed';
   return (e as Error).message;
 }
 

@@ -81,6 +81,25 @@ describe('nothing lost: short writes, interrupted saves, devices and crafted pat
     });
   }
 
+  it('a destination no save could write in fails before any work: train, export, analyze (43.3)', () => {
+    const root = tempDir();
+    const file = path.join(root, 'a-file');
+    fs.writeFileSync(file, 'not a folder');
+    const cases = [
+      ['train', '--data', tinyCorpus(1), '--out', path.join(file, 'run'), '--epochs', '5', '--backend', 'cpu'],
+      ['export', '--model', design, '--out', path.join(file, 'x')],
+      ['analyze', '--model', design, '--data', tinyCorpus(1), '--out', path.join(file, 'report.html')],
+    ];
+    for (const args of cases) {
+      const started = Date.now();
+      const r = run(args);
+      assert.equal(r.status, 1, `${args[0]} must fail: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /cannot write (checkpoints to|in) .*a-file.*a file stands where a folder is needed/, args[0]);
+      assert.ok(Date.now() - started < 15_000, `${args[0]} refused after ${Date.now() - started} ms`);
+    }
+    assert.equal(fs.readFileSync(file, 'utf8'), 'not a folder');
+  });
+
   it('ship-model checks before it writes: a failed check leaves --out as it was (43.7)', () => {
     const root = tempDir();
     const out = path.join(root, 'models', 'python');
