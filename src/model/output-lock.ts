@@ -84,8 +84,14 @@ export function lockOutput(out: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(file, 'wx');
-      fs.writeSync(fd, JSON.stringify(mine));
-      fs.closeSync(fd);
+      try {
+        fs.writeFileSync(fd, JSON.stringify(mine)); // writes every byte or throws (a full disk)
+      } catch (e) {
+        fs.rmSync(file, { force: true }); // an empty lock would read as a user's file and block every later run
+        throw e;
+      } finally {
+        fs.closeSync(fd);
+      }
       return () => {
         if (readLock(file)?.pid === process.pid) fs.rmSync(file, { force: true });
       };
