@@ -1,6 +1,6 @@
 /**
  * Datasets for training: a by-file train/validation split (deterministic from a seed, so validation text
- * never appears in training), the text as one compact byte stream, and batches in time-major order for
+ * never appears in training; by characters within each file when files are few or one dominates), the text as one compact byte stream, and batches in time-major order for
  * either independent shuffled windows or truncated BPTT with carried state (each of B streams continues
  * where its previous window ended, as char-rnn trains).
  */
@@ -23,21 +23,18 @@ function hash32(s: string, seed: number): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
+/** Fewer files than this are split by characters: a whole file held out would be a large share of the text. */
+export const FEW_FILES = 5;
+
 /**
  * Files go to validation in an order fixed by (seed, relative path) until they hold `fraction` of the
- * characters. A single file is split at its line nearest to the fraction instead.
+ * characters. When the files are few (FEW_FILES) or that order held out far more than `fraction` (one file holds
+ * most of the text: a 50 KB workspace once held out its 49 KB file and trained on 1 KB), every file is split at a
+ * line instead: its last `fraction` of characters is held out (splitByChars).
  */
 export function splitByFile(files: CorpusFile[], fraction: number, seed = 1): Split {
   if (fraction <= 0) return { train: files, validation: [] };
-  if (files.length === 1) {
-    const f = files[0];
-    let cut = f.text.lastIndexOf('\n', Math.floor(f.text.length * (1 - fraction))) + 1;
-    if (cut <= 0) cut = Math.floor(f.text.length * (1 - fraction));
-    return {
-      train: [{ ...f, text: f.text.slice(0, cut) }],
-      validation: [{ ...f, relative: f.relative + '#validation-tail', text: f.text.slice(cut) }],
-    };
-  }
+  if (files.length < FEW_FILES) return splitByChars(files, fraction);
   const total = files.reduce((s, f) => s + f.text.length, 0);
   const order = [...files].sort((a, b) => hash32(a.relative, seed) - hash32(b.relative, seed) || (a.relative < b.relative ? -1 : 1));
   const validation: CorpusFile[] = [];
@@ -47,8 +44,37 @@ export function splitByFile(files: CorpusFile[], fraction: number, seed = 1): Sp
     validation.push(f);
     valChars += f.text.length;
   }
+  if (valChars > 2 * fraction * total) return splitByChars(files, fraction);
   const inVal = new Set(validation);
   return { train: files.filter((f) => !inVal.has(f)), validation };
+}
+
+/**
+ * How meta.json names a held-out part of a file: `relative#chars=FROM-TO`, character offsets into the file's text as
+ * the corpus read it (normalised), so anyone can take the same text out again (filesOfSplit).
+ */
+export const heldOutPartName = (relative: string, from: number, to: number): string => `${relative}#chars=${from}-${to}`;
+
+export function parseHeldOutPart(name: string): { relative: string; from: number; to: number } | undefined {
+  const m = /^(.*)#chars=(\d+)-(\d+)$/.exec(name);
+  if (!m) return undefined;
+  const from = Number(m[2]);
+  const to = Number(m[3]);
+  return from <= to ? { relative: m[1], from, to } : undefined;
+}
+
+/** Each file's last `fraction` of characters, from a line start, held out; the rest trained on. */
+export function splitByChars(files: CorpusFile[], fraction: number): Split {
+  const train: CorpusFile[] = [];
+  const validation: CorpusFile[] = [];
+  for (const f of files) {
+    const target = Math.floor(f.text.length * (1 - fraction));
+    let cut = f.text.lastIndexOf('\n', target) + 1;
+    if (cut <= 0) cut = target;
+    if (cut > 0) train.push({ ...f, text: f.text.slice(0, cut) });
+    if (cut < f.text.length) validation.push({ ...f, relative: heldOutPartName(f.relative, cut, f.text.length), text: f.text.slice(cut) });
+  }
+  return { train, validation };
 }
 
 /**
@@ -81,7 +107,19 @@ export function filesOfSplit(files: CorpusFile[], validationFiles: string[] | un
   if (split === 'all') return files;
   if (!validationFiles?.length) throw new Error(`${where} records no validation files; use the "all" split`);
   const val = new Set(validationFiles);
-  const out = files.filter((f) => val.has(f.relative) === (split === 'validation'));
+  // Parts of files held out by characters (splitByChars): the part for validation, the rest of the file for train.
+  const parts = new Map<string, { from: number; to: number; name: string }>();
+  for (const name of validationFiles) {
+    const p = parseHeldOutPart(name);
+    if (p) parts.set(p.relative, { from: p.from, to: p.to, name });
+  }
+  const out = files.flatMap((f): CorpusFile[] => {
+    const part = parts.get(f.relative);
+    if (!part) return val.has(f.relative) === (split === 'validation') ? [f] : [];
+    if (split === 'validation') return [{ ...f, relative: part.name, text: f.text.slice(part.from, part.to) }];
+    const rest = f.text.slice(0, part.from) + f.text.slice(part.to);
+    return rest ? [{ ...f, text: rest }] : [];
+  });
   if (!out.length) throw new Error(`none of the checkpoint's ${split} files were found`);
   return out;
 }

@@ -17,7 +17,7 @@ import { chooseTrainingHost, findPlainNode, wantsGpu } from '../training/runner/
 import { webgpuResolvable } from '../backends/webgpu';
 import { TrainConfig, TrainEvent, TrainSummary } from '../training/loop/trainer';
 import { EpochRecord } from '../model/checkpoint';
-import { formatDuration } from '../util/eta';
+import { formatDuration, runProgress } from '../util/eta';
 import { startHostProfile } from '../util/host-profile';
 import { Settings } from './settings';
 import { planRun } from '../training/loop/budget-plan';
@@ -254,14 +254,18 @@ export class TrainingController {
       // workbench) change at most every PROGRESS_EVERY_MS, so the host's event loop stays free for typing.
       if (elapsed - lastShown < PROGRESS_EVERY_MS) return;
       lastShown = elapsed;
-      const byEpochs = (e.epoch * e.batchesPerEpoch + e.batch) / (config.epochs * e.batchesPerEpoch);
-      const frac = Math.min(1, budgetMs ? Math.max(elapsed / budgetMs, byEpochs) : byEpochs);
-      const left = budgetMs
-        ? `${formatDuration(Math.max(0, (budgetMs - elapsed) / 1000))} left`
-        : `${formatDuration(elapsed / 1000)} so far · stop it when you like`;
+      const { frac, leftSeconds } = runProgress(elapsed, budgetMs, e, config.epochs);
+      const left = leftSeconds !== undefined ? `${formatDuration(leftSeconds)} left` : `${formatDuration(elapsed / 1000)} so far · stop it when you like`;
       // In the user's words: how much better it predicts held-out code so far, and the time left (no epochs, no nats).
+      // A run checked in keystrokes is decided by that check, not by the loss: "better" is not said before it.
       const gain = this.best !== undefined && this.start !== undefined ? (this.start - this.best) / this.start : undefined;
-      const sofar = gain !== undefined && gain > 0 ? `predicts held-out code ${(gain * 100).toFixed(gain < 0.1 ? 1 : 0)}% better so far` : 'learning';
+      const shown = gain !== undefined ? (gain * 100).toFixed(gain < 0.1 ? 1 : 0) : '';
+      const sofar =
+        gain === undefined || gain <= 0
+          ? 'learning'
+          : config.keystrokeCheck
+            ? `held-out loss −${shown}% so far; the typing check at the end decides`
+            : `predicts held-out code ${shown}% better so far`;
       progress.report({ message: `${sofar} · ${left}`, increment: budgetMs ? Math.max(0, (frac - lastFrac) * 100) : undefined });
       lastFrac = frac;
       this.hooks.status(`$(sync~spin) LSTM ${budgetMs ? `${Math.round(frac * 100)}%` : formatDuration(elapsed / 1000)}${backend ? ` · ${backend}` : ''}`);

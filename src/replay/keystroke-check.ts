@@ -11,9 +11,10 @@ import { CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/c
 import { modelCompleter } from './completers';
 import { replay } from './replay';
 import { ReplayFile, typingTasks } from './tasks';
+import type { LineTally } from './metrics';
 
 export interface KeystrokeCheckOptions {
-  /** Typed characters in all (default 2,000: about 5 s on one core of this project's machines). */
+  /** Typed characters in all (default KEYSTROKE_CHECK_CHARS). */
   maxChars?: number;
   /** Typed characters per file window (default 400, so the budget samples several files; more when there are few). */
   fileChars?: number;
@@ -32,9 +33,17 @@ export interface KeystrokeCheck {
   /** Accepted suggestions / shown suggestions (0 when none was shown). */
   acceptedShare: number;
   shown: number;
+  /** Keystrokes line by line, to pair with another model's check on the same text (util/paired-gain.ts). */
+  lines: LineTally[];
 }
 
-export const KEYSTROKE_CHECK_CHARS = 2_000;
+/**
+ * Typed characters a check decides on (all of the files when they hold fewer): about 7 s on one core of this
+ * project's 2-core machines (int16 stepper, ~3,000 characters/s). 2,000 once switched a model for +0.25 points
+ * that typing 6,000 characters of the same files turned into −2.1; on 20,000 a paired bootstrap tells a gain of
+ * about ±1 point from none.
+ */
+export const KEYSTROKE_CHECK_CHARS = 20_000;
 
 export async function keystrokeCheck(weights: ModelWeights, files: ReplayFile[], opts: KeystrokeCheckOptions = {}): Promise<KeystrokeCheck> {
   const base = opts.settings ?? DEFAULT_COMPLETION_SETTINGS;
@@ -42,11 +51,12 @@ export async function keystrokeCheck(weights: ModelWeights, files: ReplayFile[],
   const maxChars = opts.maxChars ?? KEYSTROKE_CHECK_CHARS;
   const fileChars = opts.fileChars ?? Math.max(400, Math.ceil(maxChars / Math.max(1, files.length)));
   const tasks = typingTasks(files, { maxChars, fileChars, seed: opts.seed ?? 1 });
-  if (!tasks.length) return { savings: 0, chars: 0, acceptedShare: 0, shown: 0 };
+  if (!tasks.length) return { savings: 0, chars: 0, acceptedShare: 0, shown: 0, lines: [] };
   const workspace = settings.cache === 'workspace' ? TextIndex.build(files.map((f) => ({ key: f.relative, text: f.text }))) : undefined;
   const [row] = await replay(tasks, [modelCompleter(new LstmStepper(weights, { precision: SERVING_PRECISION }), settings, 'model', workspace)], {
     users: ['tab'],
+    lines: true,
   });
   const f = row.figures;
-  return { savings: f.savings, chars: f.chars, acceptedShare: f.acceptedShare, shown: f.shown };
+  return { savings: f.savings, chars: f.chars, acceptedShare: f.acceptedShare, shown: f.shown, lines: row.lines ?? [] };
 }

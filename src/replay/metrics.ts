@@ -1,4 +1,5 @@
 /** What a replay counts for one completer and one simulated user, and the figures it reports. */
+import type { LineTally } from '../util/paired-gain';
 
 export interface Tally {
   /** Characters the user would type without help (indentation excluded). */
@@ -12,9 +13,27 @@ export interface Tally {
   /** Shown suggestions whose first character is the one the user types next. */
   firstCharRight: number;
   latencyMs: number[];
+  /**
+   * Per line of the typed text, in task order: the characters it holds and the keystrokes spent while the cursor was
+   * on it. Two completers that type the same tasks have the same lines, so their keystrokes pair line by line
+   * (util/paired-gain.ts).
+   */
+  lines: LineTally[];
 }
 
-export const emptyTally = (): Tally => ({ chars: 0, keystrokes: 0, requests: 0, shown: 0, accepted: 0, acceptedChars: 0, firstCharRight: 0, latencyMs: [] });
+export type { LineTally };
+
+export const emptyTally = (): Tally => ({
+  chars: 0,
+  keystrokes: 0,
+  requests: 0,
+  shown: 0,
+  accepted: 0,
+  acceptedChars: 0,
+  firstCharRight: 0,
+  latencyMs: [],
+  lines: [],
+});
 
 export interface Figures {
   chars: number;

@@ -4,8 +4,8 @@
  * Each (completer, user) pair follows its own path through the text, since accepting moves the cursor.
  */
 import { Completer } from './completers';
-import { emptyTally, figures, Figures, Tally } from './metrics';
-import { ReplayTask, skipIndentation, typedChars } from './tasks';
+import { emptyTally, figures, Figures, LineTally, Tally } from './metrics';
+import { ReplayTask, skipIndentation, typedChars, typedCharsByLine } from './tasks';
 import { Suggestion, USERS, UserAction, UserKind } from './users';
 import { RealisticTabUser, RealisticUserOptions, REALISTIC_USER } from './realistic-user';
 import { mulberry32, Rng } from '../util/rng';
@@ -33,6 +33,8 @@ export interface ReplayOptions {
   editor?: EditorKind;
   /** Whose word list the suggest widget shows in VS Code: the extension's, the model's word first (default), or VS Code's. */
   widget?: WidgetList;
+  /** Return each row's keystrokes line by line (ReplayRow.lines). */
+  lines?: boolean;
 }
 
 export type WidgetList = 'extension' | 'vscode';
@@ -42,6 +44,8 @@ export interface ReplayRow {
   user: UserKind;
   figures: Figures;
   examples?: Example[];
+  /** Keystrokes line by line (ReplayOptions.lines), for a paired comparison of two runs over the same tasks. */
+  lines?: LineTally[];
 }
 
 function lineOf(after: string): string {
@@ -99,7 +103,14 @@ export async function replayTask(
   const afterLine = lineOf(task.after);
   const editor = (opts.editor ?? 'vscode') === 'vscode' ? new EditorSide(task) : undefined;
   t.chars += typedChars(task);
+  // Keystrokes are filed under the line the cursor is on when they are pressed (paired comparisons, metrics.ts).
+  const lines = typedCharsByLine(task).map((chars) => ({ chars, keystrokes: 0 }));
+  t.lines.push(...lines);
+  let line = 0;
+  let scanned = 0;
   for (let at = skipIndentation(task, 0); at < task.intended.length;) {
+    for (; scanned < at; scanned++) if (task.intended[scanned] === '\n') line++;
+    const keysBefore = t.keystrokes;
     const pending = editor?.line.pending ?? '';
     const lineSuffix = pending + afterLine;
     const t0 = performance.now();
@@ -134,6 +145,7 @@ export async function replayTask(
         examples.offer({ before: prefix.slice(prefix.lastIndexOf('\n') + 1).trimStart(), accepted: task.intended.slice(at, at + a.advance) });
       }
     }
+    lines[line].keystrokes += t.keystrokes - keysBefore;
     at = skipIndentation(task, at + a.advance);
   }
 }
@@ -156,7 +168,13 @@ export async function replay(tasks: ReplayTask[], completers: Completer[], opts:
         done += perTask[i];
         opts.onProgress?.(done, total);
       }
-      rows.push({ completer: c.name, user: u, figures: figures(t), ...(examples ? { examples: examples.items } : {}) });
+      rows.push({
+        completer: c.name,
+        user: u,
+        figures: figures(t),
+        ...(examples ? { examples: examples.items } : {}),
+        ...(opts.lines ? { lines: t.lines } : {}),
+      });
     }
   }
   return rows;

@@ -14,6 +14,8 @@ import { normalizeText } from '../model/vocab';
 export interface ReplayFile {
   relative: string;
   text: string;
+  /** Text above `text` in the same file, already written (a file's held-out tail: its head), never typed. */
+  before?: string;
 }
 
 export interface ReplayTask {
@@ -40,6 +42,20 @@ export function typedChars(task: ReplayTask): number {
     i = skipIndentation(task, i + 1);
   }
   return n;
+}
+
+/** Characters the user would type on each line of `task.intended` (typedChars, line by line). */
+export function typedCharsByLine(task: ReplayTask): number[] {
+  const counts = [0];
+  let line = 0;
+  let scanned = 0;
+  for (let i = skipIndentation(task, 0); i < task.intended.length;) {
+    for (; scanned < i; scanned++) if (task.intended[scanned] === '\n') counts[++line] = 0;
+    counts[line]++;
+    i = skipIndentation(task, i + 1);
+  }
+  for (; scanned < task.intended.length; scanned++) if (task.intended[scanned] === '\n') counts[++line] = 0;
+  return counts;
 }
 
 /** `text` cut at the last line end that keeps at most `budget` typed characters (whole lines stay natural). */
@@ -84,7 +100,8 @@ export function typingTasks(files: ReplayFile[], opts: TypingOptions = {}): Repl
         start = text.lastIndexOf('\n', at) + 1;
       }
     }
-    const task = cutToBudget({ file: f.relative, before: text.slice(0, start), intended: text.slice(start), after: '' }, Math.min(budget, perFile));
+    const head = f.before ? normalizeText(f.before) : '';
+    const task = cutToBudget({ file: f.relative, before: head + text.slice(0, start), intended: text.slice(start), after: '' }, Math.min(budget, perFile));
     const n = typedChars(task);
     if (n === 0) continue;
     tasks.push(task);

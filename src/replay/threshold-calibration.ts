@@ -10,6 +10,7 @@ import type { ModelWeights } from '../model/architecture';
 import type { ServingCalibration } from '../model/checkpoint';
 import { keystrokeCheck } from './keystroke-check';
 import type { ReplayFile } from './tasks';
+import type { LineTally } from './metrics';
 
 /**
  * The thresholds tried, in order, from the starting model's (the bundled 0.3) up: a fine-tune is surer than its
@@ -59,19 +60,27 @@ export interface CalibrationOptions {
  * (a higher one saves fewer keystrokes: suggestions get shorter and rarer). The chosen point's figures are the new
  * model's keystroke check at the threshold it will serve at.
  */
-export async function calibrateThreshold(weights: ModelWeights, files: ReplayFile[], opts: CalibrationOptions): Promise<ServingCalibration> {
+export async function calibrateThreshold(
+  weights: ModelWeights,
+  files: ReplayFile[],
+  opts: CalibrationOptions,
+): Promise<ServingCalibration & { chosenLines: LineTally[] }> {
   const all = opts.thresholds ?? CALIBRATION_THRESHOLDS;
   const from = opts.from ?? all[0];
   const thresholds = all.filter((t) => t >= from - 1e-9);
   if (!thresholds.length) thresholds.push(from);
   const minAcceptedShare = Math.round(opts.referenceAcceptedShare * MIN_ACCEPTED_SHARE_RATIO * 1e4) / 1e4;
   const tried: ThresholdPoint[] = [];
+  const lines = new Map<number, LineTally[]>();
   let chars = 0;
   for (const threshold of thresholds) {
     const r = await keystrokeCheck(weights, files, { threshold, seed: opts.seed ?? 1, maxChars: opts.maxChars });
     chars = r.chars;
     tried.push({ threshold, savings: r.savings, acceptedShare: r.acceptedShare });
+    lines.set(threshold, r.lines);
     if (r.acceptedShare >= minAcceptedShare) break;
   }
-  return { confidenceThreshold: chooseThreshold(tried, minAcceptedShare), minAcceptedShare, chars, tried };
+  const confidenceThreshold = chooseThreshold(tried, minAcceptedShare);
+  // The chosen point's lines pair with the starting model's check (the same windows): the run's switch rule.
+  return { confidenceThreshold, minAcceptedShare, chars, tried, chosenLines: lines.get(confidenceThreshold) ?? [] };
 }

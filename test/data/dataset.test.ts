@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { splitByFile, encodeFiles, planBatches, makeBatch, focusTraining } from '../../src/data/dataset';
+import { splitByFile, encodeFiles, planBatches, makeBatch, focusTraining, parseHeldOutPart, filesOfSplit } from '../../src/data/dataset';
 import { CorpusFile } from '../../src/data/corpus';
 import { encode, decode } from '../../src/model/vocab';
 
@@ -37,6 +37,53 @@ describe('dataset', () => {
     const s = splitByFile([files[5]], 0.2);
     assert.equal(s.train[0].text + s.validation[0].text, files[5].text);
     assert.ok(s.train[0].text.endsWith('\n'));
+  });
+
+  it('few or lopsided files are split by characters: every file gives its tail, no run trains on a sliver (issue 42)', () => {
+    // The workspace that trained on 1 KB: three files, one of them 49 KB of the 50.
+    const big = { path: '/r/big.py', relative: 'big.py', text: 'value = compute(1)\n'.repeat(2600) };
+    const small = [0, 1].map((i) => ({ path: `/r/s${i}.py`, relative: `s${i}.py`, text: `# small ${i}\nx = ${i}\n`.repeat(30) }));
+    const few = [big, ...small];
+    const total = few.reduce((n, f) => n + f.text.length, 0);
+    for (const seed of [1, 2, 3, 4]) {
+      const s = splitByFile(few, 0.2, seed);
+      const trainChars = s.train.reduce((n, f) => n + f.text.length, 0);
+      assert.ok(trainChars >= 0.75 * total && trainChars <= 0.85 * total, `seed ${seed}: trains on ${trainChars} of ${total}`);
+      assert.equal(s.validation.length, 3);
+      for (const v of s.validation) {
+        const part = parseHeldOutPart(v.relative)!;
+        const whole = few.find((f) => f.relative === part.relative)!;
+        assert.equal(v.text, whole.text.slice(part.from, part.to), 'meta.json names exactly the text held out');
+        assert.equal(part.to, whole.text.length);
+        assert.equal(s.train.find((f) => f.relative === part.relative)!.text, whole.text.slice(0, part.from));
+      }
+    }
+    // Many files, one of which dominates: held out whole it would be most of the text, so by characters too.
+    const many = [big, ...Array.from({ length: 8 }, (_, i) => ({ path: `/r/m${i}.py`, relative: `m${i}.py`, text: `y = ${i}\n`.repeat(20) }))];
+    const manyTotal = many.reduce((n, f) => n + f.text.length, 0);
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const s = splitByFile(many, 0.2, seed);
+      const valChars = s.validation.reduce((n, f) => n + f.text.length, 0);
+      assert.ok(valChars <= 0.4 * manyTotal, `seed ${seed}: held out ${valChars} of ${manyTotal}`);
+    }
+    // The usual corpus keeps its by-file split.
+    assert.ok(splitByFile(files, 0.1, 7).validation.every((f) => !parseHeldOutPart(f.relative)));
+  });
+
+  it("a checkpoint's recorded parts give back the same held-out text and the rest of each file (eval, replay)", () => {
+    const few = files.slice(0, 3);
+    const s = splitByFile(few, 0.2, 1);
+    const names = s.validation.map((f) => f.relative);
+    const val = filesOfSplit(few, names, 'validation', 'meta.json');
+    assert.deepEqual(
+      val.map((f) => f.text),
+      s.validation.map((f) => f.text),
+    );
+    const train = filesOfSplit(few, names, 'train', 'meta.json');
+    assert.deepEqual(
+      train.map((f) => f.text),
+      s.train.map((f) => f.text),
+    );
   });
 
   it('builds time-major windows with targets shifted by one', () => {

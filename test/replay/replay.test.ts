@@ -63,6 +63,33 @@ describe('completion replay', () => {
     assert.equal(tab.figures.firstCharAccuracy, 1);
   });
 
+  it('files keystrokes line by line: two completers on the same tasks have the same lines, and the lines add up', async () => {
+    const tasks = typingTasks([{ relative: 'doc.py', text: DOC }]);
+    const [o, w] = await replay(tasks, [oracle(DOC), wordCompleter()], { users: ['tab'], lines: true });
+    for (const row of [o, w]) {
+      assert.equal(
+        row.lines!.reduce((k, l) => k + l.keystrokes, 0),
+        row.figures.keystrokes,
+      );
+      assert.equal(
+        row.lines!.reduce((c, l) => c + l.chars, 0),
+        row.figures.chars,
+      );
+    }
+    assert.deepEqual(
+      o.lines!.map((l) => l.chars),
+      w.lines!.map((l) => l.chars),
+    );
+    // The oracle's Tab and Enter, line by line (the blank line: Enter alone), in the plain editor.
+    const [plain] = await replay(tasks, [oracle(DOC)], { editor: 'plain', users: ['tab'], lines: true });
+    assert.deepEqual(
+      plain.lines!.map((l) => l.keystrokes),
+      DOC.split('\n').map((l, i, all) => (i === all.length - 1 ? 0 : l.trim() ? 2 : 1)),
+    );
+    const [none] = await replay(tasks, [oracle(DOC)], { users: ['tab'] });
+    assert.equal(none.lines, undefined, 'only when asked');
+  });
+
   it("in VS Code as shipped: typing costs the keys VS Code's auto-indent and auto-closing leave to fix", async () => {
     // Nothing shown: every character is typed. The line after `    y = [1]` is auto-indented one level too deep
     // (one Backspace); `f(` left its `)` after the cursor at Enter (one key to clear it).

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { editingTasks, skipIndentation, typedChars, typingTasks } from '../../src/replay/tasks';
+import { editingTasks, skipIndentation, typedChars, typedCharsByLine, typingTasks } from '../../src/replay/tasks';
 
 const file = (relative: string, text: string) => ({ relative, text });
 const SRC = 'def f(x):\n    if x:\n        return compute(x, key=1)\n    return None\n\n\nclass Thing(Base):\n    value = make_value(1, 2, 3)\n';
@@ -32,6 +32,18 @@ describe('replay tasks', () => {
     }
     assert.notEqual(tasks[0].before.length, tasks[1].before.length);
     assert.deepEqual(typingTasks([file('a', big), file('b', big)], { fileChars: 300, seed: 5 }), tasks);
+  });
+
+  it("a held-out part of a file is typed below the file's head, which is never typed; lines are counted one by one", () => {
+    const cut = SRC.indexOf('class');
+    const [t] = typingTasks([{ relative: 'a.py#chars=45-200', text: SRC.slice(cut), before: SRC.slice(0, cut) }]);
+    assert.equal(t.before, SRC.slice(0, cut));
+    assert.equal(t.intended, SRC.slice(cut));
+    assert.deepEqual(typedCharsByLine(t), ['class Thing(Base):\n'.length, 'value = make_value(1, 2, 3)\n'.length, 0]);
+    assert.equal(
+      typedCharsByLine(t).reduce((a, b) => a + b, 0),
+      typedChars(t),
+    );
   });
 
   it('editing tasks cut a few tokens out of a line, reproducibly, in file order', () => {

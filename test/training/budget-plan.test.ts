@@ -140,6 +140,40 @@ describe('run verdict (the switch rule, in words)', () => {
     assert.equal(enough.switched, true);
   });
 
+  it('with a paired check, switches only when the range of the keystroke gain lies above zero, and says the range', () => {
+    const gain = (g: number, low: number, high: number) => ({ gain: g, low, high, chars: 20_000, blocks: 100, confidence: 0.9 });
+    const base = { ...won, history: [rec(0.89, 0.76)], startKeystrokeSavings: 0.47 };
+    const sure = runVerdict({ ...base, keystrokeSavings: 0.5, keystrokeGain: gain(0.03, 0.012, 0.047) });
+    assert.equal(sure.switched, true);
+    assert.equal(
+      sure.message,
+      'the new model types 3 fewer keys in 100 on files it did not train on (±1.8; keystrokes saved 47% → 50%, typing 20,000 characters); completions use it now.',
+    );
+    assert.match(sure.details, /Gain \+3\.0 points of keystrokes saved \(90% range \+1\.2 to \+4\.7 points\)\.$/);
+    // The 2,000-character case: a small gain the check cannot tell from none keeps the model, and does not say "better".
+    const close = runVerdict({ ...base, keystrokeSavings: 0.4725, keystrokeGain: gain(0.0025, -0.011, 0.016) });
+    assert.equal(close.switched, false);
+    assert.match(
+      close.message,
+      /^kept the current model: on files it did not train on the new one types as many keys in 100, ±1\.4: too close to tell it is better/,
+    );
+    assert.doesNotMatch(close.message, /better;|predicts/);
+    // Surely worse: says it would type more.
+    const worse = runVerdict({ ...base, keystrokeSavings: 0.45, keystrokeGain: gain(-0.02, -0.031, -0.009) });
+    assert.equal(worse.switched, false);
+    assert.match(worse.message, /^kept the current model: the new one would type 2 more keys in 100/);
+    // A loss gain under 1% no longer decides alone when the keystrokes surely rose.
+    const small = runVerdict({
+      ...base,
+      startValLoss: 1.202,
+      bestValLoss: 1.199,
+      history: [rec(1.199, 0.68)],
+      keystrokeSavings: 0.5,
+      keystrokeGain: gain(0.03, 0.01, 0.05),
+    });
+    assert.equal(small.switched, true);
+  });
+
   it('a run that did not beat the start keeps the model and says why', () => {
     const v = runVerdict({ bestValLoss: 1.2, startValLoss: 1.2, improved: false, stoppedBy: 'time-budget', history: [rec(1.25, 0.6), rec(1.3, 0.6)] });
     assert.equal(v.switched, false);

@@ -7,6 +7,7 @@ import { ServingCalibration, setServingCalibration } from '../../model/checkpoin
 import { TrainEvent } from './train-config';
 import { Run } from './run-setup';
 import { evaluateStream } from './evaluate-stream';
+import type { LineTally } from '../../util/paired-gain';
 
 /** Fine-tuning that must beat its start: score the starting weights first (the bar `out` must clear). */
 export async function measureStart(run: Run, onEvent: (e: TrainEvent) => void, log: (m: string) => void): Promise<void> {
@@ -22,6 +23,7 @@ export async function measureStart(run: Run, onEvent: (e: TrainEvent) => void, l
   if (keys) {
     run.startKeys = keys.savings;
     run.startAcceptedShare = keys.acceptedShare;
+    run.startKeyLines = keys.lines;
   }
 }
 
@@ -33,7 +35,7 @@ export async function checkKeystrokes(
   threshold: number | undefined,
   onEvent: (e: TrainEvent) => void,
   log: (m: string) => void,
-): Promise<{ savings: number; acceptedShare?: number } | undefined> {
+): Promise<{ savings: number; acceptedShare?: number; lines?: LineTally[] } | undefined> {
   const hooks = run.hooks;
   if (!(run.cfg.keystrokeCheck && hooks.keystrokes && run.data.valFiles.length)) return undefined;
   const t = Date.now();
@@ -69,11 +71,14 @@ export async function calibrate(
   weights: ModelWeights,
   onEvent: (e: TrainEvent) => void,
   log: (m: string) => void,
-): Promise<ServingCalibration | undefined> {
+): Promise<{ calibration: ServingCalibration; lines?: LineTally[] } | undefined> {
   const c = run.hooks.calibrate;
   if (!c || !calibrationReplays(run) || !run.data.valFiles.length) return undefined;
   try {
-    const calibration = await c.run(weights, run.data.valFiles, { referenceAcceptedShare: run.startAcceptedShare!, from: run.startThreshold });
+    const { chosenLines, ...calibration } = await c.run(weights, run.data.valFiles, {
+      referenceAcceptedShare: run.startAcceptedShare!,
+      from: run.startThreshold,
+    });
     setServingCalibration(run.out, calibration);
     onEvent({ type: 'calibrated', calibration });
     const tried = calibration.tried
@@ -82,7 +87,7 @@ export async function calibrate(
     log(
       `calibration: the new model serves at threshold ${calibration.confidenceThreshold} (accepted share kept >= ${(calibration.minAcceptedShare * 100).toFixed(1)}%; ${tried})`,
     );
-    return calibration;
+    return { calibration, lines: chosenLines };
   } catch (e) {
     // The model is kept either way; it then serves at the settings' threshold.
     log(`the threshold calibration failed: ${(e as Error).message}`);

@@ -9,8 +9,8 @@ import { makeSpec, ModelSpec, ModelWeights } from '../../model/architecture';
 import { initWeights } from '../../model/initializers';
 import { loadCheckpoint, EpochRecord, TrainingInfo, CorpusSummary, resolveCheckpointDir } from '../../model/checkpoint';
 import { BackendSelection } from '../../backends/backend';
-import { buildCorpus, EmptyCorpusError } from '../../data/corpus';
-import { splitByFile, encodeFiles, planBatches, TrainingMode, focusTraining } from '../../data/dataset';
+import { buildCorpus, CorpusFile, EmptyCorpusError } from '../../data/corpus';
+import { splitByFile, encodeFiles, planBatches, TrainingMode, focusTraining, parseHeldOutPart } from '../../data/dataset';
 import { TrainableModel, Residency } from '../graph/train-graph';
 import { LstmState } from '../ops/lstm-op';
 import { createAdam, restoreOptimizer } from '../graph/optimizer-state';
@@ -19,6 +19,7 @@ import { restoreCarriedState } from './carried-state-file';
 import { readRun, RunPosition } from './run-state';
 import { corpusRule } from './budget-plan';
 import { CheckpointConfig, CorpusConfig, LearningConfig, TrainConfig, TrainEvent, TrainHooks } from './train-config';
+import type { LineTally } from '../../util/paired-gain';
 
 /** Where the run starts: fresh weights, a checkpoint to fine-tune, or a resumed run with all it kept. */
 interface Start {
@@ -92,7 +93,7 @@ export function startingPoint(
 interface Data {
   valStream: Uint8Array;
   /** The validation files themselves (the keystroke check types them). */
-  valFiles: { relative: string; text: string }[];
+  valFiles: { relative: string; text: string; before?: string }[];
   summary: CorpusSummary;
   plan: ReturnType<typeof planBatches>;
   bpe: number;
@@ -147,7 +148,7 @@ export function loadData(
   const bpe = plan.batchesPerEpoch;
   return {
     valStream,
-    valFiles: split.validation.map((f) => ({ relative: f.relative, text: f.text })),
+    valFiles: validationFiles(split),
     summary,
     plan,
     bpe,
@@ -156,6 +157,16 @@ export function loadData(
     evalEvery: Math.max(1, cfg.evalEvery ?? (cfg.evalEveryMinutes !== undefined ? Infinity : bpe)),
     validationSplit: byProject ? 0 : validationSplit,
   };
+}
+
+/** The files the keystroke check types: a held-out part of a file comes with the file's trained head above it. */
+function validationFiles(split: { train: CorpusFile[]; validation: CorpusFile[] }): Data['valFiles'] {
+  const heads = new Map(split.train.map((f) => [f.relative, f.text]));
+  return split.validation.map((f) => {
+    const part = parseHeldOutPart(f.relative);
+    const before = part && part.from > 0 ? heads.get(part.relative)?.slice(0, part.from) : undefined;
+    return { relative: f.relative, text: f.text, ...(before ? { before } : {}) };
+  });
 }
 
 /** Everything the loop and the checkpoints share while a run goes. */
@@ -180,6 +191,8 @@ export interface Run {
   /** Keystrokes saved by the starting model on the validation files, and how long that replay took (ms). */
   startKeys?: number;
   startAcceptedShare?: number;
+  /** The starting model's keystroke check, line by line: the new model's check pairs with it. */
+  startKeyLines?: LineTally[];
   /** The threshold the starting model types at in the keystroke check (as the editor serves it). */
   startThreshold?: number;
   keysMs: number;

@@ -9,6 +9,7 @@ import type { EpochRecord, ServingCalibration } from '../../model/checkpoint';
 import type { BackendPreference } from '../../backends/backend';
 import type { CorpusReport } from '../../data/corpus';
 import type { TrainingMode } from '../../data/dataset';
+import type { LineTally, PairedGain } from '../../util/paired-gain';
 import type { Residency } from '../graph/train-graph';
 
 /** What a run reads: the folders, how they are filtered and capped, and which files are held out to validate on. */
@@ -159,9 +160,9 @@ export interface TrainHooks {
   editorBusy?: () => boolean;
   keystrokes?: (
     weights: ModelWeights,
-    files: { relative: string; text: string }[],
+    files: { relative: string; text: string; before?: string }[],
     opts?: { threshold?: number },
-  ) => Promise<{ savings: number; chars: number; acceptedShare?: number }>;
+  ) => Promise<{ savings: number; chars: number; acceptedShare?: number; lines?: LineTally[] }>;
   /**
    * Chooses the new model's confidence threshold on the validation files (replay/threshold-calibration.ts), given the
    * starting model's accepted share of shown suggestions in its keystroke check and its threshold (the search starts
@@ -171,9 +172,9 @@ export interface TrainHooks {
     replays: number;
     run: (
       weights: ModelWeights,
-      files: { relative: string; text: string }[],
+      files: { relative: string; text: string; before?: string }[],
       opts: { referenceAcceptedShare: number; from?: number },
-    ) => Promise<ServingCalibration>;
+    ) => Promise<ServingCalibration & { chosenLines?: LineTally[] }>;
   };
 }
 
@@ -197,6 +198,11 @@ export interface TrainSummary {
   /** The accepted share of shown suggestions in those checks. */
   startAcceptedShare?: number;
   acceptedShare?: number;
+  /**
+   * What the new model saves over the start on the same typed lines, with its bootstrap range (util/paired-gain.ts):
+   * the switch rule's figure, when both checks ran.
+   */
+  keystrokeGain?: PairedGain;
   /** The confidence threshold each model typed at (undefined: the completion settings' default). */
   startThreshold?: number;
   threshold?: number;

@@ -21,6 +21,7 @@ import { runFiles } from './run-state';
 import { TrainConfig, TrainEvent, TrainHooks, TrainSummary, latestDir, learningRateAt } from './train-config';
 import { Run, setUp, info, progress, startingPoint, loadData } from './run-setup';
 import { measureStart, checkKeystrokes, calibrate, calibrationReplays } from './run-checks';
+import { LineTally, PairedGain, pairedGain } from '../../util/paired-gain';
 export * from './train-config';
 export { evaluateStream } from './evaluate-stream';
 import { evaluateStream } from './evaluate-stream';
@@ -191,6 +192,22 @@ async function loop(run: Run, onEvent: (e: TrainEvent) => void, isCancelled: () 
   return stoppedBy;
 }
 
+/** The new model's gain over the start on the same typed lines, with its range, when both checks typed them. */
+function keystrokeGain(before: LineTally[] | undefined, after: LineTally[] | undefined, log: (m: string) => void): { keystrokeGain?: PairedGain } {
+  if (!before?.length || !after?.length) return {};
+  try {
+    const g = pairedGain(before, after);
+    const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
+    log(
+      `keystroke gain on the validation files: ${pts(g.gain)} points (${Math.round(g.confidence * 100)}% range ${pts(g.low)} to ${pts(g.high)}, ${g.chars} characters in ${g.blocks} blocks)`,
+    );
+    return { keystrokeGain: g };
+  } catch (e) {
+    log(`the keystroke gain could not be paired: ${(e as Error).message}`);
+    return {};
+  }
+}
+
 export async function train(
   cfg: TrainConfig,
   onEvent: (e: TrainEvent) => void = () => undefined,
@@ -229,7 +246,7 @@ async function trainLocked(
   const data = loadData(cfg, mode, seed, log, onEvent);
   const run = await setUp(cfg, mode, seed, backend, start, data, { out, latest }, hooks, log);
   let stoppedBy: TrainSummary['stoppedBy'];
-  let keys: { savings: number; acceptedShare?: number } | undefined;
+  let keys: { savings: number; acceptedShare?: number; lines?: LineTally[] } | undefined;
   let calibration: ServingCalibration | undefined;
   let threshold: number | undefined;
   try {
@@ -239,12 +256,13 @@ async function trainLocked(
     // completions switched to that model either way. A cancelled run skips the calibration (it would take longer).
     if (run.startKeys !== undefined && run.improved) {
       const weights = loadCheckpoint(out).weights;
-      if (stoppedBy !== 'cancelled') calibration = await calibrate(run, weights, onEvent, log);
+      const calibrated = stoppedBy !== 'cancelled' ? await calibrate(run, weights, onEvent, log) : undefined;
+      calibration = calibrated?.calibration;
       threshold = calibration?.confidenceThreshold ?? run.cfg.servingThreshold;
       // The calibration typed the check's own text at the chosen threshold: that is the new model's figure.
       const chosen = calibration?.tried.find((p) => p.threshold === threshold);
       if (calibration && chosen) {
-        keys = chosen;
+        keys = { ...chosen, lines: calibrated?.lines };
         onEvent({ type: 'keystrokes', model: 'best', savings: chosen.savings, chars: calibration.chars, acceptedShare: chosen.acceptedShare, threshold });
       } else keys = await checkKeystrokes(run, 'best', weights, threshold, onEvent, log);
     }
@@ -273,6 +291,7 @@ async function trainLocked(
     ...(keys ? { keystrokeSavings: keys.savings } : {}),
     ...(run.startAcceptedShare !== undefined ? { startAcceptedShare: run.startAcceptedShare } : {}),
     ...(keys?.acceptedShare !== undefined ? { acceptedShare: keys.acceptedShare } : {}),
+    ...keystrokeGain(run.startKeyLines, keys?.lines, log),
     ...(run.startThreshold !== undefined ? { startThreshold: run.startThreshold } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
     ...(calibration ? { calibration } : {}),
