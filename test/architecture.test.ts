@@ -20,7 +20,7 @@ const ALLOWED: Record<string, string[]> = {
   'training/ops': ['backends', 'util'],
   'training/graph': ['training/ops', 'inference', 'data', 'backends', 'model', 'util'],
   'training/loop': ['training/graph', 'training/ops', 'data', 'backends', 'model', 'util'],
-  'training/runner': ['training/loop', 'training/graph', 'training/ops', 'replay', 'data', 'backends', 'model', 'util'],
+  'training/runner': ['training/loop', 'training/graph', 'training/ops', 'replay', 'completion', 'data', 'backends', 'model', 'util'],
   'workspace-index': ['data', 'inference', 'model', 'util'],
   completion: ['workspace-index', 'inference', 'model', 'python', 'util'],
   serving: ['completion', 'workspace-index', 'inference', 'model', 'util'],

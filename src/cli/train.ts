@@ -64,6 +64,10 @@ export const TRAIN_OPTIONS: readonly OptionRow[] = [
     help: 'fine-tuning: the embedding and the first N LSTM layers keep their weights; their backward pass is skipped, so each step costs less',
     default: 0,
   },
+  {
+    flag: 'cache-aware',
+    help: 'fine-tuning: minimise the loss of what the editor serves (the model mixed with the workspace cache), so the run learns what the cache does not already supply (host backends)',
+  },
   { flag: 'threads', arg: 'N', help: 'worker threads computing gradients in parallel', default: 1, defaultText: '1; with --minutes, cores - 1' },
   { flag: 'backend', arg: 'B', help: `auto | ${BACKEND_LADDER.join(' | ')}`, default: 'auto' },
   { flag: 'json', help: 'print the summary as JSON on stdout' },
@@ -129,6 +133,7 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
   if (!data.length) throw new UsageError('--data DIR is required (a folder of Python files)');
   if (!v.out) throw new UsageError('--out DIR is required (where the checkpoint goes)');
   if (v.resume && v.from) throw new UsageError('--resume and --from cannot be combined');
+  if (v['cache-aware'] && !v.from) throw new UsageError('--cache-aware fine-tunes a model the cache was weighed against: add --from CKPT');
   guardTrainOutputs(v);
   const mode = choiceOpt<TrainingMode>(v, 'mode', ['windows', 'carried-state'], D('mode'));
   const schedule = choiceOpt<'constant' | 'cosine'>(v, 'lr-schedule', ['constant', 'cosine'], D('lr-schedule'));
@@ -176,6 +181,7 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
     backend: backend as BackendPreference,
     threads: numberOpt(v, 'threads', D('threads'), { min: 1, max: 64, integer: true }),
     frozenLayers: numberOpt(v, 'freeze-layers', D('freeze-layers'), { min: 0, max: 16, integer: true }),
+    ...(v['cache-aware'] ? { cacheAware: true } : {}),
     spec: {
       ...(units ? { lstmUnits: units } : {}),
       ...(v['embedding-dim'] !== undefined ? { embeddingDim: numberOpt(v, 'embedding-dim', D('embedding-dim'), { min: 1, integer: true }) } : {}),

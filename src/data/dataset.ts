@@ -135,6 +135,16 @@ export function encodeFiles(files: CorpusFile[]): Uint8Array {
   return out;
 }
 
+/**
+ * What the completion cache already predicts at each position of a stream, from the starting model (a cache-aware
+ * fine-tune, completion/cache-prior.ts): at position j, the cache's weight λ_j in the serving mixture and the mass
+ * λ_j·q_j(stream[j]) it puts on the true character. Zero where the cache has nothing.
+ */
+export interface CachePrior {
+  lambda: Float32Array;
+  mass: Float32Array;
+}
+
 export interface Batch {
   steps: number;
   batch: number;
@@ -143,21 +153,28 @@ export interface Batch {
   targets: Int32Array;
   /** True for the first batch of a pass in carried-state mode (state resets). */
   resetState: boolean;
+  /** The cache's prior for each target, time-major like `targets` (cache-aware fine-tuning only). */
+  prior?: CachePrior;
 }
 
-/** Fills a time-major batch from window start offsets into the stream. */
-export function makeBatch(stream: Uint8Array, starts: number[], steps: number, resetState = true): Batch {
+/** Fills a time-major batch from window start offsets into the stream (and the prior's streams, when given). */
+export function makeBatch(stream: Uint8Array, starts: number[], steps: number, resetState = true, prior?: CachePrior): Batch {
   const B = starts.length;
   const inputs = new Int32Array(steps * B);
   const targets = new Int32Array(steps * B);
+  const p = prior ? { lambda: new Float32Array(steps * B), mass: new Float32Array(steps * B) } : undefined;
   for (let r = 0; r < B; r++) {
     const s = starts[r];
     for (let t = 0; t < steps; t++) {
       inputs[t * B + r] = stream[s + t];
       targets[t * B + r] = stream[s + t + 1];
+      if (p) {
+        p.lambda[t * B + r] = prior!.lambda[s + t + 1];
+        p.mass[t * B + r] = prior!.mass[s + t + 1];
+      }
     }
   }
-  return { steps, batch: B, inputs, targets, resetState };
+  return { steps, batch: B, inputs, targets, resetState, ...(p ? { prior: p } : {}) };
 }
 
 export interface BatchPlan {
@@ -166,7 +183,7 @@ export interface BatchPlan {
   batch(epoch: number, index: number): Batch;
 }
 
-export function planBatches(stream: Uint8Array, mode: TrainingMode, batchSize: number, steps: number, seed = 1): BatchPlan {
+export function planBatches(stream: Uint8Array, mode: TrainingMode, batchSize: number, steps: number, seed = 1, prior?: CachePrior): BatchPlan {
   if (stream.length < steps + 1) {
     throw new Error(`the text (${stream.length} chars) is shorter than one window of ${steps + 1} characters; use a smaller --seq-len`);
   }
@@ -188,6 +205,8 @@ export function planBatches(stream: Uint8Array, mode: TrainingMode, batchSize: n
           stream,
           ids.map((w) => w * steps),
           steps,
+          true,
+          prior,
         );
       },
     };
@@ -200,7 +219,7 @@ export function planBatches(stream: Uint8Array, mode: TrainingMode, batchSize: n
     batchesPerEpoch,
     batch(_epoch, index) {
       const starts = Array.from({ length: B }, (_, r) => r * streamLen + index * steps);
-      return makeBatch(stream, starts, steps, index === 0);
+      return makeBatch(stream, starts, steps, index === 0, prior);
     },
   };
 }

@@ -8,7 +8,7 @@
 import { Worker } from 'worker_threads';
 import { ModelSpec } from '../../model/architecture';
 import { BackendPreference } from '../../backends/backend';
-import { Batch } from '../../data/dataset';
+import { Batch, CachePrior } from '../../data/dataset';
 import { LstmState } from '../ops/lstm-op';
 import { findWorkerScript } from '../../util/worker-script';
 
@@ -22,21 +22,28 @@ export interface ShardRequest {
   weights: Float32Array[];
   inputs: Int32Array;
   targets: Int32Array;
+  prior?: CachePrior;
   steps: number;
   batch: number;
   states?: (LstmState | undefined)[];
 }
 
-/** Rows [r0, r1) of a time-major batch. */
-export function shardBatch(b: Pick<Batch, 'inputs' | 'targets' | 'steps' | 'batch'>, r0: number, r1: number): { inputs: Int32Array; targets: Int32Array } {
+/** Rows [r0, r1) of a time-major batch (and of its cache prior). */
+export function shardBatch(
+  b: Pick<Batch, 'inputs' | 'targets' | 'steps' | 'batch' | 'prior'>,
+  r0: number,
+  r1: number,
+): { inputs: Int32Array; targets: Int32Array; prior?: CachePrior } {
   const n = r1 - r0;
-  const inputs = new Int32Array(b.steps * n);
-  const targets = new Int32Array(b.steps * n);
-  for (let t = 0; t < b.steps; t++) {
-    inputs.set(b.inputs.subarray(t * b.batch + r0, t * b.batch + r1), t * n);
-    targets.set(b.targets.subarray(t * b.batch + r0, t * b.batch + r1), t * n);
-  }
-  return { inputs, targets };
+  const rows = <T extends Int32Array | Float32Array>(a: T, out: T): T => {
+    for (let t = 0; t < b.steps; t++) out.set(a.subarray(t * b.batch + r0, t * b.batch + r1) as never, t * n);
+    return out;
+  };
+  const inputs = rows(b.inputs, new Int32Array(b.steps * n));
+  const targets = rows(b.targets, new Int32Array(b.steps * n));
+  if (!b.prior) return { inputs, targets };
+  const prior = { lambda: rows(b.prior.lambda, new Float32Array(b.steps * n)), mass: rows(b.prior.mass, new Float32Array(b.steps * n)) };
+  return { inputs, targets, prior };
 }
 
 function sliceStates(states: (LstmState | undefined)[] | undefined, units: number[], r0: number, r1: number): (LstmState | undefined)[] | undefined {
@@ -87,11 +94,12 @@ export class GradientPool {
     const bounds = Array.from({ length: k + 1 }, (_, i) => Math.round((i * batch.batch) / k));
     const parts = await Promise.all(
       Array.from({ length: k }, (_, i) => {
-        const { inputs, targets } = shardBatch(batch, bounds[i], bounds[i + 1]);
+        const { inputs, targets, prior } = shardBatch(batch, bounds[i], bounds[i + 1]);
         const req: ShardRequest = {
           weights,
           inputs,
           targets,
+          ...(prior ? { prior } : {}),
           steps: batch.steps,
           batch: bounds[i + 1] - bounds[i],
           states: sliceStates(states, this.spec.lstmUnits, bounds[i], bounds[i + 1]),

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
       const states: (LstmState | undefined)[] | undefined = r.states ? [...r.states] : undefined;
       let stats = { crossEntropy: NaN, accuracy: NaN, chars: 0 };
       const { value, grads } = tf.variableGrads(() => {
-        const out = model.loss(r.inputs, r.targets, r.steps, r.batch, { training: true, states });
+        const out = model.loss(r.inputs, r.targets, r.steps, r.batch, { training: true, states, prior: r.prior });
         stats = out.stats;
         return out.loss;
       }, model.trainableVariables);

@@ -15,6 +15,7 @@ import { lstmSequence, LstmState } from '../ops/lstm-op';
 import { lstmSequenceDevice, dropoutMask } from '../ops/lstm-op-device';
 import { mulberry32, SkippableRng } from '../../util/rng';
 import { dropoutMaskWebGpu } from '../ops/lstm-webgpu-sequence';
+import type { CachePrior } from '../../data/dataset';
 
 let instanceCounter = 0;
 
@@ -37,6 +38,8 @@ export interface ForwardOptions {
   /** Per-layer state before the batch (carried-state mode); replaced by the state after it. */
   states?: (LstmState | undefined)[];
   chunk?: number;
+  /** The cache's prior for each target (cache-aware fine-tuning: softmaxCrossEntropy's mixture loss). */
+  prior?: CachePrior;
 }
 
 /** Embedding lookup whose gradient is a scatter-add in JS. */
@@ -114,14 +117,25 @@ export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor
   return op(x, W, b) as tf.Tensor2D;
 }
 
-/** Mean softmax cross-entropy over rows, computed in JS; also reports accuracy. */
-export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array, stats: LossResult['stats']): tf.Scalar {
+/**
+ * Mean softmax cross-entropy over rows, computed in JS; also reports accuracy (and, in `stats`, the plain
+ * cross-entropy of the LSTM, comparable with validation).
+ *
+ * With a cache prior (cache-aware fine-tuning) each row's loss is that of the distribution the editor serves,
+ * −log((1 − λ)·p(y) + λ·q(y)), with λ and λ·q(y) fixed by the starting model and the cache. Its gradient with
+ * respect to the logits is the plain one, p − onehot(y), scaled by w = (1 − λ)·p(y) / ((1 − λ)·p(y) + λ·q(y)):
+ * characters the cache already supplies weigh little, and the model spends its capacity on what the cache cannot
+ * predict.
+ */
+export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array, stats: LossResult['stats'], prior?: CachePrior): tf.Scalar {
   const [N, V] = logits.shape;
   const op = customOp((l: tf.Tensor) => {
     const z = l.dataSync() as Float32Array;
     const probs = new Float32Array(N * V);
     let total = 0;
+    let objective = 0;
     let correct = 0;
+    const rowWeight = prior ? new Float32Array(N) : undefined;
     for (let n = 0; n < N; n++) {
       const o = n * V;
       let max = -Infinity;
@@ -139,17 +153,25 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array, st
         sum += e;
       }
       for (let j = 0; j < V; j++) probs[o + j] /= sum;
-      total += Math.log(sum) + max - z[o + targets[n]];
+      const nll = Math.log(sum) + max - z[o + targets[n]];
+      total += nll;
+      if (rowWeight) {
+        const lstm = (1 - prior!.lambda[n]) * probs[o + targets[n]];
+        const mixed = lstm + prior!.mass[n];
+        objective += mixed > 0 ? -Math.log(mixed) : nll;
+        rowWeight[n] = mixed > 0 ? lstm / mixed : 1;
+      } else objective += nll;
       if (arg === targets[n]) correct++;
     }
     stats.crossEntropy = total / N;
     stats.accuracy = correct / N;
     stats.chars = N;
     return {
-      value: tf.scalar(total / N),
+      value: tf.scalar(objective / N),
       gradFunc: (dy: tf.Tensor) => {
         const scale = (dy.dataSync() as Float32Array)[0] / N;
         for (let n = 0; n < N; n++) probs[n * V + targets[n]] -= 1;
+        if (rowWeight) for (let n = 0; n < N; n++) for (let j = 0; j < V; j++) probs[n * V + j] *= rowWeight[n];
         for (let i = 0; i < probs.length; i++) probs[i] *= scale;
         return [tf.tensor2d(probs, [N, V])];
       },
@@ -257,7 +279,7 @@ export class TrainableModel {
     const nL = this.spec.lstmUnits.length;
     const W = v[1 + 3 * nL] as tf.Tensor2D;
     const logits = dense(x, W, v[2 + 3 * nL] as tf.Tensor1D);
-    const ce = softmaxCrossEntropy(logits, targets, stats);
+    const ce = softmaxCrossEntropy(logits, targets, stats, opts.prior);
     return { loss: this.l2(ce, W), stats, finish: async () => undefined };
   }
 
@@ -272,6 +294,8 @@ export class TrainableModel {
   }
 
   private lossOnDevice(inputs: Int32Array, targets: Int32Array, steps: number, batch: number, opts: ForwardOptions): LossResult {
+    // The run's setup leaves the prior out on a device backend (run-setup.ts); its loss is the plain one.
+    if (opts.prior) throw new Error('a cache-aware loss runs on the host backends (wasm, cpu), not on the GPU');
     const stats = { crossEntropy: NaN, accuracy: NaN, chars: 0 };
     const v = this.variables;
     const kept: tf.Tensor[] = [];

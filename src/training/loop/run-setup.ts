@@ -92,6 +92,9 @@ export function startingPoint(
 /** The text a run trains and validates on, and how it is cut into batches. */
 interface Data {
   valStream: Uint8Array;
+  /** The training text, as streamed (a cache-aware run computes its prior over it and re-plans its batches). */
+  trainStream: Uint8Array;
+  trainFiles: { text: string }[];
   /** The validation files themselves (the keystroke check types them). */
   valFiles: { relative: string; text: string; before?: string }[];
   summary: CorpusSummary;
@@ -148,6 +151,8 @@ export function loadData(
   const bpe = plan.batchesPerEpoch;
   return {
     valStream,
+    trainStream,
+    trainFiles: split.train,
     valFiles: validationFiles(split),
     summary,
     plan,
@@ -274,7 +279,8 @@ export async function setUp(
         : 'the saved carried state does not fit this batch size or model; streams start from zeros',
     );
   }
-  const hyperParameters = hyperParametersOf(cfg, data, model.spec, seed, threads);
+  const cacheAware = useCachePrior(cfg, data, mode, seed, residency, start, hooks, log);
+  const hyperParameters = { ...hyperParametersOf(cfg, data, model.spec, seed, threads), ...(cacheAware ? { cacheAware } : {}) };
   const now = Date.now();
   return {
     cfg,
@@ -305,6 +311,38 @@ export async function setUp(
     charsThisRun: 0,
     batchesThisRun: 0,
   };
+}
+
+/**
+ * A cache-aware fine-tune (LearningConfig.cacheAware): the completion cache's prior over the training text, from the
+ * starting weights, goes into every batch, so the loss is the served mixture's. Host backends only, and not on a
+ * resume (its starting weights are no longer the model the cache was weighed against). Returns whether it applies.
+ */
+function useCachePrior(
+  cfg: TrainConfig,
+  data: Data,
+  mode: TrainingMode,
+  seed: number,
+  residency: Residency,
+  start: Start,
+  hooks: TrainHooks,
+  log: (m: string) => void,
+): boolean {
+  if (!cfg.cacheAware || cfg.resume) return false;
+  if (!hooks.cachePrior || residency !== 'host') {
+    log(`training: the cache-aware loss is not available ${residency !== 'host' ? 'on a GPU backend' : 'in this host'}; the plain loss is used`);
+    return false;
+  }
+  const t = Date.now();
+  const prior = hooks.cachePrior(start.weights, data.trainFiles);
+  data.plan = planBatches(data.trainStream, mode, cfg.batchSize, cfg.seqLen, seed, prior);
+  let mass = 0;
+  for (let i = 0; i < prior.mass.length; i++) mass += prior.mass[i];
+  log(
+    `training: cache-aware loss: the workspace cache's prior over ${data.trainStream.length} characters in ${((Date.now() - t) / 1000).toFixed(1)} s ` +
+      `(it puts ${((mass / Math.max(1, prior.mass.length)) * 100).toFixed(1)}% of the probability on the true character, on average)`,
+  );
+  return true;
 }
 
 export const info = (run: Run): TrainingInfo => ({

@@ -24,6 +24,8 @@ export interface RunVerdict {
   /** The confidence threshold each model served at in that check (undefined: the default). */
   thresholdBefore?: number;
   thresholdAfter?: number;
+  /** The paired keystroke gain and its range, when both checks typed the same lines (the switch rule's figure). */
+  gain?: PairedGain;
   /** Whether the run wrote a model that completions now use. */
   switched: boolean;
   /** The sentence for the notification, in the user's words. */
@@ -155,6 +157,7 @@ function pairedVerdict(g: PairedGain, base: Omit<RunVerdict, 'switched' | 'messa
   if (g.low > 0) {
     return {
       ...base,
+      gain: g,
       switched: true,
       message: `the new model types ${keysIn100(pts(g.gain))} in 100 on ${HELD_OUT} (±${half.toFixed(1)}; ${saved}); completions use it now.`,
       details: fullDetails,
@@ -164,5 +167,5 @@ function pairedVerdict(g: PairedGain, base: Omit<RunVerdict, 'switched' | 'messa
     g.high < 0
       ? `the new one would type ${keysIn100(pts(g.gain))} in 100 on ${HELD_OUT} (±${half.toFixed(1)}; ${saved})`
       : `on ${HELD_OUT} the new one types ${keysIn100(pts(g.gain))} in 100, ±${half.toFixed(1)}: too close to tell it is better (${saved})`;
-  return { ...base, switched: false, message: `kept the current model: ${why}.`, details: fullDetails };
+  return { ...base, gain: g, switched: false, message: `kept the current model: ${why}.`, details: fullDetails };
 }

@@ -8,7 +8,7 @@ import type { ModelSpec, ModelWeights } from '../../model/architecture';
 import type { EpochRecord, ServingCalibration } from '../../model/checkpoint';
 import type { BackendPreference } from '../../backends/backend';
 import type { CorpusReport } from '../../data/corpus';
-import type { TrainingMode } from '../../data/dataset';
+import type { CachePrior, TrainingMode } from '../../data/dataset';
 import type { LineTally, PairedGain } from '../../util/paired-gain';
 import type { Residency } from '../graph/train-graph';
 
@@ -58,6 +58,11 @@ export interface LearningConfig {
   /** With maxMinutes: the learning-rate schedule runs over the time budget rather than over the epochs. */
   scheduleByTime?: boolean;
   clipNorm?: number;
+  /**
+   * Fine-tuning: minimise the loss of the distribution the editor serves, the LSTM mixed with the workspace cache
+   * (TrainHooks.cachePrior), rather than the LSTM's alone, so the run learns what the cache does not already supply.
+   */
+  cacheAware?: boolean;
 }
 
 /** Where a run starts and writes, when it validates and saves, and when it ends. */
@@ -168,6 +173,8 @@ export interface TrainHooks {
    * starting model's accepted share of shown suggestions in its keystroke check and its threshold (the search starts
    * there); `replays` is the most keystroke checks it costs (the budget keeps room for them).
    */
+  /** The completion cache's prior over the training text (completion/cache-prior.ts), for LearningConfig.cacheAware. */
+  cachePrior?: (weights: ModelWeights, files: { text: string }[]) => CachePrior;
   calibrate?: {
     replays: number;
     run: (

@@ -122,7 +122,7 @@ async function trainStep(run: Run, onEvent: (e: TrainEvent) => void): Promise<vo
     stats = r.stats;
     if (run.states) run.states = r.states;
   } else {
-    const g = model.gradients(batch.inputs, batch.targets, batch.steps, batch.batch, { training: true, states: run.states });
+    const g = model.gradients(batch.inputs, batch.targets, batch.steps, batch.batch, { training: true, states: run.states, prior: batch.prior });
     grads = g.grads;
     stats = g.result.stats;
     finish = g.result.finish;
