@@ -106,6 +106,17 @@ describe('architecture', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('the editor starts runs through training/runner and reads their types, never the training loop itself', () => {
+    // trainer.ts pulls in tfjs and the whole loop; the editor only plans runs (budget-plan, run-verdict) and reads
+    // their configuration and events (train-config). It once re-exported train-config, so this could not be told.
+    const trainer = path.join(SRC, 'training', 'loop', 'trainer.ts');
+    const bad = files
+      .filter((f) => layer(f) === 'editor' || layer(f) === '.')
+      .filter((f) => graph.get(f)!.some((i) => i.target === trainer))
+      .map((f) => path.relative(SRC, f));
+    assert.deepEqual(bad, []);
+  });
+
   it('has no import cycles between files', () => {
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();

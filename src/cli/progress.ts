@@ -1,5 +1,5 @@
 /** Training progress on stderr: a redrawn bar on a terminal, periodic plain lines otherwise. */
-import { TrainEvent } from '../training/loop/trainer';
+import { TrainEvent } from '../training/loop/train-config';
 import { formatDuration } from '../util/eta';
 import { describeSkips } from '../data/corpus';
 

@@ -2,7 +2,7 @@
 import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError, guardOutput, choiceOpt } from './args';
 import { OptionRow, parserOptions, defaultOf, helpLines } from './option-table';
 import { startTraining } from '../training/runner/worker-client';
-import { TrainConfig, latestDir } from '../training/loop/trainer';
+import { TrainConfig, latestDir } from '../training/loop/train-config';
 import { createProgressReporter } from './progress';
 import { BACKEND_LADDER, BackendPreference } from '../backends/backend';
 import { TrainingMode } from '../data/dataset';

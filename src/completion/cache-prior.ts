@@ -8,7 +8,6 @@
  * gained 11 points of keystrokes with the cache off and none with it on (issue 42).
  */
 import type { ModelWeights } from '../model/architecture';
-import type { CachePrior } from '../data/dataset';
 import { scorePositions } from './cache-scoring';
 import { mixtureWeight } from './cache-mixture';
 import { DEFAULT_COMPLETION_SETTINGS } from './complete';
@@ -17,14 +16,19 @@ import { DEFAULT_COMPLETION_SETTINGS } from './complete';
  * The prior for `files` in the order `encodeFiles` streams them (the train stream): position j of the stream holds
  * the cache's weight and mass for predicting character j. Each file's first character has none (0).
  */
-export function cachePrior(weights: ModelWeights, files: readonly { text: string }[], onProgress?: (chars: number) => void): CachePrior {
+export function cachePrior(
+  weights: ModelWeights,
+  files: readonly { text: string }[],
+  onProgress?: (chars: number) => void,
+): { lambda: Float32Array; mass: Float32Array } {
   const offsets: number[] = [];
   let total = 0;
   for (const f of files) {
     offsets.push(total);
     total += f.text.length;
   }
-  const prior: CachePrior = { lambda: new Float32Array(total), mass: new Float32Array(total) };
+  // data/dataset.ts's CachePrior, which this layer does not import.
+  const prior = { lambda: new Float32Array(total), mass: new Float32Array(total) };
   // Files keyed by their place in the stream, so two files with one relative name (two roots) stay apart.
   const scored = files.map((f, i) => ({ key: String(i), text: f.text }));
   let file = -1;

@@ -15,7 +15,7 @@ import { startTraining, TrainingJob } from '../training/runner/worker-client';
 import { startTrainingProcess } from '../training/runner/process-client';
 import { chooseTrainingHost, findPlainNode, wantsGpu } from '../training/runner/training-host';
 import { webgpuResolvable } from '../backends/webgpu';
-import { TrainConfig, TrainEvent, TrainSummary } from '../training/loop/trainer';
+import { TrainConfig, TrainEvent, TrainSummary } from '../training/loop/train-config';
 import { EpochRecord } from '../model/checkpoint';
 import { formatDuration, runProgress } from '../util/eta';
 import { startHostProfile } from '../util/host-profile';

@@ -45,11 +45,27 @@ export interface KeystrokeCheck {
  */
 export const KEYSTROKE_CHECK_CHARS = 20_000;
 
+/**
+ * The per-file window that spends the budget: files shorter than it are typed whole and the rest of the budget goes
+ * to the longer ones (an even share, maxChars / files, left most of it unspent when many files are short), never
+ * under 400 characters, so a window holds a few lines.
+ */
+export function windowChars(files: readonly ReplayFile[], maxChars: number): number {
+  const sizes = files.map((f) => f.text.length).sort((a, b) => a - b);
+  let left = maxChars;
+  for (let i = 0; i < sizes.length; i++) {
+    const share = left / (sizes.length - i);
+    if (sizes[i] > share) return Math.max(400, Math.ceil(share));
+    left -= sizes[i];
+  }
+  return Number.POSITIVE_INFINITY; // everything fits: every file whole
+}
+
 export async function keystrokeCheck(weights: ModelWeights, files: ReplayFile[], opts: KeystrokeCheckOptions = {}): Promise<KeystrokeCheck> {
   const base = opts.settings ?? DEFAULT_COMPLETION_SETTINGS;
   const settings = opts.threshold === undefined ? base : { ...base, confidenceThreshold: opts.threshold };
   const maxChars = opts.maxChars ?? KEYSTROKE_CHECK_CHARS;
-  const fileChars = opts.fileChars ?? Math.max(400, Math.ceil(maxChars / Math.max(1, files.length)));
+  const fileChars = opts.fileChars ?? windowChars(files, maxChars);
   const tasks = typingTasks(files, { maxChars, fileChars, seed: opts.seed ?? 1 });
   if (!tasks.length) return { savings: 0, chars: 0, acceptedShare: 0, shown: 0, lines: [] };
   const workspace = settings.cache === 'workspace' ? TextIndex.build(files.map((f) => ({ key: f.relative, text: f.text }))) : undefined;

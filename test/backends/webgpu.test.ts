@@ -17,7 +17,8 @@ import { lstmSequenceDevice, dropoutMask, DeviceLstmOptions } from '../../src/tr
 import { dropoutMaskWebGpu, rowsPerWorkgroup } from '../../src/training/ops/lstm-webgpu-sequence';
 import { mulberry32 } from '../../src/util/rng';
 import { gemm, GEMM_TILINGS, splitK } from '../../src/training/ops/gemm-webgpu';
-import { evaluateStream, train } from '../../src/training/loop/trainer';
+import { train } from '../../src/training/loop/trainer';
+import { evaluateStream } from '../../src/training/loop/evaluate-stream';
 import { tempDir, useBackend } from '../helpers';
 import { adamSteps, maxAbsDiff, SMALL } from '../../src/training/graph/backend-check';
 import { tinyConfig, tinyCorpus } from '../training/fixtures';

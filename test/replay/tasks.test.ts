@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import { editingTasks, skipIndentation, typedChars, typedCharsByLine, typingTasks } from '../../src/replay/tasks';
+import { windowChars } from '../../src/replay/keystroke-check';
 
 const file = (relative: string, text: string) => ({ relative, text });
 const SRC = 'def f(x):\n    if x:\n        return compute(x, key=1)\n    return None\n\n\nclass Thing(Base):\n    value = make_value(1, 2, 3)\n';
@@ -43,6 +44,23 @@ describe('replay tasks', () => {
     assert.equal(
       typedCharsByLine(t).reduce((a, b) => a + b, 0),
       typedChars(t),
+    );
+  });
+
+  it("the keystroke check's window spends its budget: short files whole, the rest shared by the long ones", () => {
+    const f = (n: number) => file(`${n}.py`, 'x'.repeat(n));
+    // 11 files, 10 short ones: an even share (20,000 / 11) would leave most of the budget unspent.
+    const files = [...Array.from({ length: 10 }, () => f(500)), f(40_000)];
+    assert.equal(windowChars(files, 20_000), 15_000);
+    assert.equal(windowChars([f(1000), f(2000)], 20_000), Infinity, 'everything fits: whole files');
+    assert.equal(windowChars([f(30_000), f(30_000)], 20_000), 10_000);
+    assert.equal(
+      windowChars(
+        Array.from({ length: 100 }, () => f(5_000)),
+        20_000,
+      ),
+      400,
+      'never under 400',
     );
   });
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { corpusRule, GAIN_FLOOR_BYTES, planRun, smallWorkspaceWarning, SMALL_CORPUS_CHARS } from '../../src/training/loop/budget-plan';
-import { learningRateAt } from '../../src/training/loop/trainer';
+import { learningRateAt } from '../../src/training/loop/train-config';
 import { runVerdict } from '../../src/training/loop/run-verdict';
 import { EpochRecord } from '../../src/model/checkpoint';
 
@@ -172,6 +172,12 @@ describe('run verdict (the switch rule, in words)', () => {
       keystrokeGain: gain(0.03, 0.01, 0.05),
     });
     assert.equal(small.switched, true);
+  });
+
+  it('a run that ended on its passes, not its time, says so in the report', () => {
+    const v = runVerdict({ ...won, stoppedBy: 'completed', epochs: 100, history: [rec(0.89, 0.76)] });
+    assert.match(v.details, /ended when it had made all 100 passes over the training text it was allowed \(training\.epochs\)\.$/);
+    assert.doesNotMatch(runVerdict({ ...won, epochs: 3.2, history: [rec(0.89, 0.76)] }).details, /passes/);
   });
 
   it('a run that did not beat the start keeps the model and says why', () => {

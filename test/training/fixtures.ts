@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from '../helpers';
-import { TrainConfig } from '../../src/training/loop/trainer';
+import { TrainConfig } from '../../src/training/loop/train-config';
 
 /** A small, very regular Python corpus a tiny model learns in seconds. */
 export function tinyCorpus(files = 6): string {

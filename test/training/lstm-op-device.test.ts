@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { weightList } from '../../src/model/architecture';
 import { initWeights } from '../../src/model/initializers';
 import { TrainableModel } from '../../src/training/graph/train-graph';
-import { evaluateStream } from '../../src/training/loop/trainer';
+import { evaluateStream } from '../../src/training/loop/evaluate-stream';
 import { useBackend } from '../helpers';
 import { adamSteps, maxAbsDiff, randomBatch, SMALL } from '../../src/training/graph/backend-check';
 

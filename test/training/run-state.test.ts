@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
 import { batchesPerEpoch, positionAt, readRun, restartPeakLr, TRAINER_STATE_FILE } from '../../src/training/loop/run-state';
-import { learningRateAt, train, latestDir } from '../../src/training/loop/trainer';
+import { train } from '../../src/training/loop/trainer';
+import { learningRateAt, latestDir } from '../../src/training/loop/train-config';
 import { loadCheckpoint } from '../../src/model/checkpoint';
 import { tinyConfig, tinyCorpus } from './fixtures';
 import { tempDir } from '../helpers';

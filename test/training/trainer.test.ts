@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { train, TrainEvent, TrainHooks, latestDir } from '../../src/training/loop/trainer';
+import { train } from '../../src/training/loop/trainer';
+import { TrainEvent, TrainHooks, latestDir } from '../../src/training/loop/train-config';
 import { loadCheckpoint, setServingCalibration } from '../../src/model/checkpoint';
 import { ModelWeights } from '../../src/model/architecture';
 import { keystrokeCheck } from '../../src/replay/keystroke-check';

@@ -8,7 +8,7 @@
  * replaced the model and read like a success; one that switched on +0.25 points in 2,000 characters typed 2 points
  * worse on more of the same files.
  */
-import type { TrainSummary } from './trainer';
+import type { TrainSummary } from './train-config';
 import type { PairedGain } from '../../util/paired-gain';
 
 export interface RunVerdict {
@@ -59,7 +59,8 @@ type VerdictInput = Pick<
   | 'threshold'
   | 'calibration'
   | 'keystrokeGain'
->;
+> &
+  Partial<Pick<TrainSummary, 'epochs'>>;
 
 /** "nats/char before → after, characters right, keystrokes saved, threshold": the report's line of figures. */
 function figures(v: Omit<RunVerdict, 'message' | 'details' | 'switched'>, calibrated: boolean): string {
@@ -110,7 +111,12 @@ export function runVerdict(s: VerdictInput): RunVerdict {
       ? { keystrokesBefore: s.startKeystrokeSavings, keystrokesAfter: s.keystrokeSavings, thresholdBefore: s.startThreshold, thresholdAfter: s.threshold }
       : {};
   const base = { before, beforeAccuracy: s.startValAccuracy, after, afterAccuracy, ...keys };
-  const details = figures(base, calibrated);
+  // A run that ended on its passes rather than its time says so: a small workspace once stopped after 62 s of 2 minutes.
+  const ended =
+    s.stoppedBy === 'completed' && s.epochs !== undefined
+      ? ` The run ended when it had made all ${Math.round(s.epochs)} passes over the training text it was allowed (training.epochs).`
+      : '';
+  const details = figures(base, calibrated) + ended;
   if (before === undefined) {
     return { ...base, switched: true, message: 'trained a new model on this workspace; completions use it now.', details };
   }

@@ -22,8 +22,6 @@ import { TrainConfig, TrainEvent, TrainHooks, TrainSummary, latestDir, learningR
 import { Run, setUp, info, progress, startingPoint, loadData } from './run-setup';
 import { measureStart, checkKeystrokes, calibrate, calibrationReplays } from './run-checks';
 import { LineTally, PairedGain, pairedGain } from '../../util/paired-gain';
-export * from './train-config';
-export { evaluateStream } from './evaluate-stream';
 import { evaluateStream } from './evaluate-stream';
 
 const LN2 = Math.log(2);

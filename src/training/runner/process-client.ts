@@ -5,7 +5,7 @@
  * training process instead of the extension host.
  */
 import { fork } from 'child_process';
-import { TrainConfig, TrainEvent, TrainSummary } from '../loop/trainer';
+import { TrainConfig, TrainEvent, TrainSummary } from '../loop/train-config';
 import { findWorkerScript, TrainingJob } from './worker-client';
 import { FromWorker, routeMessage } from './worker-protocol';
 

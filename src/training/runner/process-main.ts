@@ -5,7 +5,8 @@
  * whole process runs at low priority, V8's helper threads included, and its garbage is not the extension host's.
  */
 import { replayHooks } from './replay-hooks';
-import { train, TrainConfig } from '../loop/trainer';
+import { train } from '../loop/trainer';
+import type { TrainConfig } from '../loop/train-config';
 import { FromWorker } from './worker-protocol';
 import { lowerOwnAutogroup, lowerProcessPriority, TRAINING_NICE } from '../../util/thread-priority';
 

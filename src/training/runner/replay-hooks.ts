@@ -6,7 +6,7 @@
 import { keystrokeCheck } from '../../replay/keystroke-check';
 import { CALIBRATION_THRESHOLDS, calibrateThreshold } from '../../replay/threshold-calibration';
 import { cachePrior } from '../../completion/cache-prior';
-import type { TrainHooks } from '../loop/trainer';
+import type { TrainHooks } from '../loop/train-config';
 
 export const replayHooks: Required<Pick<TrainHooks, 'keystrokes' | 'calibrate' | 'cachePrior'>> = {
   keystrokes: keystrokeCheck,

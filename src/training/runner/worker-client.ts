@@ -3,7 +3,7 @@
  * A crash or error in the worker rejects the returned promise; it never takes the caller down.
  */
 import { SHARE_ENV, Worker } from 'worker_threads';
-import { TrainConfig, TrainEvent, TrainSummary } from '../loop/trainer';
+import { TrainConfig, TrainEvent, TrainSummary } from '../loop/train-config';
 import { FromWorker, WorkerInput, routeMessage } from './worker-protocol';
 import { findWorkerScript, WORKER_FILE } from '../../util/worker-script';
 

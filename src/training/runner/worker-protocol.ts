@@ -1,5 +1,5 @@
 /** Messages between a training worker and its caller. */
-import { TrainConfig, TrainEvent, TrainSummary } from '../loop/trainer';
+import { TrainConfig, TrainEvent, TrainSummary } from '../loop/train-config';
 
 export type FromWorker = { type: 'event'; event: TrainEvent } | { type: 'done'; summary: TrainSummary } | { type: 'error'; message: string; stack?: string };
 
