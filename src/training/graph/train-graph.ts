@@ -23,7 +23,7 @@ export interface LossResult {
   /** Scalar: mean cross-entropy (nats/char) plus the dense L2 penalty. */
   loss: tf.Scalar;
   /** Filled once the forward pass ran: mean cross-entropy without the penalty, and top-1 accuracy. */
-  stats: { crossEntropy: number; accuracy: number; chars: number };
+  stats: { crossEntropy: number; accuracy: number; chars: number; mixture?: number };
   /**
    * Completes stats (and the carried states) once the backend has run the batch; call it after the
    * optimizer step, outside tf.tidy. Immediate for the host residency.
@@ -158,7 +158,7 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array, st
       if (rowWeight) {
         const lstm = (1 - prior!.lambda[n]) * probs[o + targets[n]];
         const mixed = lstm + prior!.mass[n];
-        objective += mixed > 0 ? -Math.log(mixed) : nll;
+        objective += prior!.mass[n] > 0 || prior!.lambda[n] > 0 ? -Math.log(Math.max(mixed, 1e-30)) : nll; // no cache here: the plain row, exactly
         rowWeight[n] = mixed > 0 ? lstm / mixed : 1;
       } else objective += nll;
       if (arg === targets[n]) correct++;
@@ -166,6 +166,7 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array, st
     stats.crossEntropy = total / N;
     stats.accuracy = correct / N;
     stats.chars = N;
+    if (rowWeight) stats.mixture = objective / N;
     return {
       value: tf.scalar(objective / N),
       gradFunc: (dy: tf.Tensor) => {

@@ -14,7 +14,7 @@ export async function measureStart(run: Run, onEvent: (e: TrainEvent) => void, l
   const { cfg, data } = run;
   if (!(cfg.mustBeatStart && cfg.from && !cfg.resume && data.valStream.length > cfg.seqLen)) return;
   const t = Date.now();
-  run.startVal = await evaluateStream(run.model, data.valStream, run.mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars);
+  run.startVal = await evaluateStream(run.model, data.valStream, run.mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars, data.valPrior);
   run.lastEvalMs = Date.now() - t;
   run.bestValLoss = run.startVal.loss;
   onEvent({ type: 'start', valLoss: run.startVal.loss, valAccuracy: run.startVal.accuracy });

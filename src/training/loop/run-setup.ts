@@ -10,7 +10,7 @@ import { initWeights } from '../../model/initializers';
 import { loadCheckpoint, EpochRecord, TrainingInfo, CorpusSummary, resolveCheckpointDir } from '../../model/checkpoint';
 import { BackendSelection } from '../../backends/backend';
 import { buildCorpus, CorpusFile, EmptyCorpusError } from '../../data/corpus';
-import { splitByFile, encodeFiles, planBatches, TrainingMode, focusTraining, parseHeldOutPart } from '../../data/dataset';
+import { splitByFile, encodeFiles, planBatches, TrainingMode, focusTraining, parseHeldOutPart, CachePrior } from '../../data/dataset';
 import { TrainableModel, Residency } from '../graph/train-graph';
 import { LstmState } from '../ops/lstm-op';
 import { createAdam, restoreOptimizer } from '../graph/optimizer-state';
@@ -95,6 +95,8 @@ interface Data {
   /** The training text, as streamed (a cache-aware run computes its prior over it and re-plans its batches). */
   trainStream: Uint8Array;
   trainFiles: { text: string }[];
+  /** A cache-aware run's prior over the validation stream: its validation loss is the served mixture's. */
+  valPrior?: CachePrior;
   /** The validation files themselves (the keystroke check types them). */
   valFiles: { relative: string; text: string; before?: string }[];
   summary: CorpusSummary;
@@ -334,13 +336,18 @@ function useCachePrior(
     return false;
   }
   const t = Date.now();
-  const prior = hooks.cachePrior(start.weights, data.trainFiles);
+  // One pass over training and validation text: the workspace index holds both, as the editor's does.
+  const both = hooks.cachePrior(start.weights, [...data.trainFiles, ...data.valFiles]);
+  const n = data.trainStream.length;
+  const prior = { lambda: both.lambda.subarray(0, n), mass: both.mass.subarray(0, n) };
+  data.valPrior = { lambda: both.lambda.subarray(n), mass: both.mass.subarray(n) };
   data.plan = planBatches(data.trainStream, mode, cfg.batchSize, cfg.seqLen, seed, prior);
   let mass = 0;
   for (let i = 0; i < prior.mass.length; i++) mass += prior.mass[i];
   log(
-    `training: cache-aware loss: the workspace cache's prior over ${data.trainStream.length} characters in ${((Date.now() - t) / 1000).toFixed(1)} s ` +
-      `(it puts ${((mass / Math.max(1, prior.mass.length)) * 100).toFixed(1)}% of the probability on the true character, on average)`,
+    `training: cache-aware loss: the workspace cache's prior over ${both.mass.length} characters in ${((Date.now() - t) / 1000).toFixed(1)} s ` +
+      `(on the training text it puts ${((mass / Math.max(1, n)) * 100).toFixed(1)}% of the probability on the true character, on average); ` +
+      'validation figures are the loss of the model mixed with the cache',
   );
   return true;
 }

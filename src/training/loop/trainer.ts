@@ -34,7 +34,7 @@ async function evaluateAndSave(run: Run, onEvent: (e: TrainEvent) => void, log: 
   run.position.wallSeconds = run.wall0 + (Date.now() - run.t0) / 1000;
   const v =
     data.valStream.length > cfg.seqLen
-      ? await evaluateStream(model, data.valStream, run.mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars)
+      ? await evaluateStream(model, data.valStream, run.mode, cfg.batchSize, cfg.seqLen, cfg.valMaxChars, data.valPrior)
       : { loss: NaN, accuracy: NaN, chars: 0 };
   const s = run.sinceEval;
   const trainLoss = s.chars ? s.loss / s.chars : NaN;
