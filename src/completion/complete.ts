@@ -1,6 +1,7 @@
 /**
  * The completion engine, free of VS Code: feeds the text before the cursor to a document's inference
- * session (in slices, yielding between them, so long documents never block the host), decodes a
+ * session (in slices, yielding between them, so a long document never holds up a newer request in the completion
+ * worker, where this runs), decodes a
  * continuation under the stop rules, and post-processes it against the rest of the line.
  *
  * Temperature 0 (the default) searches for the most likely continuation and shows only the part of it that

@@ -1,5 +1,5 @@
 /**
- * Loads the model completions use (which one is extension.ts's choice) and hands its weights and calibrated
+ * Loads the model completions use (which one is model-choice.ts's to say) and hands its weights and calibrated
  * confidence threshold to what serves them (the completion worker).
  * Loading a checkpoint that is missing or broken falls back to the bundled model with a warning that names
  * the file and the problem; the previous model keeps serving until a new one has loaded. Checkpoints are read off

@@ -1,9 +1,9 @@
 /**
  * Lowers the calling thread's CPU scheduling priority, so the training threads of an editor run give way to the
  * completion worker and the extension host when they compete for the cores: with two cores, a training run at
- * normal priority doubled the keystroke → ghost text time. Linux only (a thread's own id comes from
- * /proc/thread-self, and setpriority on it changes that thread alone); elsewhere nothing changes. Raising one's own
- * nice value needs no privilege.
+ * normal priority doubled the keystroke → ghost text time. One thread alone can be lowered on Linux only (its id
+ * comes from /proc/thread-self, and setpriority on it changes that thread alone); on macOS and Windows
+ * lowerProcessPriority lowers a whole training process instead. Raising one's own nice value needs no privilege.
  */
 import * as fs from 'fs';
 import * as os from 'os';
