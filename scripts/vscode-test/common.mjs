@@ -175,6 +175,8 @@ export async function openVsCode({ vsix, workspace, settings, logName }) {
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
       'workbench.tips.enabled': false,
       'chat.disableAIFeatures': true,
+      // The UI tests read each completion's time from the extension's log (trace level otherwise).
+      'lstmComplete.logCompletions': true,
       ...settings,
     }),
   );

@@ -24,6 +24,7 @@ export const SETTINGS_DEFAULTS = {
   debounceMs: 0,
   suggestWidget: true,
   surpriseLens: false,
+  logCompletions: false,
   backend: 'auto',
   nodePath: '',
   'training.minutes': WORKSPACE_TRAINING_DEFAULTS.minutes,

@@ -31,6 +31,8 @@ export interface Settings {
   debounceMs: number;
   /** List the document's words in the suggest widget with the model's word first (suggest-provider.ts). */
   suggestWidget: boolean;
+  /** A log line per completion and per background priming at the info level (otherwise at trace). */
+  logCompletions: boolean;
   backend: BackendPreference;
   /** A plain Node.js for GPU training (empty: this process if it is Node, else `node` on PATH). */
   nodePath: string;
@@ -61,6 +63,7 @@ export function readSettings(): Settings {
     modelPath: get('modelPath'),
     debounceMs: get('debounceMs'),
     suggestWidget: get('suggestWidget'),
+    logCompletions: get('logCompletions'),
     backend: get('backend') as BackendPreference,
     nodePath: get('nodePath'),
     completion: {
