@@ -5,7 +5,7 @@ import { loadModelOrBundled } from '../model/model-store';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { InferenceSession } from '../inference/session';
 import { mulberry32, randomSeed } from '../util/rng';
-import { GENERATION_LIMITS } from '../inference/generation-limits';
+import { GENERATION_LIMITS, sampleContext } from '../inference/generation-limits';
 
 export const GENERATE_HELP = `Usage: lstm-complete generate [--model DIR] [--chars N] [--temperature T] [--start STR] [--seed S] [--top-k K] [--json]
 
@@ -62,7 +62,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
   log.debug('inference: WebAssembly SIMD kernel (no TensorFlow.js backend needed)');
   const session = new InferenceSession(new LstmStepper(ck.weights));
   const t0 = performance.now();
-  session.feed(start);
+  session.feed(sampleContext(start));
   const result = session.generate({ maxChars: chars, temperature, topK: topK || undefined, rng: mulberry32(seed) });
   const ms = performance.now() - t0;
   log.debug(`generated ${result.text.length} chars in ${ms.toFixed(0)} ms (seed ${seed})`);

@@ -17,6 +17,7 @@ import { normalizeText } from '../model/vocab';
 import { CANCELLED_UP_TO, FromWorker, GENERATION_CANCELLED_UP_TO, ToWorker } from './completion-protocol';
 import { mulberry32 } from '../util/rng';
 import { servingSettings } from './model-threshold';
+import { sampleContext } from '../inference/generation-limits';
 
 const shared = new Int32Array(workerData.shared as SharedArrayBuffer);
 const port = parentPort!;
@@ -112,7 +113,7 @@ async function onGenerate(m: Extract<ToWorker, { type: 'generate' }>): Promise<v
   const session = new InferenceSession(stepper);
   const rng = mulberry32(m.seed);
   const cancelled = () => Atomics.load(shared, GENERATION_CANCELLED_UP_TO) >= m.id;
-  session.feed(m.start);
+  session.feed(sampleContext(m.start));
   let text = '';
   while (text.length < m.maxChars && !cancelled()) {
     text += session.generate({ maxChars: Math.min(GENERATION_CHUNK, m.maxChars - text.length), temperature: m.temperature, rng, advance: true }).text;

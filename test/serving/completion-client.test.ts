@@ -12,6 +12,7 @@ import { MIN_CONTEXT_CHARS } from '../../src/completion/context-window';
 import { initWeights } from '../../src/model/initializers';
 import { makeSpec } from '../../src/model/architecture';
 import { mulberry32 } from '../../src/util/rng';
+import { sampleContext } from '../../src/inference/generation-limits';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'dist', 'completion-worker.js');
 const weights = initWeights(makeSpec({ embeddingDim: 16, lstmUnits: [48, 48] }), 3);
@@ -203,7 +204,7 @@ describe('completion worker', function () {
 
   it('makes a sample in chunks, the same text one generate() call makes, and stops when cancelled', async () => {
     const here = new InferenceSession(new LstmStepper(weights, { precision: SERVING_PRECISION }));
-    here.feed('def ');
+    here.feed(sampleContext('def '));
     const expected = here.generate({ maxChars: 700, temperature: 0.8, rng: mulberry32(11) }).text;
     assert.deepEqual(await client.generate('def ', 700, 0.8, 11), { text: expected, cancelled: false });
     // A completion served while a long sample is being made, and the sample cancelled after it.
