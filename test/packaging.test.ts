@@ -103,3 +103,34 @@ describe('workspace trust', () => {
     ]);
   });
 });
+
+describe('plain words in what the editor shows (issue 44)', () => {
+  const JARGON = /\bnats\b|\bBPTT\b|\bepochs?\b|\bGPU default\b/i;
+
+  it("settings and command titles say it in the user's words: no nats, BPTT or epochs", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+    const texts: string[] = [
+      ...Object.entries(pkg.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>)
+        // training.epochs is named by its key; its description may not lean on the word.
+        .map(([k, v]) => `${k}: ${v.markdownDescription ?? v.description ?? ''}`.replace(/^lstmComplete\.training\.epochs: /, '')),
+      ...(pkg.contributes.commands as { title: string }[]).map((c) => c.title),
+    ];
+    assert.deepEqual(
+      texts.filter((t) => JARGON.test(t.replace(/^lstmComplete\.[\w.]+: /, ''))),
+      [],
+    );
+  });
+
+  it("the status bar, the lens and the training report's page say it in words (string literals, comments aside)", () => {
+    const files = ['status-bar.ts', 'lens-panel.ts', 'lens-commands.ts', 'report-panel.ts'].map((f) => path.join(__dirname, '..', 'src', 'editor', f));
+    const bad: string[] = [];
+    for (const f of files) {
+      const code = fs
+        .readFileSync(f, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '');
+      for (const m of code.matchAll(/(['"`])((?:\\.|(?!\1).)*)\1/g)) if (JARGON.test(m[2])) bad.push(`${path.basename(f)}: ${m[2].slice(0, 80)}`);
+    }
+    assert.deepEqual(bad, []);
+  });
+});

@@ -107,7 +107,7 @@ async function surpriseLens(s: ExtensionState, shading: SurpriseShading, args: L
 
 async function offerLines(editor: vscode.TextEditor, ranked: LineSurprise[]): Promise<void> {
   const pick = await vscode.window.showQuickPick(
-    ranked.map((l) => ({ label: `${l.line + 1}: ${l.text.trim().slice(0, 80)}`, description: `${l.score.toFixed(1)} nats`, line: l })),
+    ranked.map((l) => ({ label: `${l.line + 1}: ${l.text.trim().slice(0, 80)}`, description: `how surprising: ${l.score.toFixed(1)}`, line: l })),
     { title: 'LSTM: the most surprising lines of this file (go to one)', matchOnDescription: false },
   );
   if (!pick) return;

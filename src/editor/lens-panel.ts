@@ -94,7 +94,8 @@ export class SurpriseShading implements vscode.Disposable {
       const to = Math.min(ranked.length, Math.max(i === 0 ? 1 : from, Math.ceil(BANDS[i].share * scoredLines)));
       const ranges = ranked.slice(from, to).map((l) => ({
         range: new vscode.Range(l.line, 0, l.line, 0),
-        hoverMessage: `LSTM surprise lens: ${l.score.toFixed(1)} nats beyond expected (worst at column ${l.worstColumn + 1})`,
+        // In words first; the score is the surprise beyond what the model expected there (in nats), for comparing lines.
+        hoverMessage: `Surprise Lens: one of this file's most surprising lines to the model, often a typo or a slip (how surprising: ${l.score.toFixed(1)}; most at column ${l.worstColumn + 1})`,
       }));
       editor.setDecorations(type, ranges);
       count += ranges.length;

@@ -74,7 +74,8 @@ export class ReportPanel {
     const v = this.verdict;
     const verdict = v ? `<h3>${escapeHtml(v.message.charAt(0).toUpperCase() + v.message.slice(1))}</h3><p>${escapeHtml(v.details)}</p>` : '';
     const table = this.records.length
-      ? `<table><tr><th>after</th><th>training nats/char</th><th>held-out nats/char</th><th>characters right</th><th>characters learned</th></tr>${rows}</table>`
+      ? `<table><tr><th>after</th><th>loss on training text</th><th>loss on held-out files</th><th>characters right</th><th>characters learned</th></tr>${rows}</table>` +
+        '<p>Loss: how surprised the model is by each next character, on average; lower is better.</p>'
       : '';
     const body =
       this.curve.empty && !this.records.length && !v

@@ -57,7 +57,7 @@ export class StatusBar implements vscode.Disposable {
       [
         `**LSTM Complete** — completions ${this.enabled ? 'on' : 'off'}`,
         `Model: ${name}${this.model ? ` (${this.model.source})` : ''}`,
-        this.model?.bestValLoss != null ? `Validation loss: ${this.model.bestValLoss.toFixed(3)} nats/char` : '',
+        this.model?.bestValLoss != null ? `Loss on code it did not train on: ${this.model.bestValLoss.toFixed(3)} (lower is better)` : '',
         'Inference: WebAssembly SIMD kernel',
         `Completion cache: ${this.cache}`,
         `Training backend: ${this.backend}`,
