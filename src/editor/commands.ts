@@ -12,6 +12,8 @@ import { installNativeBackend, NativeBackend } from '../backends/native-install'
 import * as fs from 'fs';
 import type { ExtensionState } from './extension-state';
 import { useModel } from './model-choice';
+import { historyLabel } from './checkpoint-labels';
+import type { ActiveModel } from './model-manager';
 
 /** The analysis command's options (tests pass smaller ones). */
 type AnalyzeOptions = { maxChars?: number; samples?: number; ngramTrainChars?: number };
@@ -157,13 +159,29 @@ async function generate(s: ExtensionState) {
 
 /** Choose Checkpoint: the bundled model, the workspace model, earlier ones, or a folder. */
 async function chooseCheckpoint(s: ExtensionState) {
+  const active = s.models.active;
+  const inUse = (dir: string | undefined) =>
+    active !== undefined && (dir === undefined ? active.source === 'bundled' : active.source !== 'bundled' && path.resolve(active.dir) === path.resolve(dir));
+  const mark = (dir: string | undefined) => (inUse(dir) ? ' · in use' : '');
   const items: (vscode.QuickPickItem & { dir?: string })[] = [
-    { label: '$(package) Bundled model', description: BUNDLED_MODEL_NAME, dir: undefined },
-    ...(s.storage.hasCurrent() ? [{ label: '$(folder) Workspace model', description: s.storage.current, dir: s.storage.current }] : []),
-    ...s.storage.history().map((d) => ({ label: `$(history) ${path.basename(d)}`, description: 'earlier workspace model', dir: d })),
+    { label: '$(package) Bundled model', description: `"${BUNDLED_MODEL_NAME}", trained on public Python${mark(undefined)}`, dir: undefined },
+    ...(s.storage.hasCurrent()
+      ? [
+          {
+            label: '$(folder) Workspace model',
+            description: `trained on this workspace${mark(s.storage.current)}`,
+            detail: s.storage.current,
+            dir: s.storage.current,
+          },
+        ]
+      : []),
+    ...s.storage.history().map((d) => {
+      const h = historyLabel(path.basename(d));
+      return { label: `$(history) ${h.when}`, description: `${h.what}${mark(d)}`, dir: d };
+    }),
     { label: '$(folder-opened) Browse…', description: 'a checkpoint folder (model.json, weights.bin, meta.json)', dir: '<browse>' },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: 'LSTM: Choose Checkpoint' });
+  const pick = await vscode.window.showQuickPick(items, { title: 'LSTM: Choose Checkpoint', matchOnDescription: true });
   if (!pick) return;
   let dir = pick.dir;
   if (dir === '<browse>') {
@@ -171,7 +189,17 @@ async function chooseCheckpoint(s: ExtensionState) {
     if (!uri?.length) return;
     dir = uri[0].fsPath;
   }
-  await useModel(s, dir);
+  await switchTo(s, dir, pick.label.replace(/^\$\([\w-]+\) /, ''));
+}
+
+/** Completions switch to `dir` (undefined: the bundled model), and the user is told which model now serves. */
+async function switchTo(s: ExtensionState, dir: string | undefined, label: string): Promise<ActiveModel | undefined> {
+  const m = await useModel(s, dir);
+  if (m)
+    void vscode.window.showInformationMessage(
+      `LSTM: completions now use ${dir === undefined ? `the bundled model ("${BUNDLED_MODEL_NAME}")` : `${label} (${m.name})`}.`,
+    );
+  return m;
 }
 
 /** Turns completions on or off (the enable setting). */
@@ -282,7 +310,7 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
     }),
     reg('lstmComplete.generateSample', () => generate(s)),
     reg('lstmComplete.showTrainingReport', () => s.report.show()),
-    reg('lstmComplete.useBundledModel', () => useModel(s, undefined)),
+    reg('lstmComplete.useBundledModel', () => switchTo(s, undefined, 'the bundled model')),
     reg('lstmComplete.chooseCheckpoint', () => chooseCheckpoint(s)),
     reg('lstmComplete.useCheckpoint', (dir: string) => useModel(s, dir)),
     reg('lstmComplete.toggle', () => toggle(s)),
