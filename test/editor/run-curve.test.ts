@@ -45,7 +45,10 @@ describe('RunCurve (the live training chart)', () => {
     c.addValidation(TRAIN_POINT_MS, 1.7);
     const svg = c.svg('Training');
     assert.match(svg, />minutes</);
-    assert.doesNotMatch(svg, /epoch/);
+    assert.doesNotMatch(svg, /epoch|nats/);
+    assert.match(svg, /: loss, lower is better</);
+    // It scales down in a narrow view (VS Code's side split) instead of losing its axis to the edge.
+    assert.match(svg, /<svg [^>]*viewBox="0 0 640 360"/);
     assert.equal((svg.match(/<polyline/g) ?? []).length, 1);
     assert.equal((svg.match(/<circle[^>]*r="4"/g) ?? []).length, 1);
   });

@@ -6,7 +6,17 @@ import { EpochRecord } from '../../model/checkpoint';
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** A loss chart's frame: scales from the data's ranges, the grid and its tick labels, the title and the x label. */
-function chartFrame(o: { title: string; xLabel: string; xMax: number; ys: number[]; width: number; height: number; xTick: (x: number) => string }): {
+function chartFrame(o: {
+  title: string;
+  xLabel: string;
+  xMax: number;
+  ys: number[];
+  width: number;
+  height: number;
+  xTick: (x: number) => string;
+  /** What the y axis measures (default 'loss (nats/char)'; the editor's chart says it in words). */
+  yLabel?: string;
+}): {
   X: (x: number) => number;
   Y: (y: number) => number;
   m: { l: number; r: number; t: number; b: number };
@@ -28,9 +38,12 @@ function chartFrame(o: { title: string; xLabel: string; xMax: number; ys: number
     const x = (xMax * i) / 5;
     ticks.push(`<text x="${X(x)}" y="${height - m.b + 16}" text-anchor="middle" font-size="11">${o.xTick(x)}</text>`);
   }
-  const svg = (body: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
+  // The viewBox lets a narrow view (VS Code's side split) scale the chart down instead of cutting off its axis.
+  const svg = (
+    body: string,
+  ) => `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
-<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${esc(o.title)}: loss (nats/char)</text>
+<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${esc(o.title)}: ${esc(o.yLabel ?? 'loss (nats/char)')}</text>
 ${ticks.join('\n')}
 <text x="${width / 2}" y="${height - 6}" text-anchor="middle" font-size="12">${o.xLabel}</text>
 ${body}
@@ -95,6 +108,7 @@ export function timeCurveSvg(series: TimeSeries[], title: string, width = 640, h
     width,
     height,
     xTick: (x) => (x < 10 ? x.toFixed(1) : x.toFixed(0)),
+    yLabel: 'loss, lower is better',
   });
   const draw = (s: TimeSeries) => {
     const p = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)).map(([x, y]) => [f.X(x).toFixed(1), f.Y(y).toFixed(1)]);
