@@ -33,7 +33,7 @@ const esc = (s: string) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt
 export function reportHtml(r: FullReport): string {
   const data = JSON.stringify(r).replace(/</g, '\\u003c');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Long-range dependencies</title>
-<style>body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1100px}canvas{max-height:320px}.grid{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}
+<style>body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1100px}canvas{max-width:100%;max-height:320px}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,360px),1fr));gap:1.5em}.grid>*{min-width:0}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #8884;padding:2px 8px;text-align:right}pre{white-space:pre-wrap;background:#8881;padding:.5em}</style>
 <script>${chartJsSource()}</script></head><body>
 <h1>What the LSTM remembers in Python</h1>
