@@ -18,7 +18,7 @@ for p in libkrb5-dev pkg-config libx11-dev libxkbfile-dev libsecret-1-dev build-
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "vscode-test: apt-get install ${need_apt[*]}" >&2
+  echo "vscode-test: installing missing Debian packages as root (apt-get install; Chromium is ~355 MB): ${need_apt[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
