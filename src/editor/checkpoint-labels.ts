@@ -27,3 +27,12 @@ export function historyLabel(name: string, timeZoneOffsetMinutes = new Date().ge
     what: m[8] ? 'trained then, not used: it did not type better than the model before it' : 'the workspace model until a newer run replaced it',
   };
 }
+
+/** What a run's outcome (meta.json's `outcome`) says in Choose Checkpoint, or undefined when none was recorded. */
+export function outcomeWords(o: { switched: boolean; keysGained?: number } | undefined): string | undefined {
+  if (!o) return undefined;
+  if (o.keysGained === undefined) return o.switched ? 'used after its run' : 'not used after its run';
+  const n = Math.round(Math.abs(o.keysGained));
+  const typed = n === 0 ? 'typed as many keys as' : `typed ${n} ${o.keysGained > 0 ? 'fewer' : 'more'} key${n === 1 ? '' : 's'} in 100 than`;
+  return `${typed} the model before it${o.switched ? '' : ' (not used)'}`;
+}

@@ -12,7 +12,8 @@ import { installNativeBackend, NativeBackend } from '../backends/native-install'
 import * as fs from 'fs';
 import type { ExtensionState } from './extension-state';
 import { useModel } from './model-choice';
-import { historyLabel } from './checkpoint-labels';
+import { historyLabel, outcomeWords } from './checkpoint-labels';
+import { readCheckpointMeta, RunOutcome } from '../model/checkpoint';
 import type { ActiveModel } from './model-manager';
 
 /** The analysis command's options (tests pass smaller ones). */
@@ -169,7 +170,7 @@ async function chooseCheckpoint(s: ExtensionState) {
       ? [
           {
             label: '$(folder) Workspace model',
-            description: `trained on this workspace${mark(s.storage.current)}`,
+            description: `${outcomeWords(outcomeAt(s.storage.current)) ?? 'trained on this workspace'}${mark(s.storage.current)}`,
             detail: s.storage.current,
             dir: s.storage.current,
           },
@@ -177,7 +178,7 @@ async function chooseCheckpoint(s: ExtensionState) {
       : []),
     ...s.storage.history().map((d) => {
       const h = historyLabel(path.basename(d));
-      return { label: `$(history) ${h.when}`, description: `${h.what}${mark(d)}`, dir: d };
+      return { label: `$(history) ${h.when}`, description: `${outcomeWords(outcomeAt(d)) ?? h.what}${mark(d)}`, dir: d };
     }),
     { label: '$(folder-opened) Browse…', description: 'a checkpoint folder (model.json, weights.bin, meta.json)', dir: '<browse>' },
   ];
@@ -190,6 +191,15 @@ async function chooseCheckpoint(s: ExtensionState) {
     dir = uri[0].fsPath;
   }
   await switchTo(s, dir, pick.label.replace(/^\$\([\w-]+\) /, ''));
+}
+
+/** The outcome a workspace run recorded in a checkpoint's meta.json (none for a folder that does not read). */
+function outcomeAt(dir: string): RunOutcome | undefined {
+  try {
+    return readCheckpointMeta(dir).outcome;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Completions switch to `dir` (undefined: the bundled model), and the user is told which model now serves. */

@@ -16,7 +16,7 @@ import { startTrainingProcess } from '../training/runner/process-client';
 import { chooseTrainingHost, findPlainNode, wantsGpu } from '../training/runner/training-host';
 import { webgpuResolvable } from '../backends/webgpu';
 import { TrainConfig, TrainEvent, TrainSummary } from '../training/loop/train-config';
-import { EpochRecord } from '../model/checkpoint';
+import { EpochRecord, setRunOutcome } from '../model/checkpoint';
 import { formatDuration, runProgress } from '../util/eta';
 import { startHostProfile } from '../util/host-profile';
 import { Settings } from './settings';
@@ -180,6 +180,7 @@ export class TrainingController {
               `training: ${result.summary.stoppedBy} after ${result.summary.steps} steps, best validation ${result.summary.bestValLoss?.toFixed(4) ?? 'n/a'} nats/char, ${result.summary.charsPerSec} chars/s on ${result.summary.backend}`,
             );
             result.verdict = runVerdict(result.summary);
+            if (result.summary.improved) this.recordOutcome(result.summary.out, result.verdict);
             if (result.summary.improved && !result.verdict.switched) this.keepPrevious(opts, archived);
             // Once, with the threshold calibrated for it (meta.json), after the check: never a model that types worse.
             else if (result.verdict.switched) await this.hooks.switchTo(result.summary.out);
@@ -209,6 +210,22 @@ export class TrainingController {
       this.lastRun = result;
     }
     return result;
+  }
+
+  /** What the run decided goes into its model's meta.json, so Choose Checkpoint can say it later. */
+  private recordOutcome(dir: string, v: RunVerdict): void {
+    const keysGained =
+      v.gain !== undefined
+        ? v.gain.gain * 100
+        : v.keystrokesBefore !== undefined && v.keystrokesAfter !== undefined
+          ? (v.keystrokesAfter - v.keystrokesBefore) * 100
+          : undefined;
+    try {
+      setRunOutcome(dir, { switched: v.switched, ...(keysGained !== undefined ? { keysGained } : {}) });
+    } catch (e) {
+      // A note for the list, never a reason to lose the run.
+      this.hooks.log(`training: could not record the run's outcome in ${dir}: ${(e as Error).message}`);
+    }
   }
 
   /** The run's model is not kept: the workspace model from before the run (if any) is `current` again. */

@@ -56,6 +56,15 @@ export interface CheckpointMeta {
   averagedFrom?: AveragedSource[];
   /** How this model serves best, measured after it was trained (a workspace run's calibration). */
   serving?: ServingCalibration;
+  /** What the workspace run that made this model decided (Choose Checkpoint shows it). */
+  outcome?: RunOutcome;
+}
+
+/** A workspace run's verdict as a checkpoint keeps it: whether completions switched to it, and the keys it saved. */
+export interface RunOutcome {
+  switched: boolean;
+  /** Keys in 100 it saved over the model before it on the held-out files (negative: it typed more), when checked. */
+  keysGained?: number;
 }
 
 /**

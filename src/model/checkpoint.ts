@@ -28,7 +28,7 @@ import { BoundedReadError, readBounded } from '../util/bounded-read';
 
 export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION };
 
-import { Checkpoint, CheckpointError, CheckpointMeta, SaveOptions, SERVING_THRESHOLD_RANGE, ServingCalibration } from './checkpoint-meta';
+import { Checkpoint, CheckpointError, CheckpointMeta, RunOutcome, SaveOptions, SERVING_THRESHOLD_RANGE, ServingCalibration } from './checkpoint-meta';
 export * from './checkpoint-meta';
 
 interface ManifestWeight {
@@ -283,8 +283,17 @@ export function readCheckpointMeta(dir: string, name = 'meta.json'): CheckpointM
  * written beside it and renamed over it, so a crash leaves the old meta.json or the new one, never half of one.
  */
 export function setServingCalibration(dirArg: string, serving: ServingCalibration): void {
+  updateMeta(dirArg, { serving });
+}
+
+/** Records a workspace run's outcome in its model's meta.json, as setServingCalibration does (the weights untouched). */
+export function setRunOutcome(dirArg: string, outcome: RunOutcome): void {
+  updateMeta(dirArg, { outcome });
+}
+
+function updateMeta(dirArg: string, patch: Partial<CheckpointMeta>): void {
   const dir = path.resolve(dirArg);
-  const meta = { ...readCheckpointMeta(dir), serving };
+  const meta = { ...readCheckpointMeta(dir), ...patch };
   const file = path.join(dir, 'meta.json');
   io('write', `${file}.partial`, () => writeFileDurably(`${file}.partial`, JSON.stringify(meta, null, 2)));
   io('replace', file, () => fs.renameSync(`${file}.partial`, file));

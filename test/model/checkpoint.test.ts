@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { makeSpec, weightList } from '../../src/model/architecture';
 import { initWeights } from '../../src/model/initializers';
-import { saveCheckpoint, loadCheckpoint, CheckpointError, setServingCalibration } from '../../src/model/checkpoint';
+import { saveCheckpoint, loadCheckpoint, CheckpointError, setServingCalibration, setRunOutcome } from '../../src/model/checkpoint';
 import { tempDir, useBackend } from '../helpers';
 
 const spec = makeSpec({ embeddingDim: 8, lstmUnits: [16, 12] });
@@ -99,6 +99,17 @@ describe('checkpoint', () => {
       () => loadCheckpoint(dir),
       (e: Error) => e.message.includes('model.json') && /missing/.test(e.message),
     );
+  });
+
+  it("records a workspace run's outcome beside its calibration, the weights untouched", () => {
+    const dir = path.join(tempDir(), 'outcome');
+    saveCheckpoint(dir, initWeights(spec, 6));
+    const calibration = { confidenceThreshold: 0.35, minAcceptedShare: 0.36, chars: 2000, tried: [] };
+    setServingCalibration(dir, calibration);
+    setRunOutcome(dir, { switched: false, keysGained: -1.2 });
+    const ck = loadCheckpoint(dir);
+    assert.deepEqual(ck.meta.outcome, { switched: false, keysGained: -1.2 });
+    assert.deepEqual(ck.meta.serving, calibration, 'one update keeps the other');
   });
 
   it('records a serving calibration in meta.json without touching the weights, and refuses a threshold out of range', () => {
