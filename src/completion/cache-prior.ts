@@ -16,11 +16,7 @@ import { DEFAULT_COMPLETION_SETTINGS } from './complete';
  * The prior for `files` in the order `encodeFiles` streams them (the train stream): position j of the stream holds
  * the cache's weight and mass for predicting character j. Each file's first character has none (0).
  */
-export function cachePrior(
-  weights: ModelWeights,
-  files: readonly { text: string }[],
-  onProgress?: (chars: number) => void,
-): { lambda: Float32Array; mass: Float32Array } {
+export function cachePrior(weights: ModelWeights, files: readonly { text: string }[]): { lambda: Float32Array; mass: Float32Array } {
   const offsets: number[] = [];
   let total = 0;
   for (const f of files) {
@@ -33,7 +29,6 @@ export function cachePrior(
   const scored = files.map((f, i) => ({ key: String(i), text: f.text }));
   let file = -1;
   let at = 0;
-  let seen = 0;
   scorePositions(weights, scored, { sources: { workspace: true }, contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars }, (p) => {
     const k = Number(p.file);
     if (k !== file) {
@@ -46,7 +41,6 @@ export function cachePrior(
       prior.lambda[at] = lambda;
       prior.mass[at] = (lambda * (pred.counts.get(p.char) ?? 0)) / pred.total;
     }
-    if (onProgress && ++seen % 50_000 === 0) onProgress(seen);
   });
   return prior;
 }

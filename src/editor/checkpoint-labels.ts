@@ -3,6 +3,7 @@
  * archived (`2026-12-07T02-42-57-897Z`, `-not-used` when the switch rule kept the model from before), which read
  * as noise in a list. Pure: the command adds the icons and the "in use" mark.
  */
+import { keysIn100 } from '../training/loop/run-verdict';
 
 const STAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z(-not-used)?$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -32,7 +33,6 @@ export function historyLabel(name: string, timeZoneOffsetMinutes = new Date().ge
 export function outcomeWords(o: { switched: boolean; keysGained?: number } | undefined): string | undefined {
   if (!o) return undefined;
   if (o.keysGained === undefined) return o.switched ? 'used after its run' : 'not used after its run';
-  const n = Math.round(Math.abs(o.keysGained));
-  const typed = n === 0 ? 'typed as many keys as' : `typed ${n} ${o.keysGained > 0 ? 'fewer' : 'more'} key${n === 1 ? '' : 's'} in 100 than`;
+  const typed = Math.round(Math.abs(o.keysGained)) === 0 ? 'typed as many keys as' : `typed ${keysIn100(o.keysGained)} in 100 than`;
   return `${typed} the model before it${o.switched ? '' : ' (not used)'}`;
 }

@@ -36,12 +36,7 @@ export function skipIndentation(task: ReplayTask, at: number): number {
 
 /** Characters the user would type without help: the intended text less the indentation the editor adds. */
 export function typedChars(task: ReplayTask): number {
-  let n = 0;
-  for (let i = skipIndentation(task, 0); i < task.intended.length;) {
-    n++;
-    i = skipIndentation(task, i + 1);
-  }
-  return n;
+  return typedCharsByLine(task).reduce((a, b) => a + b, 0);
 }
 
 /** Characters the user would type on each line of `task.intended` (typedChars, line by line). */

@@ -143,8 +143,8 @@ export function runVerdict(s: VerdictInput): RunVerdict {
   return { ...base, switched: true, message, details };
 }
 
-/** Keys in 100, said with its sign: "3 fewer", "1 more", "as many". */
-function keysIn100(points: number): string {
+/** Keys in 100, said with its sign: "3 fewer keys", "1 more key", "as many keys" (also Choose Checkpoint's words). */
+export function keysIn100(points: number): string {
   const n = Math.round(Math.abs(points));
   if (n === 0) return 'as many keys';
   return `${n} ${points > 0 ? 'fewer' : 'more'} key${n === 1 ? '' : 's'}`;
@@ -158,8 +158,8 @@ function pairedVerdict(g: PairedGain, base: Omit<RunVerdict, 'switched' | 'messa
   const pts = (x: number) => x * 100;
   const half = Math.max(0.1, (pts(g.high) - pts(g.low)) / 2);
   const saved = `keystrokes saved ${pct(before)} → ${pct(after)}, typing ${g.chars.toLocaleString('en-US')} characters`;
-  const range = `${pts(g.low) >= 0 ? '+' : '−'}${Math.abs(pts(g.low)).toFixed(1)} to ${pts(g.high) >= 0 ? '+' : '−'}${Math.abs(pts(g.high)).toFixed(1)} points`;
-  const fullDetails = `${details} Gain ${pts(g.gain) >= 0 ? '+' : '−'}${Math.abs(pts(g.gain)).toFixed(1)} points of keystrokes saved (${Math.round(g.confidence * 100)}% range ${range}).`;
+  const signed = (x: number) => `${pts(x) >= 0 ? '+' : '−'}${Math.abs(pts(x)).toFixed(1)}`;
+  const fullDetails = `${details} Gain ${signed(g.gain)} points of keystrokes saved (${Math.round(g.confidence * 100)}% range ${signed(g.low)} to ${signed(g.high)} points).`;
   if (g.low > 0) {
     return {
       ...base,
