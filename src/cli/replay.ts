@@ -154,6 +154,28 @@ export function formatRows(title: string, rows: ReplayRow[]): string {
   return [title, line(head), ...body.map(line)].join('\n');
 }
 
+/** What the table's words mean, one line each, for a reader who has not read --help. */
+export const rowLegend = (r: RealisticUserOptions): string[] => [
+  "model: this extension's ghost text; word completion: VS Code's own suggestions of words already in the file",
+  'tab: takes a suggestion with Tab only when it is exactly what comes next',
+  'word: also takes its right leading words (Ctrl+Right, Accept Next Word)',
+  `realistic: a key every ${r.keyIntervalMs} ms, sees a suggestion only if it shows in time, takes ${Math.round(r.acceptProbability * 100)}% of right ones`,
+  'savings: keystrokes saved (1 - keys pressed / characters typed); shown: keystrokes after which a suggestion showed',
+  'accepted/shown: suggestions taken of those shown; mean accepted: characters taken each time',
+  '1st char: suggestions whose first character was right; p50/p95 ms: time to compute one (median, slowest 5%)',
+];
+
+/** Accepted suggestions as two columns: what the line held, and what Tab added to it. */
+export function formatExamples(examples: { before: string; accepted: string }[], total: number): string[] {
+  const typed = examples.map((e) => (e.before.length > 50 ? '…' + e.before.slice(-49) : e.before || '(line start)'));
+  const width = Math.max('the line so far'.length, ...typed.map((t) => t.length));
+  return [
+    `suggestions the Tab user accepted (${examples.length} of ${total}):`,
+    `  ${'the line so far'.padEnd(width)}   added by Tab`,
+    ...examples.map((e, i) => `  ${typed[i].padEnd(width)}   ${e.accepted.replace(/\n/g, '⏎')}`),
+  ];
+}
+
 /** The typing tasks as JSON, atomically: the real-editor replay types exactly these. */
 function writeTasks(file: string, tasks: ReplayTask[]): void {
   replaceFileDurably(file, JSON.stringify({ typing: tasks.map((t) => ({ file: t.file, before: t.before, intended: t.intended, typedChars: typedChars(t) })) }));
@@ -226,12 +248,9 @@ export async function runReplay(argv: string[]): Promise<number> {
       }) + '\n',
     );
   } else {
-    const out = [formatRows(`typing: ${typedTotal} characters in ${typing.length} files (${split})`, typingRows)];
+    const out = [formatRows(`typing: ${typedTotal} characters in ${typing.length} files (${split})`, typingRows), '', ...rowLegend(realistic)];
     const examples = typingRows[0]?.examples ?? [];
-    if (examples.length) {
-      out.push('', `ghost text the Tab user accepted (in [brackets]; ${examples.length} of ${typingRows[0].figures.accepted}):`);
-      for (const e of examples) out.push(`  ${e.before.slice(-70)}[${e.accepted.replace(/\n/g, '⏎')}]`);
-    }
+    if (examples.length) out.push('', ...formatExamples(examples, typingRows[0].figures.accepted));
     if (editingRows.length) out.push('', formatRows(`editing: ${editing.length} sites inside existing lines`, editingRows));
     out.push(
       '',

@@ -134,7 +134,8 @@ describe('lstm-complete CLI', function () {
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, /word completion\s+tab/);
     // Even an untrained model completes the names this corpus repeats (document words and cache).
-    assert.match(table.stdout, /ghost text the Tab user accepted[^\n]*\n(  .*\[.{6,}\]\n){1,3}/);
+    assert.match(table.stdout, /suggestions the Tab user accepted[^\n]*\n  the line so far +added by Tab\n(  .* {3}\S.*\n){1,3}/);
+    assert.match(table.stdout, /^savings: keystrokes saved/m, 'the table says what its columns mean');
     for (const bad of [
       ['replay'],
       ['replay', '--data', data, '--threshold', '2'],
