@@ -163,7 +163,7 @@ if (fs.existsSync(lrFile)) {
   const lr = JSON.parse(fs.readFileSync(lrFile, 'utf8'));
   const p = (x) => (x == null || Number.isNaN(x) ? '-' : `${(x * 100).toFixed(1)}%`);
   lines.push(
-    `From \`lstm-complete analyze --split validation\` (${lr.lstm.chars} characters; baseline ${lr.ngram.order}-gram, Witten-Bell, ${lr.ngram.trainedChars} training characters). Details and charts: README, "The long-range dependency lab".`,
+    `From \`lstm-complete analyze --split validation\` (${lr.lstm.chars} characters; baseline ${lr.ngram.order}-gram, Witten-Bell, ${lr.ngram.trainedChars} training characters). Details and charts: docs/lab.md.`,
   );
   lines.push('');
   lines.push('| closing bracket distance | closers | LSTM top-1 | n-gram top-1 |');
@@ -174,7 +174,7 @@ if (fs.existsSync(lrFile)) {
     `Indentation at line starts: LSTM ${p(lr.lstm.indentation.overall.top1)}, n-gram ${p(lr.ngram.indentation.overall.top1)}. Loss with the state carried through each file ${lr.lstm.context.carriedLoss.toFixed(3)} vs reset every 256 characters ${lr.lstm.context.resetEvery256Loss.toFixed(3)} nats/char. Samples that parse as Python: ${lr.validity.map((v) => `T=${v.temperature} ${p(v.parseRate)}`).join(', ')}.`,
   );
 } else {
-  lines.push('Run `lstm-complete analyze --split validation` (see README) and regenerate this card.');
+  lines.push('Run `lstm-complete analyze --split validation` (see docs/lab.md) and regenerate this card.');
 }
 lines.push('');
 fs.writeFileSync(out, lines.join('\n'));

@@ -1,5 +1,5 @@
 /**
- * The layering README.md's layout describes, kept by a test rather than by memory: which folders of src/ may
+ * The layering docs/development.md's layout describes, kept by a test rather than by memory: which folders of src/ may
  * import which, no import cycles between files (type-only imports included: they still tie two modules'
  * designs together), and `vscode` only in the editor glue.
  */
@@ -88,7 +88,7 @@ describe('architecture', () => {
     assert.deepEqual(broken, []);
   });
 
-  it('folders import only the layers below them (README.md, Layout)', () => {
+  it('folders import only the layers below them (docs/development.md, Layout)', () => {
     const bad: string[] = [];
     for (const f of files) {
       const from = layer(f);
@@ -145,8 +145,8 @@ describe('architecture', () => {
     );
   });
 
-  it('the layout table in README.md names every folder of src/', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  it('the layout table in docs/development.md names every folder of src/', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'docs', 'development.md'), 'utf8');
     const folders = [...new Set(files.map(layer))].filter((l) => l !== '.');
     assert.deepEqual(
       folders.filter((l) => !readme.includes(`| \`src/${l}\` |`)),

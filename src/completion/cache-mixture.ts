@@ -13,7 +13,7 @@
  * short or ambiguous one, little.
  * θ was fitted for nats/char on the tuning packages (python3-attr, python3-markdown), on the document and the
  * workspace cache's predictions together, by `node dist/bench/document-cache.js --data ... --fit` — never on
- * the packages the README reports.
+ * the packages docs/completion-quality.md reports.
  */
 import type { CachePrediction } from './document-cache';
 import { charToIndex, UNKNOWN_INDEX } from '../model/vocab';

@@ -110,8 +110,8 @@ export function corpusRule(chars: number, validationSplit: number): CorpusRule {
 
 /**
  * Below this much Python a fine-tune is not worth starting without asking: the completion cache already offers
- * what these files repeat, and a few minutes of training on them rarely types better (measured: README.md,
- * "Train on Workspace"). The user is told before the run and may go on anyway.
+ * what these files repeat, and a few minutes of training on them rarely types better (measured:
+ * docs/training.md). The user is told before the run and may go on anyway.
  */
 export const GAIN_FLOOR_BYTES = 30_000;
 
