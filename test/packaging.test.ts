@@ -37,17 +37,21 @@ describe('extension package', () => {
   });
 });
 
-describe('README settings table', () => {
+describe("the settings table (docs/settings.md) and the README's settings that matter", () => {
   it('lists every setting package.json declares, with the same default', () => {
     const root = path.join(__dirname, '..');
     const props = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.configuration.properties as Record<
       string,
       { default: unknown }
     >;
-    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    const table = readme.slice(readme.indexOf('### Settings'), readme.indexOf('## Command line'));
+    const table = fs.readFileSync(path.join(root, 'docs', 'settings.md'), 'utf8');
     const rows = new Map<string, string>();
     for (const m of table.matchAll(/^\| `(lstmComplete\.[\w.]+)` \| ([^|]*) \|/gm)) rows.set(m[1], m[2].trim());
+    // The README's short table of the settings that matter agrees with the full one.
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const short = [...readme.matchAll(/^\| `(lstmComplete\.[\w.]+)` \| ([^|]*) \|/gm)];
+    assert.ok(short.length >= 4, 'the README names the settings that matter');
+    for (const m of short) assert.equal(m[2].trim(), rows.get(m[1]), `README and docs/settings.md agree on ${m[1]}'s default`);
     for (const [key, p] of Object.entries(props)) {
       if (key === 'lstmComplete.diagnostics') continue;
       const cell = rows.get(key);
@@ -101,6 +105,23 @@ describe('workspace trust', () => {
       'lstmComplete.training.maxCorpusMB',
       'lstmComplete.training.maxFileMB',
     ]);
+  });
+});
+
+describe('the command palette', () => {
+  it('offers Clear Surprise Lens only while a file is shaded, under the context key the lens commands set', () => {
+    const root = path.join(__dirname, '..');
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const palette = pkg.contributes.menus.commandPalette as { command: string; when: string }[];
+    const clear = palette.find((m) => m.command === 'lstmComplete.clearSurpriseLens');
+    const key = /LENS_SHOWN_CONTEXT = '([\w.]+)'/.exec(fs.readFileSync(path.join(root, 'src', 'editor', 'lens-commands.ts'), 'utf8'))?.[1];
+    assert.ok(key, 'lens-commands.ts names its context key');
+    assert.equal(clear?.when, key);
+    assert.equal(
+      palette.find((m) => m.command === 'lstmComplete.surpriseLens'),
+      undefined,
+      'the command that shades is always offered',
+    );
   });
 });
 

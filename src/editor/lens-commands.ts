@@ -97,6 +97,7 @@ async function surpriseLens(s: ExtensionState, shading: SurpriseShading, args: L
     const current = vscode.window.visibleTextEditors.find((e) => e.document === doc);
     if (!current || doc.getText().slice(0, LENS_MAX_CHARS.surprise) !== text) return undefined;
     const shaded = shading.apply(current, reply.ranked, reply.scoredLines);
+    void setLensShown(shading);
     s.log.info(`surprise lens: ${name}, ${reply.scoredLines} lines in ${reply.seconds.toFixed(1)} s; ${shaded} shaded`);
     if (!args.quiet) void offerLines(current, reply.ranked);
     return reply.ranked;
@@ -116,6 +117,13 @@ async function offerLines(editor: vscode.TextEditor, ranked: LineSurprise[]): Pr
   editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
+/**
+ * "Clear Surprise Lens" is offered in the palette only while some file is shaded (package.json's `when`), so typing
+ * "Surprise Lens" finds the command that shades first.
+ */
+export const LENS_SHOWN_CONTEXT = 'lstmComplete.surpriseLensShown';
+const setLensShown = (shading: SurpriseShading) => vscode.commands.executeCommand('setContext', LENS_SHOWN_CONTEXT, shading.shown.size > 0);
+
 export function registerLensCommands(s: ExtensionState): vscode.Disposable[] {
   const shading = new SurpriseShading();
   const onSave = vscode.workspace.onDidSaveTextDocument((doc) => {
@@ -130,6 +138,7 @@ export function registerLensCommands(s: ExtensionState): vscode.Disposable[] {
     vscode.commands.registerCommand('lstmComplete.clearSurpriseLens', () => {
       const e = vscode.window.activeTextEditor;
       if (e) shading.clear(e);
+      void setLensShown(shading);
     }),
   ];
 }
