@@ -36,6 +36,7 @@ const SURPRISE_OPTIONS: readonly OptionRow[] = [
   { flag: 'plain-surprise', help: "score characters by their surprise alone, not by how far it exceeds the prediction's entropy" },
   { flag: 'with-prose', help: 'score the text of strings and comments too' },
   { flag: 'before-only', help: 'the cache reads only the text before each character, as when typing' },
+  { flag: 'no-name-slips', help: 'rank by surprise alone: lines with a name one edit from another name of the file do not come first' },
 ];
 
 export const SURPRISE_HELP = `Usage: lstm-complete surprise [--model DIR] --file FILE [--top N] [--json]
@@ -43,7 +44,8 @@ export const SURPRISE_HELP = `Usage: lstm-complete surprise [--model DIR] --file
 
 The surprise lens: each character scored by how much more surprising it is to the model than the model expected
 there (its surprise minus the entropy of the prediction, with the completion cache mixed in so the file's own names
-are not surprising), each line by its two worst characters of code (strings' text and comments are left out).
+are not surprising), each line by its two worst characters of code (strings' text and comments are left out);
+lines with a name used once that is one edit from another name of the file (a slip such as cosntruct_scalar) first.
 --file lists a file's most surprising lines. --typos N measures the lens as a typo finder: N single-character typos
 (${TYPO_KINDS.join(', ')}) injected one at a time into names and keywords of the --data files, and how often the
 typo's line is among the top 5% of its file's lines (the typo's line and the two after it are scored again).
@@ -63,6 +65,7 @@ function lensOptions(v: Record<string, unknown>): SurpriseOptions & { rule: Line
     beyondExpected: !v['plain-surprise'],
     codeOnly: !v['with-prose'],
     readAfter: !v['before-only'],
+    nameSlips: !v['no-name-slips'],
   };
 }
 
@@ -95,7 +98,11 @@ export async function runSurprise(argv: string[]): Promise<number> {
     const key = path.resolve(file);
     const { ranked } = surprisingLines(ck.weights, read.text, { ...opts, top, workspace: index && { index, key } });
     if (v.json) process.stdout.write(JSON.stringify({ file, rule: opts.rule, lines: ranked }) + '\n');
-    else for (const l of ranked) process.stdout.write(`${String(l.line + 1).padStart(6)}  ${l.score.toFixed(2).padStart(6)}  ${l.text.trim().slice(0, 100)}\n`);
+    else
+      for (const l of ranked) {
+        const slip = l.slip ? `   (${l.slip.name}: ${l.slip.near}?)` : '';
+        process.stdout.write(`${String(l.line + 1).padStart(6)}  ${l.score.toFixed(2).padStart(6)}  ${l.text.trim().slice(0, 100)}${slip}\n`);
+      }
     return 0;
   }
 

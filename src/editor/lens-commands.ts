@@ -108,11 +108,15 @@ async function surpriseLens(s: ExtensionState, shading: SurpriseShading, args: L
 
 async function offerLines(editor: vscode.TextEditor, ranked: LineSurprise[]): Promise<void> {
   const pick = await vscode.window.showQuickPick(
-    ranked.map((l) => ({ label: `${l.line + 1}: ${l.text.trim().slice(0, 80)}`, description: `how surprising: ${l.score.toFixed(1)}`, line: l })),
+    ranked.map((l) => ({
+      label: `${l.line + 1}: ${l.text.trim().slice(0, 80)}`,
+      description: l.slip ? `${l.slip.name}: did you mean ${l.slip.near}?` : `how surprising: ${l.score.toFixed(1)}`,
+      line: l,
+    })),
     { title: 'LSTM: the most surprising lines of this file (go to one)', matchOnDescription: false },
   );
   if (!pick) return;
-  const pos = new vscode.Position(pick.line.line, pick.line.worstColumn);
+  const pos = new vscode.Position(pick.line.line, pick.line.slip?.column ?? pick.line.worstColumn);
   editor.selection = new vscode.Selection(pos, pos);
   editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }

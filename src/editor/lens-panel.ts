@@ -95,7 +95,9 @@ export class SurpriseShading implements vscode.Disposable {
       const ranges = ranked.slice(from, to).map((l) => ({
         range: new vscode.Range(l.line, 0, l.line, 0),
         // In words first; the score is the surprise beyond what the model expected there (in nats), for comparing lines.
-        hoverMessage: `Surprise Lens: one of this file's most surprising lines to the model, often a typo or a slip (how surprising: ${l.score.toFixed(1)}; most at column ${l.worstColumn + 1})`,
+        hoverMessage: l.slip
+          ? `Surprise Lens: \`${l.slip.name}\` is used only here and is spelt nearly like \`${l.slip.near}\`, which this file uses: a slip?`
+          : `Surprise Lens: one of this file's most surprising lines to the model, often a typo or a slip (how surprising: ${l.score.toFixed(1)}; most at column ${l.worstColumn + 1})`,
       }));
       editor.setDecorations(type, ranges);
       count += ranges.length;

@@ -13,6 +13,7 @@ import { DEFAULT_CACHE_OPTIONS, DocumentCache } from '../completion/document-cac
 import { mixInto } from '../completion/cache-mixture';
 import { TextIndex } from '../workspace-index/text-index';
 import { charFeatures, FeatureTable } from './char-features';
+import { nearNames } from './near-names';
 
 /** What is mixed into the LSTM's prediction: nothing, the text before (the document), or also the other files. */
 export type LensCache = 'off' | 'document' | 'workspace';
@@ -39,10 +40,22 @@ export interface SurpriseOptions {
   readAfter?: boolean;
   /** Lines are scored by their code only: the text of strings and comments (prose, URLs, data) is left out. */
   codeOnly?: boolean;
+  /**
+   * Lines holding a name that looks like a slip of another (used once, one edit from a name used elsewhere:
+   * lens/near-names) rank first, most surprising first among them.
+   */
+  nameSlips?: boolean;
 }
 
 /** The lens as the editor runs it: each choice raised the typo finder's hit rate on the tuning packages (docs/lab.md). */
-export const DEFAULT_SURPRISE_OPTIONS: SurpriseOptions = { cache: 'document', contextChars: 4000, beyondExpected: true, readAfter: true, codeOnly: true };
+export const DEFAULT_SURPRISE_OPTIONS: SurpriseOptions = {
+  cache: 'document',
+  contextChars: 4000,
+  beyondExpected: true,
+  readAfter: true,
+  codeOnly: true,
+  nameSlips: true,
+};
 
 export interface LineSurprise {
   /** 0-based line number. */
@@ -53,6 +66,8 @@ export interface LineSurprise {
   /** The position in the line of its most surprising character, and that character's surprise. */
   worstColumn: number;
   worstNats: number;
+  /** A name in the line that looks like a slip of another name of the file (`nameSlips`), and that name. */
+  slip?: { name: string; near: string; column: number };
 }
 
 /**
@@ -176,6 +191,10 @@ export function lineScores(text: string, nats: ArrayLike<number>, rule: LineScor
   });
 }
 
+/** Ranking: a line with a name slip first, then by score. */
+export const bySurprise = (a: Pick<LineSurprise, 'score' | 'slip'>, b: Pick<LineSurprise, 'score' | 'slip'>): number =>
+  Number(!!b.slip) - Number(!!a.slip) || b.score - a.score;
+
 /** The `top` most surprising lines of a file, most surprising first. */
 export function surprisingLines(
   weights: ModelWeights,
@@ -185,9 +204,12 @@ export function surprisingLines(
   const text = normalizeText(raw);
   const nats = new Float32Array(text.length);
   new SurpriseScorer(weights, opts).score(text, 0, text.length, nats);
-  if (opts.codeOnly) leaveOutProse(text, nats);
+  const features = charFeatures(text);
+  if (opts.codeOnly) leaveOutProse(text, nats, 0, text.length, features);
   const lines = lineScores(text, nats, opts.rule ?? DEFAULT_LINE_RULE);
-  const ranked = lines.filter((l) => !Number.isNaN(l.score)).sort((a, b) => b.score - a.score);
+  const starts = lineStarts(text);
+  if (opts.nameSlips) for (const n of nearNames(text, features)) lines[n.line].slip = { name: n.name, near: n.near, column: n.start - starts[n.line] };
+  const ranked = lines.filter((l) => !Number.isNaN(l.score)).sort(bySurprise);
   return { lines, ranked: ranked.slice(0, opts.top ?? ranked.length) };
 }
 

@@ -9,8 +9,8 @@ import { ModelWeights } from '../model/architecture';
 import { normalizeText } from '../model/vocab';
 import { Rng } from '../util/rng';
 import { charFeatures, FeatureTable } from './char-features';
-import { LineScoreRule, SurpriseOptions, SurpriseScorer, leaveOutProse, lineScore, lineStarts } from './surprise';
-import { NAME_RE, isNameChar } from '../python/names';
+import { LineScoreRule, SurpriseOptions, SurpriseScorer, bySurprise, leaveOutProse, lineScore, lineStarts } from './surprise';
+import { codeNames, nearNames } from './near-names';
 
 export type TypoKind = 'swap' | 'delete' | 'insert' | 'replace';
 export const TYPO_KINDS: readonly TypoKind[] = ['swap', 'delete', 'insert', 'replace'];
@@ -29,19 +29,6 @@ export interface Typo {
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
-
-/** The names (identifiers and keywords) in code, not in strings or comments: [start, end) spans. */
-export function codeNames(text: string, f: FeatureTable = charFeatures(text)): [number, number][] {
-  const spans: [number, number][] = [];
-  for (const m of text.matchAll(NAME_RE)) {
-    const s = m.index!;
-    const e = s + m[0].length;
-    if (isNameChar(text[s - 1])) continue; // the tail of a number such as 0x1f
-    if (f['in-string'][s] || f['in-comment'][s]) continue;
-    if (e - s >= 2) spans.push([s, e]);
-  }
-  return spans;
-}
 
 /** One typo of `kind` in one of the names (chosen with `rng`), or undefined when none can take it. */
 export function injectTypo(text: string, names: [number, number][], kind: TypoKind, rng: Rng): Typo | undefined {
@@ -76,6 +63,9 @@ export function injectTypo(text: string, names: [number, number][], kind: TypoKi
   }
   return undefined;
 }
+
+/** Only whether a line has a slip matters to the ranking. */
+const SLIP = { name: '', near: '', column: 0 };
 
 export interface TypoResult {
   file: string;
@@ -134,9 +124,12 @@ export function findTypos(
       const end = l + 1 < tStarts.length ? tStarts[l + 1] - 1 : t.length;
       scores[l] = lineScore(t, tNats, tStarts[l], end, opts.rule).score;
     }
-    const mine = scores[typo.line];
+    // Name slips rank first (as the lens ranks them); found again on the typo's text, which the typo may change anywhere.
+    const slips = new Set(opts.nameSlips ? nearNames(t).map((n) => n.line) : []);
+    const key = (l: number) => ({ score: scores[l], slip: slips.has(l) ? SLIP : undefined });
+    const mine = key(typo.line);
     let rank = 1;
-    for (let l = 0; l < scores.length; l++) if (l !== typo.line && scores[l] >= mine) rank++;
+    for (let l = 0; l < scores.length; l++) if (l !== typo.line && !Number.isNaN(scores[l]) && bySurprise(key(l), mine) <= 0) rank++;
     out.push({ file: file.key, typo: { kind: typo.kind, pos: typo.pos, line: typo.line, before: typo.before, after: typo.after }, rank, lines: ranked.length });
   }
   return out;

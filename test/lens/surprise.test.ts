@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import { loadModelOrBundled } from '../../src/model/model-store';
 import { DEFAULT_SURPRISE_OPTIONS, SurpriseScorer, lineScore, lineStarts, surprisingLines } from '../../src/lens/surprise';
-import { codeNames, findTypos, injectTypo, summarizeTypos, TYPO_KINDS } from '../../src/lens/typo-finder';
+import { codeNames } from '../../src/lens/near-names';
+import { findTypos, injectTypo, summarizeTypos, TYPO_KINDS } from '../../src/lens/typo-finder';
 import { mulberry32 } from '../../src/util/rng';
 
 const FIXTURE = `import os
@@ -41,10 +42,10 @@ describe('the surprise lens (bundled model)', function () {
   this.timeout(60_000);
   const weights = loadModelOrBundled().weights;
 
-  it('ranks the line with a misspelt keyword first of the file', () => {
+  it('ranks the line with a misspelt keyword first of the file by surprise alone', () => {
     const broken = FIXTURE.replace('    return config\n\n\ndef main', '    retrun config\n\n\ndef main');
     const line = broken.split('\n').findIndex((l) => l.includes('retrun'));
-    const { ranked } = surprisingLines(weights, broken, { ...DEFAULT_SURPRISE_OPTIONS, top: 3 });
+    const { ranked } = surprisingLines(weights, broken, { ...DEFAULT_SURPRISE_OPTIONS, nameSlips: false, top: 3 });
     assert.equal(ranked[0].line, line, `ranked: ${JSON.stringify(ranked.map((r) => [r.line, r.text, r.score.toFixed(2)]))}`);
     assert.equal(ranked[0].text.trim(), 'retrun config');
   });
@@ -79,12 +80,38 @@ describe('the surprise lens (bundled model)', function () {
     }
   });
 
+  it('ranks a line with a transposed name first, saying which name it looks like; without the rule it is not', () => {
+    const broken = FIXTURE.replace('    config = read_config(argv[1])', '    cofnig = read_config(argv[1])');
+    const line = broken.split('\n').findIndex((l) => l.includes('cofnig'));
+    const { ranked } = surprisingLines(weights, broken, { ...DEFAULT_SURPRISE_OPTIONS, top: 3 });
+    assert.equal(ranked[0].line, line);
+    assert.deepEqual(ranked[0].slip, { name: 'cofnig', near: 'config', column: 4 });
+    const plain = surprisingLines(weights, broken, { ...DEFAULT_SURPRISE_OPTIONS, nameSlips: false }).ranked;
+    assert.equal(plain.find((l) => l.line === line)?.slip, undefined);
+    assert.equal(surprisingLines(weights, FIXTURE, DEFAULT_SURPRISE_OPTIONS).ranked.filter((l) => l.slip).length, 0, 'the clean file has no slip');
+  });
+
   it('the typo finder ranks injected typos among the top lines of the file more often than chance', () => {
-    const results = findTypos(weights, { key: 'config.py', text: FIXTURE }, { ...DEFAULT_SURPRISE_OPTIONS, rule: 'top2', perFile: 12, rng: mulberry32(2) });
+    const results = findTypos(
+      weights,
+      { key: 'config.py', text: FIXTURE },
+      { ...DEFAULT_SURPRISE_OPTIONS, nameSlips: false, rule: 'top2', perFile: 12, rng: mulberry32(2) },
+    );
     assert.equal(results.length, 12);
     for (const r of results) assert.ok(r.rank >= 1 && r.rank <= r.lines);
     const s = summarizeTypos(results);
     // The top 5% of 26 lines is the top 2: chance puts a typo there one time in 13.
     assert.ok(s.top5pct >= 0.5, JSON.stringify(s));
+    // With name slips first, a typo in a name the file uses elsewhere ranks at least as high as by surprise alone.
+    const withSlips = findTypos(weights, { key: 'config.py', text: FIXTURE }, { ...DEFAULT_SURPRISE_OPTIONS, rule: 'top2', perFile: 12, rng: mulberry32(2) });
+    assert.deepEqual(
+      withSlips.map((r) => r.typo),
+      results.map((r) => r.typo),
+      'the same typos',
+    );
+    assert.ok(
+      withSlips.every((r, i) => r.rank <= results[i].rank || results[i].rank > 1),
+      'a typo first by surprise stays first',
+    );
   });
 });

@@ -272,16 +272,24 @@ export function registerSuite(): void {
       }
       assert.ok(tabs.includes('LSTM cells: lens.py'), `tabs: ${tabs.join(', ')}`);
       await vscode.window.showTextDocument(editor.document);
-      const lines = await vscode.commands.executeCommand<{ line: number; score: number; text: string }[]>('lstmComplete.surpriseLens', { quiet: true });
+      const lines = await vscode.commands.executeCommand<{ line: number; score: number; text: string; slip?: { name: string; near: string } }[]>(
+        'lstmComplete.surpriseLens',
+        { quiet: true },
+      );
       lag.disable();
       assert.ok(Array.isArray(lines) && lines.length === 30, `lens: ${JSON.stringify(lines)?.slice(0, 200)}`);
-      for (let i = 1; i < lines.length; i++) assert.ok(lines[i - 1].score >= lines[i].score, 'most surprising first');
+      // Lines with a name slip first, then the most surprising first.
+      for (let i = 1; i < lines.length; i++) {
+        assert.ok(!lines[i].slip || lines[i - 1].slip, 'slips first');
+        if (!lines[i - 1].slip === !lines[i].slip) assert.ok(lines[i - 1].score >= lines[i].score, 'most surprising first');
+      }
       const typo = broken.split('\n').findIndex((l) => l.includes('retrun'));
       const rank = lines.findIndex((l) => l.line === typo);
       note(
         `cells: ${cells.chars} characters in ${cells.seconds.toFixed(1)} s; surprise lens: the typo's line ranked ${rank + 1} of ${broken.split('\n').filter((l) => l.trim()).length}; host event loop max ${(lag.max / 1e6).toFixed(1)} ms`,
       );
       assert.ok(rank >= 0 && rank < 5, `the typo's line (${typo}) ranks ${rank + 1}: ${JSON.stringify(lines.slice(0, 5))}`);
+      assert.deepEqual(lines[rank].slip && [lines[rank].slip!.name, lines[rank].slip!.near], ['retrun', 'return']);
       assert.ok(lag.max / 1e6 < 200, `host event loop max ${lag.max / 1e6} ms while the lens ran`);
       await vscode.commands.executeCommand('lstmComplete.clearSurpriseLens');
     });
