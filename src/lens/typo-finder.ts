@@ -8,7 +8,7 @@
 import { ModelWeights } from '../model/architecture';
 import { normalizeText } from '../model/vocab';
 import { Rng } from '../util/rng';
-import { charFeatures, FeatureTable } from './char-features';
+import { charFeatures } from './char-features';
 import { LineScoreRule, SurpriseOptions, SurpriseScorer, bySurprise, leaveOutProse, lineScore, lineStarts } from './surprise';
 import { codeNames, nearNames } from './near-names';
 
