@@ -9,6 +9,7 @@ import { runAverage, AVERAGE_HELP } from './average';
 import { runReplay, REPLAY_HELP } from './replay';
 import { runCells, CELLS_HELP } from './cells';
 import { runSurprise, SURPRISE_HELP } from './surprise';
+import { runImportTorch, IMPORT_TORCH_HELP } from './import-torch';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { run: Command; help: string; summary: string }> 
   replay: { run: runReplay, help: REPLAY_HELP, summary: 'keystrokes the ghost text saves while a simulated user types files, against word completion' },
   cells: { run: runCells, help: CELLS_HELP, summary: "the model's cells that track strings, brackets, indentation...; a file's heatmap" },
   surprise: { run: runSurprise, help: SURPRISE_HELP, summary: "a file's most surprising lines; the lens measured as a typo finder" },
+  'import-torch': { run: runImportTorch, help: IMPORT_TORCH_HELP, summary: 'a checkpoint from a PyTorch run (train/torch/)' },
 };
 
 function usage(): string {

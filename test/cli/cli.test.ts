@@ -32,7 +32,7 @@ describe('lstm-complete CLI', function () {
   });
 
   it('every command prints its own usage for --help and -h, exit 0, even with other flags around it', () => {
-    for (const c of ['generate', 'train', 'eval', 'export', 'analyze', 'average', 'replay', 'cells', 'surprise']) {
+    for (const c of ['generate', 'train', 'eval', 'export', 'analyze', 'average', 'replay', 'cells', 'surprise', 'import-torch']) {
       for (const args of [
         [c, '--help'],
         [c, '--data', 'nowhere', '-h'],
