@@ -1,9 +1,9 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
-import { startTraining, findWorkerScript } from '../../src/training/runner/worker-client';
-import { loadCheckpoint } from '../../src/model/checkpoint';
-import { tinyCorpus, tinyConfig } from './fixtures';
-import { tempDir } from '../helpers';
+import { startTraining, findWorkerScript } from '../../../src/training/runner/worker-client';
+import { loadCheckpoint } from '../../../src/model/checkpoint';
+import { tinyCorpus, tinyConfig } from '../fixtures';
+import { tempDir } from '../../helpers';
 
 describe('training worker', function () {
   this.timeout(120_000);

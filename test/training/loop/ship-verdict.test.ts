@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { shipVerdict, CARD_RULES } from '../../src/training/loop/ship-verdict';
+import { shipVerdict, CARD_RULES } from '../../../src/training/loop/ship-verdict';
 
 describe('ship verdict (the model card rules for replacing the bundled model)', () => {
   const shipped = { tuning: 1.1745, stdlib: 1.0094, keystrokes: 0.37 };

@@ -1,13 +1,13 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { train } from '../../src/training/loop/trainer';
-import { TrainEvent, TrainHooks, latestDir } from '../../src/training/loop/train-config';
-import { loadCheckpoint, setServingCalibration } from '../../src/model/checkpoint';
-import { ModelWeights } from '../../src/model/architecture';
-import { keystrokeCheck } from '../../src/replay/keystroke-check';
-import { tinyCorpus, tinyConfig } from './fixtures';
-import { tempDir } from '../helpers';
+import { train } from '../../../src/training/loop/trainer';
+import { TrainEvent, TrainHooks, latestDir } from '../../../src/training/loop/train-config';
+import { loadCheckpoint, setServingCalibration } from '../../../src/model/checkpoint';
+import { ModelWeights } from '../../../src/model/architecture';
+import { keystrokeCheck } from '../../../src/replay/keystroke-check';
+import { tinyCorpus, tinyConfig } from '../fixtures';
+import { tempDir } from '../../helpers';
 
 describe('trainer', function () {
   this.timeout(180_000);

@@ -1,11 +1,11 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { makeSpec, weightEntries } from '../../src/model/architecture';
-import { initWeights } from '../../src/model/initializers';
-import { buildLayersModel, setLayersModelWeights } from '../../src/model/layers-model';
-import { TrainableModel } from '../../src/training/graph/train-graph';
-import { mulberry32 } from '../../src/util/rng';
-import { useBackend } from '../helpers';
+import { makeSpec, weightEntries } from '../../../src/model/architecture';
+import { initWeights } from '../../../src/model/initializers';
+import { buildLayersModel, setLayersModelWeights } from '../../../src/model/layers-model';
+import { TrainableModel } from '../../../src/training/graph/train-graph';
+import { mulberry32 } from '../../../src/util/rng';
+import { useBackend } from '../../helpers';
 
 describe('training graph', () => {
   it('gives the layers model loss and gradients (embedding, LSTMs, dense, L2) on cpu and wasm', async () => {

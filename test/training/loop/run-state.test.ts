@@ -1,12 +1,12 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
-import { batchesPerEpoch, positionAt, readRun, restartPeakLr, TRAINER_STATE_FILE } from '../../src/training/loop/run-state';
-import { train } from '../../src/training/loop/trainer';
-import { learningRateAt, latestDir } from '../../src/training/loop/train-config';
-import { loadCheckpoint } from '../../src/model/checkpoint';
-import { tinyConfig, tinyCorpus } from './fixtures';
-import { tempDir } from '../helpers';
-import { parseTrainArgs } from '../../src/cli/train';
+import { batchesPerEpoch, positionAt, readRun, restartPeakLr, TRAINER_STATE_FILE } from '../../../src/training/loop/run-state';
+import { train } from '../../../src/training/loop/trainer';
+import { learningRateAt, latestDir } from '../../../src/training/loop/train-config';
+import { loadCheckpoint } from '../../../src/model/checkpoint';
+import { tinyConfig, tinyCorpus } from '../fixtures';
+import { tempDir } from '../../helpers';
+import { parseTrainArgs } from '../../../src/cli/train';
 import * as fs from 'fs';
 import { spawnSync } from 'child_process';
 

@@ -1,8 +1,8 @@
 import { strict as assert } from 'assert';
-import { corpusRule, GAIN_FLOOR_BYTES, planRun, smallWorkspaceWarning, SMALL_CORPUS_CHARS } from '../../src/training/loop/budget-plan';
-import { learningRateAt } from '../../src/training/loop/train-config';
-import { runVerdict } from '../../src/training/loop/run-verdict';
-import { EpochRecord } from '../../src/model/checkpoint';
+import { corpusRule, GAIN_FLOOR_BYTES, planRun, smallWorkspaceWarning, SMALL_CORPUS_CHARS } from '../../../src/training/loop/budget-plan';
+import { learningRateAt } from '../../../src/training/loop/train-config';
+import { runVerdict } from '../../../src/training/loop/run-verdict';
+import { EpochRecord } from '../../../src/model/checkpoint';
 
 describe('training budget planner', () => {
   it('fits a run to its minutes: cosine over the time, warm-up, about four checkpoints, all cores but one', () => {

@@ -1,17 +1,17 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
-import { GradientPool, shardBatch } from '../../src/training/graph/gradient-pool';
-import { TrainableModel } from '../../src/training/graph/train-graph';
-import { makeSpec } from '../../src/model/architecture';
-import { initWeights } from '../../src/model/initializers';
-import { makeBatch } from '../../src/data/dataset';
-import { encode } from '../../src/model/vocab';
-import { LstmState } from '../../src/training/ops/lstm-op';
-import { train } from '../../src/training/loop/trainer';
-import { loadCheckpoint } from '../../src/model/checkpoint';
-import { tempDir, useBackend } from '../helpers';
-import { tinyCorpus, tinyConfig } from './fixtures';
+import { GradientPool, shardBatch } from '../../../src/training/graph/gradient-pool';
+import { TrainableModel } from '../../../src/training/graph/train-graph';
+import { makeSpec } from '../../../src/model/architecture';
+import { initWeights } from '../../../src/model/initializers';
+import { makeBatch } from '../../../src/data/dataset';
+import { encode } from '../../../src/model/vocab';
+import { LstmState } from '../../../src/training/ops/lstm-op';
+import { train } from '../../../src/training/loop/trainer';
+import { loadCheckpoint } from '../../../src/model/checkpoint';
+import { tempDir, useBackend } from '../../helpers';
+import { tinyCorpus, tinyConfig } from '../fixtures';
 
 describe('data-parallel gradients', function () {
   this.timeout(120_000);

@@ -1,11 +1,11 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { weightList } from '../../src/model/architecture';
-import { initWeights } from '../../src/model/initializers';
-import { TrainableModel } from '../../src/training/graph/train-graph';
-import { evaluateStream } from '../../src/training/loop/evaluate-stream';
-import { useBackend } from '../helpers';
-import { adamSteps, maxAbsDiff, randomBatch, SMALL } from '../../src/training/graph/backend-check';
+import { weightList } from '../../../src/model/architecture';
+import { initWeights } from '../../../src/model/initializers';
+import { TrainableModel } from '../../../src/training/graph/train-graph';
+import { evaluateStream } from '../../../src/training/loop/evaluate-stream';
+import { useBackend } from '../../helpers';
+import { adamSteps, maxAbsDiff, randomBatch, SMALL } from '../../../src/training/graph/backend-check';
 
 describe('device-resident training graph', () => {
   before(() => useBackend('cpu'));

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { KeepLearningScheduler } from '../../src/training/loop/keep-learning';
+import { KeepLearningScheduler } from '../../../src/training/loop/keep-learning';
 
 const MIN = 60_000;
 

@@ -1,10 +1,10 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { lstmSequence, LstmState } from '../../src/training/ops/lstm-op';
-import { initLstmLayer } from '../../src/model/initializers';
-import { mulberry32, gaussian } from '../../src/util/rng';
-import { useBackend } from '../helpers';
+import { lstmSequence, LstmState } from '../../../src/training/ops/lstm-op';
+import { initLstmLayer } from '../../../src/model/initializers';
+import { mulberry32, gaussian } from '../../../src/util/rng';
+import { useBackend } from '../../helpers';
 
 function rand(n: number, seed: number, scale = 1): Float32Array {
   const r = mulberry32(seed);

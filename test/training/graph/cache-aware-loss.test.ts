@@ -1,15 +1,15 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { softmaxCrossEntropy } from '../../src/training/graph/train-graph';
-import { shardBatch } from '../../src/training/graph/gradient-pool';
-import { makeBatch } from '../../src/data/dataset';
-import { mulberry32 } from '../../src/util/rng';
-import { useBackend } from '../helpers';
-import { TrainableModel } from '../../src/training/graph/train-graph';
-import { evaluateStream } from '../../src/training/loop/evaluate-stream';
-import { initWeights } from '../../src/model/initializers';
-import { makeSpec } from '../../src/model/architecture';
-import { encode } from '../../src/model/vocab';
+import { softmaxCrossEntropy } from '../../../src/training/graph/train-graph';
+import { shardBatch } from '../../../src/training/graph/gradient-pool';
+import { makeBatch } from '../../../src/data/dataset';
+import { mulberry32 } from '../../../src/util/rng';
+import { useBackend } from '../../helpers';
+import { TrainableModel } from '../../../src/training/graph/train-graph';
+import { evaluateStream } from '../../../src/training/loop/evaluate-stream';
+import { initWeights } from '../../../src/model/initializers';
+import { makeSpec } from '../../../src/model/architecture';
+import { encode } from '../../../src/model/vocab';
 
 /** The served mixture's loss, −mean log((1 − λ)·softmax(z)[y] + mass), in float64: the reference. */
 function mixtureLoss(z: Float64Array, N: number, V: number, targets: Int32Array, lambda: Float32Array, mass: Float32Array): number {

@@ -1,11 +1,11 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { startTrainingProcess } from '../../src/training/runner/process-client';
-import { chooseTrainingHost, findPlainNode } from '../../src/training/runner/training-host';
-import { loadCheckpoint } from '../../src/model/checkpoint';
-import { tinyCorpus, tinyConfig } from './fixtures';
-import { tempDir } from '../helpers';
+import { startTrainingProcess } from '../../../src/training/runner/process-client';
+import { chooseTrainingHost, findPlainNode } from '../../../src/training/runner/training-host';
+import { loadCheckpoint } from '../../../src/model/checkpoint';
+import { tinyCorpus, tinyConfig } from '../fixtures';
+import { tempDir } from '../../helpers';
 
 describe('training host choice', () => {
   it("runs GPU training and the editor's low-priority CPU runs in a plain Node process, the rest in a worker thread", () => {
