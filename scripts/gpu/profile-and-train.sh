@@ -11,7 +11,8 @@
 #     of the budget, --out written only if it beats the bundled model on the by-package validation set).
 # Results in $OUT: check.json, profile.json, bench-*.json, train.log, summary.json, model/ (the checkpoint).
 # A dry run on a CPU (Mesa): GPU_DRY_RUN=1 BUDGET_S=400 PROFILE_CONFIG=8x16 BENCH_CONFIGS=8x16 TRAIN_CONFIG=8x32 MAX_CORPUS_MB=1
-# VAL_MAX_CHARS=3000 (SKIP_TO_TRAIN=1 rehearses the training stage alone).
+# VAL_MAX_CHARS=3000 (SKIP_TO_TRAIN=1 rehearses the training stage alone). TRAIN_UNITS=512,512 trains the wider model
+# from scratch instead of fine-tuning the bundled one.
 set -uo pipefail
 t0=$(date +%s)
 BUDGET_S=${BUDGET_S:-540}
@@ -65,7 +66,11 @@ bench="$app/app/dist/bench"
   fi
   minutes=$("$node" -e 'console.log(Math.max(0.5, (+process.argv[1] - 45) / 60).toFixed(2))' "$(left)")
   echo "== fine-tune on the corpus: --minutes $minutes at ${B}x${T}, lr $TRAIN_LR [$(left) s left]"
-  "$node" "$cli" train --from "$repo/models/python" --data "$corpus/train" --val-data "$corpus/val" --out "$OUT/model" --name python \
+  # TRAIN_UNITS=384,384 (or 512,512) starts the wider model from scratch instead of fine-tuning the bundled one; later
+  # calls continue it (prepare-from.sh RESULT.tgz, continue-on-device.sh). Its serving cost here: docs/gpu.md.
+  if [ -n "${TRAIN_UNITS:-}" ]; then start=(--units "$TRAIN_UNITS"); else start=(--from "$repo/models/python"); fi
+  echo "model: ${TRAIN_UNITS:+a new ${TRAIN_UNITS} model}${TRAIN_UNITS:-the bundled model, fine-tuned}"
+  "$node" "$cli" train "${start[@]}" --data "$corpus/train" --val-data "$corpus/val" --out "$OUT/model" --name python \
     --minutes "$minutes" --backend webgpu --threads 1 --mode carried-state --batch-size "$B" --seq-len "$T" --lr "$TRAIN_LR" --lr-min 3e-5 \
     --val-max-chars ${VAL_MAX_CHARS:-2000000} --seed 1 --force ${MAX_CORPUS_MB:+--max-corpus-mb $MAX_CORPUS_MB} --json > "$OUT/summary.json" 2> "$OUT/train.log"
   echo "exit $?"; grep -a -E '^eval @|starting model|validation:|corpus' "$OUT/train.log" | tail -20; cat "$OUT/summary.json" | head -40
