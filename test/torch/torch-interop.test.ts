@@ -27,9 +27,18 @@ function torchPython(): string | undefined {
   return candidates.find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
 }
 
+/**
+ * Runs Python in train/torch. Under coreutils' timeout, which kills the whole process group (a torchrun's workers
+ * too) when a run outlives 5 minutes: the test then fails saying so, and leaves nothing running.
+ */
 function py(python: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(python, args, { cwd: torchDir, encoding: 'utf8', env: { ...process.env, PYTHONPATH: torchDir, ...env }, maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, `${args.join(' ')}:\n${r.stderr}`);
+  const r = spawnSync('timeout', ['-s', 'KILL', '300', python, ...args], {
+    cwd: torchDir,
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: torchDir, ...env },
+    maxBuffer: 64 << 20,
+  });
+  assert.equal(r.status, 0, `${args.join(' ')}${r.status === 137 ? ' (killed: still running after 5 minutes)' : ''}:\n${r.stderr}`);
   return r;
 }
 

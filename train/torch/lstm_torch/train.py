@@ -68,6 +68,24 @@ class Dist:
             dist.all_reduce(t)
         return t.tolist()
 
+    def finish(self) -> None:
+        """Ends a run of several processes without leaving one waiting: each other process sends rank 0 a last message
+        and leaves once it is sent; rank 0 leaves once it has them all. Every process then exits at once, without
+        tearing the group down: here a barrier and destroy_process_group() left one process of the two spinning in
+        gloo's teardown after the other had gone (in CI, and one run in three under load). Everything a run keeps is
+        written and synced before this."""
+        if self.world == 1:
+            return
+        token = torch.zeros(1, device=self.device)
+        if self.rank == 0:
+            for r in range(1, self.world):
+                dist.recv(token, src=r)
+        else:
+            dist.send(token, dst=0)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
     def broadcast(self, values):
         t = torch.tensor(values, dtype=torch.float64, device=self.device)
         if self.world > 1:
@@ -201,9 +219,7 @@ def main(argv=None) -> int:
             window_loss, window_steps, window_t = 0.0, 0, time.time()
     if d.rank == 0:
         log(d, event="done", step=step, best=best, seconds=round(elapsed_before + time.time() - t0, 1))
-    if d.world > 1:
-        dist.barrier()
-        dist.destroy_process_group()
+    d.finish()
     return 0
 
 
