@@ -68,8 +68,11 @@ bench="$app/app/dist/bench"
   echo "== fine-tune on the corpus: --minutes $minutes at ${B}x${T}, lr $TRAIN_LR [$(left) s left]"
   # TRAIN_UNITS=384,384 (or 512,512) starts the wider model from scratch instead of fine-tuning the bundled one; later
   # calls continue it (prepare-from.sh RESULT.tgz, continue-on-device.sh). Its serving cost here: docs/gpu.md.
-  if [ -n "${TRAIN_UNITS:-}" ]; then start=(--units "$TRAIN_UNITS"); else start=(--from "$repo/models/python"); fi
-  echo "model: ${TRAIN_UNITS:+a new ${TRAIN_UNITS} model}${TRAIN_UNITS:-the bundled model, fine-tuned}"
+  if [ -n "${TRAIN_UNITS:-}" ]; then
+    start=(--units "$TRAIN_UNITS"); echo "model: a new $TRAIN_UNITS model, from scratch"
+  else
+    start=(--from "$repo/models/python"); echo "model: the bundled model, fine-tuned"
+  fi
   "$node" "$cli" train "${start[@]}" --data "$corpus/train" --val-data "$corpus/val" --out "$OUT/model" --name python \
     --minutes "$minutes" --backend webgpu --threads 1 --mode carried-state --batch-size "$B" --seq-len "$T" --lr "$TRAIN_LR" --lr-min 3e-5 \
     --val-max-chars ${VAL_MAX_CHARS:-2000000} --seed 1 --force ${MAX_CORPUS_MB:+--max-corpus-mb $MAX_CORPUS_MB} --json > "$OUT/summary.json" 2> "$OUT/train.log"
