@@ -84,6 +84,28 @@ export function weightEntries(spec: ModelSpec): WeightEntry[] {
  */
 export const MAX_PARAMETERS = 64 * 1024 * 1024;
 
+/** Layer sizes a stored model may declare: far above any model this project trains, low enough to bound a read. */
+export const MAX_UNITS = 4096;
+export const MAX_LAYERS = 8;
+
+/**
+ * Whether a spec read from a file (a checkpoint's meta.json, a PyTorch export) has a model's shape: the vocabulary's
+ * size, an embedding and 1 to MAX_LAYERS layers of 1 to MAX_UNITS units. Its weight count is the caller's to bound.
+ */
+export function isSpecShape(raw: unknown, vocabSize: number): raw is ModelSpec {
+  const s = raw as Partial<ModelSpec> | null | undefined;
+  const size = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_UNITS;
+  return (
+    !!s &&
+    s.vocabSize === vocabSize &&
+    size(s.embeddingDim) &&
+    Array.isArray(s.lstmUnits) &&
+    s.lstmUnits.length >= 1 &&
+    s.lstmUnits.length <= MAX_LAYERS &&
+    s.lstmUnits.every(size)
+  );
+}
+
 /** The weights as a flat list matching weightEntries(spec). */
 export function weightList(w: ModelWeights): Float32Array[] {
   const list = [w.embedding];

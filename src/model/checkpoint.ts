@@ -19,7 +19,7 @@ import {
   usersCheckpointNames,
 } from './output-folder';
 import { createHash } from 'crypto';
-import { MAX_PARAMETERS, ModelWeights, parameterCount, weightEntries, weightList, weightsFromList } from './architecture';
+import { MAX_PARAMETERS, ModelWeights, isSpecShape, parameterCount, weightEntries, weightList, weightsFromList } from './architecture';
 import { modelTopology } from './layers-model';
 import { vocabDescriptor, vocabMismatch } from './vocab';
 import { toFloat16Bits, decodeFloat16 } from './float16';
@@ -234,10 +234,6 @@ function readJson(dir: string, name: string): unknown {
   }
 }
 
-/** Layer sizes a checkpoint may declare: far above any model this project trains, low enough to bound a read. */
-const MAX_UNITS = 4096;
-const MAX_LAYERS = 8;
-
 export function readCheckpointMeta(dir: string, name = 'meta.json'): CheckpointMeta {
   const file = path.join(dir, name);
   const meta = (readJson(dir, name) ?? {}) as Partial<CheckpointMeta>;
@@ -250,18 +246,7 @@ export function readCheckpointMeta(dir: string, name = 'meta.json'): CheckpointM
   const mismatch = vocabMismatch(meta.vocab);
   if (mismatch) throw new CheckpointError(file, `vocabulary mismatch: ${mismatch}`);
   const spec = meta.spec;
-  const size = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_UNITS;
-  if (
-    !spec ||
-    !Array.isArray(spec.lstmUnits) ||
-    !spec.lstmUnits.length ||
-    spec.lstmUnits.length > MAX_LAYERS ||
-    !spec.lstmUnits.every(size) ||
-    !size(spec.embeddingDim) ||
-    spec.vocabSize !== meta.vocab!.chars.length
-  ) {
-    throw new CheckpointError(file, 'has no valid model spec');
-  }
+  if (!isSpecShape(spec, meta.vocab!.chars.length)) throw new CheckpointError(file, 'has no valid model spec');
   if (parameterCount(spec) > MAX_PARAMETERS)
     throw new CheckpointError(file, `declares a model of ${parameterCount(spec)} weights, more than this build loads (${MAX_PARAMETERS})`);
   if (typeof meta.weightsSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(meta.weightsSha256)) {

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { MAX_PARAMETERS, ModelSpec, ModelWeights, parameterCount, weightEntries, weightsFromList } from './architecture';
+import { MAX_LAYERS, MAX_PARAMETERS, MAX_UNITS, ModelSpec, ModelWeights, isSpecShape, parameterCount, weightEntries, weightsFromList } from './architecture';
 import { CorpusSummary, TrainingInfo } from './checkpoint-meta';
 import { VOCAB_SIZE } from './vocab';
 import { isContainedRelative, readBounded } from '../util/bounded-read';
@@ -16,8 +16,6 @@ import { isContainedRelative, readBounded } from '../util/bounded-read';
 export const TORCH_EXPORT_FORMAT = 'lstm-complete-torch-export';
 export const TORCH_EXPORT_FORMAT_VERSION = 1;
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
-const MAX_UNITS = 4096;
-const MAX_LAYERS = 8;
 
 export interface TorchExport {
   weights: ModelWeights;
@@ -32,15 +30,8 @@ export class TorchExportError extends Error {
 
 function specOf(raw: unknown, file: string): ModelSpec {
   const s = raw as Partial<ModelSpec> | undefined;
-  const size = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_UNITS;
   if (
-    !s ||
-    s.vocabSize !== VOCAB_SIZE ||
-    !size(s.embeddingDim) ||
-    !Array.isArray(s.lstmUnits) ||
-    !s.lstmUnits.length ||
-    s.lstmUnits.length > MAX_LAYERS ||
-    !s.lstmUnits.every(size) ||
+    !isSpecShape(s, VOCAB_SIZE) ||
     typeof s.dropout !== 'number' ||
     !(s.dropout >= 0 && s.dropout < 1) ||
     typeof s.denseL2 !== 'number' ||
