@@ -14,9 +14,9 @@ import { NAME_RE, isNameChar } from '../python/names';
 import { FeatureTable, charFeatures } from './char-features';
 
 export interface NearName {
-  /** 0-based line and the name's start in the text. */
+  /** 0-based line and the name's column in it. */
   line: number;
-  start: number;
+  column: number;
   name: string;
   /** The name it is one edit away from. */
   near: string;
@@ -86,11 +86,10 @@ function deliberate(name: string, known: string): boolean {
   const letters = e.kind === 'swap' ? [name[e.at], name[e.at + 1]] : [name[e.at], known[e.at]];
   if (letters.some((c) => c !== undefined && /[0-9]/.test(c))) return true;
   if (e.kind === 'replace') {
-    const part = name.split('_').find((_, k, parts) => {
-      const start = parts.slice(0, k).reduce((n, p) => n + p.length + 1, 0);
-      return e.at >= start && e.at < start + parts[k].length;
-    });
-    if (part !== undefined && part.length === 1) return true;
+    // The part of the name (between underscores) the changed letter is in.
+    const end = name.indexOf('_', e.at);
+    const partLength = (end < 0 ? name.length : end) - (name.lastIndexOf('_', e.at) + 1);
+    if (name[e.at] !== '_' && partLength === 1) return true;
   }
   return false;
 }
@@ -114,6 +113,7 @@ export function nearNames(text: string, f: FeatureTable = charFeatures(text)): N
   const out: NearName[] = [];
   let line = 0;
   let newline = text.indexOf('\n');
+  let lineStart = 0;
   let lastLine = -1;
   for (const [s, e] of codeNames(text, f)) {
     const name = text.slice(s, e);
@@ -133,11 +133,12 @@ export function nearNames(text: string, f: FeatureTable = charFeatures(text)): N
     if (!near) continue;
     while (newline >= 0 && newline < s) {
       line++;
+      lineStart = newline + 1;
       newline = text.indexOf('\n', newline + 1);
     }
     if (line === lastLine) continue;
     lastLine = line;
-    out.push({ line, start: s, name, near });
+    out.push({ line, column: s - lineStart, name, near });
   }
   return out;
 }

@@ -209,8 +209,7 @@ export function surprisingLines(
   const features = charFeatures(text);
   if (opts.codeOnly) leaveOutProse(text, nats, 0, text.length, features);
   const lines = lineScores(text, nats, opts.rule ?? DEFAULT_LINE_RULE);
-  const starts = lineStarts(text);
-  if (opts.nameSlips) for (const n of nearNames(text, features)) lines[n.line].slip = { name: n.name, near: n.near, column: n.start - starts[n.line] };
+  if (opts.nameSlips) for (const n of nearNames(text, features)) lines[n.line].slip = { name: n.name, near: n.near, column: n.column };
   const ranked = lines.filter((l) => !Number.isNaN(l.score)).sort(bySurprise);
   return { lines, ranked: ranked.slice(0, opts.top ?? ranked.length) };
 }
