@@ -42,6 +42,13 @@ function py(python: string, args: string[], env: Record<string, string> = {}) {
   return r;
 }
 
+/** `lstm-complete import-torch --from EXPORT --out CK`, which must succeed; returns CK. */
+function importTorch(exportDir: string, out: string): string {
+  const r = spawnSync(process.execPath, [cli, 'import-torch', '--from', exportDir, '--out', out, '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return out;
+}
+
 describe('PyTorch trainer interop (train/torch)', function () {
   this.timeout(600_000);
   const python = torchPython();
@@ -111,10 +118,7 @@ describe('PyTorch trainer interop (train/torch)', function () {
       '--seq-len',
       '64',
     ]);
-    const ck = path.join(dir, 'ck');
-    const imp = spawnSync(process.execPath, [cli, 'import-torch', '--from', path.join(run, 'best-export'), '--out', ck], { encoding: 'utf8' });
-    assert.equal(imp.status, 0, imp.stderr);
-    const meta = loadCheckpoint(ck).meta;
+    const meta = loadCheckpoint(importTorch(path.join(run, 'best-export'), path.join(dir, 'ck'))).meta;
     assert.equal(meta.training!.fineTunedFrom, loadCheckpoint(bundled).meta.name);
     assert.match(meta.training!.backend!, /^pytorch .* \(1 processes, gloo, cpu\)$/);
     assert.deepEqual(meta.corpus!.validationFiles!.length, 1);
@@ -140,11 +144,8 @@ describe('PyTorch trainer interop (train/torch)', function () {
     assert.equal(step, '4', 'the resumed run went on from step 2 to 4');
     // Where the run ended, exported and imported.
     py(python!, ['-m', 'lstm_torch.export', run, '--out', path.join(dir, 'latest-export')]);
-    const latest = spawnSync(process.execPath, [cli, 'import-torch', '--from', path.join(dir, 'latest-export'), '--out', path.join(dir, 'ck-latest')], {
-      encoding: 'utf8',
-    });
-    assert.equal(latest.status, 0, latest.stderr);
-    assert.equal(loadCheckpoint(path.join(dir, 'ck-latest')).meta.training!.fineTunedFrom, loadCheckpoint(bundled).meta.name);
+    const latest = importTorch(path.join(dir, 'latest-export'), path.join(dir, 'ck-latest'));
+    assert.equal(loadCheckpoint(latest).meta.training!.fineTunedFrom, loadCheckpoint(bundled).meta.name);
   });
 
   it('moves the bundled model into PyTorch and back bit-exact, through import-torch', () => {
@@ -154,9 +155,7 @@ describe('PyTorch trainer interop (train/torch)', function () {
       '-c',
       `from lstm_torch.checkpoint_io import read_checkpoint, write_export; m, _ = read_checkpoint(${JSON.stringify(bundled)}); write_export(m, ${JSON.stringify(exp)}, {})`,
     ]);
-    const out = path.join(dir, 'ck');
-    const r = spawnSync(process.execPath, [cli, 'import-torch', '--from', exp, '--out', out, '--json'], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
+    const out = importTorch(exp, path.join(dir, 'ck'));
     const a = weightList(loadCheckpoint(bundled).weights);
     const b = weightList(loadCheckpoint(out).weights);
     a.forEach((w, i) =>
@@ -197,9 +196,7 @@ describe('PyTorch trainer interop (train/torch)', function () {
     const history = exp.training!.history;
     assert.ok(exp.training!.bestValLoss! < history[0].valLoss, `validation ${history.map((h) => h.valLoss).join(' -> ')}`);
     assert.match(exp.training!.backend!, /DistributedDataParallel \(2 processes, gloo, cpu\)/);
-    const ck = path.join(dir, 'ck');
-    const imp = spawnSync(process.execPath, [cli, 'import-torch', '--from', path.join(run, 'best-export'), '--out', ck], { encoding: 'utf8' });
-    assert.equal(imp.status, 0, imp.stderr);
+    const ck = importTorch(path.join(run, 'best-export'), path.join(dir, 'ck'));
     const rep = spawnSync(
       process.execPath,
       [cli, 'replay', '--model', ck, '--data', data, '--split', 'validation', '--max-chars', '1500', '--edits', '0', '--json'],
