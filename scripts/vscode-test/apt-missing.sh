@@ -3,7 +3,7 @@
 # before it does, keeps the packages already installed at their versions where Debian allows (an upgrade apt would
 # make is tried held first: `pkg=installed-version`), names any upgrade it cannot avoid, and asks in a terminal.
 # Without a terminal it goes on only under CI=true or LSTM_TEST_INSTALL=yes, and otherwise stops saying how to.
-# Used by install.sh; tested with a fake apt-get (test/dev-setup.test.ts).
+# Used by install.sh and .ci/run; tested with a fake apt-get (test/dev-setup.test.ts).
 set -euo pipefail
 
 missing=()
