@@ -126,7 +126,7 @@ export function runVerdict(s: VerdictInput): RunVerdict {
   if (keys.keystrokesBefore !== undefined && keys.keystrokesAfter < keys.keystrokesBefore) {
     const more = Math.max(1, Math.round((keys.keystrokesBefore - keys.keystrokesAfter) * 100));
     return kept(
-      `the new one would type ${more} more key${more === 1 ? '' : 's'} in 100 on ${HELD_OUT} (keystrokes saved ${pct(keys.keystrokesBefore)} → ${pct(keys.keystrokesAfter)})`,
+      `the new one would type ${keysIn100(-more)} in 100 on ${HELD_OUT} (keystrokes saved ${pct(keys.keystrokesBefore)} → ${pct(keys.keystrokesAfter)})`,
     );
   }
   if (gain < MIN_RELATIVE_GAIN) {
@@ -138,7 +138,7 @@ export function runVerdict(s: VerdictInput): RunVerdict {
   const fewer = Math.round((keys.keystrokesAfter - keys.keystrokesBefore) * 100);
   const message =
     fewer > 0
-      ? `the new model types ${fewer} fewer key${fewer === 1 ? '' : 's'} in 100 on ${HELD_OUT} (keystrokes saved ${pct(keys.keystrokesBefore)} → ${pct(keys.keystrokesAfter)}); completions use it now.`
+      ? `the new model types ${keysIn100(fewer)} in 100 on ${HELD_OUT} (keystrokes saved ${pct(keys.keystrokesBefore)} → ${pct(keys.keystrokesAfter)}); completions use it now.`
       : `the new model saves as many keystrokes on ${HELD_OUT} (${pct(keys.keystrokesAfter)}) and predicts them ${Math.round(gain * 100)}% better; completions use it now.`;
   return { ...base, switched: true, message, details };
 }
