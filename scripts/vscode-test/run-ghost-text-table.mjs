@@ -74,11 +74,22 @@ const ghostAtCursor = (page) =>
     return Math.abs(cr.left - gr.left) < 4 && Math.abs(cr.top - gr.top) < 10;
   });
 
+/**
+ * Saves, waits until the editor's tab no longer shows unsaved changes (at most 5 s), and reads the file. A fixed 300 ms
+ * once read it before a busy machine had written it (CI, 2026-12-07: a row read "" with its text on screen).
+ */
+async function saved(page, file) {
+  await page.keyboard.press('Control+S');
+  const t0 = Date.now();
+  do await sleep(150);
+  while ((await page.locator('.tabs-container .tab.active.dirty').count()) > 0 && Date.now() - t0 < 5000);
+  await sleep(150);
+  return fs.readFileSync(file, 'utf8');
+}
+
 /** The saved file's text and the cursor's offset in it (from the status bar's "Ln 2, Col 14"). */
 async function documentAndCursor(page, file) {
-  await page.keyboard.press('Control+S');
-  await sleep(300);
-  const text = fs.readFileSync(file, 'utf8');
+  const text = await saved(page, file);
   const where = await page.locator('[id="status.editor.selection"]').first().textContent();
   const [, ln, col] = /Ln (\d+), Col (\d+)/.exec(where ?? '') ?? [];
   if (!ln) throw new Error(`no cursor position in the status bar: ${where}`);
@@ -158,9 +169,7 @@ async function runRow(page, dir, file, row, mode) {
   }
   await sleep(300);
   await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+S');
-  await sleep(600);
-  const got = fs.readFileSync(file, 'utf8');
+  const got = await saved(page, file);
   return { shown, got, ok: got === row.intended };
 }
 
