@@ -61,6 +61,13 @@ for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-
 fs.copyFileSync(path.join(root, 'node_modules', 'web-tree-sitter', 'tree-sitter.wasm'), path.join(dist, 'tree-sitter.wasm'));
 fs.copyFileSync(path.join(root, 'node_modules', 'tree-sitter-python', 'tree-sitter-python.wasm'), path.join(dist, 'tree-sitter-python.wasm'));
 fs.copyFileSync(path.join(root, 'node_modules', 'chart.js', 'dist', 'chart.umd.min.js'), path.join(dist, 'chart.umd.min.js'));
+// h5wasm (the HDF5 reader for Keras files) is an ES module that finds its WebAssembly through import.meta.url, so it
+// is copied whole and imported at run time (src/model/keras/hdf5.ts); its package.json marks the folder as ESM.
+const h5wasmDir = path.join(dist, 'h5wasm');
+fs.mkdirSync(h5wasmDir, { recursive: true });
+for (const f of ['hdf5_hl.js', 'hdf5_util.js']) fs.copyFileSync(path.join(root, 'node_modules', 'h5wasm', 'dist', 'node', f), path.join(h5wasmDir, f));
+fs.copyFileSync(path.join(root, 'node_modules', 'h5wasm', 'LICENSE.txt'), path.join(h5wasmDir, 'LICENSE.txt'));
+fs.writeFileSync(path.join(h5wasmDir, 'package.json'), JSON.stringify({ type: 'module', private: true }) + '\n');
 console.error(`built ${Object.keys(entryPoints).join(', ')} -> dist/`);
 if (watch) console.error('(--watch is not supported; rerun npm run build)');
 

@@ -28,6 +28,7 @@ export async function runExport(argv: string[]): Promise<number> {
     name: (v.name as string | undefined) ?? ck.meta.name,
     training: ck.meta.training,
     corpus: ck.meta.corpus,
+    importedFrom: ck.meta.importedFrom,
     float16: Boolean(v.float16),
   });
   const out = { from: ck.dir, out: v.out, weightsDtype: meta.weightsDtype };

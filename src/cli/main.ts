@@ -10,6 +10,8 @@ import { runReplay, REPLAY_HELP } from './replay';
 import { runCells, CELLS_HELP } from './cells';
 import { runSurprise, SURPRISE_HELP } from './surprise';
 import { runImportTorch, IMPORT_TORCH_HELP } from './import-torch';
+import { runImportKeras, IMPORT_KERAS_HELP } from './import-keras';
+import { runExportKeras, EXPORT_KERAS_HELP } from './export-keras';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -25,10 +27,12 @@ const COMMANDS: Record<string, { run: Command; help: string; summary: string }> 
   cells: { run: runCells, help: CELLS_HELP, summary: "the model's cells that track strings, brackets, indentation...; a file's heatmap" },
   surprise: { run: runSurprise, help: SURPRISE_HELP, summary: "a file's most surprising lines; the lens measured as a typo finder" },
   'import-torch': { run: runImportTorch, help: IMPORT_TORCH_HELP, summary: 'a checkpoint from a PyTorch run (train/torch/)' },
+  'import-keras': { run: runImportKeras, help: IMPORT_KERAS_HELP, summary: "a checkpoint from a Keras .keras or .h5 model (the seed's train.py)" },
+  'export-keras': { run: runExportKeras, help: EXPORT_KERAS_HELP, summary: "a checkpoint as a Keras 3 .keras file in the seed's layout" },
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(12)} ${c.summary}`);
   return `Usage: lstm-complete <command> [options]   (lstm-complete <command> --help for its options)\n\nCommands:\n${lines.join('\n')}`;
 }
 

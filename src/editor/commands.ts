@@ -15,6 +15,7 @@ import { useModel } from './model-choice';
 import { historyLabel, outcomeWords } from './checkpoint-labels';
 import { readCheckpointMeta, RunOutcome } from '../model/checkpoint';
 import type { ActiveModel } from './model-manager';
+import { importedCheckpoints, importKerasFile, VocabularyNeeded } from './keras-file-import';
 
 /** The analysis command's options (tests pass smaller ones). */
 type AnalyzeOptions = { maxChars?: number; samples?: number; ngramTrainChars?: number };
@@ -180,17 +181,77 @@ async function chooseCheckpoint(s: ExtensionState) {
       const h = historyLabel(path.basename(d));
       return { label: `$(history) ${h.when}`, description: `${outcomeWords(outcomeAt(d)) ?? h.what}${mark(d)}`, dir: d };
     }),
+    ...importedCheckpoints(importedRoot(s)).map((d) => ({ label: `$(file-binary) ${importedLabel(d)}`, description: `imported from Keras${mark(d)}`, dir: d })),
     { label: '$(folder-opened) Browse…', description: 'a checkpoint folder (model.json, weights.bin, meta.json)', dir: '<browse>' },
+    { label: '$(file-binary) Import a Keras model…', description: "a .keras or .h5 file saved by the seed's train.py", dir: '<keras>' },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'LSTM: Choose Checkpoint', matchOnDescription: true });
   if (!pick) return;
   let dir = pick.dir;
+  if (dir === '<keras>') {
+    const file = await vscode.window.showOpenDialog({ canSelectFiles: true, filters: { 'Keras models': ['keras', 'h5'] }, openLabel: 'Import' });
+    if (!file?.length) return;
+    dir = await importKeras(s, file[0].fsPath);
+    if (!dir) return;
+    return switchTo(s, dir, importedLabel(dir));
+  }
   if (dir === '<browse>') {
     const uri = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use checkpoint' });
     if (!uri?.length) return;
     dir = uri[0].fsPath;
   }
   await switchTo(s, dir, pick.label.replace(/^\$\([\w-]+\) /, ''));
+}
+
+/** Where imported Keras models are kept: beside the workspaces' folders, so every workspace can choose them. */
+function importedRoot(s: ExtensionState): string {
+  return path.join(s.context.globalStorageUri.fsPath, 'imported');
+}
+
+/** An imported checkpoint's name in the list (its meta.json's name: the file it came from). */
+function importedLabel(dir: string): string {
+  try {
+    return readCheckpointMeta(dir).name;
+  } catch {
+    return path.basename(dir);
+  }
+}
+
+/**
+ * Imports a Keras file into the extension's storage (in a process of its own, with a progress notification). A model
+ * that knows fewer than the seed's 97 characters needs the text it trained on: the user is asked for it once.
+ */
+async function importKeras(s: ExtensionState, file: string): Promise<string | undefined> {
+  const root = importedRoot(s);
+  const run = (vocabFrom?: string) =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LSTM: importing ${path.basename(file)}` }, () =>
+      importKerasFile(file, { root, vocabFrom }),
+    );
+  try {
+    let r;
+    try {
+      r = await run();
+    } catch (e) {
+      if (!(e instanceof VocabularyNeeded)) throw e;
+      const choice = await vscode.window.showWarningMessage(
+        `LSTM: ${path.basename(file)} knows fewer characters than the seed can, so which ones is not in the file. Choose the text it was trained on (the seed's data.txt).`,
+        'Choose Training Text…',
+      );
+      if (!choice) return undefined;
+      const text = await vscode.window.showOpenDialog({ canSelectFiles: true, openLabel: 'Use this text' });
+      if (!text?.length) return undefined;
+      r = await run(text[0].fsPath);
+    }
+    const lacks = Number(r.summary?.unreachable ?? 0);
+    s.log.info(`imported ${file} into ${r.dir}${r.summary ? `: ${JSON.stringify(r.summary)}` : ' (already imported)'}`);
+    if (lacks) void vscode.window.showInformationMessage(`LSTM: the imported model never had ${lacks} of the characters ours knows; it will not suggest them.`);
+    return r.dir;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    s.log.error(`Keras import of ${file} failed: ${msg}`);
+    void vscode.window.showErrorMessage(`LSTM: ${path.basename(file)} could not be imported: ${msg}`);
+    return undefined;
+  }
 }
 
 /** The outcome a workspace run recorded in a checkpoint's meta.json (none for a folder that does not read). */
@@ -322,7 +383,12 @@ export function registerCommands(s: ExtensionState): vscode.Disposable[] {
     reg('lstmComplete.showTrainingReport', () => s.report.show()),
     reg('lstmComplete.useBundledModel', () => switchTo(s, undefined, 'the bundled model')),
     reg('lstmComplete.chooseCheckpoint', () => chooseCheckpoint(s)),
-    reg('lstmComplete.useCheckpoint', (dir: string) => useModel(s, dir)),
+    // A .keras or .h5 file is imported into the extension's storage first (as Choose Checkpoint's import does).
+    reg('lstmComplete.useCheckpoint', async (dir: string) => {
+      if (!/\.(keras|h5)$/i.test(dir) || !fs.statSync(dir, { throwIfNoEntry: false })?.isFile()) return useModel(s, dir);
+      const imported = await importKeras(s, dir);
+      return imported ? useModel(s, imported) : undefined;
+    }),
     reg('lstmComplete.toggle', () => toggle(s)),
     reg('lstmComplete.menu', () => menu(s)),
     reg('lstmComplete.showLog', () => s.log.show()),

@@ -58,6 +58,16 @@ export interface CheckpointMeta {
   serving?: ServingCalibration;
   /** What the workspace run that made this model decided (Choose Checkpoint shows it). */
   outcome?: RunOutcome;
+  /** The file another framework saved this model in, when it was imported (lstm-complete import-keras). */
+  importedFrom?: ImportSource;
+}
+
+/** A model file from another framework that a checkpoint was made from: its kind, name and checksum, and what the import saw. */
+export interface ImportSource {
+  format: string;
+  file: string;
+  sha256: string;
+  [detail: string]: unknown;
 }
 
 /** A workspace run's verdict as a checkpoint keeps it: whether completions switched to it, and the keys it saved. */
@@ -114,6 +124,7 @@ export interface SaveOptions {
   corpus?: CorpusSummary;
   float16?: boolean;
   averagedFrom?: AveragedSource[];
+  importedFrom?: ImportSource;
   /** Extra files (e.g. optimizer state) written into the folder with the checkpoint. */
   extraFiles?: Record<string, Buffer | string>;
 }

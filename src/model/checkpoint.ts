@@ -87,6 +87,7 @@ export function saveCheckpoint(dir: string, weights: ModelWeights, opts: SaveOpt
     training: opts.training,
     corpus: opts.corpus,
     ...(opts.averagedFrom ? { averagedFrom: opts.averagedFrom } : {}),
+    ...(opts.importedFrom ? { importedFrom: opts.importedFrom } : {}),
   };
   const files: [string, Buffer | string][] = [
     ['weights.bin', bin],

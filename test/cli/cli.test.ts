@@ -32,7 +32,20 @@ describe('lstm-complete CLI', function () {
   });
 
   it('every command prints its own usage for --help and -h, exit 0, even with other flags around it', () => {
-    for (const c of ['generate', 'train', 'eval', 'export', 'analyze', 'average', 'replay', 'cells', 'surprise', 'import-torch']) {
+    for (const c of [
+      'generate',
+      'train',
+      'eval',
+      'export',
+      'analyze',
+      'average',
+      'replay',
+      'cells',
+      'surprise',
+      'import-torch',
+      'import-keras',
+      'export-keras',
+    ]) {
       for (const args of [
         [c, '--help'],
         [c, '--data', 'nowhere', '-h'],

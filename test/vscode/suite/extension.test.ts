@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { monitorEventLoopDelay } from 'perf_hooks';
+import { execFileSync } from 'child_process';
 import { note } from './notes';
 
 const EXT_ID = 'lstm-complete.lstm-complete';
@@ -237,6 +238,28 @@ export function registerSuite(): void {
       assert.notEqual(d.model?.dir, bad);
       assert.ok(d.model, 'a model is still loaded');
       await vscode.commands.executeCommand('lstmComplete.useCheckpoint', process.env.LSTM_TEST_MODEL);
+    });
+
+    it("opens a Keras .keras file (the seed's format): imports it into storage, completes, and reuses the import", async () => {
+      const model = process.env.LSTM_TEST_MODEL!;
+      const file = path.join(path.dirname(model), 'seed-model.keras');
+      const cli = path.join(vscode.extensions.getExtension(EXT_ID)!.extensionPath, 'dist', 'cli.js');
+      execFileSync(process.execPath, [cli, 'export-keras', '--model', model, '--out', file, '--force'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+      await vscode.commands.executeCommand('lstmComplete.useCheckpoint', file);
+      const d = await diagnostics();
+      assert.equal(d.model?.source, 'chosen');
+      assert.match(d.model!.dir, /[/\\]imported[/\\]seed-model-[0-9a-f]{12}$/, `the model in use: ${d.model?.dir}`);
+      const meta = JSON.parse(fs.readFileSync(path.join(d.model!.dir, 'meta.json'), 'utf8'));
+      assert.equal(meta.importedFrom.format, 'keras3');
+      assert.equal(meta.importedFrom.unknownSymbolRestored, true);
+      const editor = await openPython('keras.py', 'def func_0_1(x, y):\n    return (x + y) * 1\n\ndef func_0_2(x, y):\n    ret');
+      let inserted = '';
+      for (let i = 0; i < 5 && !inserted; i++) inserted = await acceptGhostText(editor);
+      assert.ok(inserted.length > 0, 'the imported model completes');
+      const stamp = fs.statSync(path.join(d.model!.dir, 'meta.json')).mtimeMs;
+      await vscode.commands.executeCommand('lstmComplete.useCheckpoint', file);
+      assert.equal(fs.statSync(path.join(d.model!.dir, 'meta.json')).mtimeMs, stamp, 'the same file is not imported twice');
+      await vscode.commands.executeCommand('lstmComplete.useCheckpoint', model);
     });
 
     it('analyzes long-range dependencies in a worker and opens the report', async () => {
