@@ -117,6 +117,22 @@ describe('architecture', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('training starts in one place: the editor and the CLI start runs only through training/runner/start-run.ts', () => {
+    // Where a run goes (worker thread, plain Node process, GPU process) is the runner's decision; the entry points
+    // once each chose for themselves (the editor probed for Node and picked a host; the CLI always took a worker).
+    const runner = path.join(SRC, 'training', 'runner');
+    const allowed = new Set(['start-run.ts', 'progress-words.ts'].map((f) => path.join(runner, f)));
+    const bad = files
+      .filter((f) => ['editor', 'cli', '.'].includes(layer(f)))
+      .flatMap((f) =>
+        graph
+          .get(f)!
+          .filter((i) => i.target?.startsWith(runner + path.sep) && !allowed.has(i.target))
+          .map((i) => `${path.relative(SRC, f)} -> ${path.relative(SRC, i.target!)}`),
+      );
+    assert.deepEqual(bad, []);
+  });
+
   it('has no import cycles between files', () => {
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();

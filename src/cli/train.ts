@@ -1,7 +1,7 @@
-/** `lstm-complete train`: trains or fine-tunes a checkpoint in a worker thread, with progress on stderr. */
+/** `lstm-complete train`: trains or fine-tunes a checkpoint (in a worker thread: training/runner/start-run.ts), with progress on stderr. */
 import { COMMON_OPTIONS, parse, numberOpt, stringList, UsageError, guardOutput, choiceOpt } from './args';
 import { OptionRow, parserOptions, defaultOf, helpLines } from './option-table';
-import { startTraining } from '../training/runner/worker-client';
+import { startRun } from '../training/runner/start-run';
 import { TrainConfig, latestDir } from '../training/loop/train-config';
 import { createProgressReporter } from './progress';
 import { BACKEND_LADDER, BackendPreference } from '../backends/backend';
@@ -208,7 +208,12 @@ export function parseTrainArgs(argv: string[]): { config: TrainConfig; json: boo
 
 export async function runTrain(argv: string[]): Promise<number> {
   const { config, json } = parseTrainArgs(argv);
-  const job = startTraining(config, createProgressReporter());
+  // The same runner as the editor's; this process is a plain Node that waits, so the run takes a worker thread of it.
+  const { job } = await startRun(config, createProgressReporter(), {
+    backend: config.backend ?? 'auto',
+    modulePaths: config.modulePaths,
+    callerIsPlainNode: true,
+  });
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;

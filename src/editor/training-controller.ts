@@ -11,13 +11,10 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { describeEventLoop, describeStalls, watchEventLoop } from '../util/event-loop-watch';
-import { startTraining, TrainingJob } from '../training/runner/worker-client';
-import { startTrainingProcess } from '../training/runner/process-client';
-import { chooseTrainingHost, findPlainNode, wantsGpu } from '../training/runner/training-host';
-import { webgpuResolvable } from '../backends/webgpu';
-import { TrainConfig, TrainEvent, TrainSummary } from '../training/loop/train-config';
+import { startRun, TrainingJob } from '../training/runner/start-run';
+import { keystrokeWords, progressWords } from '../training/runner/progress-words';
+import type { TrainConfig, TrainEvent, TrainSummary } from '../training/loop/train-config';
 import { EpochRecord, setRunOutcome } from '../model/checkpoint';
-import { formatDuration, runProgress } from '../util/eta';
 import { startHostProfile } from '../util/host-profile';
 import { Settings } from './settings';
 import { planRun } from '../training/loop/budget-plan';
@@ -234,23 +231,15 @@ export class TrainingController {
     this.hooks.log(`training: the run's model is not used (kept in ${unused}); completions keep the model they used`);
   }
 
-  /** Where the run goes: a plain Node process (GPU backends; CPU runs at low priority), else a worker thread (training-host.ts). */
+  /** Where the run goes is the runner's to decide (training/runner/start-run.ts); the editor says why, and warns when asked for the GPU in vain. */
   private async startJob(opts: RunOptions, config: TrainConfig, onEvent: (e: TrainEvent) => void, result: TrainingRunResult): Promise<TrainingJob> {
-    const webgpuInstalled = webgpuResolvable(opts.modulePaths);
-    const found = wantsGpu(opts.settings.backend, webgpuInstalled) || config.lowPriority ? await findPlainNode(opts.settings.nodePath) : {};
-    const host = chooseTrainingHost({
-      backend: opts.settings.backend,
-      webgpuInstalled,
-      node: found.node,
-      nodeProblem: found.problem,
-      lowPriority: config.lowPriority,
-    });
+    const { job, host } = await startRun(config, onEvent, { backend: opts.settings.backend, modulePaths: opts.modulePaths, nodePath: opts.settings.nodePath });
     this.hooks.log(`training: ${host.reason}`);
     // The user asked for the GPU by name: say plainly why it is not used, not only in the log.
     if (opts.settings.backend === 'webgpu' && host.kind === 'worker') void vscode.window.showWarningMessage(`LSTM: ${host.reason}.`);
     result.host = host.kind;
-    this.job = host.kind === 'process' ? startTrainingProcess(config, onEvent, host.node) : startTraining(config, onEvent);
-    return this.job;
+    this.job = job;
+    return job;
   }
 
   /** The run's events as progress, status bar, log and loss curve. */
@@ -271,21 +260,19 @@ export class TrainingController {
       // workbench) change at most every PROGRESS_EVERY_MS, so the host's event loop stays free for typing.
       if (elapsed - lastShown < PROGRESS_EVERY_MS) return;
       lastShown = elapsed;
-      const { frac, leftSeconds } = runProgress(elapsed, budgetMs, e, config.epochs);
-      const left = leftSeconds !== undefined ? `${formatDuration(leftSeconds)} left` : `${formatDuration(elapsed / 1000)} so far · stop it when you like`;
-      // In the user's words: how much better it predicts held-out code so far, and the time left (no epochs, no nats).
-      // A run checked in keystrokes is decided by that check, not by the loss: "better" is not said before it.
-      const gain = this.best !== undefined && this.start !== undefined ? (this.start - this.best) / this.start : undefined;
-      const shown = gain !== undefined ? (gain * 100).toFixed(gain < 0.1 ? 1 : 0) : '';
-      const sofar =
-        gain === undefined || gain <= 0
-          ? 'learning'
-          : config.keystrokeCheck
-            ? `held-out loss −${shown}% so far; the typing check at the end decides`
-            : `predicts held-out code ${shown}% better so far`;
-      progress.report({ message: `${sofar} · ${left}`, increment: budgetMs ? Math.max(0, (frac - lastFrac) * 100) : undefined });
-      lastFrac = frac;
-      this.hooks.status(`$(sync~spin) LSTM ${budgetMs ? `${Math.round(frac * 100)}%` : formatDuration(elapsed / 1000)}${backend ? ` · ${backend}` : ''}`);
+      const words = progressWords({
+        elapsedMs: elapsed,
+        budgetMs,
+        batch: e,
+        epochs: config.epochs,
+        startLoss: this.start,
+        bestLoss: this.best,
+        keystrokeCheck: Boolean(config.keystrokeCheck),
+        backend,
+      });
+      progress.report({ message: words.message, increment: budgetMs ? Math.max(0, (words.frac - lastFrac) * 100) : undefined });
+      lastFrac = words.frac;
+      this.hooks.status(words.status);
     };
     return (e) => {
       switch (e.type) {
@@ -318,9 +305,7 @@ export class TrainingController {
           );
           break;
         case 'keystrokes':
-          progress.report({
-            message: `${e.model === 'start' ? 'the current model' : 'the new model'}'s ghost text saves ${Math.round(e.savings * 100)}% of keystrokes on held-out files${e.model === 'best' ? '' : '; now learning'}`,
-          });
+          progress.report({ message: keystrokeWords(e.model, e.savings) });
           break;
         case 'calibrated':
           this.hooks.log(`training: the new model serves at confidence threshold ${e.calibration.confidenceThreshold}`);

@@ -21,6 +21,8 @@ export interface HostFacts {
   nodeProblem?: string;
   /** A CPU run that should yield to typing (the editor's): in a process when a plain Node is found. */
   lowPriority?: boolean;
+  /** The caller is a plain Node waiting for the run (the CLI): a worker thread of it runs every backend. */
+  callerIsPlainNode?: boolean;
 }
 
 /** Whether a run asks for the GPU backend: named, or auto with the webgpu package installed. */
@@ -29,6 +31,7 @@ export function wantsGpu(backend: BackendPreference, webgpuInstalled: boolean): 
 }
 
 export function chooseTrainingHost(f: HostFacts): TrainingHost {
+  if (f.callerIsPlainNode && !f.lowPriority) return { kind: 'worker', reason: `backend ${f.backend} runs in a worker thread of this Node process` };
   if (!wantsGpu(f.backend, f.webgpuInstalled)) {
     const backend = `backend ${f.backend}${f.backend === 'auto' ? ' (webgpu not installed)' : ''}`;
     if (f.lowPriority && f.node)
