@@ -4,9 +4,9 @@
  * worker, where this runs), decodes a
  * continuation under the stop rules, and post-processes it against the rest of the line.
  *
- * Temperature 0 (the default) searches for the most likely continuation and shows only the part of it that
- * is likely to be exactly right (confidence-cut.ts); a temperature above 0 samples, as a user who wants
- * variety asks, and shows the sample whatever its probability.
+ * Two paths, by the decoding mode (decoding-mode.ts): a search for the most likely continuation that shows only
+ * the part of it likely to be exactly right (confidence-cut.ts; the default), or a sample at a temperature, as a
+ * user who wants variety asks, shown whatever its probability.
  */
 import { InferenceSession } from '../inference/session';
 import { feedInSlices, PRIME_SLICE_CHARS } from '../inference/slice-feeding';
@@ -23,8 +23,10 @@ import { AFTER_CURSOR_CHARS, BEFORE_CURSOR_CHARS, bestWordCandidate } from './wo
 import { DEFAULT_CACHE_OPTIONS, DocumentCache, WorkspaceSource } from './document-cache';
 import { mixInto } from './cache-mixture';
 import { normalizeText } from '../model/vocab';
+import { CacheSource, DecodingMode, decodingMode } from './decoding-mode';
 
-export type CacheSource = 'off' | 'document' | 'workspace';
+export type { CacheSource, DecodingMode };
+export { decodingMode };
 
 export interface CompletionSettings {
   temperature: number;
@@ -33,20 +35,20 @@ export interface CompletionSettings {
   contextChars: number;
   /** Mean probability a completion inside a string must reach to be shown. */
   minConfidence: number;
-  /** Temperature 0: the probability a suggestion must have of being exactly right to be shown. */
+  /** Search mode (temperature 0): the probability a suggestion must have of being exactly right to be shown. */
   confidenceThreshold: number;
-  /** Temperature 0: shortest suggestion shown (accepting costs a keystroke, so 1 character saves none). */
+  /** Search mode (temperature 0): shortest suggestion shown (accepting costs a keystroke, so 1 character saves none). */
   minChars: number;
-  /** Temperature 0: whether the cut may end in the middle of a name when a whole-token cut qualifies. */
+  /** Search mode (temperature 0): whether the cut may end in the middle of a name when a whole-token cut qualifies. */
   boundary: BoundaryRule;
-  /** Temperature 0: which qualifying length is shown. */
+  /** Search mode (temperature 0): which qualifying length is shown. */
   length: LengthRule;
-  /** Temperature 0: document words considered as completions of the name being typed (0 = none). */
+  /** Search mode (temperature 0): document words considered as completions of the name being typed (0 = none). */
   wordCandidates: number;
   /** Weight of the LSTM against the document's word counts in a candidate word's probability. */
   wordModelWeight: number;
   /**
-   * Temperature 0: mix what the text itself says comes next (document-cache.ts) into the LSTM's: off, the
+   * Search mode (temperature 0): mix what the text itself says comes next (document-cache.ts) into the LSTM's: off, the
    * document only, or the document and the workspace index the request carries.
    */
   cache: CacheSource;
@@ -104,6 +106,66 @@ export interface CompletionResult {
 /** What the engine needs of a session (a scripted fake in tests, an InferenceSession in the editor). */
 export type CompletionSession = Pick<InferenceSession, 'resumePoint' | 'feed' | 'generate'> & Partial<Pick<InferenceSession, 'score'>>;
 
+interface PathContext {
+  prefix: string;
+  stop: ReturnType<typeof makeStopRule>;
+  isCancelled: () => boolean;
+}
+
+type Found = { text: string; probabilities: number[] } | { outcome: 'cancelled' | 'low-confidence' };
+
+/** Search: the most likely continuation (mixed with the cache), cut to what is likely exactly right, or a document word. */
+function searchPath(session: CompletionSession, req: CompletionRequest, mode: Extract<DecodingMode, { kind: 'search' }>, ctx: PathContext): Found {
+  const documentBefore = ctx.prefix.length > BEFORE_CURSOR_CHARS ? ctx.prefix.slice(-BEFORE_CURSOR_CHARS) : ctx.prefix;
+  const cache =
+    mode.cache !== 'off'
+      ? new DocumentCache(
+          documentBefore,
+          (req.after ?? '').slice(0, AFTER_CURSOR_CHARS),
+          DEFAULT_CACHE_OPTIONS,
+          mode.cache === 'workspace' ? req.workspace : undefined,
+        )
+      : undefined;
+  const g = session.generate({
+    maxChars: req.settings.maxCompletionChars,
+    temperature: 0, // greedy: the sampler's most likely character
+    stopBefore: ctx.stop,
+    isCancelled: ctx.isCancelled,
+    // The word-gain cut may show more than the threshold allows as a whole: the search goes on to a tenth of it.
+    minCumulativeProbability: mode.threshold * (mode.length === 'word-gain' ? 0.1 : 1),
+    adjust: cache ? (generated, probs) => void mixInto(probs, cache.predict(generated)) : undefined,
+  });
+  if (g.stoppedBy === 'cancelled') return { outcome: 'cancelled' };
+  const cut = confidenceCut(g.text, g.probabilities, g.next, {
+    threshold: mode.threshold,
+    minChars: mode.minChars,
+    boundary: mode.boundary,
+    length: mode.length,
+  });
+  let found = { text: g.text.slice(0, cut), probabilities: g.probabilities };
+  if (session.score && mode.wordCandidates > 0) {
+    const word = bestWordCandidate(session as Required<CompletionSession>, documentBefore, req.after ?? '', req.settings, {
+      text: found.text,
+      probabilities: g.probabilities.slice(0, cut),
+    });
+    if (word) found = word;
+  }
+  return found.text ? found : { outcome: 'low-confidence' };
+}
+
+/** Sample: one continuation at the temperature, shown whatever its probability. */
+function samplePath(session: CompletionSession, req: CompletionRequest, mode: Extract<DecodingMode, { kind: 'sample' }>, ctx: PathContext): Found {
+  const g = session.generate({
+    maxChars: req.settings.maxCompletionChars,
+    temperature: mode.temperature,
+    topK: mode.topK,
+    rng: req.rng ?? mulberry32(ctx.prefix.length),
+    stopBefore: ctx.stop,
+    isCancelled: ctx.isCancelled,
+  });
+  return g.stoppedBy === 'cancelled' ? { outcome: 'cancelled' } : { text: g.text, probabilities: g.probabilities };
+}
+
 export async function complete(session: CompletionSession, req: CompletionRequest): Promise<CompletionResult> {
   const none = (outcome: CompletionOutcome, stepped = 0): CompletionResult => ({ outcome, text: '', replaceSuffix: 0, stepped, meanProbability: 0 });
   const isCancelled = req.isCancelled ?? (() => false);
@@ -124,48 +186,11 @@ export async function complete(session: CompletionSession, req: CompletionReques
     { startIndent: /^[ \t]*/.exec(prefixLine)![0], openBrackets: scan.open.map((b) => b.char), inString: lineString },
     { multiline: req.settings.multiline, maxChars: req.settings.maxCompletionChars },
   );
-  const search = req.settings.temperature === 0;
-  const documentBefore = prefix.length > BEFORE_CURSOR_CHARS ? prefix.slice(-BEFORE_CURSOR_CHARS) : prefix;
-  const cache =
-    search && req.settings.cache !== 'off'
-      ? new DocumentCache(
-          documentBefore,
-          (req.after ?? '').slice(0, AFTER_CURSOR_CHARS),
-          DEFAULT_CACHE_OPTIONS,
-          req.settings.cache === 'workspace' ? req.workspace : undefined,
-        )
-      : undefined;
-  const g = session.generate({
-    maxChars: req.settings.maxCompletionChars,
-    temperature: req.settings.temperature,
-    topK: req.settings.topK,
-    rng: req.rng ?? mulberry32(prefix.length),
-    stopBefore: stop,
-    isCancelled,
-    // The word-gain cut may show more than the threshold allows as a whole: the search goes on to a tenth of it.
-    minCumulativeProbability: search ? req.settings.confidenceThreshold * (req.settings.length === 'word-gain' ? 0.1 : 1) : undefined,
-    adjust: cache ? (generated, probs) => void mixInto(probs, cache.predict(generated)) : undefined,
-  });
-  if (g.stoppedBy === 'cancelled') return none('cancelled', stepped);
-  let shown = g.text;
-  let probabilities = g.probabilities;
-  if (search) {
-    const cut = confidenceCut(g.text, g.probabilities, g.next, {
-      threshold: req.settings.confidenceThreshold,
-      minChars: req.settings.minChars,
-      boundary: req.settings.boundary,
-      length: req.settings.length,
-    });
-    shown = g.text.slice(0, cut);
-    if (session.score && req.settings.wordCandidates > 0) {
-      const word = bestWordCandidate(session as Required<CompletionSession>, documentBefore, req.after ?? '', req.settings, {
-        text: shown,
-        probabilities: g.probabilities.slice(0, cut),
-      });
-      if (word) ({ text: shown, probabilities } = word);
-    }
-    if (!shown) return none('low-confidence', stepped);
-  }
+  const mode = decodingMode(req.settings);
+  const found =
+    mode.kind === 'search' ? searchPath(session, req, mode, { prefix, stop, isCancelled }) : samplePath(session, req, mode, { prefix, stop, isCancelled });
+  if ('outcome' in found) return none(found.outcome, stepped);
+  const { text: shown, probabilities } = found;
   const filtered = applyFilters(
     { text: shown, probabilities: probabilities.slice(0, shown.length) },
     { lineSuffix: req.lineSuffix, inString: Boolean(scan.inString), minConfidence: req.settings.minConfidence },

@@ -52,7 +52,6 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       lineSuffix: document.lineAt(position.line).text.slice(position.character),
       after: document.getText(new vscode.Range(position, document.positionAt(document.offsetAt(position) + AFTER_CURSOR_CHARS))),
       settings: settings.completion,
-      thresholdSetByUser: settings.thresholdSetByUser,
       excludeFromIndex: document.uri.scheme === 'file' ? document.uri.fsPath : undefined,
     };
     const cancel = new AbortController();

@@ -1,6 +1,6 @@
 /** Typed access to the extension's settings (contributes.configuration in package.json). */
 import * as vscode from 'vscode';
-import { CacheSource, CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../serving/completion-protocol';
+import { CacheSource, DEFAULT_COMPLETION_SETTINGS, RequestedSettings } from '../serving/completion-protocol';
 import { SECTION, SETTINGS_DEFAULTS as D, SettingName, settingValue } from './settings-defaults';
 import { BackendPreference } from '../backends/backend';
 
@@ -36,12 +36,11 @@ export interface Settings {
   backend: BackendPreference;
   /** A plain Node.js for GPU training (empty: this process if it is Node, else `node` on PATH). */
   nodePath: string;
-  completion: CompletionSettings;
   /**
-   * The user set confidenceThreshold themselves (in any scope): it then wins over the threshold calibrated for the
-   * model being served; otherwise a trained model serves at its own (serving/model-threshold.ts).
+   * The engine's settings. Its threshold is the user's when they set confidenceThreshold themselves (in any scope),
+   * else 'calibrated': a trained model serves at its own (serving/model-threshold.ts).
    */
-  thresholdSetByUser: boolean;
+  completion: RequestedSettings;
   /** Characters of workspace text the completion cache indexes (MB). */
   cacheMaxMB: number;
   /** Memory for the model states kept at the line starts of open Python files (MB, all files together). */
@@ -69,14 +68,13 @@ export function readSettings(): Settings {
     completion: {
       ...DEFAULT_COMPLETION_SETTINGS,
       temperature: get('temperature'),
-      confidenceThreshold: get('confidenceThreshold'),
+      confidenceThreshold: setByUser(c.inspect('confidenceThreshold')) ? get('confidenceThreshold') : 'calibrated',
       maxCompletionChars: get('maxCompletionChars'),
       multiline: get('multiline'),
       contextChars: get('contextChars'),
       minConfidence: get('minConfidence'),
       cache: get('cache') as CacheSource,
     },
-    thresholdSetByUser: setByUser(c.inspect('confidenceThreshold')),
     cacheMaxMB: get('cacheMaxMB'),
     primedStatesMB: get('primedStatesMB'),
     training: {

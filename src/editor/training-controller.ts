@@ -71,6 +71,7 @@ function workspaceRunConfig(opts: RunOptions, fromDir: string | undefined): Trai
     from: fromDir,
     keystrokes: !opts.background,
   });
+  const threshold = opts.settings.completion.confidenceThreshold;
   return {
     data: opts.folders,
     out: opts.storage.current,
@@ -80,7 +81,7 @@ function workspaceRunConfig(opts: RunOptions, fromDir: string | undefined): Trai
     // Typing comes first: the run's threads take the cores only when completions and the host do not want them.
     lowPriority: true,
     // A threshold the user chose is the one the new model will serve at; otherwise the run calibrates one.
-    servingThreshold: opts.settings.thresholdSetByUser ? opts.settings.completion.confidenceThreshold : undefined,
+    servingThreshold: typeof threshold === 'number' ? threshold : undefined,
     focusFiles: opts.focusFiles,
     batchSize: t.batchSize,
     seqLen: t.seqLength,

@@ -36,9 +36,9 @@ export interface GenerateOptions {
    */
   minCumulativeProbability?: number;
   /**
-   * Greedy decoding only: adjusts the next-character probabilities (indexed by the vocabulary, summing to 1)
-   * in place before the most likely one is taken, e.g. to mix in what the document says (`generated` is the
-   * text so far). The emitted probabilities are the adjusted ones.
+   * Makes decoding greedy whatever the temperature: adjusts the next-character probabilities (indexed by the
+   * vocabulary, summing to 1) in place before the most likely one is taken, e.g. to mix in what the document says
+   * (`generated` is the text so far). The emitted probabilities are the adjusted ones. Only the search passes it.
    */
   adjust?: (generated: string, probs: Float64Array) => void;
   /** Move the fed state and text to the end of the generated text, instead of leaving them where they were. */
@@ -181,7 +181,7 @@ export class InferenceSession {
         const logits = this.stepper.logits(this.logitsBuf);
         let probs: Float64Array | undefined;
         let idx: number;
-        if (opts.adjust && opts.temperature === 0) {
+        if (opts.adjust) {
           probs = softmax(logits);
           opts.adjust(text, probs);
           idx = argmax(probs, [UNKNOWN_INDEX]);

@@ -13,13 +13,15 @@ export type { CacheSource, CompletionSettings, CompletionResult } from '../compl
 export { nameBeforeCursor, widgetList, wordsStartingWith } from '../completion/suggest-words';
 import { IndexParts } from '../workspace-index/text-index';
 import { ModelWeights } from '../model/architecture';
+import type { RequestedSettings } from './model-threshold';
+export type { RequestedSettings, Threshold } from './model-threshold';
 
 /** A completion request as it travels: the engine's request less what cannot be posted (callbacks, the index). */
-export type PostedRequest = Omit<CompletionRequest, 'isCancelled' | 'workspace' | 'rng'> & {
+export type PostedRequest = Omit<CompletionRequest, 'isCancelled' | 'workspace' | 'rng' | 'settings'> & {
+  /** The threshold a value the user set, or 'calibrated': the model's own (model-threshold.ts). */
+  settings: RequestedSettings;
   /** The edited file's path, left out of the workspace index's matches (its text is the document's). */
   excludeFromIndex?: string;
-  /** The user set settings.confidenceThreshold themselves: it wins over the model's calibrated one (model-threshold.ts). */
-  thresholdSetByUser?: boolean;
 };
 
 export type ToWorker =

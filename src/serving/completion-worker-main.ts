@@ -58,10 +58,10 @@ async function onComplete(m: Extract<ToWorker, { type: 'complete' }>, received: 
   if (!session) return post({ type: 'completed', id: m.id, result: undefined, workerMs: performance.now() - received });
   active++;
   try {
-    const { excludeFromIndex, thresholdSetByUser, ...request } = m.request;
+    const { excludeFromIndex, ...request } = m.request;
     const result = await complete(session, {
       ...request,
-      settings: servingSettings(request.settings, modelThreshold, thresholdSetByUser),
+      settings: servingSettings(request.settings, modelThreshold),
       workspace: index && { index, exclude: excludeFromIndex },
       isCancelled: () => Atomics.load(shared, CANCELLED_UP_TO) >= m.id,
     });

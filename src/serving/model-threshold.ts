@@ -1,12 +1,19 @@
 /**
- * The confidence threshold a completion is served at: the user's lstmComplete.confidenceThreshold when they set
- * it themselves, else the one calibrated for the model being served (stored in its meta.json by the training run
- * that made it), else the setting's default. Decided in the worker, which knows which model it is serving, so a
- * request that crosses a model switch still uses the threshold of the model that answers it.
+ * The confidence threshold a completion is served at: a request names a value (the user set
+ * lstmComplete.confidenceThreshold themselves) or asks for 'calibrated': the one calibrated for the model being
+ * served (stored in its meta.json by the training run that made it), else the engine's default. Decided in the
+ * worker, which knows which model it is serving, so a request that crosses a model switch still uses the threshold
+ * of the model that answers it.
  */
-import type { CompletionSettings } from '../completion/complete';
+import { CompletionSettings, DEFAULT_COMPLETION_SETTINGS } from '../completion/complete';
 
-export function servingSettings(settings: CompletionSettings, modelThreshold: number | undefined, thresholdSetByUser: boolean | undefined): CompletionSettings {
-  if (thresholdSetByUser || modelThreshold === undefined) return settings;
-  return { ...settings, confidenceThreshold: modelThreshold };
+/** A threshold as a request carries it. */
+export type Threshold = number | 'calibrated';
+
+/** The engine's settings as the editor asks for them: the threshold a value or 'calibrated'. */
+export type RequestedSettings = Omit<CompletionSettings, 'confidenceThreshold'> & { confidenceThreshold: Threshold };
+
+export function servingSettings(settings: RequestedSettings, modelThreshold: number | undefined): CompletionSettings {
+  const t = settings.confidenceThreshold;
+  return { ...settings, confidenceThreshold: t === 'calibrated' ? (modelThreshold ?? DEFAULT_COMPLETION_SETTINGS.confidenceThreshold) : t };
 }

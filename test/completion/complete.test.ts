@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { complete, CompletionSession, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
+import { complete, CompletionSession, decodingMode, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
 import { primeAt, primeDocument } from '../../src/completion/document-primer';
 import { PRIME_SLICE_CHARS } from '../../src/inference/slice-feeding';
 import { GenerateOptions, GenerateResult, InferenceSession } from '../../src/inference/session';
@@ -217,5 +217,14 @@ describe('completion engine with a real session', () => {
     assert.ok(s.currentText.startsWith('value_'));
     const r = await complete(s, { prefix: doc + 'x', lineSuffix: '', settings });
     assert.equal(r.stepped, 1);
+  });
+});
+
+describe('decodingMode: the one place the temperature chooses the algorithm', () => {
+  it('temperature 0 searches with the cut settings; above 0 samples with only temperature and top-k', () => {
+    const search = decodingMode({ ...DEFAULT_COMPLETION_SETTINGS, temperature: 0, confidenceThreshold: 0.4, cache: 'document' });
+    assert.deepEqual(search, { kind: 'search', threshold: 0.4, minChars: 2, boundary: 'prefer-token', length: 'gain', wordCandidates: 3, cache: 'document' });
+    assert.deepEqual(decodingMode({ ...DEFAULT_COMPLETION_SETTINGS, temperature: 0.7, topK: 5 }), { kind: 'sample', temperature: 0.7, topK: 5 });
+    assert.deepEqual(decodingMode({ ...DEFAULT_COMPLETION_SETTINGS, temperature: 0.2 }), { kind: 'sample', temperature: 0.2 });
   });
 });

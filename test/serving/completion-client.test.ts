@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { CompletionClient } from '../../src/serving/completion-client';
-import { DocumentPrimed } from '../../src/serving/completion-protocol';
+import { DocumentPrimed, Threshold } from '../../src/serving/completion-protocol';
 import { complete, CompletionRequest, DEFAULT_COMPLETION_SETTINGS } from '../../src/completion/complete';
 import { InferenceSession } from '../../src/inference/session';
 import { LstmStepper, SERVING_PRECISION } from '../../src/inference/lstm-stepper';
@@ -84,17 +84,17 @@ describe('completion worker', function () {
         ...request(WIDGET_PREFIX, { temperature: 0, cache: 'workspace', confidenceThreshold }),
         workspace: { index },
       });
-    const [sure, loose] = [await engine(0.9), await engine(0.05)];
+    const [sure, loose, usual] = [await engine(0.9), await engine(0.05), await engine(DEFAULT_COMPLETION_SETTINGS.confidenceThreshold)];
     assert.notDeepEqual(sure, loose, 'the two thresholds give different ghost text here');
-    const posted = (thresholdSetByUser: boolean) => ({
-      ...request(WIDGET_PREFIX, { temperature: 0, cache: 'workspace', confidenceThreshold: 0.05 }),
-      thresholdSetByUser,
-    });
+    const posted = (confidenceThreshold: Threshold) => {
+      const r = request(WIDGET_PREFIX, { temperature: 0, cache: 'workspace' });
+      return { ...r, settings: { ...r.settings, confidenceThreshold } };
+    };
     client.setModel(weights, 0.9);
-    assert.deepEqual(engineOnly(await client.complete('t1.py', posted(false))), sure, "the model's threshold");
-    assert.deepEqual(engineOnly(await client.complete('t2.py', posted(true))), loose, "the user's threshold");
-    client.setModel(weights); // a model without a calibration: the settings' threshold
-    assert.deepEqual(engineOnly(await client.complete('t3.py', posted(false))), loose);
+    assert.deepEqual(engineOnly(await client.complete('t1.py', posted('calibrated'))), sure, "the model's threshold");
+    assert.deepEqual(engineOnly(await client.complete('t2.py', posted(0.05))), loose, "the user's threshold");
+    client.setModel(weights); // a model without a calibration: the engine's default
+    assert.deepEqual(engineOnly(await client.complete('t3.py', posted('calibrated'))), usual);
   });
 
   it('primes a document in the background, so the completion after steps only what was typed since', async () => {

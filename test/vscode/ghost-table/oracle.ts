@@ -61,7 +61,6 @@ export async function run(): Promise<void> {
     debounceMs: 0,
     suggestWidget: true,
     completion: { ...DEFAULT_COMPLETION_SETTINGS },
-    thresholdSetByUser: false,
   } as Settings;
   const provider = new LstmInlineCompletionProvider(serving, { settings: () => settings, busy: () => {}, log: () => {} });
   const reg = vscode.languages.registerInlineCompletionItemProvider({ language: 'python' }, provider);
