@@ -19,6 +19,7 @@ const entries = {
   'index-worker': 'src/workspace-index/index-worker-main.ts',
   'completion-worker': 'src/serving/completion-worker-main.ts',
   'checkpoint-worker': 'src/serving/checkpoint-worker-main.ts',
+  'dawn-probe': 'src/backends/dawn-probe-main.ts',
   // The resumable run's format and arithmetic, for scripts/pretrain.mjs, model-card.mjs and scripts/gpu/ (not shipped).
   'scripts/run-state': 'src/training/loop/run-state.ts',
   // The model card's rules for replacing the bundled model, for scripts/gpu/evaluate-and-ship.mjs (not shipped).

@@ -12,6 +12,11 @@ import { pathToFileURL } from 'url';
 import { execFile } from 'child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import { missingDriverHint, probeDriverFacts } from './driver-hint';
+import { ADAPTER_TRIES } from './adapter-tries';
+import { findWorkerScript } from '../util/worker-script';
+
+/** The probe's program, bundled (src/backends/dawn-probe-main.ts). */
+export const DAWN_PROBE_FILE = 'dawn-probe.js';
 
 export const WEBGPU_PACKAGE = 'webgpu';
 
@@ -89,12 +94,6 @@ export async function loadDawn(modulePaths: string[] = []): Promise<DawnModule> 
   return load(pathToFileURL(resolved).href);
 }
 
-/** The adapters looked for, in order: the platform's native API, then OpenGL ES (compatibility mode). */
-const ADAPTER_TRIES: { api: string; flags: string[]; options: Record<string, unknown> }[] = [
-  { api: 'default', flags: [], options: { powerPreference: 'high-performance' } },
-  { api: 'opengles', flags: ['backend=opengles'], options: { featureLevel: 'compatibility', powerPreference: 'high-performance' } },
-];
-
 /** Finds the best adapter: native API first, then OpenGL ES (compatibility mode). */
 export async function chooseAdapter(dawn: DawnModule, log: (line: string) => void = () => undefined): Promise<AdapterChoice | null> {
   let fallback: AdapterChoice | null = null;
@@ -133,22 +132,16 @@ export function probeAdaptersQuietly(
   } catch {
     return Promise.resolve(undefined);
   }
-  const script = `
-    const tries = ${JSON.stringify(ADAPTER_TRIES)};
-    import(process.argv[1]).then(async (dawn) => {
-      const found = [];
-      for (const { api, flags, options } of tries) {
-        try {
-          const a = await dawn.create(flags).requestAdapter(options);
-          if (a) found.push({ api, adapter: { isFallbackAdapter: a.isFallbackAdapter, info: { vendor: a.info?.vendor, architecture: a.info?.architecture, device: a.info?.device, description: a.info?.description, isFallbackAdapter: a.info?.isFallbackAdapter } } });
-        } catch {}
-      }
-      process.stdout.write(JSON.stringify(found), () => process.exit(0));
-    }, () => process.exit(3));`;
+  let script: string;
+  try {
+    script = findWorkerScript(DAWN_PROBE_FILE);
+  } catch {
+    return Promise.resolve(undefined); // running from sources without a build: no quiet probe
+  }
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
     if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) env.EGL_PLATFORM ??= 'surfaceless';
-    execFile(process.execPath, ['-e', script, pathToFileURL(resolved).href], { env, timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [script, pathToFileURL(resolved).href], { env, timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (process.env.LSTM_COMPLETE_GPU_LOG === '1' && stderr.trim()) for (const line of stderr.trim().split('\n')) log(`webgpu probe: ${line}`);
       if (err) return resolve(undefined);
       try {

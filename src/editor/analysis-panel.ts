@@ -3,9 +3,10 @@
  * model in a worker thread (cancellable progress notification) and shows the HTML report in a webview.
  */
 import * as vscode from 'vscode';
-import { Worker } from 'worker_threads';
 import { findWorkerScript } from '../util/worker-script';
-import { AnalysisOptions } from '../analysis/run-analysis';
+import { startWorkerJob } from '../util/worker-job';
+import type { AnalysisOptions } from '../analysis/run-analysis';
+import type { AnalysisJob, AnalysisMessage } from '../analysis/analysis-protocol';
 
 export async function analyzeWorkspace(
   modelDir: string,
@@ -16,32 +17,26 @@ export async function analyzeWorkspace(
   const script = findWorkerScript('analysis-worker.js');
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'LSTM: analyzing long-range dependencies', cancellable: true },
-    (progress, token) =>
-      new Promise<string | undefined>((resolve, reject) => {
-        const worker = new Worker(script, {
-          workerData: {
-            checkpoint: modelDir,
-            options: { data: folders, split: 'all', maxChars: 300_000, ngramTrainChars: 1_000_000, samples: 30, ...options },
-          },
-        });
-        token.onCancellationRequested(() => {
-          void worker.terminate();
-          resolve(undefined);
-        });
-        worker.on('message', (m: { type: string; line?: string; html?: string; message?: string }) => {
-          if (m.type === 'log') {
-            log(m.line!);
-            progress.report({ message: m.line!.replace(/^analysis: /, '') });
-          } else if (m.type === 'done') {
-            resolve(m.html);
-            void worker.terminate();
-          } else if (m.type === 'error') {
-            reject(new Error(m.message));
-            void worker.terminate();
-          }
-        });
-        worker.on('error', (e) => reject(e));
-      }),
+    (progress, token) => {
+      const job: AnalysisJob = {
+        checkpoint: modelDir,
+        options: { data: folders, split: 'all', maxChars: 300_000, ngramTrainChars: 1_000_000, samples: 30, ...options },
+      };
+      const run = startWorkerJob<AnalysisMessage, string>({
+        script,
+        workerData: job,
+        name: 'the analysis worker',
+        onMessage: (m) => {
+          if (m.type === 'done') return { result: m.html };
+          if (m.type === 'error') return { error: m.message };
+          log(m.line);
+          progress.report({ message: m.line.replace(/^analysis: /, '') });
+          return undefined;
+        },
+      });
+      token.onCancellationRequested(run.cancel);
+      return run.done;
+    },
   );
 }
 

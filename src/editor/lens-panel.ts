@@ -4,8 +4,8 @@
  * the most surprising listed to jump to). Both run in a worker thread with the model in use (lens/worker-main).
  */
 import * as vscode from 'vscode';
-import { Worker } from 'worker_threads';
 import { findWorkerScript } from '../util/worker-script';
+import { startWorkerJob } from '../util/worker-job';
 import type { LensJob, LensMore, LensReply } from '../lens/lens-protocol';
 import type { LineSurprise } from '../lens/surprise';
 
@@ -27,27 +27,24 @@ export function runLensJob(job: LensJob, run: LensRun = {}): Promise<LensReply |
   } catch (e) {
     return Promise.reject(e);
   }
-  const start = (token?: vscode.CancellationToken) =>
-    new Promise<LensReply | undefined>((resolve, reject) => {
-      const worker = new Worker(script, { workerData: job });
-      token?.onCancellationRequested(() => {
-        void worker.terminate();
-        resolve(undefined);
-      });
-      worker.on('message', (m: LensReply | LensMore) => {
+  const start = (token?: vscode.CancellationToken) => {
+    const lens = startWorkerJob<LensReply | LensMore, LensReply>({
+      script,
+      workerData: job,
+      name: 'the lens worker',
+      onMessage: (m) => {
         if (m.type === 'cells-more') {
           run.onMore?.(m);
-          if (m.done) void worker.terminate();
-          return;
+          return m.done ? { end: true } : undefined;
         }
+        if (m.type === 'error') return { error: m.message };
         // The first reply: a heatmap with more to come keeps its worker for the chunks.
-        if (!(m.type === 'cells' && m.drawn < m.chars && run.onMore)) void worker.terminate();
-        if (m.type === 'error') reject(new Error(m.message));
-        else resolve(m);
-      });
-      worker.once('error', reject);
-      worker.once('exit', () => resolve(undefined)); // no reply: terminated (a reply resolved first)
+        return { result: m, keep: m.type === 'cells' && m.drawn < m.chars && Boolean(run.onMore) };
+      },
     });
+    token?.onCancellationRequested(lens.cancel);
+    return lens.done;
+  };
   if (!run.title) return start();
   return Promise.resolve(
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: run.title, cancellable: true }, (_p, token) => start(token)),

@@ -7,10 +7,10 @@
  * writes to them once loaded). Where the worker script is missing (running from sources without a build), the
  * checkpoint is loaded on the calling thread.
  */
-import { Worker } from 'worker_threads';
 import { Checkpoint, loadCheckpoint } from '../model/checkpoint';
 import { ModelWeights, weightList, weightsFromList } from '../model/architecture';
 import { findWorkerScript } from '../util/worker-script';
+import { startWorkerJob } from '../util/worker-job';
 
 export const CHECKPOINT_WORKER_FILE = 'checkpoint-worker.js';
 
@@ -42,22 +42,12 @@ function readerScript(): string | false {
 /** Loads `dir` as loadCheckpoint does (the same checks, the same errors), in a worker thread (`script` false: here). */
 export function loadCheckpointOffThread(dir: string, script: string | false = readerScript()): Promise<Checkpoint> {
   if (!script) return Promise.resolve().then(() => loadCheckpoint(dir));
-  return new Promise<Checkpoint>((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { dir } });
-    let settled = false;
-    worker.once('message', (m: LoaderReply) => {
-      settled = true;
-      if (m.ok) resolve(m.checkpoint);
-      else reject(new Error(m.message));
-      void worker.terminate();
-    });
-    worker.once('error', (e) => {
-      if (!settled) reject(new Error(`the checkpoint could not be read: ${e.message}`));
-      settled = true;
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the checkpoint reader stopped (code ${code}) before reading ${dir}`));
-      settled = true;
-    });
+  const job = startWorkerJob<LoaderReply, Checkpoint>({
+    script,
+    workerData: { dir },
+    name: `the checkpoint reader of ${dir}`,
+    onMessage: (m) => (m.ok ? { result: m.checkpoint } : { error: m.message }),
   });
+  // Never cancelled, so it resolves with a checkpoint or rejects.
+  return job.done as Promise<Checkpoint>;
 }

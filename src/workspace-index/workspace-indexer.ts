@@ -5,7 +5,7 @@
  * the limits and what to log.
  */
 import { bundledScript } from '../util/worker-script';
-import { Worker } from 'worker_threads';
+import { startWorkerJob, WorkerJob } from '../util/worker-job';
 import { TextIndex } from './text-index';
 import { IndexReply, IndexRequest } from './index-protocol';
 
@@ -17,7 +17,7 @@ export interface IndexerHooks {
 
 export class WorkspaceIndexer {
   private current: TextIndex | undefined;
-  private worker: Worker | undefined;
+  private job: WorkerJob<Extract<IndexReply, { type: 'done' }>> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
 
@@ -39,31 +39,36 @@ export class WorkspaceIndexer {
       this.hooks.changed(undefined);
       return Promise.resolve();
     }
-    return new Promise((resolve) => {
-      const worker = new Worker(this.script, { workerData: req });
-      this.worker = worker;
-      const finish = () => {
-        if (this.worker === worker) this.worker = undefined;
-        resolve();
-      };
-      worker.once('message', (m: IndexReply) => {
-        if (generation === this.generation) {
-          if (m.type === 'done') {
-            this.current = TextIndex.fromParts(m.parts);
-            const s = this.summary();
-            this.hooks.log(`workspace index: ${s} in ${m.seconds.toFixed(1)} s`);
-            this.hooks.changed(s);
-          } else this.hooks.log(`workspace index failed: ${m.message}`);
-        }
-        void worker.terminate();
-        finish();
+    let job: NonNullable<typeof this.job>;
+    try {
+      job = startWorkerJob<IndexReply, Extract<IndexReply, { type: 'done' }>>({
+        script: this.script,
+        workerData: req,
+        name: 'the index worker',
+        onMessage: (m) => (m.type === 'done' ? { result: m } : { error: m.message }),
       });
-      worker.once('error', (e) => {
-        if (generation === this.generation) this.hooks.log(`workspace index failed: ${e.message}`);
-        finish();
+    } catch (e) {
+      this.hooks.log(`workspace index failed: ${(e as Error).message}`);
+      return Promise.resolve();
+    }
+    this.job = job;
+    // A build asked for since this one (or a dispose) makes its answer stale: only the latest is applied or logged.
+    return job.done
+      .then(
+        (m) => {
+          if (!m || generation !== this.generation) return;
+          this.current = TextIndex.fromParts(m.parts);
+          const s = this.summary();
+          this.hooks.log(`workspace index: ${s} in ${m.seconds.toFixed(1)} s`);
+          this.hooks.changed(s);
+        },
+        (e: Error) => {
+          if (generation === this.generation) this.hooks.log(`workspace index failed: ${e.message}`);
+        },
+      )
+      .finally(() => {
+        if (this.job === job) this.job = undefined;
       });
-      worker.once('exit', finish);
-    });
   }
 
   /** Rebuilds after `delayMs` unless asked again before (a burst of saves builds once). */
@@ -82,8 +87,8 @@ export class WorkspaceIndexer {
   }
 
   private cancel(): void {
-    if (this.worker) void this.worker.terminate();
-    this.worker = undefined;
+    this.job?.cancel();
+    this.job = undefined;
   }
 
   dispose(): void {

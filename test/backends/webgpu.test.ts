@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../src/backends/backend';
-import { describeAdapter, isSoftwareAdapter } from '../../src/backends/webgpu';
+import { describeAdapter, isSoftwareAdapter, probeAdaptersQuietly } from '../../src/backends/webgpu';
 import { weightList } from '../../src/model/architecture';
 import { initWeights } from '../../src/model/initializers';
 import { loadCheckpoint } from '../../src/model/checkpoint';
@@ -48,6 +48,15 @@ describe('webgpu backend', function () {
     assert.ok(isSoftwareAdapter({ ...fake('x'), info: { isFallbackAdapter: true } }));
     assert.ok(!isSoftwareAdapter(fake('NVIDIA H100 80GB HBM3')));
     assert.equal(describeAdapter({ ...fake('NVIDIA H100'), info: { vendor: 'nvidia', device: 'NVIDIA H100' } }), 'nvidia / NVIDIA H100');
+  });
+
+  it('the quiet probe (dist/dawn-probe.js, a child process) finds the adapter this process uses', async () => {
+    const found = await probeAdaptersQuietly();
+    assert.ok(found && found.length > 0, `the probe found ${JSON.stringify(found)}`);
+    assert.ok(
+      found.some((f) => device.includes(f.adapter.info?.device ?? '\u0000')),
+      `the probe's adapters ${JSON.stringify(found.map((f) => f.adapter.info?.device))} include ${device}`,
+    );
   });
 
   it('trains like the cpu backend: losses and weights within 1e-4 after 3 Adam steps from the same weights', async () => {
