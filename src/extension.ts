@@ -9,8 +9,13 @@ import { StatusBar } from './editor/status-bar';
 import { WorkspaceStorage } from './editor/storage';
 import { TrainingController } from './editor/training-controller';
 import { ReportPanel } from './editor/report-panel';
-import { registerCommands, nativeModulePaths } from './editor/commands';
 import type { ExtensionState } from './editor/extension-state';
+import { registerTrainingCommands } from './editor/commands/training-commands';
+import { registerModelCommands } from './editor/commands/model-commands';
+import { registerSampleCommands } from './editor/commands/sample-commands';
+import { registerAnalysisCommands } from './editor/commands/analysis-commands';
+import { registerNativeCommands } from './editor/commands/native-commands';
+import { registerMenuCommands } from './editor/commands/menu-commands';
 import { loadPreferredModel, useTrainedModel } from './editor/model-choice';
 import { registerLensCommands } from './editor/lens-commands';
 import { WorkspaceIndexer } from './workspace-index/workspace-indexer';
@@ -25,41 +30,34 @@ function createTraining(
   parts: Pick<ExtensionState, 'log' | 'status' | 'report' | 'models' | 'storage' | 'folders'>,
 ): { training: TrainingController; keepLearning: KeepLearningController } {
   const { log, status, report, models, storage, folders } = parts;
-  const training = new TrainingController({
-    log: (l) => log.info(l),
-    status: (t) => status.setTraining(t),
-    backend: (name) => (status.backend = name),
-    switchTo: (dir) => useTrainedModel({ context, models }, dir),
-    history: (h) => report.update(h),
-    curvePoint: (p) => {
-      const added = p.train !== undefined ? report.curve.addBatch(p.ms, p.train) : true;
-      if (p.validation !== undefined) report.curve.addValidation(p.ms, p.validation);
-      if (added) report.curveChanged();
+  const training = new TrainingController(
+    {
+      log: (l) => log.info(l),
+      status: (t) => status.setTraining(t),
+      backend: (name) => (status.backend = name),
+      switchTo: (dir) => useTrainedModel({ context, models }, dir),
+      history: (h) => report.update(h),
+      curvePoint: (p) => {
+        const added = p.train !== undefined ? report.curve.addBatch(p.ms, p.train) : true;
+        if (p.validation !== undefined) report.curve.addValidation(p.ms, p.validation);
+        if (added) report.curveChanged();
+      },
+      verdict: (v, background) => {
+        report.setVerdict(v);
+        if (background) return; // keep learning: the log and the status bar say it
+        void vscode.window.showInformationMessage(`LSTM: ${v.message}`, 'Show Report').then((pick) => {
+          if (pick) report.show();
+        });
+        if (v.switched) keepLearning.offerOnce();
+      },
     },
-    verdict: (v, background) => {
-      report.setVerdict(v);
-      if (background) return; // keep learning: the log and the status bar say it
-      void vscode.window.showInformationMessage(`LSTM: ${v.message}`, 'Show Report').then((pick) => {
-        if (pick) report.show();
-      });
-      if (v.switched) keepLearning.offerOnce();
-    },
-  });
+    { folders, storage, modulePaths: () => storage.nativeModulePaths() },
+  );
   const keepLearning = new KeepLearningController(
     {
       log: (l) => log.info(l),
       trainingRunning: () => training.running,
-      run: (minutes, files) =>
-        training.run({
-          folders,
-          storage,
-          fromDir: models.active?.dir,
-          settings: readSettings(),
-          minutes,
-          background: true,
-          focusFiles: files,
-          modulePaths: state ? nativeModulePaths(state) : [],
-        }),
+      run: (minutes, files) => training.run({ fromDir: models.active?.dir, settings: readSettings(), minutes, background: true, focusFiles: files }),
     },
     context.globalState,
   );
@@ -73,7 +71,9 @@ function indexRequest(folders: string[]) {
 }
 
 /** The editor events the extension follows: what is on screen (reported for priming), saves (the index), settings changes. */
-function editorEvents(s: ExtensionState): vscode.Disposable[] {
+function editorEvents(
+  s: Pick<ExtensionState, 'serving' | 'reports' | 'indexer' | 'folders' | 'status' | 'log' | 'context' | 'models' | 'storage'>,
+): vscode.Disposable[] {
   return [
     vscode.workspace.onDidCloseTextDocument((d) => s.serving.close(d.uri.toString())),
     // What the completion worker primes: it is told what the editor shows and where the cursor rests.
@@ -93,6 +93,25 @@ function editorEvents(s: ExtensionState): vscode.Disposable[] {
       }
     }),
   ];
+}
+
+/** What lstmComplete.diagnostics returns: the state tests and developers read. */
+function diagnostics(s: ExtensionState) {
+  return {
+    model: s.models.active,
+    statusBar: s.status.text,
+    trainingBackend: s.status.backend,
+    training: s.training.running,
+    trainingCheckpoints: s.training.checkpointsThisRun,
+    lastTrainingRun: s.training.lastRun,
+    completionMs: [...s.provider.recentMs],
+    completionStepped: [...s.provider.recentStepped],
+    completionWorkerStarts: s.serving.starts,
+    documentPrimes: s.reports.documentPrimes.slice(-10),
+    storage: s.storage.root,
+    nativeBackends: s.storage.nativeModulePaths(),
+    workspaceIndex: s.indexer.index ? { files: s.indexer.index.files, chars: s.indexer.index.chars } : undefined,
+  };
 }
 
 export function activate(context: vscode.ExtensionContext): { state: () => ExtensionState | undefined } {
@@ -147,8 +166,13 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     ...editorEvents(state),
     { dispose: () => indexer.dispose() },
     { dispose: () => serving.dispose() },
-    ...registerCommands(state),
-    ...registerLensCommands(state),
+    ...registerTrainingCommands({ training, report, models, folders }),
+    ...registerModelCommands({ context, models, storage, log }),
+    ...registerSampleCommands({ models, serving }),
+    ...registerAnalysisCommands({ models, folders, log }),
+    ...registerNativeCommands({ models, storage, log }),
+    ...registerMenuCommands({ status, models, training, log, diagnostics: () => diagnostics(state!) }),
+    ...registerLensCommands({ models, log }),
     { dispose: () => void training.dispose() },
     keepLearning,
   );

@@ -133,6 +133,13 @@ describe('architecture', () => {
     assert.deepEqual(bad, []);
   });
 
+  it("the editor only wires: no module but extension.ts takes the extension's whole state", () => {
+    // registerCommands(state) once handed 12 fields to nine commands that used two or three each.
+    const state = path.join(SRC, 'editor', 'extension-state.ts');
+    const bad = files.filter((f) => path.basename(f) !== 'extension.ts' && graph.get(f)!.some((i) => i.target === state)).map((f) => path.relative(SRC, f));
+    assert.deepEqual(bad, []);
+  });
+
   it('has no import cycles between files', () => {
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();

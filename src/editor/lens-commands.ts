@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'path';
-import type { ExtensionState } from './extension-state';
+import type { ModelManager } from './model-manager';
 import { LENS_MAX_CHARS, SurpriseShading, runLensJob, showCellsPage } from './lens-panel';
 import { SECTION } from './settings';
 import { SETTINGS_DEFAULTS } from './settings-defaults';
@@ -16,6 +16,12 @@ import type { LineSurprise } from '../lens/surprise';
 /** Lines the Surprise Lens lists (and at most shades). */
 const LISTED = 30;
 
+/** What the lens commands use: the model in use, and the log. */
+export interface LensCommandDeps {
+  models: ModelManager;
+  log: vscode.LogOutputChannel;
+}
+
 function pythonEditor(): vscode.TextEditor | undefined {
   const e = vscode.window.activeTextEditor;
   if (e?.document.languageId === 'python') return e;
@@ -23,14 +29,14 @@ function pythonEditor(): vscode.TextEditor | undefined {
   return undefined;
 }
 
-async function modelDir(s: ExtensionState): Promise<string | undefined> {
+async function modelDir(s: LensCommandDeps): Promise<string | undefined> {
   await s.models.settled(); // at activation the model is still loading (off the host's thread)
   const dir = s.models.active?.dir;
   if (!dir) void vscode.window.showWarningMessage('LSTM: no model is loaded (see the LSTM log).');
   return dir;
 }
 
-function failed(s: ExtensionState, what: string, e: unknown): false {
+function failed(s: LensCommandDeps, what: string, e: unknown): false {
   const msg = e instanceof Error ? e.message : String(e);
   s.log.error(`${what} failed: ${msg}`);
   void vscode.window.showErrorMessage(`LSTM: ${what} failed: ${msg}`);
@@ -38,7 +44,7 @@ function failed(s: ExtensionState, what: string, e: unknown): false {
 }
 
 /** The heatmap of the active file; returns what it found (tests read it), undefined when cancelled. */
-async function showCells(s: ExtensionState): Promise<{ report: CellReport; chars: number; drawn: number; seconds: number } | false | undefined> {
+async function showCells(s: LensCommandDeps): Promise<{ report: CellReport; chars: number; drawn: number; seconds: number } | false | undefined> {
   const editor = pythonEditor();
   const dir = editor && (await modelDir(s));
   if (!editor || !dir) return false;
@@ -80,7 +86,7 @@ interface LensArgs {
 }
 
 /** Shades the active file's most surprising lines and offers them in a list; returns them (tests read them). */
-async function surpriseLens(s: ExtensionState, shading: SurpriseShading, args: LensArgs = {}): Promise<LineSurprise[] | false | undefined> {
+async function surpriseLens(s: LensCommandDeps, shading: SurpriseShading, args: LensArgs = {}): Promise<LineSurprise[] | false | undefined> {
   const editor = pythonEditor();
   const dir = editor && (await modelDir(s));
   if (!editor || !dir) return false;
@@ -128,7 +134,7 @@ async function offerLines(editor: vscode.TextEditor, ranked: LineSurprise[]): Pr
 export const LENS_SHOWN_CONTEXT = 'lstmComplete.surpriseLensShown';
 const setLensShown = (shading: SurpriseShading) => vscode.commands.executeCommand('setContext', LENS_SHOWN_CONTEXT, shading.shown.size > 0);
 
-export function registerLensCommands(s: ExtensionState): vscode.Disposable[] {
+export function registerLensCommands(s: LensCommandDeps): vscode.Disposable[] {
   const shading = new SurpriseShading();
   const onSave = vscode.workspace.onDidSaveTextDocument((doc) => {
     if (doc.languageId !== 'python' || !vscode.workspace.getConfiguration(SECTION).get('surpriseLens', SETTINGS_DEFAULTS.surpriseLens)) return;

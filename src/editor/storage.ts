@@ -1,7 +1,8 @@
 /**
- * Where the extension keeps checkpoints: one folder per workspace under the global storage, holding the
- * current model (`current`, written atomically by the trainer), its resumable state (`current-latest`), and
- * earlier models in `history/` (the last few, copied before a training run replaces `current`).
+ * Where the extension keeps things: one folder per workspace under the global storage, holding the current model
+ * (`current`, written atomically by the trainer), its resumable state (`current-latest`), and earlier models in
+ * `history/` (the last few, copied before a training run replaces `current`); and, for every workspace, the native
+ * backends the user installed (`native-backends/`) and the Keras models they imported (`imported/`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,10 +16,21 @@ const stamp = (now: Date) => now.toISOString().replace(/[:.]/g, '-');
 
 export class WorkspaceStorage {
   readonly root: string;
+  /** Native backends installed with Install Native Backend, one folder each. */
+  readonly nativeRoot: string;
+  /** Keras models imported by Choose Checkpoint, one checkpoint folder each (keras-file-import.ts). */
+  readonly importedRoot: string;
 
   constructor(globalStorage: string, workspaceFolders: string[]) {
     const id = workspaceFolders.length ? createHash('sha1').update(workspaceFolders.sort().join('\n')).digest('hex').slice(0, 16) : 'no-workspace';
     this.root = path.join(globalStorage, 'workspaces', id);
+    this.nativeRoot = path.join(globalStorage, 'native-backends');
+    this.importedRoot = path.join(globalStorage, 'imported');
+  }
+
+  /** Folders with an installed native backend, for the backend ladder. */
+  nativeModulePaths(): string[] {
+    return ['tensorflow-gpu', 'tensorflow', 'webgpu'].map((b) => path.join(this.nativeRoot, b)).filter((d) => fs.existsSync(path.join(d, 'node_modules')));
   }
 
   get current(): string {

@@ -46,12 +46,18 @@ export interface TrainingRunResult {
   verdict?: RunVerdict;
 }
 
-export interface RunOptions {
+/** What every run of this workspace shares: built once, when the controller is made. */
+export interface RunWorkspace {
   folders: string[];
   storage: WorkspaceStorage;
+  /** Where installed native backends are, looked up at each run's start (an install may come between). */
+  modulePaths(): string[];
+}
+
+/** One run's choices: the model it starts from, the settings at its start, its budget. */
+export interface RunOptions {
   fromDir?: string;
   settings: Settings;
-  modulePaths?: string[];
   minutes: number | undefined;
   /** Keep learning's run: one thread, status bar only, no keystroke check. */
   background?: boolean;
@@ -60,7 +66,7 @@ export interface RunOptions {
 }
 
 /** A workspace run's configuration: the budget's plan and the user's training settings. */
-function workspaceRunConfig(opts: RunOptions, fromDir: string | undefined): TrainConfig {
+function workspaceRunConfig(ws: RunWorkspace, opts: RunOptions, fromDir: string | undefined): TrainConfig {
   const t = opts.settings.training;
   // A background run (keep learning) takes one thread and shows itself in the status bar only.
   // The keystroke figures are for the user who asked for the run, not for background runs.
@@ -73,8 +79,8 @@ function workspaceRunConfig(opts: RunOptions, fromDir: string | undefined): Trai
   });
   const threshold = opts.settings.completion.confidenceThreshold;
   return {
-    data: opts.folders,
-    out: opts.storage.current,
+    data: ws.folders,
+    out: ws.storage.current,
     from: fromDir,
     ...plan,
     epochs: Math.min(plan.epochs, t.epochs),
@@ -92,7 +98,7 @@ function workspaceRunConfig(opts: RunOptions, fromDir: string | undefined): Trai
     exclude: t.exclude,
     mode: t.mode,
     backend: opts.settings.backend,
-    modulePaths: opts.modulePaths,
+    modulePaths: ws.modulePaths(),
     name: `workspace (${fromDir ? 'fine-tuned' : 'from scratch'})`,
   };
 }
@@ -115,7 +121,10 @@ export class TrainingController {
   /** With LSTM_COMPLETE_HOST_PROFILE set, the host's CPU profile from activation to the first run, too. */
   private betweenProfile = startHostProfile();
 
-  constructor(private readonly hooks: TrainingHooks) {}
+  constructor(
+    private readonly hooks: TrainingHooks,
+    private readonly workspace: RunWorkspace,
+  ) {}
 
   get running(): boolean {
     return this.job !== undefined;
@@ -139,11 +148,12 @@ export class TrainingController {
    */
   async run(opts: RunOptions): Promise<TrainingRunResult> {
     if (this.job) throw new Error('a training run is already in progress');
-    const archived = opts.storage.archiveCurrent();
+    const { storage } = this.workspace;
+    const archived = storage.archiveCurrent();
     if (archived) this.hooks.log(`training: previous workspace model kept in ${archived}`);
     // Fine-tuning the workspace model itself starts from its archived copy: `current` is the output.
-    const fromDir = opts.fromDir && archived && path.resolve(opts.fromDir) === path.resolve(opts.storage.current) ? archived : opts.fromDir;
-    const config = workspaceRunConfig(opts, fromDir);
+    const fromDir = opts.fromDir && archived && path.resolve(opts.fromDir) === path.resolve(storage.current) ? archived : opts.fromDir;
+    const config = workspaceRunConfig(this.workspace, opts, fromDir);
     this.history.length = 0;
     this.start = this.best = undefined;
     this.checkpointsThisRun = 0;
@@ -179,7 +189,7 @@ export class TrainingController {
             );
             result.verdict = runVerdict(result.summary);
             if (result.summary.improved) this.recordOutcome(result.summary.out, result.verdict);
-            if (result.summary.improved && !result.verdict.switched) this.keepPrevious(opts, archived);
+            if (result.summary.improved && !result.verdict.switched) this.keepPrevious(archived);
             // Once, with the threshold calibrated for it (meta.json), after the check: never a model that types worse.
             else if (result.verdict.switched) await this.hooks.switchTo(result.summary.out);
             this.hooks.verdict(result.verdict, Boolean(opts.background));
@@ -227,14 +237,18 @@ export class TrainingController {
   }
 
   /** The run's model is not kept: the workspace model from before the run (if any) is `current` again. */
-  private keepPrevious(opts: RunOptions, archived: string | undefined): void {
-    const unused = opts.storage.rejectCurrent(archived);
+  private keepPrevious(archived: string | undefined): void {
+    const unused = this.workspace.storage.rejectCurrent(archived);
     this.hooks.log(`training: the run's model is not used (kept in ${unused}); completions keep the model they used`);
   }
 
   /** Where the run goes is the runner's to decide (training/runner/start-run.ts); the editor says why, and warns when asked for the GPU in vain. */
   private async startJob(opts: RunOptions, config: TrainConfig, onEvent: (e: TrainEvent) => void, result: TrainingRunResult): Promise<TrainingJob> {
-    const { job, host } = await startRun(config, onEvent, { backend: opts.settings.backend, modulePaths: opts.modulePaths, nodePath: opts.settings.nodePath });
+    const { job, host } = await startRun(config, onEvent, {
+      backend: opts.settings.backend,
+      modulePaths: config.modulePaths,
+      nodePath: opts.settings.nodePath,
+    });
     this.hooks.log(`training: ${host.reason}`);
     // The user asked for the GPU by name: say plainly why it is not used, not only in the log.
     if (opts.settings.backend === 'webgpu' && host.kind === 'worker') void vscode.window.showWarningMessage(`LSTM: ${host.reason}.`);
