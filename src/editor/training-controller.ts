@@ -1,6 +1,6 @@
 /**
- * "Train on Workspace": runs the trainer in a worker thread (or, for the GPU backend, a separate Node
- * process: see training/runner/training-host.ts) with a cancellable progress notification, switches completions
+ * "Train on Workspace": starts the run where the runner decides (a separate Node process at low priority, or a
+ * worker thread: training/runner/start-run.ts) with a cancellable progress notification, switches completions
  * to the run's model only when the run ends and its verdict says it types no worse (run-verdict.ts), and measures
  * the extension host's event-loop delay while training runs.
  *
