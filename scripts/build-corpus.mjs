@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Builds the bundled model's training corpus, reproducibly, into a folder outside the repository:
- *   node scripts/build-corpus.mjs DEST [--packages scripts/corpus-packages.txt] [--cap-mb 2]
+ *   node scripts/build-corpus.mjs DEST [--packages scripts/corpus-packages.txt[,MORE.txt...]] [--cap-mb 2]
+ * (several lists, comma-separated, are read in order: the MANIFEST's rows follow them, which the shards follow)
  * 1. fetches each listed Debian python3-* package with scripts/fetch-debian-packages.sh (apt-get download +
  *    dpkg-deb -x into DEST/debian; never installed; packages of the base image are refused there: they are
  *    reserved for independent evaluation), skipping any that fail to download;
@@ -37,9 +38,9 @@ const opt = (name, dflt) => {
 };
 const listFile = opt('--packages', path.join(repo, 'scripts/corpus-packages.txt'));
 const capChars = Number(opt('--cap-mb', '2')) * 1e6;
-const names = fs
-  .readFileSync(listFile, 'utf8')
-  .split('\n')
+const names = listFile
+  .split(',')
+  .flatMap((f) => fs.readFileSync(path.resolve(repo, f), 'utf8').split('\n'))
   .map((l) => l.replace(/#.*/, '').trim())
   .filter(Boolean)
   .flatMap((l) => l.split(/\s+/));

@@ -24,6 +24,9 @@ const entries = {
   'scripts/run-state': 'src/training/loop/run-state.ts',
   // The model card's rules for replacing the bundled model, for scripts/gpu/evaluate-and-ship.mjs (not shipped).
   'scripts/ship-verdict': 'src/training/loop/ship-verdict.ts',
+  // Corpus shards and Debian licences, for scripts/gpu/pick-shard.mjs and scripts/grow-corpus-list.mjs (not shipped).
+  'scripts/corpus-shards': 'src/data/corpus-shards.ts',
+  'scripts/debian-licence': 'src/data/debian-licence.ts',
   // VS Code's editor as the replay models it, for the real-editor replay's indentation keys (not shipped).
   'scripts/vscode-editor': 'src/replay/vscode-editor.ts',
 };

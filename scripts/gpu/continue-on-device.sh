@@ -19,7 +19,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/device-env.sh"
 source "$here/device-choice.env"
 repo=$PWD
-work=/tmp/lstm-continue; rm -rf "$work"; mkdir -p "$work/corpus/train" "$work/corpus/val"
+# A shard (prepare-corpus.sh --next-shard) is unpacked in a folder named by its id: the corpus roots the checkpoint
+# records then say which shard it read (pick-shard.mjs and evaluate-and-ship.mjs read them back).
+part=$(cat .gpu/shard-id 2>/dev/null || echo train)
+work=/tmp/lstm-continue; rm -rf "$work"; mkdir -p "$work/corpus/$part" "$work/corpus/val"
 from="$repo/.gpu/from"; [ -f "$from/meta.json" ] || from="$repo/models/python"
 B=${TRAIN_CONFIG%x*}; T=${TRAIN_CONFIG#*x}
 # A new seed each call: a second call from the first one's result reads the corpus in another order.
@@ -29,13 +32,13 @@ SEED=${SEED:-$(( t0 % 100000 ))}
 RESERVE_S=${RESERVE_S:-75}
 {
   echo "== machine"; nproc; (nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 || true); "$node" --version
-  tar -C "$work/corpus/train" -xJf .gpu/corpus.tar.xz && tar -C "$work/corpus/val" -xJf .gpu/valdata.tar.xz || echo "corpus missing: run scripts/gpu/prepare-corpus.sh"
+  tar -C "$work/corpus/$part" -xJf .gpu/corpus.tar.xz && tar -C "$work/corpus/val" -xJf .gpu/valdata.tar.xz || echo "corpus missing: run scripts/gpu/prepare-corpus.sh"
   echo "== continuing $(basename "$from") ($("$node" -e 'const m = require(process.argv[1]); console.log(m.name, m.createdAt)' "$from/meta.json"))"
   echo "path: kernels $LSTM_COMPLETE_LSTM_KERNELS, matmul $LSTM_COMPLETE_GEMM, ${B}x${T}, lr $TRAIN_LR (scripts/gpu/device-choice.env), seed $SEED"
   minutes=$("$node" -e 'console.log(Math.max(0.5, (+process.argv[1] - +process.argv[2]) / 60).toFixed(2))' "$(left)" "$RESERVE_S")
   echo "== training --minutes $minutes [$(left) s left]"
   # The trainer ends itself on time; the timeout only guarantees the tarball below is written whatever happens.
-  timeout $(( $(left) - 15 )) "$node" "$cli" train --from "$from" --data "$work/corpus/train" --val-data "$work/corpus/val" --out "$work/model" --name python \
+  timeout $(( $(left) - 15 )) "$node" "$cli" train --from "$from" --data "$work/corpus/$part" --val-data "$work/corpus/val" --out "$work/model" --name python \
     --minutes "$minutes" --backend webgpu --threads 1 --mode carried-state --batch-size "$B" --seq-len "$T" --lr "$TRAIN_LR" --lr-min 3e-5 \
     --val-max-chars ${VAL_MAX_CHARS:-2000000} --seed "$SEED" ${MAX_CORPUS_MB:+--max-corpus-mb $MAX_CORPUS_MB} --json > "$work/summary.json" 2> "$work/train.log"
   echo "exit $?"; grep -a -E '^eval @|starting model|best checkpoint|corpus:|kept|backend' "$work/train.log" | tail -20

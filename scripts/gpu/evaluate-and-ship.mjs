@@ -224,6 +224,13 @@ if (args.includes('--ship') && verdict.ship) {
   );
   if (r.status !== 0) process.exit(r.status ?? 1);
   report.shippedTo = 'models/python';
+  // The shard the run read (its corpus roots end in the shard's id: continue-on-device.sh) joins the shipped model's
+  // ledger, so the next call's pick-shard.mjs goes on to the next one.
+  const roots = JSON.stringify(JSON.parse(fs.readFileSync(path.join(ckpt, 'meta.json'), 'utf8')).corpus?.roots ?? []);
+  const ids = [...new Set(roots.match(/\bs\d{2,}-[0-9a-f]{8}\b/g) ?? [])];
+  const day = new Date().toISOString().slice(0, 10);
+  if (ids.length) fs.appendFileSync(path.join(repo, 'models/python/SHARDS-READ'), ids.map((id) => `shard ${id} ${day}\n`).join(''));
+  if (ids.length) log(`models/python/SHARDS-READ: read ${ids.join(', ')}`);
   log(`shipped ${chosen.name} as models/python: update models/python/MODEL_CARD.md from the table above`);
 } else if (args.includes('--ship')) {
   log('not shipped: the verdict kept the shipped model');
