@@ -85,7 +85,8 @@ function editorEvents(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SECTION)) {
         s.status.setEnabled(readSettings().enable);
-        if (e.affectsConfiguration(`${SECTION}.modelPath`)) void loadPreferredModel(s);
+        if (e.affectsConfiguration(`${SECTION}.modelPath`))
+          void loadPreferredModel({ ...s, warn: (w) => (s.log.warn(w), void vscode.window.showWarningMessage(w)) });
         s.serving.setStateMemory(readSettings().primedStatesMB);
         if (['cache', 'cacheMaxMB', 'enable', 'training.exclude'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`)))
           s.indexer.schedule(() => indexRequest(s.folders), 500);
@@ -152,7 +153,11 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     log: perKeystroke,
   });
   const reports = new DocumentReporter(serving, { settings: readSettings, log: perKeystroke });
-  void loadPreferredModel({ context, models, storage });
+  const warnModel = (w: string) => {
+    log.warn(w);
+    void vscode.window.showWarningMessage(w);
+  };
+  void loadPreferredModel({ context, models, storage, warn: warnModel });
   const active = vscode.window.activeTextEditor;
   if (active?.document.languageId === 'python') reports.document(active.document, active.selection.active);
   status.setEnabled(readSettings().enable);

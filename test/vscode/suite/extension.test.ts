@@ -164,13 +164,19 @@ export function registerSuite(): void {
         const end = editor.document.lineAt(line).range.end;
         editor.selection = new vscode.Selection(end, end);
       };
-      // A jump, a pause (the background prime), then a completion request at the resting cursor.
-      jump(editor.document.positionAt(long.indexOf('def func_3_200')).line + 1);
-      await sleep(1500);
-      const before = (await diagnostics()).completionStepped.length;
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-      await sleep(700);
-      const primed = (await diagnostics()).completionStepped.slice(before);
+      // A jump, a pause (the background prime), then a completion request at the resting cursor. The worker also
+      // primes the whole document after it opens: a rest prime queued behind that on a busy machine can take longer
+      // than the first pause (seen once in five runs), so a second jump elsewhere gets a longer one.
+      const restAt = async (fn: string, pauseMs: number) => {
+        jump(editor.document.positionAt(long.indexOf(fn)).line + 1);
+        await sleep(pauseMs);
+        const before = (await diagnostics()).completionStepped.length;
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+        await sleep(700);
+        return (await diagnostics()).completionStepped.slice(before);
+      };
+      let primed = await restAt('def func_3_200', 1500);
+      if (primed.length > 0 && primed[0] > 1) primed = await restAt('def func_3_250', 4000);
       assert.ok(primed.length > 0, 'a completion ran');
       // Against a jump with no pause: the request primes the whole context window itself.
       jump(editor.document.positionAt(long.indexOf('def func_3_100')).line + 1);
@@ -259,6 +265,25 @@ export function registerSuite(): void {
       const stamp = fs.statSync(path.join(d.model!.dir, 'meta.json')).mtimeMs;
       await vscode.commands.executeCommand('lstmComplete.useCheckpoint', file);
       assert.equal(fs.statSync(path.join(d.model!.dir, 'meta.json')).mtimeMs, stamp, 'the same file is not imported twice');
+      // lstmComplete.modelPath may name the .keras file too; a broken one leaves the bundled model serving.
+      const modelAfter = async (want: (m: Diagnostics['model']) => boolean) => {
+        for (let i = 0; i < 100; i++) {
+          const m = (await diagnostics()).model;
+          if (want(m)) return m;
+          await sleep(100);
+        }
+        return (await diagnostics()).model;
+      };
+      await vscode.commands.executeCommand('lstmComplete.useBundledModel');
+      await config().update('modelPath', file, vscode.ConfigurationTarget.Global);
+      const viaSetting = await modelAfter((m) => m?.dir === d.model!.dir);
+      assert.equal(viaSetting?.dir, d.model!.dir, 'modelPath naming the .keras file serves its import');
+      const broken = path.join(path.dirname(model), 'broken.keras');
+      fs.writeFileSync(broken, 'PK\u0003\u0004 not a zip');
+      await config().update('modelPath', broken, vscode.ConfigurationTarget.Global);
+      const fallback = await modelAfter((m) => m?.source === 'bundled');
+      assert.equal(fallback?.source, 'bundled', 'a broken .keras leaves the bundled model serving');
+      await config().update('modelPath', undefined, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('lstmComplete.useCheckpoint', model);
     });
 
