@@ -1,6 +1,5 @@
 /** `lstm-complete export-keras`: a checkpoint as a Keras 3 `.keras` file in the seed's layout. */
-import * as fs from 'fs';
-import { COMMON_OPTIONS, parse, UsageError } from './args';
+import { COMMON_OPTIONS, parse, UsageError, guardReportFiles } from './args';
 import { loadCheckpoint } from '../model/checkpoint';
 import { exportKeras } from '../model/keras/keras-export';
 import { replaceFileDurably } from '../util/durable-write';
@@ -25,9 +24,7 @@ export async function runExportKeras(argv: string[]): Promise<number> {
   if (!v.model || !v.out) throw new UsageError('--model DIR and --out FILE.keras are required');
   const out = v.out as string;
   if (!out.endsWith('.keras')) throw new UsageError('--out must name a .keras file (Keras 3 loads archives by that extension)');
-  const existing = fs.statSync(out, { throwIfNoEntry: false });
-  if (existing?.isDirectory()) throw new UsageError(`--out ${out} is a folder`);
-  if (existing && !v.force) throw new UsageError(`--out ${out} exists; --force replaces it`);
+  guardReportFiles(v, [out], '--out');
   const ck = loadCheckpoint(v.model as string);
   const bytes = await exportKeras(ck.weights, { checkpoint: ck.meta.name, checkpoint_weights_sha256: ck.meta.weightsSha256 });
   // Whole or not at all: a full disk leaves the old file (or none), never a truncated archive.

@@ -29,6 +29,11 @@ export interface ImportOptions {
   timeoutMs?: number;
 }
 
+/** Whether `p` names a Keras file to import (a `.keras` or `.h5` file), not a checkpoint folder. */
+export function isKerasFile(p: string): boolean {
+  return /\.(keras|h5)$/i.test(p) && Boolean(fs.statSync(p, { throwIfNoEntry: false })?.isFile());
+}
+
 /** The folder a file imports into: its name and the first 12 hex digits of its SHA-256. */
 export function importFolder(root: string, file: string): string {
   const hash = createHash('sha256');

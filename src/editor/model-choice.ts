@@ -3,13 +3,12 @@
  * this workspace (a checkpoint, the bundled model, or the workspace's trained model), else the workspace's trained
  * model, else the bundled one. The choice is stored in the workspace's state under one key.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import type * as vscode from 'vscode';
 import type { ModelManager } from './model-manager';
 import type { WorkspaceStorage } from './storage';
 import { readSettings } from './settings';
-import { importKerasFile, VocabularyNeeded } from './keras-file-import';
+import { importKerasFile, isKerasFile, VocabularyNeeded } from './keras-file-import';
 
 const MODEL_CHOICE_KEY = 'lstmComplete.modelChoice';
 
@@ -26,7 +25,7 @@ interface Deps {
  * first, once per file, as Choose Checkpoint's import does; undefined when that fails (the bundled model then serves).
  */
 async function settingCheckpoint(p: string, s: Deps): Promise<string | undefined> {
-  if (!/\.(keras|h5)$/i.test(p) || !fs.statSync(p, { throwIfNoEntry: false })?.isFile()) return p;
+  if (!isKerasFile(p)) return p;
   try {
     return (await importKerasFile(p, { root: s.storage.importedRoot })).dir;
   } catch (e) {

@@ -67,7 +67,7 @@ describe('lstm-complete import-keras / export-keras', function () {
       [['import-keras', file, '--out', path.join(root, 'o3'), '--vocab', 'aé'], 2, /--vocab: .*never keeps/],
       [['import-keras', file, '--out', path.join(root, 'o4')], 1, /x\.keras is not a readable zip archive/],
       [['export-keras', '--model', model, '--out', path.join(root, 'o5.h5')], 2, /must name a \.keras file/],
-      [['export-keras', '--model', model, '--out', file], 2, /exists; --force replaces it/],
+      [['export-keras', '--model', model, '--out', file], 2, /--out would replace .*x\.keras; add --force/],
       [['export-keras', '--model', path.join(root, 'none'), '--out', path.join(root, 'o6.keras')], 1, /does not exist/],
     ];
     for (const [args, status, re] of cases) {

@@ -1,12 +1,11 @@
 /** Which model completes: Choose Checkpoint (with its Keras import), Use Bundled Model, and the scripted useCheckpoint. */
 import * as vscode from 'vscode';
-import * as fs from 'fs';
 import * as path from 'path';
 import { BUNDLED_MODEL_NAME } from '../../model/model-store';
 import { readCheckpointMeta, RunOutcome } from '../../model/checkpoint';
 import { useModel } from '../model-choice';
 import { historyLabel, outcomeWords } from '../checkpoint-labels';
-import { importedCheckpoints, importKerasFile, VocabularyNeeded } from '../keras-file-import';
+import { importedCheckpoints, importKerasFile, isKerasFile, VocabularyNeeded } from '../keras-file-import';
 import type { ActiveModel, ModelManager } from '../model-manager';
 import type { WorkspaceStorage } from '../storage';
 import { afterLoad } from './register';
@@ -37,9 +36,9 @@ async function chooseCheckpoint(d: ModelCommandDeps) {
           },
         ]
       : []),
-    ...d.storage.history().map((d) => {
-      const h = historyLabel(path.basename(d));
-      return { label: `$(history) ${h.when}`, description: `${outcomeWords(outcomeAt(d)) ?? h.what}${mark(d)}`, dir: d };
+    ...d.storage.history().map((dir) => {
+      const h = historyLabel(path.basename(dir));
+      return { label: `$(history) ${h.when}`, description: `${outcomeWords(outcomeAt(dir)) ?? h.what}${mark(dir)}`, dir };
     }),
     ...importedCheckpoints(d.storage.importedRoot).map((dir) => ({
       label: `$(file-binary) ${importedLabel(dir)}`,
@@ -139,7 +138,7 @@ export function registerModelCommands(d: ModelCommandDeps): vscode.Disposable[] 
     reg('lstmComplete.chooseCheckpoint', () => chooseCheckpoint(d)),
     // A .keras or .h5 file is imported into the extension's storage first (as Choose Checkpoint's import does).
     reg('lstmComplete.useCheckpoint', async (dir: string) => {
-      if (!/\.(keras|h5)$/i.test(dir) || !fs.statSync(dir, { throwIfNoEntry: false })?.isFile()) return useModel(d, dir);
+      if (!isKerasFile(dir)) return useModel(d, dir);
       const imported = await importKeras(d, dir);
       return imported ? useModel(d, imported) : undefined;
     }),

@@ -4,12 +4,12 @@
  * inside a `.keras` archive, or a whole `.h5` file), and a hand-written reader of HDF5 would be a second, worse libhdf5.
  *
  * h5wasm is an ES module that finds its WebAssembly through import.meta.url, so it is not bundled: scripts/build.mjs
- * copies it to dist/h5wasm/ and it is imported from there (or from node_modules when running from source), on first use.
+ * copies it to dist/h5wasm/ and it is imported from there on first use, found as the bundled workers are.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { decodeFloat16 } from '../float16';
+import { findWorkerScript } from '../../util/worker-script';
 
 /** A dataset as read: its shape and its values as float32 (float16 and float64 converted), or no values when not a float. */
 export interface H5Dataset {
@@ -79,6 +79,8 @@ interface H5DatasetHandle extends H5Entity {
   attrs: Record<string, H5Attr>;
 }
 interface H5FileHandle extends H5GroupHandle {
+  /** Negative when libhdf5 could not open the file. */
+  file_id?: bigint;
   close(): void;
 }
 interface H5Runtime {
@@ -97,20 +99,9 @@ interface H5Runtime {
 let runtime: Promise<H5Runtime> | undefined;
 let fileCounter = 0;
 
-/** Where h5wasm's node build lies: beside the bundle (dist/h5wasm/), or in node_modules above this file. */
-export function h5wasmEntry(from = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    for (const candidate of [path.join(dir, 'h5wasm', 'hdf5_hl.js'), path.join(dir, 'node_modules', 'h5wasm', 'dist', 'node', 'hdf5_hl.js')]) {
-      if (fs.existsSync(candidate)) return candidate;
-    }
-    if (path.dirname(dir) === dir)
-      throw new Hdf5Error(`the HDF5 reader (h5wasm) is missing: neither dist/h5wasm/ nor node_modules/h5wasm was found above ${from}`);
-  }
-}
-
 async function loadRuntime(): Promise<H5Runtime> {
   // A specifier the bundler cannot see, so the import stays an import at run time (h5wasm is an ES module).
-  const url = pathToFileURL(h5wasmEntry()).href;
+  const url = pathToFileURL(findWorkerScript(path.join('h5wasm', 'hdf5_hl.js'))).href;
   // The namespace, not the default export: FS and Module are live bindings set once the WebAssembly is ready.
   const h5 = (await import(url)) as H5Runtime;
   await h5.ready;
@@ -138,9 +129,7 @@ async function withFile<T>(
     } catch (e) {
       throw new Hdf5Error(`is not an HDF5 file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
     }
-    if (mode === 'r' && (file as unknown as { file_id?: bigint }).file_id !== undefined && (file as unknown as { file_id: bigint }).file_id < 0n) {
-      throw new Hdf5Error('is not an HDF5 file');
-    }
+    if (mode === 'r' && file.file_id !== undefined && file.file_id < 0n) throw new Hdf5Error('is not an HDF5 file');
     const result = fn(file, rt);
     file.close();
     file = undefined;
@@ -190,7 +179,7 @@ export async function readHdf5(bytes: Uint8Array, limits: H5Limits): Promise<H5G
 }
 
 /** HDF5's format signature, at offset 0 (or 512, 1024, ... when a user block comes first; Keras writes none). */
-function isHdf5(bytes: Uint8Array): boolean {
+export function isHdf5(bytes: Uint8Array): boolean {
   const sig = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
   for (let base = 0; base + 8 <= bytes.length && base <= 1 << 20; base = base === 0 ? 512 : base * 2) {
     if (sig.every((b, i) => bytes[base + i] === b)) return true;

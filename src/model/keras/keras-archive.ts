@@ -6,6 +6,7 @@
  */
 import { unzipSync, zipSync } from 'fflate';
 import { MAX_JSON_BYTES } from '../output-folder';
+import { isHdf5 } from './hdf5';
 
 export const KERAS_CONFIG = 'config.json';
 export const KERAS_METADATA = 'metadata.json';
@@ -21,23 +22,20 @@ export class KerasFileError extends Error {
 export type KerasFile = { kind: 'keras3'; config: unknown; metadata: Record<string, unknown>; weights: Uint8Array } | { kind: 'h5'; weights: Uint8Array };
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46];
-
-function startsWith(bytes: Uint8Array, magic: number[]): boolean {
-  return magic.every((b, i) => bytes[i] === b);
-}
 
 /** Tells a `.keras` archive from an `.h5` file by their first bytes (a name can lie; the bytes cannot). */
 export function openKerasFile(bytes: Uint8Array): KerasFile {
-  if (startsWith(bytes, HDF5_MAGIC)) return { kind: 'h5', weights: bytes };
-  if (!startsWith(bytes, ZIP_MAGIC)) throw new KerasFileError('is neither a Keras 3 .keras archive (a zip) nor a Keras 2 .h5 file (HDF5)');
+  if (isHdf5(bytes)) return { kind: 'h5', weights: bytes };
+  if (!ZIP_MAGIC.every((b, i) => bytes[i] === b)) throw new KerasFileError('is neither a Keras 3 .keras archive (a zip) nor a Keras 2 .h5 file (HDF5)');
   const limits: Record<string, number> = { [KERAS_CONFIG]: MAX_JSON_BYTES, [KERAS_METADATA]: 1 << 20, [KERAS_WEIGHTS]: MAX_WEIGHTS_BYTES };
   let entries: Record<string, Uint8Array>;
+  const names: string[] = [];
   try {
     entries = unzipSync(bytes, {
       // Only the three entries are inflated, and none whose stated size is over its bound (a zip bomb states a small
       // size or a huge one: the inflated length is checked against the stated one below).
       filter: (f) => {
+        names.push(f.name);
         const limit = limits[f.name];
         if (limit === undefined) return false;
         if (f.originalSize > limit) throw new KerasFileError(`has a ${f.name} of ${f.originalSize} bytes, more than this build reads (${limit})`);
@@ -54,9 +52,7 @@ export function openKerasFile(bytes: Uint8Array): KerasFile {
   const weights = entries[KERAS_WEIGHTS];
   if (!weights) {
     const npz = 'model.weights.npz';
-    throw new KerasFileError(
-      `holds no ${KERAS_WEIGHTS}${unzipNames(bytes).includes(npz) ? ` (its weights are in ${npz}, which this build does not read)` : ''}`,
-    );
+    throw new KerasFileError(`holds no ${KERAS_WEIGHTS}${names.includes(npz) ? ` (its weights are in ${npz}, which this build does not read)` : ''}`);
   }
   return {
     kind: 'keras3',
@@ -64,16 +60,6 @@ export function openKerasFile(bytes: Uint8Array): KerasFile {
     metadata: (parseJson(entries[KERAS_METADATA], KERAS_METADATA, false) ?? {}) as Record<string, unknown>,
     weights,
   };
-}
-
-function unzipNames(bytes: Uint8Array): string[] {
-  const names: string[] = [];
-  try {
-    unzipSync(bytes, { filter: (f) => (names.push(f.name), false) });
-  } catch {
-    /* the names seen so far */
-  }
-  return names;
 }
 
 function parseJson(bytes: Uint8Array | undefined, name: string, required: boolean): unknown {

@@ -6,7 +6,7 @@
  * the unknown symbol's weights go in a group Keras never reads (keras-extra.ts).
  */
 import type { ModelWeights } from '../architecture';
-import { UNKNOWN_INDEX, VOCAB_SIZE } from '../vocab';
+import { UNKNOWN_INDEX, VOCAB_SIZE, charToIndex } from '../vocab';
 import { H5Group, dataset, group, writeHdf5 } from './hdf5';
 import { writeKerasArchive } from './keras-archive';
 import { seedLayerNames, sequentialConfig } from './keras-config';
@@ -23,20 +23,13 @@ function containerName(base: string, i: number): string {
   return i ? `${base}_${i}` : base;
 }
 
-/** Which of our vocabulary's indices each of the seed's indices is (ours minus the unknown symbol, in order). */
-function seedRowsOfOurs(): number[] {
-  const rows: number[] = [];
-  for (let j = 0; j < VOCAB_SIZE; j++) if (j !== UNKNOWN_INDEX) rows.push(j);
-  if (rows.length !== SEED_ALL_CHARS.length) throw new Error('the seed vocabulary and ours disagree in size');
-  return rows;
-}
-
 /** The H5 tree of `model.weights.h5`: groups and datasets at the paths Keras gives them. */
 export function kerasWeightsTree(w: ModelWeights, extra: Record<string, string> = {}): H5Group {
   const { spec } = w;
   const dim = spec.embeddingDim;
   const units = spec.lstmUnits[spec.lstmUnits.length - 1];
-  const rows = seedRowsOfOurs();
+  // Our index of each of the seed's characters, in the seed's order.
+  const rows = SEED_ALL_CHARS.map(charToIndex);
   const v = rows.length;
   const embedding = new Float32Array(v * dim);
   const kernel = new Float32Array(units * v);

@@ -49,8 +49,7 @@ export async function importKeras(bytes: Uint8Array, fileName: string, vocab?: s
   const { config, kerasVersion } = configOf(file, root);
   const facts = checkConfig(config);
   if (facts.refusal) throw new KerasImportError(`cannot be imported: ${facts.refusal}`);
-  const { layout, groups } = weightGroups(root);
-  const found = findLayers(layout, groups);
+  const found = findLayers(weightGroups(root));
 
   const [seedRows, dim] = found.embedding.shape;
   const seedChars = resolveSeedVocab(seedRows, vocab);

@@ -26,15 +26,12 @@ export interface FoundArray {
 /** One layer's (or object's) variables, in the order Keras saved them. */
 export interface WeightGroup {
   path: string;
-  /** The layer's name where the file records it. */
-  name?: string;
   arrays: FoundArray[];
 }
 
 export interface FoundLayers {
-  layout: 'keras3' | 'keras2';
   embedding: FoundArray;
-  lstm: { kernel: FoundArray; recurrentKernel: FoundArray; bias: FoundArray; path: string; name?: string }[];
+  lstm: { kernel: FoundArray; recurrentKernel: FoundArray; bias: FoundArray }[];
   denseKernel: FoundArray;
   denseBias: FoundArray;
   /** The float types the weights were stored in (float16 for a model saved under a float16 policy). */
@@ -69,15 +66,13 @@ function stringList(v: unknown): string[] | undefined {
 }
 
 /** Every group of variables in the file: Keras 3 `vars` groups and Keras 2 groups with `weight_names`. */
-export function weightGroups(root: H5Group): { layout: 'keras3' | 'keras2'; groups: WeightGroup[] } {
+export function weightGroups(root: H5Group): WeightGroup[] {
   const groups: WeightGroup[] = [];
-  let keras2 = false;
   const visit = (g: H5Group, path: string) => {
     const names = stringList(g.attrs.weight_names);
     if (names) {
-      keras2 = true;
       const arrays = names.map((n) => asArray(child(g, n), `${path}/${n}`)).filter((a): a is FoundArray => !!a);
-      if (arrays.length && arrays.length === names.length) groups.push({ path, name: path.split('/').pop(), arrays });
+      if (arrays.length && arrays.length === names.length) groups.push({ path, arrays });
     }
     for (const [name, c] of g.children) {
       if (c.kind !== 'group') continue;
@@ -89,13 +84,12 @@ export function weightGroups(root: H5Group): { layout: 'keras3' | 'keras2'; grou
           const a = asArray(c.children.get(String(i)), `${at}/${i}`);
           if (a) arrays.push(a);
         }
-        const layerName = typeof c.attrs.name === 'string' ? c.attrs.name : undefined;
-        if (arrays.length) groups.push({ path, name: layerName, arrays });
+        if (arrays.length) groups.push({ path, arrays });
       } else visit(c, at);
     }
   };
   visit(root, '');
-  return { layout: keras2 ? 'keras2' : 'keras3', groups };
+  return groups;
 }
 
 /** "lstm" < "lstm_1" < "lstm_2" < "lstm_10", segment by segment: the order Keras numbers repeated names in. */
@@ -125,7 +119,7 @@ function isLstmCell(g: WeightGroup): boolean {
  * The design's layers among `groups`: one chain embedding -> LSTM x N -> dense. Where shapes allow more than one chain
  * (an embedding as wide as the units), the file's own order of the LSTMs decides.
  */
-export function findLayers(layout: 'keras3' | 'keras2', groups: WeightGroup[]): FoundLayers {
+export function findLayers(groups: WeightGroup[]): FoundLayers {
   const ordered = [...groups].sort((a, b) => naturalCompare(a.path, b.path));
   const embeddings = ordered.filter((g) => g.arrays.length === 1 && is2d(g.arrays[0]));
   const cells = ordered.filter(isLstmCell);
@@ -168,9 +162,8 @@ export function findLayers(layout: 'keras3' | 'keras2', groups: WeightGroup[]): 
   const arr = (g: WeightGroup, i: number) => g.arrays[i];
   const all = [arr(chosen.embedding, 0), ...chosen.lstm.flatMap((g) => g.arrays), ...chosen.dense.arrays];
   return {
-    layout,
     embedding: arr(chosen.embedding, 0),
-    lstm: chosen.lstm.map((g) => ({ kernel: arr(g, 0), recurrentKernel: arr(g, 1), bias: arr(g, 2), path: g.path, name: g.name })),
+    lstm: chosen.lstm.map((g) => ({ kernel: arr(g, 0), recurrentKernel: arr(g, 1), bias: arr(g, 2) })),
     denseKernel: arr(chosen.dense, 0),
     denseBias: arr(chosen.dense, 1),
     dtypes: [...new Set(all.map((a) => a.dtype))],
