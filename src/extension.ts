@@ -72,7 +72,7 @@ function indexRequest(folders: string[]) {
 
 /** The editor events the extension follows: what is on screen (reported for priming), saves (the index), settings changes. */
 function editorEvents(
-  s: Pick<ExtensionState, 'serving' | 'reports' | 'indexer' | 'folders' | 'status' | 'log' | 'context' | 'models' | 'storage'>,
+  s: Pick<ExtensionState, 'serving' | 'reports' | 'indexer' | 'folders' | 'status' | 'log' | 'context' | 'models' | 'storage'> & { warn: (w: string) => void },
 ): vscode.Disposable[] {
   return [
     vscode.workspace.onDidCloseTextDocument((d) => s.serving.close(d.uri.toString())),
@@ -85,8 +85,7 @@ function editorEvents(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SECTION)) {
         s.status.setEnabled(readSettings().enable);
-        if (e.affectsConfiguration(`${SECTION}.modelPath`))
-          void loadPreferredModel({ ...s, warn: (w) => (s.log.warn(w), void vscode.window.showWarningMessage(w)) });
+        if (e.affectsConfiguration(`${SECTION}.modelPath`)) void loadPreferredModel(s);
         s.serving.setStateMemory(readSettings().primedStatesMB);
         if (['cache', 'cacheMaxMB', 'enable', 'training.exclude'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`)))
           s.indexer.schedule(() => indexRequest(s.folders), 500);
@@ -130,12 +129,14 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
   const report = new ReportPanel();
   const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const storage = new WorkspaceStorage(context.globalStorageUri.fsPath, folders);
+  // A problem with a model the user named: in the log and in front of them.
+  const warn = (w: string) => {
+    log.warn(w);
+    void vscode.window.showWarningMessage(w);
+  };
   const models = new ModelManager({
     log: (l) => log.info(l),
-    warn: (w) => {
-      log.warn(w);
-      void vscode.window.showWarningMessage(w);
-    },
+    warn,
     changed: (m) => status.setModel(m),
     serve: (weights, threshold) => serving.setModel(weights, threshold),
   });
@@ -153,11 +154,7 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     log: perKeystroke,
   });
   const reports = new DocumentReporter(serving, { settings: readSettings, log: perKeystroke });
-  const warnModel = (w: string) => {
-    log.warn(w);
-    void vscode.window.showWarningMessage(w);
-  };
-  void loadPreferredModel({ context, models, storage, warn: warnModel });
+  void loadPreferredModel({ context, models, storage, warn });
   const active = vscode.window.activeTextEditor;
   if (active?.document.languageId === 'python') reports.document(active.document, active.selection.active);
   status.setEnabled(readSettings().enable);
@@ -168,7 +165,7 @@ export function activate(context: vscode.ExtensionContext): { state: () => Exten
     status,
     vscode.languages.registerInlineCompletionItemProvider({ language: 'python' }, provider),
     vscode.languages.registerCompletionItemProvider({ language: 'python' }, new ModelWordSuggestions(provider, readSettings)),
-    ...editorEvents(state),
+    ...editorEvents({ ...state, warn }),
     { dispose: () => indexer.dispose() },
     { dispose: () => serving.dispose() },
     ...registerTrainingCommands({ training, report, models, folders }),
