@@ -20,6 +20,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
+import { pyFiles } from './python-files.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -50,22 +51,6 @@ fs.mkdirSync(debian, { recursive: true });
 for (const name of names) {
   const r = spawnSync('bash', [path.join(repo, 'scripts/fetch-debian-packages.sh'), debian, name], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
   if (r.status !== 0) console.error(`skipped ${name}: ${r.stderr.trim().split('\n').pop()}`);
-}
-
-// Vendored copies are other projects (some of them reserved for evaluation, e.g. a vendored PyYAML or six).
-const SKIP = new Set(['test', 'tests', 'testing', '__pycache__', 'site-packages', 'dist-packages', 'vendor', '_vendor', 'vendored', 'extern', '_extern']);
-function pyFiles(root) {
-  const out = [];
-  const walk = (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP.has(e.name)) walk(p);
-      } else if (e.isFile() && e.name.endsWith('.py')) out.push(p);
-    }
-  };
-  walk(root);
-  return out;
 }
 
 const seen = new Set();

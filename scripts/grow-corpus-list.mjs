@@ -17,6 +17,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { createRequire } from 'module';
 import { fileURLToPath } from 'url';
+import { pyFiles } from './python-files.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { copyrightClass } = createRequire(import.meta.url)(path.join(repo, 'dist/scripts/debian-licence.js'));
@@ -75,18 +76,9 @@ const candidates = names
   .sort((a, b) => (sizes.get(b)?.installed ?? 0) - (sizes.get(a)?.installed ?? 0));
 console.error(`${candidates.length} candidates (of ${names.length} not yet decided); trying up to ${max}`);
 
-const SKIP = new Set(['test', 'tests', 'testing', '__pycache__', 'vendor', '_vendor', 'vendored', 'extern', '_extern']);
+/** The Python the corpus would take from an unpacked package (before its cap and deduplication). */
 function pythonChars(root) {
-  let chars = 0;
-  const walk = (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory() && !SKIP.has(e.name)) walk(p);
-      else if (e.isFile() && e.name.endsWith('.py')) chars += fs.statSync(p).size;
-    }
-  };
-  if (fs.existsSync(root)) walk(root);
-  return chars;
+  return fs.existsSync(root) ? pyFiles(root).reduce((sum, f) => sum + fs.statSync(f).size, 0) : 0;
 }
 
 let kept = 0;

@@ -27,6 +27,7 @@ import { fileURLToPath } from 'url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { shipVerdict } = createRequire(import.meta.url)(path.join(repo, 'dist/scripts/ship-verdict.js'));
+const { shardIdsIn } = createRequire(import.meta.url)(path.join(repo, 'dist/scripts/corpus-shards.js'));
 const cli = path.join(repo, 'dist/cli.js');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -227,7 +228,7 @@ if (args.includes('--ship') && verdict.ship) {
   // The shard the run read (its corpus roots end in the shard's id: continue-on-device.sh) joins the shipped model's
   // ledger, so the next call's pick-shard.mjs goes on to the next one.
   const roots = JSON.stringify(JSON.parse(fs.readFileSync(path.join(ckpt, 'meta.json'), 'utf8')).corpus?.roots ?? []);
-  const ids = [...new Set(roots.match(/\bs\d{2,}-[0-9a-f]{8}\b/g) ?? [])];
+  const ids = [...new Set(shardIdsIn(roots))];
   const day = new Date().toISOString().slice(0, 10);
   if (ids.length) fs.appendFileSync(path.join(repo, 'models/python/SHARDS-READ'), ids.map((id) => `shard ${id} ${day}\n`).join(''));
   if (ids.length) log(`models/python/SHARDS-READ: read ${ids.join(', ')}`);

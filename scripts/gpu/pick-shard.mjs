@@ -42,12 +42,9 @@ const shards = assignShards(
 );
 const fromMeta = path.join(opt('--from', path.join(repo, '.gpu/from')), 'meta.json');
 const continued = fs.existsSync(fromMeta) ? shardIdsIn(JSON.stringify(JSON.parse(fs.readFileSync(fromMeta, 'utf8')).corpus?.roots ?? [])) : [];
-const next = nextShard(shards, [...ledger.ids, ...continued]);
-const summary = {
-  shards: shards.length,
-  read: shards.length - shards.filter((s) => nextShard([s], [...ledger.ids, ...continued])).length,
-  next,
-};
+const readIds = new Set([...ledger.ids, ...continued]);
+const next = nextShard(shards, readIds);
+const summary = { shards: shards.length, read: shards.filter((s) => readIds.has(s.id)).length, next };
 if (args.includes('--json')) process.stdout.write(JSON.stringify(summary) + '\n');
 if (!next) {
   console.error(`every one of the ${shards.length} shards has been read: grow the corpus (scripts/grow-corpus-list.mjs)`);
