@@ -88,6 +88,7 @@ const lineState = (page) =>
   page.evaluate(() => {
     const where = document.querySelector('[id="status.editor.selection"]')?.textContent ?? '';
     const col = Number(/Col (\d+)/.exec(where)?.[1] ?? 0) - 1;
+    const ln = Number(/Ln (\d+)/.exec(where)?.[1] ?? 0);
     const cursor = document.querySelector('.monaco-editor .cursors-layer .cursor');
     const top = cursor?.style.top;
     const line = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].find((l) => l.style.top === top);
@@ -103,8 +104,24 @@ const lineState = (page) =>
     if (line) walk(line, false);
     const widget = document.querySelector('.monaco-editor .suggest-widget.visible');
     const selected = widget?.querySelector('.monaco-list-row.focused')?.textContent ?? undefined;
-    return { chars, col, suggest: Boolean(widget), selected };
+    return { chars, col, ln, suggest: Boolean(widget), selected };
   });
+
+/**
+ * The line state once the status bar shows the cursor on line `ln` (1-based) and, when given, at column `col`
+ * (0-based). The status bar follows the cursor a moment later, and on a loaded machine a column read just after Enter
+ * was the line above's: the indentation fix then pressed Backspace into that line and erased its end (CI, 2026-12-07:
+ * `(dependency, target)` typed, `(dependency, )` saved). Waiting for it keeps the user's reading of the screen true;
+ * a cursor that never gets there means the editor's text left the task, said at once.
+ */
+async function settledState(page, ln, col) {
+  let st;
+  for (const t0 = Date.now(); Date.now() - t0 < 5000; await sleep(10)) {
+    st = await lineState(page);
+    if (st.ln === ln && (col === undefined || st.col === col)) return st;
+  }
+  throw new Error(`the cursor stayed at line ${st.ln}, column ${st.col + 1}; the task is at line ${ln}${col === undefined ? '' : `, column ${col + 1}`}`);
+}
 
 /**
  * The replay's own model of VS Code's indentation (src/replay/vscode-editor.ts, built to dist/scripts/): the unit of
@@ -143,6 +160,8 @@ async function typeTaskDefaults(page, task) {
     const end = all.indexOf('\n', abs);
     return { line: all.slice(start, end < 0 ? all.length : end), inLine: abs - start };
   };
+  const beforeLines = task.before.split('\n').length;
+  const lineNo = (i) => beforeLines + (text.slice(0, i).match(/\n/g)?.length ?? 0);
   // The task starts at a line start: its indentation is put there as the text above left it (not counted).
   const first = /^[ \t]*/.exec(text)[0];
   if (first) await page.keyboard.insertText(first);
@@ -150,9 +169,11 @@ async function typeTaskDefaults(page, task) {
   let last = Date.now();
   while (at < text.length) {
     await sleep(Math.max(0, last + KEY_MS - Date.now()));
-    const st = await lineState(page);
-    const ghostIdx = st.chars.map((c, i) => (c.ghost ? i : -1)).filter((i) => i >= 0);
     const { line, inLine } = lineOf(at);
+    // Only the line's number is waited for on a blank line (it keeps the indentation VS Code gave it) and where a tab
+    // comes before the cursor (VS Code's columns count it as its width).
+    const st = await settledState(page, lineNo(at), !line.trim() || line.slice(0, inLine).includes('\t') ? undefined : inLine);
+    const ghostIdx = st.chars.map((c, i) => (c.ghost ? i : -1)).filter((i) => i >= 0);
     let took = false;
     if (ghostIdx.length) {
       shown++;
@@ -203,8 +224,7 @@ async function typeTaskDefaults(page, task) {
         const nl = text.indexOf('\n', at);
         const next = text.slice(at, nl < 0 ? text.length : nl);
         if (next.trim()) {
-          await sleep(50);
-          const gave = (await lineState(page)).col;
+          const gave = (await settledState(page, lineNo(at))).col;
           const want = /^[ \t]*/.exec(next)[0].length;
           const k = indentKeys(gave, want, unit);
           keys += k;
