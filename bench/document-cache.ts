@@ -1,5 +1,5 @@
 /**
- * node dist/bench/document-cache.js --data DIR [--data DIR...] [--model DIR] [--max-chars N] [--fit]
+ * node dist/bench/document-cache.js --data DIR [--data DIR...] [--model DIR] [--max-chars N] [--max-order N] [--gate JSON] [--fit]
  * Nats per character of the LSTM alone and mixed with the completion cache (src/completion/document-cache.ts,
  * weighed by the gate of src/completion/cache-mixture.ts), as a user typing each file sees it: the document
  * cache knows only the text before each character (the model's context window); the workspace cache also
@@ -8,6 +8,11 @@
  * --fit  also fits the gate's weights for nats/char on these positions (the document and the workspace
  *        predictions together; damped Newton steps) and prints them with the nats/char they reach: how
  *        GATE_WEIGHTS were chosen, on the tuning packages only.
+ * --max-order N  the longest context the cache compares (default the engine's, DEFAULT_CACHE_OPTIONS.maxOrder).
+ * --gate JSON    other gate weights to compare with GATE_WEIGHTS on the same positions.
+ * Also reported apart: the positions inside a name that only the workspace's other files know (the workspace
+ * match covers the whole name being typed; the document has no such match), where the cache must outvote an LSTM
+ * that never saw the name. A gate fitted for nats/char over all positions can lose them (2026-12-07).
  */
 import { parseArgs } from 'util';
 import { loadModelOrBundled } from '../src/model/model-store';
@@ -15,7 +20,7 @@ import { buildCorpus } from '../src/data/corpus';
 import { scorePositions } from '../src/completion/cache-scoring';
 import { DEFAULT_COMPLETION_SETTINGS } from '../src/completion/complete';
 import { gate, GATE_FEATURES, GATE_WEIGHTS, gateFeatures, vocabIndexOf } from '../src/completion/cache-mixture';
-import { CachePrediction } from '../src/completion/document-cache';
+import { CachePrediction, DEFAULT_CACHE_OPTIONS } from '../src/completion/document-cache';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +28,8 @@ const { values } = parseArgs({
     model: { type: 'string' },
     'max-chars': { type: 'string', default: '100000' },
     fit: { type: 'boolean', default: false },
+    'max-order': { type: 'string' },
+    gate: { type: 'string' },
   },
 });
 if (!values.data?.length) {
@@ -45,7 +52,12 @@ const t0 = Date.now();
 scorePositions(
   ck.weights,
   files,
-  { sources: { document: true, workspace: true }, contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars, maxChars: Number(values['max-chars']) },
+  {
+    sources: { document: true, workspace: true },
+    contextChars: DEFAULT_COMPLETION_SETTINGS.contextChars,
+    maxChars: Number(values['max-chars']),
+    matches: { ...DEFAULT_CACHE_OPTIONS, maxOrder: Number(values['max-order'] ?? DEFAULT_CACHE_OPTIONS.maxOrder) },
+  },
   (p) => {
     let max = 0;
     for (const q of p.probs) if (q > max) max = q;
@@ -162,6 +174,24 @@ const report: Record<string, unknown> = {
   },
   gate_weights: Object.fromEntries(GATE_FEATURES.map((f, i) => [f, GATE_WEIGHTS[i]])),
 };
+const WHOLE_NAME = GATE_FEATURES.indexOf('whole name');
+const namesElsewhere = sets.workspace.map((q, i) => (q && q.x[WHOLE_NAME] && !sets.document[i]?.x[WHOLE_NAME] ? q : undefined));
+const nameCount = namesElsewhere.filter(Boolean).length;
+/** Nats/char over only the positions `points` has (the others are left out, not scored by the LSTM). */
+const natsAt = (points: (Point | undefined)[], weight: (q: Point) => number) => {
+  const at = points.filter((q): q is Point => !!q);
+  return at.reduce((s, q) => s - Math.log((1 - weight(q)) * q.pLstm + weight(q) * q.pCache), 0) / Math.max(1, at.length);
+};
+const other: number[] | undefined = values.gate ? JSON.parse(values.gate) : undefined;
+report.names_only_other_files_know = {
+  positions: nameCount,
+  nats_per_char: {
+    lstm: r4(natsAt(namesElsewhere, () => 0)),
+    gate: r4(natsAt(namesElsewhere, (q) => gate(q.x))),
+    ...(other ? { other_gate: r4(natsAt(namesElsewhere, (q) => gate(q.x, other))) } : {}),
+  },
+};
+if (other) report.other_gate = { gate_weights: other, nats_per_char: { workspace_cache: r4(nats(sets.workspace, (q) => gate(q.x, other))) } };
 if (values.fit) {
   const all = [...sets.document, ...sets.workspace].filter((q): q is Point => !!q);
   const theta = fitGate(all);

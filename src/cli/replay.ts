@@ -53,7 +53,7 @@ Figures: savings = 1 - keystrokes/characters, shown rate, accepted share of show
 first-character accuracy, latency per request (p50/p95). --show N prints N of the suggestions accepted.
 Completion settings default to the editor's: --temperature (0 = search, the default), --threshold (the
 probability a suggestion must have of being exactly right; default the model's calibrated one, as the editor
-serves it, else 0.3), --multiline, --max-completion-chars, --context-chars;
+serves it, else 0.27), --multiline, --max-completion-chars, --context-chars;
 and, to try other decodings: --word-candidates N (document words weighed as completions of a name, 0 = none),
 --word-weight W (the LSTM's weight against word counts), --cache none|off|document|workspace (mix in what the
 document, or also the other files given, say comes next; the file being typed is never read ahead), --min-chars N, --boundary any|prefer-token, --length longest|gain|word-gain (the longest suggestion

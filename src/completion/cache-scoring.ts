@@ -9,7 +9,7 @@ import { ModelWeights } from '../model/architecture';
 import { LstmStepper } from '../inference/lstm-stepper';
 import { argmax, softmax } from '../inference/sampling';
 import { encode, normalizeText } from '../model/vocab';
-import { CachePrediction, DEFAULT_CACHE_OPTIONS, DocumentCache } from './document-cache';
+import { CacheOptions, CachePrediction, DEFAULT_CACHE_OPTIONS, DocumentCache } from './document-cache';
 import { mixInto, mixtureWeight } from './cache-mixture';
 import { TextIndex } from '../workspace-index/text-index';
 
@@ -38,6 +38,8 @@ export interface ScoringOptions {
   /** Characters before the position the document cache reads (the completion engine's context window). */
   contextChars: number;
   maxChars?: number;
+  /** The cache's match lengths (default the completion engine's). */
+  matches?: CacheOptions;
 }
 
 /** Calls `visit` for every scored character: all but the first of each file, as eval scores them. */
@@ -47,6 +49,7 @@ export function scorePositions(weights: ModelWeights, files: ScoredFile[], opts:
   const logits = new Float32Array(weights.spec.vocabSize);
   const probs = new Float64Array(weights.spec.vocabSize);
   const max = opts.maxChars ?? Infinity;
+  const cache = opts.matches ?? DEFAULT_CACHE_OPTIONS;
   let n = 0;
   for (const f of files) {
     if (n >= max) break;
@@ -65,8 +68,8 @@ export function scorePositions(weights: ModelWeights, files: ScoredFile[], opts:
         probs: p,
         char: text[i],
         index: codes[i],
-        document: opts.sources.document ? new DocumentCache(before, '', DEFAULT_CACHE_OPTIONS).predict('') : undefined,
-        workspace: workspace ? new DocumentCache(before, '', DEFAULT_CACHE_OPTIONS, { index: workspace, exclude: f.key }).predict('') : undefined,
+        document: opts.sources.document ? new DocumentCache(before, '', cache).predict('') : undefined,
+        workspace: workspace ? new DocumentCache(before, '', cache, { index: workspace, exclude: f.key }).predict('') : undefined,
       });
       n++;
     }

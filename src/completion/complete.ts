@@ -56,9 +56,10 @@ export interface CompletionSettings {
 }
 
 /**
- * The defaults were chosen by the completion replay (docs/completion-quality.md): on the tuning packages,
- * with the workspace cache and its fitted gate, threshold 0.3 and the gain rule saved nearly the most
- * keystrokes (39.3% vs 40.3% at 0.25) while keeping over 40% of the suggestions shown accepted (37% at 0.25).
+ * The defaults were chosen by the completion replay (docs/completion-quality.md): on the tuning packages, with the
+ * workspace cache and its fitted gate, the gain rule, and a threshold low enough to save the most keystrokes without
+ * lowering the share of shown suggestions accepted. 0.27 since the cache compares 128 characters (2026-12-07):
+ * that made suggestions surer, and 0.27 turns it into keystrokes at the accepted share 0.3 had before.
  */
 export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
   temperature: 0,
@@ -66,7 +67,7 @@ export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
   multiline: false,
   contextChars: 4000,
   minConfidence: 0.4,
-  confidenceThreshold: 0.3,
+  confidenceThreshold: 0.27,
   minChars: 2,
   boundary: 'prefer-token',
   length: 'gain',

@@ -13,10 +13,10 @@ import type { ReplayFile } from './tasks';
 import type { LineTally } from './metrics';
 
 /**
- * The thresholds tried, in order, from the starting model's (the bundled 0.3) up: a fine-tune is surer than its
+ * The thresholds tried, in order, from the starting model's (the bundled 0.27) up: a fine-tune is surer than its
  * start, never less, so it needs the same threshold or a higher one to be right as often.
  */
-export const CALIBRATION_THRESHOLDS = [0.3, 0.35, 0.4, 0.45, 0.5] as const;
+export const CALIBRATION_THRESHOLDS = [0.27, 0.3, 0.35, 0.4, 0.45, 0.5] as const;
 
 /** The share of the starting model's accepted share a threshold must keep to be chosen. */
 export const MIN_ACCEPTED_SHARE_RATIO = 0.9;

@@ -64,7 +64,7 @@ describe('cache mixture (how much the cache weighs against the LSTM)', () => {
 
   it('trusts a long match seen often with one continuation more than a short, ambiguous or workspace-only one', () => {
     const lstm = [0.6, 0.2, 0.2];
-    const strong = mixtureWeight(pred([['b', 4]], 20), lstm, abc);
+    const strong = mixtureWeight(pred([['b', 4]], 40), lstm, abc);
     assert.ok(strong > 0.8, `${strong}`);
     assert.ok(mixtureWeight(pred([['b', 1]], 4), lstm, abc) < strong - 0.3);
     assert.ok(
@@ -74,12 +74,21 @@ describe('cache mixture (how much the cache weighs against the LSTM)', () => {
             ['b', 2],
             ['c', 2],
           ],
-          20,
+          40,
         ),
         lstm,
         abc,
       ) < strong,
     );
-    assert.ok(mixtureWeight(pred([['b', 4]], 20, false), lstm, abc) < strong);
+    assert.ok(mixtureWeight(pred([['b', 4]], 40, false), lstm, abc) < strong);
+  });
+
+  it('trusts a copy more the longer it has gone on: a 100-character match over a 32-character one', () => {
+    // Matches run to 128 characters (document-cache.ts) so that a repeated line or block earns the weight that lets
+    // a suggestion reach its end.
+    const lstm = [0.6, 0.2, 0.2];
+    const long = mixtureWeight(pred([['b', 1]], 100), lstm, abc);
+    assert.ok(long > 0.85, `${long}`);
+    assert.ok(long > mixtureWeight(pred([['b', 1]], 32), lstm, abc) + 0.1);
   });
 });

@@ -17,8 +17,11 @@ import { sampleContext } from '../../src/inference/generation-limits';
 const SCRIPT = path.join(__dirname, '..', '..', 'dist', 'completion-worker.js');
 const weights = initWeights(makeSpec({ embeddingDim: 16, lstmUnits: [48, 48] }), 3);
 /** A workspace that says what follows `Widget(size=size, col`: the cache completes it even with random weights. */
-const WIDGETS = [1, 2, 3].map((i) => ({ key: `/ws/widgets_${i}.py`, text: `def make_${i}(size):\n    return Widget(size=size, colour="teal")\n` }));
-const WIDGET_PREFIX = 'w = Widget(size=size, col';
+const WIDGETS = [1, 2, 3].map((i) => ({
+  key: `/ws/widgets_${i}.py`,
+  text: `def make_${i}(size):\n    return make_widget(kind="square", size=size, colour="teal")\n`,
+}));
+const WIDGET_PREFIX = '    return make_widget(kind="square", size=size, col';
 
 /**
  * A long Python-like document: every line distinct, so nothing short-circuits the stepping. With `defs` false

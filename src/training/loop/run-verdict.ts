@@ -76,7 +76,7 @@ function figures(v: Omit<RunVerdict, 'message' | 'details' | 'switched'>, calibr
     parts.push(`keystrokes saved ${(v.keystrokesBefore * 100).toFixed(1)}% → ${(v.keystrokesAfter * 100).toFixed(1)}%`);
   if (calibrated && v.thresholdAfter !== undefined)
     parts.push(
-      `the new model shows a suggestion when it is at least ${pct(v.thresholdAfter)} sure it is right (calibrated for it; the old one: ${pct(v.thresholdBefore ?? 0.3)})`,
+      `the new model shows a suggestion when it is at least ${pct(v.thresholdAfter)} sure it is right (calibrated for it; the old one: ${pct(v.thresholdBefore ?? 0.27)})`,
     );
   return parts.length ? `On ${HELD_OUT}: ${parts.join(', ')}.` : '';
 }

@@ -110,7 +110,7 @@ describe('run verdict (the switch rule, in words)', () => {
   it('a calibrated threshold is in the report, not in the notification', () => {
     const calibration = { confidenceThreshold: 0.5, minAcceptedShare: 0.4, chars: 2000, tried: [] };
     const v = runVerdict({ ...won, history: [rec(0.89, 0.76)], startKeystrokeSavings: 0.3, keystrokeSavings: 0.34, threshold: 0.5, calibration });
-    assert.match(v.details, /at least 50% sure it is right \(calibrated for it; the old one: 30%\)/);
+    assert.match(v.details, /at least 50% sure it is right \(calibrated for it; the old one: 27%\)/);
     assert.doesNotMatch(v.message, /sure|threshold/);
     assert.equal(v.thresholdAfter, 0.5);
   });
