@@ -72,15 +72,14 @@ scorePositions(
   },
 );
 
+/** −ln of the mixture's probability of the true character at one position, the cache weighing `w`. */
+const mixedNats = (q: Point, w: number): number => -Math.log((1 - w) * q.pLstm + w * q.pCache);
+
 /** Nats/char over all positions, the LSTM alone where the cache has nothing. */
 function nats(points: (Point | undefined)[], weight: (q: Point) => number): number {
   let sum = 0;
   points.forEach((q, i) => {
-    if (!q) sum -= Math.log(lstmOnly[i]);
-    else {
-      const w = weight(q);
-      sum -= Math.log((1 - w) * q.pLstm + w * q.pCache);
-    }
+    sum += q ? mixedNats(q, weight(q)) : -Math.log(lstmOnly[i]);
   });
   return sum / lstmOnly.length;
 }
@@ -89,11 +88,7 @@ function nats(points: (Point | undefined)[], weight: (q: Point) => number): numb
 function fitGate(points: Point[], iterations = 40): number[] {
   const d = GATE_FEATURES.length;
   let theta = new Array<number>(d).fill(0);
-  const loss = (th: number[]) =>
-    points.reduce((s, q) => {
-      const w = gate(q.x, th);
-      return s - Math.log((1 - w) * q.pLstm + w * q.pCache);
-    }, 0);
+  const loss = (th: number[]) => points.reduce((s, q) => s + mixedNats(q, gate(q.x, th)), 0);
   let current = loss(theta);
   let damping = 1e-3;
   for (let it = 0; it < iterations; it++) {
@@ -180,7 +175,7 @@ const nameCount = namesElsewhere.filter(Boolean).length;
 /** Nats/char over only the positions `points` has (the others are left out, not scored by the LSTM). */
 const natsAt = (points: (Point | undefined)[], weight: (q: Point) => number) => {
   const at = points.filter((q): q is Point => !!q);
-  return at.reduce((s, q) => s - Math.log((1 - weight(q)) * q.pLstm + weight(q) * q.pCache), 0) / Math.max(1, at.length);
+  return at.reduce((s, q) => s + mixedNats(q, weight(q)), 0) / Math.max(1, at.length);
 };
 const other: number[] | undefined = values.gate ? JSON.parse(values.gate) : undefined;
 report.names_only_other_files_know = {
