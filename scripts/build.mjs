@@ -29,6 +29,8 @@ const entries = {
   'scripts/debian-licence': 'src/data/debian-licence.ts',
   // VS Code's editor as the replay models it, for the real-editor replay's indentation keys (not shipped).
   'scripts/vscode-editor': 'src/replay/vscode-editor.ts',
+  // VS Code's Accept Next Word as the replay models it, for the ghost-text table's check of it (not shipped).
+  'scripts/accept-next-word': 'src/completion/accept-next-word.ts',
 };
 for (const f of fs.existsSync(path.join(root, 'bench')) ? fs.readdirSync(path.join(root, 'bench')) : []) {
   if (f.endsWith('.ts')) entries[`bench/${f.slice(0, -3)}`] = `bench/${f}`;

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
+import { createRequire } from 'module';
 import { repo, node24, codeServerDir, artifacts, ensureTools, tempDir, freePort, waitForPort, startGroup, launchBrowser, isolatedEnv } from './common.mjs';
 
 /**
@@ -44,6 +45,8 @@ const ROWS = [
   },
 ];
 const MODES = ['tab', 'word'];
+/** Accept Next Word presses whose reach was checked against the replay's model. */
+let wordChecks = 0;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const ghostText = (page) =>
@@ -72,6 +75,53 @@ const ghostAtCursor = (page) =>
     const cr = c.getBoundingClientRect();
     const gr = g.getBoundingClientRect();
     return Math.abs(cr.left - gr.left) < 4 && Math.abs(cr.top - gr.top) < 10;
+  });
+
+/**
+ * The ghost text's first part, as VS Code's Accept Next Word sees it: the ghost characters from the cursor on its line
+ * (up to the first character already in the line) and, when they reach the line's end, the lines a multi-line ghost
+ * text adds below.
+ */
+const ghostPartAtCursor = (page) =>
+  page.evaluate(() => {
+    const where = document.querySelector('[id="status.editor.selection"]')?.textContent ?? '';
+    const col = Number(/Col (\d+)/.exec(where)?.[1] ?? 0) - 1;
+    const top = document.querySelector('.monaco-editor .cursors-layer .cursor')?.style.top;
+    const charsOf = (root) => {
+      const chars = [];
+      const walk = (node, ghost) => {
+        if (node.nodeType === 3) for (const ch of node.textContent.replace(/\u00a0/g, ' ')) chars.push({ ch, ghost });
+        else {
+          const g = ghost || node.classList?.contains('ghost-text-decoration') || node.classList?.contains('ghost-text');
+          for (const c of node.childNodes) walk(c, g);
+        }
+      };
+      if (root) walk(root, false);
+      return chars;
+    };
+    const line = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].find(
+      (l) => l.style.top === top && !l.closest('.suggest-preview-text'),
+    );
+    const chars = charsOf(line);
+    let end = col;
+    while (end < chars.length && chars[end].ghost) end++;
+    let part = chars
+      .slice(col, end)
+      .map((c) => c.ch)
+      .join('');
+    if (end === chars.length) {
+      for (const l of [...document.querySelectorAll('.monaco-editor .suggest-preview-text .view-line')].sort(
+        (a, b) => parseFloat(a.style.top) - parseFloat(b.style.top),
+      )) {
+        part +=
+          '\n' +
+          charsOf(l)
+            .filter((c) => c.ghost)
+            .map((c) => c.ch)
+            .join('');
+      }
+    }
+    return part;
   });
 
 /**
@@ -156,14 +206,30 @@ async function runRow(page, dir, file, row, mode) {
     // Word by word: Accept Next Word while ghost text starts at the cursor; where it does not (its next part lies
     // beyond a closer already in the line, which Accept Next Word would jump over), the user types the next
     // character, overtyping the closer, as they would. Fails as soon as the text before the cursor is not what the
-    // user meant.
+    // user meant, or when a press takes other than what the replay's model of Accept Next Word says it takes
+    // (src/completion/accept-next-word.ts: the word user's and the realistic user's keys rest on it).
+    const { acceptNextWordLength } = createRequire(import.meta.url)(path.join(repo, 'dist', 'scripts', 'accept-next-word.js'));
+    let expected;
     for (let i = 0; i < 80; i++) {
       const { text, at } = await documentAndCursor(page, file);
       if (text.slice(0, at) !== row.intended.slice(0, at)) return { shown, got: text, ok: false };
+      if (expected && at - expected.from !== expected.chars) {
+        return {
+          shown,
+          got: text,
+          ok: false,
+          why: `Accept Next Word on ${JSON.stringify(expected.part)} took ${at - expected.from} characters; the replay's model says ${expected.chars}`,
+        };
+      }
+      if (expected) wordChecks++;
+      expected = undefined;
       if (text === row.intended) break;
       if (at >= row.intended.length) return { shown, got: text, ok: false };
-      if (await ghostAtCursor(page)) await page.keyboard.press('Control+ArrowRight');
-      else await page.keyboard.type(row.intended[at]);
+      if (await ghostAtCursor(page)) {
+        const part = await ghostPartAtCursor(page);
+        if (part) expected = { from: at, part, chars: acceptNextWordLength(part) };
+        await page.keyboard.press('Control+ArrowRight');
+      } else await page.keyboard.type(row.intended[at]);
       await sleep(250);
     }
   }
@@ -236,7 +302,9 @@ async function main() {
     if (fs.existsSync(path.join(dir, 'provider.log'))) fs.copyFileSync(path.join(dir, 'provider.log'), path.join(artifacts, 'ghost-table-provider.log'));
   }
   console.log(`ghost-text table under VS Code's default editor settings: ${ROWS.length * MODES.length - failed} passed, ${failed} failed`);
-  process.exitCode = failed ? 1 : 0;
+  // Every word-by-word row presses Accept Next Word at least once; none checked means the check itself broke.
+  console.log(`Accept Next Word: ${wordChecks} presses took what the replay's model says they take`);
+  process.exitCode = failed || !wordChecks ? 1 : 0;
 }
 
 main().catch((e) => {

@@ -10,6 +10,7 @@
  * ghost text does not stop in the middle of a name when a shorter, whole-token suggestion is as sure.
  */
 import { isNameChar } from '../python/names';
+import { acceptNextWordPieces } from './accept-next-word';
 
 export type BoundaryRule = 'any' | 'prefer-token';
 
@@ -69,10 +70,11 @@ export function confidenceCut(text: string, probabilities: ArrayLike<number>, ne
   return longest;
 }
 
-/** The pieces Accept Next Word takes, as ends: blanks then a name or number or a run of punctuation. */
+/** Where the pieces VS Code's Accept Next Word takes end (accept-next-word.ts). */
 function segmentEnds(text: string): number[] {
   const ends: number[] = [];
-  for (const m of text.matchAll(/[ \t]*(?:[A-Za-z0-9_]+|[^A-Za-z0-9_ \t\n]+)|\n/g)) ends.push(m.index + m[0].length);
+  let end = 0;
+  for (const piece of acceptNextWordPieces(text)) ends.push((end += piece.length));
   return ends;
 }
 

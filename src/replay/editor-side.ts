@@ -34,9 +34,15 @@ export class EditorSide {
     this.lineIndent = /^[ \t]*/.exec(start)![0].length;
   }
 
+  /**
+   * Whether the suggest widget stays shut: a suggestion taken with Tab is an edit, not typing, and VS Code opens the
+   * widget only as keys are typed (quick suggestions), so it is shut until the next typed character.
+   */
+  private widgetShut = false;
+
   /** The item the suggest widget selects after `text` (the document up to the cursor), if it is open. */
   widgetItem(text: string): string | undefined {
-    if (!/[A-Za-z0-9_]$/.test(text)) return undefined;
+    if (this.widgetShut || !/[A-Za-z0-9_]$/.test(text)) return undefined;
     this.words.addThrough(text);
     return suggestWidgetItem(text, this.words, lexAt(text));
   }
@@ -47,6 +53,7 @@ export class EditorSide {
     const ch = task.intended[at];
     const lineStart = text.lastIndexOf('\n') + 1;
     if (ch !== '\n') {
+      this.widgetShut = false;
       const lex = ch === '"' || ch === "'" ? lexAt(text) : { inString: null, inComment: false };
       this.line.type(ch, text.slice(lineStart), lex);
       return 0;
@@ -66,10 +73,16 @@ export class EditorSide {
     return keys;
   }
 
-  /** A suggestion was taken: the closers it replaced are gone; one that spans lines leaves none behind. */
+  /**
+   * A suggestion was taken: the closers it replaced are gone. The others stay after the cursor, which VS Code moves with
+   * them to the end of a suggestion that spans lines (its last line is then the cursor's, indented as the suggestion
+   * indents it).
+   */
   accepted(replaced: number, text: string): void {
     this.line.accept(replaced);
-    if (text.includes('\n')) this.line.pending = '';
+    this.widgetShut = true;
+    const nl = text.lastIndexOf('\n');
+    if (nl >= 0) this.lineIndent = /^[ \t]*/.exec(text.slice(nl + 1))![0].length;
   }
 }
 

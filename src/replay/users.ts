@@ -10,6 +10,7 @@
  */
 
 import { closersConsumedBy, LexState } from './vscode-editor';
+import { acceptNextWordPieces } from '../completion/accept-next-word';
 
 export interface Suggestion {
   text: string;
@@ -62,11 +63,6 @@ export function wholeAcceptLength(s: Suggestion, intended: string, at: number, l
   return intended.startsWith(s.text, at) ? k : 0;
 }
 
-/** The pieces accept-next-word takes one at a time: blanks, then one name or number or one run of punctuation. */
-export function wordSegments(text: string): string[] {
-  return text.match(/[ \t\n]*(?:[A-Za-z0-9_]+|[^A-Za-z0-9_ \t\n]+)|[ \t\n]+$/g) ?? [];
-}
-
 /** `pending`: how many leading characters of `lineSuffix` are closers the editor auto-inserted. */
 export type User = (s: Suggestion | undefined, intended: string, at: number, lineSuffix: string, pending?: number) => UserAction;
 
@@ -86,7 +82,7 @@ export const wordUser: User = (s, intended, at, lineSuffix, pending = 0) => {
   let best: UserAction = typeOne;
   let chars = 0;
   let keys = 0;
-  for (const seg of wordSegments(inserted)) {
+  for (const seg of acceptNextWordPieces(inserted)) {
     if (!intended.startsWith(seg, at + chars)) break;
     chars += seg.length;
     keys++;

@@ -36,13 +36,14 @@ class OracleSession implements CompletionSession {
   }
 }
 
-const settings = { ...DEFAULT_COMPLETION_SETTINGS, temperature: 0 };
-const oracle = (doc: string, prob?: number, wrongAfter?: number): Completer => {
+// Line by line unless a test asks for more (the editor's default is multi-line since 2026-12-08).
+const settings = { ...DEFAULT_COMPLETION_SETTINGS, temperature: 0, multiline: false };
+const oracle = (doc: string, prob?: number, wrongAfter?: number, multiline = false): Completer => {
   const s = new OracleSession(doc, prob, wrongAfter);
   return {
     name: 'oracle',
     async suggest(q) {
-      const r = await complete(s, { prefix: q.prefix, lineSuffix: q.lineSuffix, settings });
+      const r = await complete(s, { prefix: q.prefix, lineSuffix: q.lineSuffix, settings: { ...settings, multiline } });
       return r.outcome === 'ok' ? { text: r.text, replaceSuffix: r.replaceSuffix } : undefined;
     },
   };
@@ -61,6 +62,18 @@ describe('completion replay', () => {
     assert.equal(tab.figures.savings, Math.round((1 - keystrokes / tab.figures.chars) * 1e4) / 1e4);
     assert.equal(tab.figures.acceptedShare, 1);
     assert.equal(tab.figures.firstCharAccuracy, 1);
+  });
+
+  it('multi-line: a model that knows the rest of a block takes it in one Tab, up to a blank line or a dedent', async () => {
+    const tasks = typingTasks([{ relative: 'doc.py', text: DOC }]);
+    const [tab] = await replay(tasks, [oracle(DOC, 1, Infinity, true)], { editor: 'plain', users: ['tab'] });
+    // "import os" stops before the blank line (a completion never starts with a line break, nor ends with one): Tab,
+    // Enter, Enter. "def main(argv):" with its whole body (the file's end): Tab, Enter.
+    assert.equal(tab.figures.keystrokes, 5);
+    assert.equal(tab.figures.accepted, 2);
+    // In VS Code as shipped the same: the body brings its own indentation, and the last Enter's is what comes next.
+    const [vscode] = await replay(tasks, [oracle(DOC, 1, Infinity, true)], { editor: 'vscode', users: ['tab'] });
+    assert.equal(vscode.figures.keystrokes, 5);
   });
 
   it('files keystrokes line by line: two completers on the same tasks have the same lines, and the lines add up', async () => {
@@ -120,9 +133,10 @@ describe('completion replay', () => {
     // Tab: wrong until only "ue + gamma" (10 characters) is left: 22 typed, 1 Tab, 1 Enter.
     assert.equal(tab.figures.keystrokes, 24);
     assert.equal(tab.figures.accepted, 1);
-    // Word: "a" typed ("alpha_valueWRONG" is one wrong word), "lpha_value" taken, " =" taken, " " typed
-    // (" beta_valueWRONG"), "beta_value" taken, " + gamma" right as a whole (Tab), Enter: 7 keystrokes.
-    assert.equal(word.figures.keystrokes, 7);
+    // Word (VS Code's Accept Next Word pieces): "a" typed ("alpha_valueWRONG" is one wrong word), "lpha_value" taken,
+    // " " and "= " taken (" beta_valWRONG"), "beta_value" and " " taken ("beta_value +WRONG"), "+ gamma" right as a
+    // whole (Tab), Enter: 8 keystrokes.
+    assert.equal(word.figures.keystrokes, 8);
     assert.equal(word.figures.accepted, 4);
     assert.equal(word.figures.chars, doc.length);
   });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { tabUser, wholeAcceptLength, wordSegments, wordUser } from '../../src/replay/users';
+import { tabUser, wholeAcceptLength, wordUser } from '../../src/replay/users';
 
 describe('replay users', () => {
   const intended = 'os.path.join(root, name)\n';
@@ -18,11 +18,6 @@ describe('replay users', () => {
     assert.equal(wholeAcceptLength({ text: 'na)', replaceSuffix: 1 }, 'name', 0, ')'), 0);
   });
 
-  it('accept-next-word takes blanks and then one name or one run of punctuation', () => {
-    assert.deepEqual(wordSegments('path.join(root, x)'), ['path', '.', 'join', '(', 'root', ',', ' x', ')']);
-    assert.deepEqual(wordSegments('a  '), ['a', '  ']);
-  });
-
   it('the word user takes the correct leading words, one keystroke each, when that saves typing', () => {
     // "path.join(" is right, then the suggestion goes wrong: 4 segments, 10 characters.
     assert.deepEqual(wordUser({ text: 'path.join(dirname, x)', replaceSuffix: 0 }, intended, 3, ''), { advance: 10, keystrokes: 4, accepted: true });
@@ -30,5 +25,7 @@ describe('replay users', () => {
     assert.deepEqual(wordUser({ text: 'path.join', replaceSuffix: 0 }, intended, 3, ''), { advance: 9, keystrokes: 1, accepted: true });
     // Only a one-character word is right: accepting it saves nothing, so the user types.
     assert.deepEqual(wordUser({ text: '.x', replaceSuffix: 0 }, 'a.path', 1, ''), { advance: 1, keystrokes: 1, accepted: false });
+    // VS Code takes a blank before a word on its own: ` = value ` (right up to `+`) is four keys: ` `, `= `, `value`, ` `.
+    assert.deepEqual(wordUser({ text: ' = value + 1', replaceSuffix: 0 }, 'x = value - 1', 1, ''), { advance: 9, keystrokes: 4, accepted: true });
   });
 });
