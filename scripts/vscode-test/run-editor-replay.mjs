@@ -69,7 +69,7 @@ function runReplay(ws, editor) {
   return { tasks, tab: row('tab'), realistic: row('realistic'), word, threshold: out.settings.confidenceThreshold };
 }
 
-/** The ghost text on screen (one line: the replay's settings are single-line), or '' when none. */
+/** The ghost text on screen on the cursor's line, or '' when none (used by the plain editor's loop). */
 const ghostText = (page) =>
   page.evaluate(() =>
     [...document.querySelectorAll('.monaco-editor .ghost-text-decoration')]
@@ -82,7 +82,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The cursor's line as shown: its characters with a flag for those of the ghost text, the cursor's column (the status
- * bar's "Col"), and whether the suggest widget is open.
+ * bar's "Col"), whether the suggest widget is open, and the lines a multi-line ghost text adds below the cursor's
+ * (VS Code 1.139 draws them as `.suggest-preview-text .view-line`, the text after the cursor moved to the end of the
+ * last one), each as characters with the same flags.
  */
 const lineState = (page) =>
   page.evaluate(() => {
@@ -91,20 +93,28 @@ const lineState = (page) =>
     const ln = Number(/Ln (\d+)/.exec(where)?.[1] ?? 0);
     const cursor = document.querySelector('.monaco-editor .cursors-layer .cursor');
     const top = cursor?.style.top;
-    const line = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].find((l) => l.style.top === top);
-    const chars = [];
-    const walk = (node, ghost) => {
-      if (node.nodeType === 3) {
-        for (const ch of node.textContent.replace(/\u00a0/g, ' ')) chars.push({ ch, ghost });
-        return;
-      }
-      const g = ghost || (node.classList && (node.classList.contains('ghost-text-decoration') || node.classList.contains('ghost-text')));
-      for (const c of node.childNodes) walk(c, g);
+    const line = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].find(
+      (l) => l.style.top === top && !l.closest('.suggest-preview-text'),
+    );
+    const charsOf = (root) => {
+      const chars = [];
+      const walk = (node, ghost) => {
+        if (node.nodeType === 3) {
+          for (const ch of node.textContent.replace(/\u00a0/g, ' ')) chars.push({ ch, ghost });
+          return;
+        }
+        const g = ghost || (node.classList && (node.classList.contains('ghost-text-decoration') || node.classList.contains('ghost-text')));
+        for (const c of node.childNodes) walk(c, g);
+      };
+      if (root) walk(root, false);
+      return chars;
     };
-    if (line) walk(line, false);
+    const preview = [...document.querySelectorAll('.monaco-editor .suggest-preview-text .view-line')]
+      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+      .map(charsOf);
     const widget = document.querySelector('.monaco-editor .suggest-widget.visible');
     const selected = widget?.querySelector('.monaco-list-row.focused')?.textContent ?? undefined;
-    return { chars, col, ln, suggest: Boolean(widget), selected };
+    return { chars: charsOf(line), col, ln, suggest: Boolean(widget), selected, preview };
   });
 
 /**
@@ -128,6 +138,28 @@ async function settledState(page, ln, col) {
  * a file and the keys from one indentation to another. Loaded once the build has run (packageExtension builds).
  */
 const replayEditor = () => createRequire(import.meta.url)(path.join(repo, 'dist', 'scripts', 'vscode-editor.js'));
+
+/**
+ * What Tab inserts when the ghost text on screen spans lines and is exactly what comes next (else 0): the rest of the
+ * cursor's line, then each added line, the last up to its last ghost character; the text after the cursor that VS Code
+ * moved to the end of the last line must be what the rest of that line overtypes.
+ */
+function multiLineTake(st, text, at, inLine) {
+  const rest = st.chars.slice(inLine);
+  if (rest.some((c) => !c.ghost)) return 0;
+  const last = st.preview[st.preview.length - 1];
+  const lastGhost = last.map((c) => c.ghost).lastIndexOf(true);
+  const added = st.preview.map((l, i) => (i < st.preview.length - 1 ? l : last.slice(0, lastGhost + 1)).map((c) => c.ch).join(''));
+  const inserted = [rest.map((c) => c.ch).join(''), ...added].join('\n');
+  if (!text.startsWith(inserted, at)) return 0;
+  const left = last
+    .slice(lastGhost + 1)
+    .map((c) => c.ch)
+    .join('');
+  const after = text.slice(at + inserted.length);
+  const nl = after.indexOf('\n');
+  return inOrder(left, nl < 0 ? after : after.slice(0, nl)) ? inserted.length : 0;
+}
 
 /** True when `sub` is in `text` in order. */
 function inOrder(sub, text) {
@@ -175,7 +207,17 @@ async function typeTaskDefaults(page, task) {
     const st = await settledState(page, lineNo(at), !line.trim() || line.slice(0, inLine).includes('\t') ? undefined : inLine);
     const ghostIdx = st.chars.map((c, i) => (c.ghost ? i : -1)).filter((i) => i >= 0);
     let took = false;
-    if (ghostIdx.length) {
+    const multi = st.preview.length ? multiLineTake(st, text, at, inLine) : 0;
+    if (st.preview.length) shown++;
+    if (multi) {
+      await page.keyboard.press('Tab');
+      trace.push({ at, ghost: text.slice(at, at + multi), key: 'Tab' });
+      accepted++;
+      acceptedChars += multi;
+      at += multi;
+      keys++;
+      took = true;
+    } else if (ghostIdx.length && !st.preview.length) {
       shown++;
       const end = ghostIdx[ghostIdx.length - 1] + 1;
       const shownLine = st.chars.map((c) => c.ch).join('');

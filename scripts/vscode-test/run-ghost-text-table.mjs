@@ -43,6 +43,15 @@ const ROWS = [
     from: 'some_variable = 1\nprint(some_v',
     intended: 'some_variable = 1\nprint(some_variable)',
   },
+  // Multi-line suggestions (lstmComplete.multiline, on by default since 2026-12-08).
+  { name: 'a line into the block it opens (multi-line)', keys: ['for x in items'], intended: 'for x in items:\n    total += x' },
+  {
+    name: 'the rest of a body after auto-indent (multi-line)',
+    keys: ['def f():', { press: 'Enter' }],
+    from: 'def f():\n    ',
+    intended: 'def f():\n    a = 1\n    return a',
+  },
+  { name: 'a call over two lines, auto-closed ( (multi-line)', keys: ['x = foo('], intended: 'x = foo(a,\n        b)' },
 ];
 const MODES = ['tab', 'word'];
 /** Accept Next Word presses whose reach was checked against the replay's model. */

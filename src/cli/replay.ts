@@ -25,7 +25,7 @@ import { BoundaryRule, LengthRule } from '../completion/confidence-cut';
 
 export const REPLAY_HELP = `Usage: lstm-complete replay [--model DIR] --data DIR [--data DIR...] [--split all|validation|train]
                             [--max-chars N] [--file-chars N] [--edits N] [--seed S] [--temperature T] [--threshold P]
-                            [--multiline] [--max-completion-chars N] [--context-chars N] [--show N] [--json]
+                            [--multiline | --single-line] [--max-completion-chars N] [--context-chars N] [--show N] [--json]
                             [--key-interval-ms MS] [--editor-overhead-ms MS] [--accept-probability P]
                             [--write-tasks FILE [--force]] [--editor vscode|plain] [--word-by-word on|off]
                             [--suggest-widget extension|vscode]
@@ -53,7 +53,7 @@ Figures: savings = 1 - keystrokes/characters, shown rate, accepted share of show
 first-character accuracy, latency per request (p50/p95). --show N prints N of the suggestions accepted.
 Completion settings default to the editor's: --temperature (0 = search, the default), --threshold (the
 probability a suggestion must have of being exactly right; default the model's calibrated one, as the editor
-serves it, else 0.27), --multiline, --max-completion-chars, --context-chars;
+serves it, else 0.27), --multiline or --single-line (the editor's default is multi-line), --max-completion-chars, --context-chars;
 and, to try other decodings: --word-candidates N (document words weighed as completions of a name, 0 = none),
 --word-weight W (the LSTM's weight against word counts), --cache none|off|document|workspace (mix in what the
 document, or also the other files given, say comes next; the file being typed is never read ahead), --min-chars N, --boundary any|prefer-token, --length longest|gain|word-gain (the longest suggestion
@@ -76,6 +76,7 @@ const OPTIONS = {
   temperature: { type: 'string' },
   threshold: { type: 'string' },
   multiline: { type: 'boolean', default: false },
+  'single-line': { type: 'boolean', default: false },
   'max-completion-chars': { type: 'string' },
   'context-chars': { type: 'string' },
   'word-candidates': { type: 'string' },
@@ -101,7 +102,7 @@ export function settingsFromFlags(v: Record<string, unknown>, base: CompletionSe
     ...base,
     temperature: numberOpt(v, 'temperature', base.temperature, { min: 0, max: 2 }),
     confidenceThreshold: numberOpt(v, 'threshold', base.confidenceThreshold, { min: 0, max: 1 }),
-    multiline: Boolean(v.multiline) || base.multiline,
+    multiline: v['single-line'] ? false : Boolean(v.multiline) || base.multiline,
     maxCompletionChars: numberOpt(v, 'max-completion-chars', base.maxCompletionChars, { min: 1, max: 2000, integer: true }),
     contextChars: numberOpt(v, 'context-chars', base.contextChars, { min: 100, max: 100_000, integer: true }),
     wordCandidates: numberOpt(v, 'word-candidates', base.wordCandidates, { min: 0, max: 50, integer: true }),
