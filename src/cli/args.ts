@@ -62,6 +62,14 @@ export const COMMON_OPTIONS: Options = {
   help: { type: 'boolean', short: 'h', default: false },
 };
 
+/** The flags of a command that writes a checkpoint (export, average, import-torch): where, float16 or not, its name. */
+export const CHECKPOINT_OUT_OPTIONS = {
+  out: { type: 'string' },
+  float16: { type: 'boolean', default: false },
+  name: { type: 'string' },
+  force: { type: 'boolean', default: false },
+} as const;
+
 /** A flag that takes one of a few words (`fallback` when absent); any other word is a usage error naming them. */
 export function choiceOpt<T extends string>(values: Record<string, unknown>, name: string, choices: readonly T[], fallback: T): T {
   const raw = values[name];

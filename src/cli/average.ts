@@ -1,5 +1,5 @@
 /** `lstm-complete average`: one checkpoint whose weights are the mean of several (snapshots of one run). */
-import { COMMON_OPTIONS, parse, stringList, UsageError, guardOutput } from './args';
+import { CHECKPOINT_OUT_OPTIONS, COMMON_OPTIONS, parse, stringList, UsageError, guardOutput } from './args';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import { averageWeights } from '../model/average-weights';
 import { selectBackend } from '../backends/backend';
@@ -13,10 +13,7 @@ near its end (train --snapshots DIR keeps one per evaluation). Its history, corp
 const OPTIONS = {
   ...COMMON_OPTIONS,
   model: { type: 'string', multiple: true },
-  out: { type: 'string' },
-  float16: { type: 'boolean', default: false },
-  name: { type: 'string' },
-  force: { type: 'boolean', default: false },
+  ...CHECKPOINT_OUT_OPTIONS,
 } as const;
 
 export async function runAverage(argv: string[]): Promise<number> {

@@ -1,5 +1,5 @@
 /** `lstm-complete export`: rewrites a checkpoint, optionally with float16 weights (half the size). */
-import { COMMON_OPTIONS, parse, UsageError, guardOutput } from './args';
+import { CHECKPOINT_OUT_OPTIONS, COMMON_OPTIONS, parse, UsageError, guardOutput } from './args';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import { selectBackend } from '../backends/backend';
 
@@ -12,10 +12,7 @@ folder of other files, replacing only the checkpoint's own.`;
 const OPTIONS = {
   ...COMMON_OPTIONS,
   model: { type: 'string' },
-  out: { type: 'string' },
-  float16: { type: 'boolean', default: false },
-  name: { type: 'string' },
-  force: { type: 'boolean', default: false },
+  ...CHECKPOINT_OUT_OPTIONS,
 } as const;
 
 export async function runExport(argv: string[]): Promise<number> {

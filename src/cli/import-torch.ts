@@ -1,6 +1,6 @@
 /** `lstm-complete import-torch`: a model trained on PyTorch (train/torch/) as a checkpoint the extension loads. */
 import * as path from 'path';
-import { COMMON_OPTIONS, parse, UsageError, guardOutput } from './args';
+import { CHECKPOINT_OUT_OPTIONS, COMMON_OPTIONS, parse, UsageError, guardOutput } from './args';
 import { saveCheckpoint } from '../model/checkpoint';
 import { readTorchExport } from '../model/torch-export';
 import { selectBackend } from '../backends/backend';
@@ -17,10 +17,7 @@ empty or a checkpoint; --force writes into a folder of other files.`;
 const OPTIONS = {
   ...COMMON_OPTIONS,
   from: { type: 'string' },
-  out: { type: 'string' },
-  float16: { type: 'boolean', default: false },
-  name: { type: 'string' },
-  force: { type: 'boolean', default: false },
+  ...CHECKPOINT_OUT_OPTIONS,
 } as const;
 
 export async function runImportTorch(argv: string[]): Promise<number> {
