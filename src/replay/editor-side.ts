@@ -27,18 +27,18 @@ export class EditorSide {
   /** The document's words, for the suggest widget's items. */
   private readonly words = new DocumentWords();
 
+  /**
+   * Whether the suggest widget stays shut: a suggestion taken with Tab is an edit, not typing, and VS Code opens the
+   * widget only as keys are typed (quick suggestions), so it is shut until the next typed character.
+   */
+  private widgetShut = false;
+
   constructor(private readonly task: ReplayTask) {
     this.words.add(task.after);
     this.unit = indentUnit(task.before + task.intended);
     const start = task.before.slice(task.before.lastIndexOf('\n') + 1) + task.intended;
     this.lineIndent = /^[ \t]*/.exec(start)![0].length;
   }
-
-  /**
-   * Whether the suggest widget stays shut: a suggestion taken with Tab is an edit, not typing, and VS Code opens the
-   * widget only as keys are typed (quick suggestions), so it is shut until the next typed character.
-   */
-  private widgetShut = false;
 
   /** The item the suggest widget selects after `text` (the document up to the cursor), if it is open. */
   widgetItem(text: string): string | undefined {
