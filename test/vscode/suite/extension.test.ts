@@ -13,6 +13,19 @@ import { note } from './notes';
 const EXT_ID = 'lstm-complete.lstm-complete';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Reads `read()` until `done` holds of what it read or `tries` reads are spent, `everyMs` apart; returns the last read. */
+async function poll<T>(read: () => T | PromiseLike<T>, done: (value: T) => boolean, tries: number, everyMs: number): Promise<T> {
+  let value = await read();
+  for (let i = 1; i < tries && !done(value); i++) {
+    await sleep(everyMs);
+    value = await read();
+  }
+  return value;
+}
+
+/** The labels of the editor tabs open now. */
+const openTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+
 interface Diagnostics {
   model?: { name: string; source: string; dir: string };
   statusBar: string;
@@ -133,11 +146,7 @@ export function registerSuite(): void {
       );
       await defs.document.save();
       // A save rebuilds the index in a worker after a 10 s quiet period.
-      let d = await diagnostics();
-      for (let i = 0; i < 40 && (d.workspaceIndex?.chars ?? 0) <= before; i++) {
-        await sleep(1000);
-        d = await diagnostics();
-      }
+      const d = await poll(diagnostics, (x) => (x.workspaceIndex?.chars ?? 0) > before, 41, 1000);
       assert.ok(d.workspaceIndex && d.workspaceIndex.chars > before, `index rebuilt after the save: ${JSON.stringify(d.workspaceIndex)}`);
       note(`workspace index: ${JSON.stringify(d.workspaceIndex)}`);
       const doc = 'import defs\nvalue = defs.zqy_quantum_fl';
@@ -154,7 +163,7 @@ export function registerSuite(): void {
         await config().update('cache', 'workspace', vscode.ConfigurationTarget.Global);
       }
       // The setting change rebuilds the index; then the other file's text continues the name.
-      for (let i = 0; i < 40 && !(await diagnostics()).workspaceIndex; i++) await sleep(500);
+      await poll(diagnostics, (x) => Boolean(x.workspaceIndex), 41, 500);
       const editor = await openPython('uses2.py', doc);
       let inserted = '';
       for (let i = 0; i < 10 && !inserted; i++) inserted = await acceptGhostText(editor);
@@ -270,14 +279,7 @@ export function registerSuite(): void {
       await vscode.commands.executeCommand('lstmComplete.useCheckpoint', file);
       assert.equal(fs.statSync(path.join(d.model!.dir, 'meta.json')).mtimeMs, stamp, 'the same file is not imported twice');
       // lstmComplete.modelPath may name the .keras file too; a broken one leaves the bundled model serving.
-      const modelAfter = async (want: (m: Diagnostics['model']) => boolean) => {
-        for (let i = 0; i < 100; i++) {
-          const m = (await diagnostics()).model;
-          if (want(m)) return m;
-          await sleep(100);
-        }
-        return (await diagnostics()).model;
-      };
+      const modelAfter = (want: (m: Diagnostics['model']) => boolean) => poll(async () => (await diagnostics()).model, want, 101, 100);
       await vscode.commands.executeCommand('lstmComplete.useBundledModel');
       await config().update('modelPath', file, vscode.ConfigurationTarget.Global);
       const viaSetting = await modelAfter((m) => m?.dir === d.model!.dir);
@@ -294,11 +296,7 @@ export function registerSuite(): void {
     it('analyzes long-range dependencies in a worker and opens the report', async () => {
       const ok = await vscode.commands.executeCommand<boolean>('lstmComplete.analyzeLongRange', { maxChars: 5000, samples: 3, ngramTrainChars: 20_000 });
       assert.equal(ok, true);
-      let tabs: string[] = [];
-      for (let i = 0; i < 20 && !tabs.includes('LSTM Long-Range Report'); i++) {
-        await sleep(200);
-        tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
-      }
+      const tabs = await poll(openTabs, (t) => t.includes('LSTM Long-Range Report'), 21, 200);
       assert.ok(tabs.includes('LSTM Long-Range Report'), `tabs: ${tabs.join(', ')}`);
     });
 
@@ -317,11 +315,7 @@ export function registerSuite(): void {
       }>('lstmComplete.showCells');
       assert.ok(cells && cells.chars === broken.length, `cells: ${JSON.stringify(cells)?.slice(0, 200)}`);
       assert.equal(cells.report.features.length, 7);
-      let tabs: string[] = [];
-      for (let i = 0; i < 20 && !tabs.includes('LSTM cells: lens.py'); i++) {
-        await sleep(200);
-        tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
-      }
+      const tabs = await poll(openTabs, (t) => t.includes('LSTM cells: lens.py'), 21, 200);
       assert.ok(tabs.includes('LSTM cells: lens.py'), `tabs: ${tabs.join(', ')}`);
       await vscode.window.showTextDocument(editor.document);
       const lines = await vscode.commands.executeCommand<{ line: number; score: number; text: string; slip?: { name: string; near: string } }[]>(
@@ -507,12 +501,7 @@ export function registerRestrictedSuite(): void {
       const key = editor.document.uri.toString();
       const lag = monitorEventLoopDelay({ resolution: 5 });
       lag.enable();
-      const t0 = Date.now();
-      let primed: Diagnostics['documentPrimes'][number] | undefined;
-      while (!primed && Date.now() - t0 < 240_000) {
-        await sleep(1000);
-        primed = (await diagnostics()).documentPrimes.find((p) => p.key === key);
-      }
+      const primed = await poll(async () => (await diagnostics()).documentPrimes.find((p) => p.key === key), Boolean, 241, 1000);
       assert.ok(primed, 'the document was primed within 4 minutes');
       assert.equal(primed.passesDone, primed.passes, 'every line (the memory setting holds them all)');
       const stepped: number[] = [];
