@@ -7,7 +7,7 @@
  * Whichever suggestion (the search's or a word's) promises the most keystrokes saved — p · (length − 1),
  * as accepting costs one — is shown, if its p reaches the threshold.
  */
-import { wordsAroundCursor } from './document-words';
+import { SCOPE_EXTRA_WEIGHT, wordsAroundCursor } from './document-words';
 import { expectedKeystrokesSaved } from './confidence-cut';
 
 /** The settings that shape word candidates (a part of CompletionSettings). */
@@ -46,7 +46,7 @@ const gain = expectedKeystrokesSaved;
  */
 export function bestWordCandidate(session: Scorer, text: string, after: string, settings: WordCandidateSettings, searched: Scored): Scored | undefined {
   // The caller passes the document before the cursor (up to BEFORE_CURSOR_CHARS); names end with it.
-  const { partial, index } = wordsAroundCursor(text, after.slice(0, AFTER_CURSOR_CHARS));
+  const { partial, index } = wordsAroundCursor(text, after.slice(0, AFTER_CURSOR_CHARS), SCOPE_EXTRA_WEIGHT);
   if (!partial) return undefined;
   let best: Scored | undefined;
   let bestGain = searched.text ? gain(product(searched.probabilities), searched.text.length) : 0;
