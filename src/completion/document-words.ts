@@ -84,11 +84,13 @@ export const SCOPE_EXTRA_WEIGHT = 2;
 /**
  * The name being typed at the end of `before` and the index of every other name of the document around the
  * cursor (the text before it, less that name, and `after`); uses inside the function around the cursor count
- * `scopeWeight` more each.
+ * `scopeWeight` more each. Where no name is being typed there is nothing to complete and the index stays empty:
+ * the engine asks at every keystroke, and reading the document's words there would be wasted.
  */
 export function wordsAroundCursor(before: string, after: string, scopeWeight = 0): { partial: string; index: WordIndex } {
   const partial = partialIdentifier(before);
   const index = new WordIndex();
+  if (!partial) return { partial, index };
   const upTo = before.length - partial.length;
   index.add(before.slice(0, upTo));
   index.add(after);

@@ -28,5 +28,9 @@ describe("the document's words as candidates", () => {
     );
     // Two uses in scope count three each: 6 of 6 + 3 + 2 distinct (Witten-Bell's escape mass).
     assert.equal(scoped.index.candidates('t', 1)[0].share, 6 / 11);
+    // No name being typed: nothing to complete, no words read.
+    const none = wordsAroundCursor(doc + ' ', '');
+    assert.equal(none.partial, '');
+    assert.deepEqual(none.index.candidates('t', 3), []);
   });
 });
