@@ -218,3 +218,37 @@ export async function openVsCode({ vsix, workspace, settings, logName }) {
     throw e;
   }
 }
+
+/**
+ * Runs in the page (pass it to page.evaluate; Playwright sends its source, so it uses nothing from here): the cursor's
+ * line as shown, its characters with a flag for those of the ghost text; the cursor's line and column (the status bar's
+ * "Ln" and "Col"); whether the suggest widget is open and its selected row; and the lines a multi-line ghost text adds
+ * below the cursor's (VS Code 1.139 draws them as `.suggest-preview-text .view-line`, the text after the cursor moved
+ * to the end of the last one), each as characters with the same flags.
+ */
+export function cursorLineInPage() {
+  const where = document.querySelector('[id="status.editor.selection"]')?.textContent ?? '';
+  const col = Number(/Col (\d+)/.exec(where)?.[1] ?? 0) - 1;
+  const ln = Number(/Ln (\d+)/.exec(where)?.[1] ?? 0);
+  const top = document.querySelector('.monaco-editor .cursors-layer .cursor')?.style.top;
+  const line = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].find((l) => l.style.top === top && !l.closest('.suggest-preview-text'));
+  const charsOf = (root) => {
+    const chars = [];
+    const walk = (node, ghost) => {
+      if (node.nodeType === 3) {
+        for (const ch of node.textContent.replace(/\u00a0/g, ' ')) chars.push({ ch, ghost });
+        return;
+      }
+      const g = ghost || (node.classList && (node.classList.contains('ghost-text-decoration') || node.classList.contains('ghost-text')));
+      for (const c of node.childNodes) walk(c, g);
+    };
+    if (root) walk(root, false);
+    return chars;
+  };
+  const preview = [...document.querySelectorAll('.monaco-editor .suggest-preview-text .view-line')]
+    .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+    .map(charsOf);
+  const widget = document.querySelector('.monaco-editor .suggest-widget.visible');
+  const selected = widget?.querySelector('.monaco-list-row.focused')?.textContent ?? undefined;
+  return { chars: charsOf(line), col, ln, suggest: Boolean(widget), selected, preview };
+}

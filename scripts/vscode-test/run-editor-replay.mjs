@@ -21,7 +21,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { createRequire } from 'module';
-import { repo, artifacts, ensureTools, tempDir, packageExtension, extensionLogs, openVsCode } from './common.mjs';
+import { repo, artifacts, ensureTools, tempDir, packageExtension, extensionLogs, openVsCode, cursorLineInPage } from './common.mjs';
 
 const step = (msg) => console.log(`editor replay: ${msg}`);
 const CHARS = Number(process.env.LSTM_EDITOR_REPLAY_CHARS ?? 1000);
@@ -80,42 +80,8 @@ const ghostText = (page) =>
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * The cursor's line as shown: its characters with a flag for those of the ghost text, the cursor's column (the status
- * bar's "Col"), whether the suggest widget is open, and the lines a multi-line ghost text adds below the cursor's
- * (VS Code 1.139 draws them as `.suggest-preview-text .view-line`, the text after the cursor moved to the end of the
- * last one), each as characters with the same flags.
- */
-const lineState = (page) =>
-  page.evaluate(() => {
-    const where = document.querySelector('[id="status.editor.selection"]')?.textContent ?? '';
-    const col = Number(/Col (\d+)/.exec(where)?.[1] ?? 0) - 1;
-    const ln = Number(/Ln (\d+)/.exec(where)?.[1] ?? 0);
-    const cursor = document.querySelector('.monaco-editor .cursors-layer .cursor');
-    const top = cursor?.style.top;
-    const line = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].find(
-      (l) => l.style.top === top && !l.closest('.suggest-preview-text'),
-    );
-    const charsOf = (root) => {
-      const chars = [];
-      const walk = (node, ghost) => {
-        if (node.nodeType === 3) {
-          for (const ch of node.textContent.replace(/\u00a0/g, ' ')) chars.push({ ch, ghost });
-          return;
-        }
-        const g = ghost || (node.classList && (node.classList.contains('ghost-text-decoration') || node.classList.contains('ghost-text')));
-        for (const c of node.childNodes) walk(c, g);
-      };
-      if (root) walk(root, false);
-      return chars;
-    };
-    const preview = [...document.querySelectorAll('.monaco-editor .suggest-preview-text .view-line')]
-      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-      .map(charsOf);
-    const widget = document.querySelector('.monaco-editor .suggest-widget.visible');
-    const selected = widget?.querySelector('.monaco-list-row.focused')?.textContent ?? undefined;
-    return { chars: charsOf(line), col, ln, suggest: Boolean(widget), selected, preview };
-  });
+/** The cursor's line as shown, with the lines a multi-line ghost text adds (common.mjs's `cursorLineInPage`). */
+const lineState = (page) => page.evaluate(cursorLineInPage);
 
 /**
  * The line state once the status bar shows the cursor on line `ln` (1-based) and, when given, at column `col`

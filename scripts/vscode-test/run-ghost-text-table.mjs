@@ -9,7 +9,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { createRequire } from 'module';
-import { repo, node24, codeServerDir, artifacts, ensureTools, tempDir, freePort, waitForPort, startGroup, launchBrowser, isolatedEnv } from './common.mjs';
+import {
+  repo,
+  node24,
+  codeServerDir,
+  artifacts,
+  ensureTools,
+  tempDir,
+  freePort,
+  waitForPort,
+  startGroup,
+  launchBrowser,
+  isolatedEnv,
+  cursorLineInPage,
+} from './common.mjs';
 
 /**
  * A row: keys typed (strings are typed character by character; {press} is one key), the text before the cursor after
@@ -91,47 +104,15 @@ const ghostAtCursor = (page) =>
  * (up to the first character already in the line) and, when they reach the line's end, the lines a multi-line ghost
  * text adds below.
  */
-const ghostPartAtCursor = (page) =>
-  page.evaluate(() => {
-    const where = document.querySelector('[id="status.editor.selection"]')?.textContent ?? '';
-    const col = Number(/Col (\d+)/.exec(where)?.[1] ?? 0) - 1;
-    const top = document.querySelector('.monaco-editor .cursors-layer .cursor')?.style.top;
-    const charsOf = (root) => {
-      const chars = [];
-      const walk = (node, ghost) => {
-        if (node.nodeType === 3) for (const ch of node.textContent.replace(/\u00a0/g, ' ')) chars.push({ ch, ghost });
-        else {
-          const g = ghost || node.classList?.contains('ghost-text-decoration') || node.classList?.contains('ghost-text');
-          for (const c of node.childNodes) walk(c, g);
-        }
-      };
-      if (root) walk(root, false);
-      return chars;
-    };
-    const line = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].find(
-      (l) => l.style.top === top && !l.closest('.suggest-preview-text'),
-    );
-    const chars = charsOf(line);
-    let end = col;
-    while (end < chars.length && chars[end].ghost) end++;
-    let part = chars
-      .slice(col, end)
-      .map((c) => c.ch)
-      .join('');
-    if (end === chars.length) {
-      for (const l of [...document.querySelectorAll('.monaco-editor .suggest-preview-text .view-line')].sort(
-        (a, b) => parseFloat(a.style.top) - parseFloat(b.style.top),
-      )) {
-        part +=
-          '\n' +
-          charsOf(l)
-            .filter((c) => c.ghost)
-            .map((c) => c.ch)
-            .join('');
-      }
-    }
-    return part;
-  });
+async function ghostPartAtCursor(page) {
+  const { chars, col, preview } = await page.evaluate(cursorLineInPage);
+  let end = col;
+  while (end < chars.length && chars[end].ghost) end++;
+  const text = (cs) => cs.map((c) => c.ch).join('');
+  let part = text(chars.slice(col, end));
+  if (end === chars.length) for (const l of preview) part += '\n' + text(l.filter((c) => c.ghost));
+  return part;
+}
 
 /**
  * Saves, waits until the editor's tab no longer shows unsaved changes (at most 5 s), and reads the file. A fixed 300 ms
